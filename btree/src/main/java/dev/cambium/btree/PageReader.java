@@ -1,0 +1,44 @@
+package dev.cambium.btree;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Read access to the pages of one revision, as the B+tree algorithms see them.
+ *
+ * <p>The engine implements this over the memory-mapped file (committed pages) plus, in a write
+ * transaction, the transaction's private pages. The B+tree code never does I/O; it only asks for
+ * views of pages by id.
+ *
+ * <p>Threads: an instance belongs to one transaction and is called only by the thread using that
+ * transaction.
+ */
+public interface PageReader
+{
+    /**
+     * @return the page size in bytes, a power of two from 512 to 65536.
+     */
+    int pageSize();
+
+    /**
+     * Points {@code view} at the {@link #pageSize()} bytes of page {@code pageId}.
+     *
+     * <p>The implementation validates the id (against the high-water mark) and, where configured,
+     * the page checksum before the view is usable; an invalid page raises the exception returned by
+     * {@link #corrupt(long, String)}. Views of committed pages stay valid while the transaction lives;
+     * views of private pages are valid until the page is next changed.
+     *
+     * @param pageId the page to view; page ids 0 and 1 are the meta pages and never tree pages.
+     * @param view   the flyweight to point at the page.
+     */
+    void wrap(long pageId, UnsafeBuffer view);
+
+    /**
+     * Builds the exception thrown when a page is structurally invalid (bad type, a length or offset
+     * outside the page, a cycle). The engine returns its {@code CorruptDatabaseException}.
+     *
+     * @param pageId  the page found to be invalid.
+     * @param problem what is wrong with it.
+     * @return the exception to throw; never null.
+     */
+    RuntimeException corrupt(long pageId, String problem);
+}
