@@ -1,0 +1,68 @@
+package dev.cambium.btree;
+
+/**
+ * Sizes shared by leaf and branch pages, and the limits they imply.
+ *
+ * <pre>
+ *  Leaf and branch page (slotted):
+ *  +------------------------------+  0
+ *  | common header (PageHeader)   |
+ *  +--------------+---------------+ 24
+ *  | cell start   | frag. bytes   |    u16 lowest cell offset, u16 bytes lost to holes
+ *  +--------------+---------------+ 28
+ *  | reserved (u32, zero)         |
+ *  +------------------------------+ 32
+ *  | slot 0 | slot 1 | ...        |    u16 cell offsets, in key order
+ *  +------------------------------+
+ *  |        free space            |
+ *  +------------------------------+ cell start
+ *  | cells, in any order          |
+ *  +------------------------------+ pageSize
+ * </pre>
+ *
+ * <p>The longest key is chosen so that three cells of the largest size (plus their slots) fit in
+ * one page: then a full page plus one new cell can always be split into two pages, and two
+ * underfull siblings plus a separator can always be judged for merging.
+ */
+public final class NodeLayout
+{
+    /** Offset of the u16 lowest offset used by a cell. */
+    public static final int CELL_START_OFFSET = PageHeader.LENGTH;
+    /** Offset of the u16 count of bytes inside the cell area not used by any cell. */
+    public static final int FRAGMENTED_OFFSET = PageHeader.LENGTH + 2;
+    /** Offset of the reserved u32. */
+    public static final int RESERVED_OFFSET = PageHeader.LENGTH + 4;
+    /** Length of the leaf/branch header; the slot array starts here. */
+    public static final int HEADER_LENGTH = PageHeader.LENGTH + 8;
+    /** Size of one slot (u16 offset of its cell). */
+    public static final int SLOT_SIZE = 2;
+
+    /** Branch cell: u64 child page id, u64 subtree entry count, u16 key length, key bytes. */
+    public static final int BRANCH_CELL_OVERHEAD = 18;
+    /** Leaf cell: u16 key length, u8 flags, u32 value length, key bytes, value bytes or u64 overflow id. */
+    public static final int LEAF_CELL_OVERHEAD = 7;
+    /** Leaf cell flag: the value is on a chain of overflow pages whose first id follows the key. */
+    public static final int LEAF_FLAG_OVERFLOW = 1;
+
+    private NodeLayout()
+    {
+    }
+
+    /**
+     * @param pageSize the page size.
+     * @return the largest cell, slot included, that a leaf or branch page accepts.
+     */
+    public static int maxCellWithSlot(final int pageSize)
+    {
+        return (pageSize - HEADER_LENGTH) / 3;
+    }
+
+    /**
+     * @param pageSize the page size.
+     * @return the longest key accepted at this page size.
+     */
+    public static int maxKeyLength(final int pageSize)
+    {
+        return Math.min(0xFFFF, maxCellWithSlot(pageSize) - SLOT_SIZE - BRANCH_CELL_OVERHEAD);
+    }
+}

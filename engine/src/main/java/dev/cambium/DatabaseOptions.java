@@ -1,0 +1,209 @@
+package dev.cambium;
+
+import java.util.Objects;
+
+/**
+ * How a database is opened. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * DatabaseOptions options = DatabaseOptions.builder()
+ *     .pageSize(8192)                 // only used when the file is created
+ *     .durability(Durability.SYNC)
+ *     .build();
+ * }</pre>
+ */
+public final class DatabaseOptions
+{
+    /** The options used by {@link Database#open(java.nio.file.Path)}. */
+    public static final DatabaseOptions DEFAULTS = builder().build();
+
+    private final int pageSize;
+    private final Durability durability;
+    private final PageVerification pageVerification;
+    private final long mapSegmentSize;
+    private final long minGrowth;
+    private final long maxGrowth;
+
+    private DatabaseOptions(final Builder b)
+    {
+        this.pageSize = b.pageSize;
+        this.durability = b.durability;
+        this.pageVerification = b.pageVerification;
+        this.mapSegmentSize = b.mapSegmentSize;
+        this.minGrowth = b.minGrowth;
+        this.maxGrowth = b.maxGrowth;
+    }
+
+    /**
+     * @return a builder with the default settings.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * @return a builder initialised from these options.
+     */
+    public Builder toBuilder()
+    {
+        final Builder b = new Builder();
+        b.pageSize = pageSize;
+        b.durability = durability;
+        b.pageVerification = pageVerification;
+        b.mapSegmentSize = mapSegmentSize;
+        b.minGrowth = minGrowth;
+        b.maxGrowth = maxGrowth;
+        return b;
+    }
+
+    /**
+     * @return the page size for a new file; an existing file keeps the page size it was created with.
+     */
+    public int pageSize()
+    {
+        return pageSize;
+    }
+
+    /**
+     * @return what a returned commit promises.
+     */
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    /**
+     * @return when page checksums are verified on read.
+     */
+    public PageVerification pageVerification()
+    {
+        return pageVerification;
+    }
+
+    /**
+     * @return the size of one memory mapping of the file, a multiple of the page size.
+     */
+    public long mapSegmentSize()
+    {
+        return mapSegmentSize;
+    }
+
+    /**
+     * @return the least number of bytes by which the file grows when a commit needs more pages.
+     */
+    public long minGrowth()
+    {
+        return minGrowth;
+    }
+
+    /**
+     * @return the most number of bytes by which the file grows ahead of need (growth is a quarter of
+     * the file size, clamped to [{@link #minGrowth()}, this]).
+     */
+    public long maxGrowth()
+    {
+        return maxGrowth;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DatabaseOptions{pageSize=" + pageSize + ", durability=" + durability +
+            ", pageVerification=" + pageVerification + ", mapSegmentSize=" + mapSegmentSize +
+            ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + '}';
+    }
+
+    /**
+     * Builds {@link DatabaseOptions}; every setter validates its argument at once.
+     */
+    public static final class Builder
+    {
+        private int pageSize = Limits.DEFAULT_PAGE_SIZE;
+        private Durability durability = Durability.SYNC;
+        private PageVerification pageVerification = PageVerification.FIRST_READ;
+        private long mapSegmentSize = 1L << 30;
+        private long minGrowth = 1L << 20;
+        private long maxGrowth = 64L << 20;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * @param pageSize a power of two from 512 to 65536; used only when the file is created.
+         * @return this.
+         */
+        public Builder pageSize(final int pageSize)
+        {
+            if (pageSize < Limits.MIN_PAGE_SIZE || pageSize > Limits.MAX_PAGE_SIZE || Integer.bitCount(pageSize) != 1)
+            {
+                throw new IllegalArgumentException(
+                    "pageSize must be a power of two from 512 to 65536, was " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * @param durability what a returned commit promises.
+         * @return this.
+         */
+        public Builder durability(final Durability durability)
+        {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * @param pageVerification when page checksums are verified.
+         * @return this.
+         */
+        public Builder pageVerification(final PageVerification pageVerification)
+        {
+            this.pageVerification = Objects.requireNonNull(pageVerification, "pageVerification");
+            return this;
+        }
+
+        /**
+         * @param bytes size of one mapping, a power of two from 64 KiB to 1 GiB (a multiple of every
+         *              page size). Small values are for tests of segment boundaries.
+         * @return this.
+         */
+        public Builder mapSegmentSize(final long bytes)
+        {
+            if (bytes < 65536 || bytes > (1L << 30) || Long.bitCount(bytes) != 1)
+            {
+                throw new IllegalArgumentException(
+                    "mapSegmentSize must be a power of two from 64 KiB to 1 GiB, was " + bytes);
+            }
+            this.mapSegmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * @param minGrowth the least growth of the file, in bytes (at least one page, at most maxGrowth).
+         * @param maxGrowth the most growth of the file ahead of need, in bytes.
+         * @return this.
+         */
+        public Builder growth(final long minGrowth, final long maxGrowth)
+        {
+            if (minGrowth < 1 || maxGrowth < minGrowth)
+            {
+                throw new IllegalArgumentException(
+                    "growth needs 1 <= minGrowth <= maxGrowth, was " + minGrowth + ", " + maxGrowth);
+            }
+            this.minGrowth = minGrowth;
+            this.maxGrowth = maxGrowth;
+            return this;
+        }
+
+        /**
+         * @return the options.
+         */
+        public DatabaseOptions build()
+        {
+            return new DatabaseOptions(this);
+        }
+    }
+}
