@@ -1,0 +1,203 @@
+package dev.cambium.btree;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Read-only operations on one B+tree: point lookups and ranks (counts of keys below a bound).
+ *
+ * <p>A tree is identified by its root page id; {@link #EMPTY} is the empty tree. The reader holds
+ * reusable flyweights, so lookups allocate nothing (values on overflow pages excepted).
+ *
+ * <p>Threads: not thread-safe; one instance per transaction.
+ */
+public class BTreeReader
+{
+    /** The root id of an empty tree. */
+    public static final long EMPTY = 0;
+
+    /**
+     * Deepest tree accepted. A tree of minimal fan-out (3 entries a page) this deep would hold
+     * more entries than a file of 2^63 bytes; a deeper descent means a cycle in a damaged file.
+     */
+    static final int MAX_DEPTH = 48;
+
+    final PageReader pages;
+    final Node node = new Node();
+    final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
+
+    /**
+     * @param pages where the tree's pages are read from.
+     */
+    public BTreeReader(final PageReader pages)
+    {
+        this.pages = pages;
+    }
+
+    /**
+     * @return the page source this reader uses.
+     */
+    public PageReader pages()
+    {
+        return pages;
+    }
+
+    /**
+     * Finds the leaf that would hold a key; {@link #node} is left on it.
+     *
+     * @return the key's index in the leaf if present, else {@code -(insertionPoint + 1)}.
+     */
+    final int findLeaf(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    {
+        long id = root;
+        for (int depth = 0; depth < MAX_DEPTH; depth++)
+        {
+            final Node n = node.wrap(pages, id);
+            if (n.isLeaf())
+            {
+                return n.search(key, keyOff, keyLen);
+            }
+            id = n.child(n.childIndex(key, keyOff, keyLen));
+        }
+        throw pages.corrupt(root, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+    }
+
+    /**
+     * Zero-copy lookup. An inline value is viewed in place (in the mapped file or the private page);
+     * a value on overflow pages is copied into a new array first.
+     *
+     * @return true if found; {@code valueView} then covers the value.
+     */
+    public boolean get(
+        final long root, final DirectBuffer key, final int keyOff, final int keyLen, final DirectBuffer valueView)
+    {
+        if (root == EMPTY)
+        {
+            return false;
+        }
+        final int idx = findLeaf(root, key, keyOff, keyLen);
+        if (idx < 0)
+        {
+            return false;
+        }
+        final int len = node.valueLength(idx);
+        if (node.isOverflow(idx))
+        {
+            valueView.wrap(Overflow.read(pages, overflowView, node.overflowPage(idx), len));
+        }
+        else
+        {
+            valueView.wrap(node.buf, node.valueOffset(idx), len);
+        }
+        return true;
+    }
+
+    /**
+     * @return a copy of the value, or null if the key is absent.
+     */
+    public byte[] getCopy(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    {
+        if (root == EMPTY)
+        {
+            return null;
+        }
+        final int idx = findLeaf(root, key, keyOff, keyLen);
+        if (idx < 0)
+        {
+            return null;
+        }
+        final int len = node.valueLength(idx);
+        if (node.isOverflow(idx))
+        {
+            return Overflow.read(pages, overflowView, node.overflowPage(idx), len);
+        }
+        final byte[] out = new byte[len];
+        node.buf.getBytes(node.valueOffset(idx), out, 0, len);
+        return out;
+    }
+
+    /**
+     * @return true if the key is present.
+     */
+    public boolean contains(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    {
+        return root != EMPTY && findLeaf(root, key, keyOff, keyLen) >= 0;
+    }
+
+    /**
+     * The rank of a key: how many entries are strictly less than it. O(depth x fan-out), using the
+     * subtree counts in branch cells.
+     */
+    public long rank(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    {
+        if (root == EMPTY)
+        {
+            return 0;
+        }
+        long rank = 0;
+        long id = root;
+        for (int depth = 0; depth < MAX_DEPTH; depth++)
+        {
+            final Node n = node.wrap(pages, id);
+            if (n.isLeaf())
+            {
+                final int idx = n.search(key, keyOff, keyLen);
+                return rank + (idx >= 0 ? idx : -(idx + 1));
+            }
+            final int i = n.childIndex(key, keyOff, keyLen);
+            rank += n.sumCounts(i);
+            id = n.child(i);
+        }
+        throw pages.corrupt(root, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+    }
+
+    /**
+     * Visits every page of a tree (branches, leaves and overflow pages), for consistency checks and
+     * page accounting. Recursion depth is bounded by {@link #MAX_DEPTH}.
+     */
+    public void forEachPage(final long root, final java.util.function.LongConsumer visitor)
+    {
+        if (root != EMPTY)
+        {
+            visit(root, 0, visitor);
+        }
+    }
+
+    private void visit(final long id, final int depth, final java.util.function.LongConsumer visitor)
+    {
+        if (depth >= MAX_DEPTH)
+        {
+            throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+        visitor.accept(id);
+        final Node n = new Node().wrap(pages, id);
+        final int count = n.count();
+        if (n.isLeaf())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (n.isOverflow(i))
+                {
+                    Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            visit(n.child(i), depth + 1, visitor);
+        }
+    }
+
+    /**
+     * @param pageSize a page size.
+     * @param keyLen   a key length.
+     * @param valueLen a value length.
+     * @return true if such an entry's value is stored on overflow pages.
+     */
+    public static boolean isOverflow(final int pageSize, final int keyLen, final int valueLen)
+    {
+        return (long)NodeLayout.LEAF_CELL_OVERHEAD + keyLen + valueLen + NodeLayout.SLOT_SIZE >
+            NodeLayout.maxCellWithSlot(pageSize);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.cambium.btree;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Values too large to live in a leaf are stored on a chain of overflow pages.
+ *
+ * <pre>
+ *  Overflow page:
+ *  +------------------------------+  0
+ *  | common header (PageHeader)   |     type = TYPE_OVERFLOW, count = 0
+ *  +------------------------------+ 24
+ *  | u64 next page id (0 = last)  |
+ *  +--------------+---------------+ 32
+ *  | u32 bytes    | u32 reserved  |     bytes of the value held by this page
+ *  +--------------+---------------+ 40
+ *  | value bytes ...              |
+ *  +------------------------------+ pageSize
+ * </pre>
+ *
+ * <p>Chains are immutable once committed: a changed value gets a new chain and the old one is
+ * freed whole, so copy-on-write never copies overflow pages. Reading follows at most
+ * {@code ceil(length / capacity)} links, which bounds the walk even on a damaged file.
+ */
+final class Overflow
+{
+    static final int NEXT_OFFSET = PageHeader.LENGTH;
+    static final int LENGTH_OFFSET = PageHeader.LENGTH + 8;
+    static final int DATA_OFFSET = PageHeader.LENGTH + 16;
+
+    private Overflow()
+    {
+    }
+
+    static int capacity(final int pageSize)
+    {
+        return pageSize - DATA_OFFSET;
+    }
+
+    /**
+     * Writes a value to a new chain.
+     *
+     * @return the id of the first page.
+     */
+    static long write(final PageWriter pages, final UnsafeBuffer view, final DirectBuffer value, final int off, final int len)
+    {
+        final int cap = capacity(pages.pageSize());
+        final int n = Math.max(1, (len + cap - 1) / cap);
+        // Allocate back to front so each page can point at its already allocated successor.
+        long next = 0;
+        for (int p = n - 1; p >= 0; p--)
+        {
+            final long id = pages.allocate();
+            pages.wrapWritable(id, view);
+            final int start = p * cap;
+            final int chunk = Math.min(cap, len - start);
+            view.putByte(PageHeader.TYPE_OFFSET, PageHeader.TYPE_OVERFLOW);
+            view.putLong(NEXT_OFFSET, next);
+            view.putInt(LENGTH_OFFSET, chunk);
+            view.putBytes(DATA_OFFSET, value, off + start, chunk);
+            next = id;
+        }
+        return next;
+    }
+
+    /**
+     * Reads a whole value from its chain.
+     */
+    static byte[] read(final PageReader pages, final UnsafeBuffer view, final long first, final int len)
+    {
+        final byte[] out = new byte[len];
+        final int cap = capacity(pages.pageSize());
+        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        long id = first;
+        int pos = 0;
+        for (int p = 0; p < maxPages; p++)
+        {
+            final int chunk = wrapChecked(pages, view, id, cap);
+            if (pos + chunk > len)
+            {
+                throw pages.corrupt(id, "overflow chain holds more than the value length " + len);
+            }
+            view.getBytes(DATA_OFFSET, out, pos, chunk);
+            pos += chunk;
+            id = view.getLong(NEXT_OFFSET);
+            if (pos == len)
+            {
+                break;
+            }
+        }
+        if (pos != len || id != 0)
+        {
+            throw pages.corrupt(first, "overflow chain does not hold exactly " + len + " bytes");
+        }
+        return out;
+    }
+
+    /**
+     * Frees every page of a chain.
+     */
+    static void free(final PageWriter pages, final UnsafeBuffer view, final long first, final int len)
+    {
+        final int cap = capacity(pages.pageSize());
+        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        long id = first;
+        for (int p = 0; p < maxPages && id != 0; p++)
+        {
+            wrapChecked(pages, view, id, cap);
+            final long next = view.getLong(NEXT_OFFSET);
+            pages.free(id);
+            id = next;
+        }
+    }
+
+    /**
+     * Visits every page id of a chain (for consistency checks and page accounting).
+     */
+    static void forEachPage(
+        final PageReader pages, final UnsafeBuffer view, final long first, final int len,
+        final java.util.function.LongConsumer visitor)
+    {
+        final int cap = capacity(pages.pageSize());
+        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        long id = first;
+        for (int p = 0; p < maxPages && id != 0; p++)
+        {
+            wrapChecked(pages, view, id, cap);
+            visitor.accept(id);
+            id = view.getLong(NEXT_OFFSET);
+        }
+    }
+
+    private static int wrapChecked(final PageReader pages, final UnsafeBuffer view, final long id, final int cap)
+    {
+        if (id == 0)
+        {
+            throw pages.corrupt(id, "overflow chain ends early");
+        }
+        pages.wrap(id, view);
+        if (view.getByte(PageHeader.TYPE_OFFSET) != PageHeader.TYPE_OVERFLOW)
+        {
+            throw pages.corrupt(id, "expected an overflow page, found type " + view.getByte(PageHeader.TYPE_OFFSET));
+        }
+        final int chunk = view.getInt(LENGTH_OFFSET);
+        if (chunk < 0 || chunk > cap)
+        {
+            throw pages.corrupt(id, "overflow page holds " + chunk + " bytes, capacity " + cap);
+        }
+        return chunk;
+    }
+}
