@@ -1,0 +1,7 @@
+/**
+ * The cleaner: the single thread that retires unpinned old revisions and hands them to the engine.
+ *
+ * <p>{@link dev.cambium.cleaner.Cleaner} owns the thread; {@link dev.cambium.cleaner.CleanerAgent} is the
+ * unit of work it repeats, which tests drive directly with an {@link org.agrona.concurrent.AgentInvoker}.
+ */
+package dev.cambium.cleaner;

@@ -1,0 +1,213 @@
+package dev.cambium;
+
+import dev.cambium.engine.Engine;
+import dev.cambium.engine.JvmAccess;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.txn.WriteTxn;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An embedded database: many named B+trees in one file, changed by one atomic write transaction at
+ * a time and read by any number of lock-free snapshot readers.
+ *
+ * <pre>{@code
+ * try (Database db = Database.open(Path.of("directory.cambium"))) {
+ *     db.write(txn -> {
+ *         txn.openOrCreateTree("entries").put(id, entry);
+ *         txn.openOrCreateTree("rdn").put(rdn, id);
+ *     });                                   // both trees change together, or neither
+ *     byte[] e = db.read(txn -> txn.tree("entries").get(id));
+ * }
+ * }</pre>
+ *
+ * <p>The JVM must be started with
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona); {@link #open} says so if
+ * it is missing.
+ *
+ * <p>Threads: every method may be called from any thread. {@link #beginRead()} never blocks;
+ * {@link #beginWrite()} waits while another write transaction is open.
+ */
+public final class Database implements AutoCloseable
+{
+    private final Engine engine;
+    private final Path path;
+
+    private Database(final Engine engine, final Path path)
+    {
+        this.engine = engine;
+        this.path = path;
+    }
+
+    /**
+     * Opens a database file with default options, creating it if absent.
+     *
+     * @param file the database file.
+     * @return the open database.
+     * @throws NotADatabaseException    if the file exists and is not a Cambium database.
+     * @throws CorruptDatabaseException if both meta pages are damaged.
+     * @throws StorageException         if the file cannot be opened.
+     */
+    public static Database open(final Path file)
+    {
+        return open(file, DatabaseOptions.DEFAULTS);
+    }
+
+    /**
+     * Opens a database file, creating it if absent.
+     *
+     * @param file    the database file.
+     * @param options how to open it.
+     * @return the open database.
+     */
+    public static Database open(final Path file, final DatabaseOptions options)
+    {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        JvmAccess.check();
+        return new Database(Engine.open(file, options), file);
+    }
+
+    /**
+     * Begins a read transaction on the newest committed revision. Never blocks and never delays
+     * the writer. Close it promptly: an open read transaction keeps its revision's pages alive.
+     *
+     * @return the transaction.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public ReadTransaction beginRead()
+    {
+        return engine.beginRead();
+    }
+
+    /**
+     * Begins the write transaction, waiting while another is open.
+     *
+     * @return the transaction.
+     * @throws DatabaseClosedException if the database is closed.
+     * @throws IllegalStateException   if this thread already has an open write transaction.
+     */
+    public WriteTransaction beginWrite()
+    {
+        return engine.beginWrite();
+    }
+
+    /**
+     * Runs {@code work} in a read transaction and closes it.
+     *
+     * @param work what to read.
+     * @param <T>  the result type.
+     * @return what {@code work} returned.
+     */
+    public <T> T read(final Function<? super ReadTransaction, ? extends T> work)
+    {
+        Objects.requireNonNull(work, "work");
+        try (ReadTransaction txn = beginRead())
+        {
+            return work.apply(txn);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a write transaction and commits it when {@code work} returns; rolls back
+     * if it throws (the exception propagates). If {@code work} ends the transaction itself, nothing
+     * more is done.
+     *
+     * @param work the changes.
+     */
+    public void write(final Consumer<? super WriteTransaction> work)
+    {
+        Objects.requireNonNull(work, "work");
+        writeAndGet(txn ->
+        {
+            work.accept(txn);
+            return null;
+        });
+    }
+
+    /**
+     * Like {@link #write(Consumer)}, returning {@code work}'s result after the commit.
+     *
+     * @param work the changes.
+     * @param <T>  the result type.
+     * @return what {@code work} returned.
+     */
+    public <T> T writeAndGet(final Function<? super WriteTransaction, ? extends T> work)
+    {
+        Objects.requireNonNull(work, "work");
+        final WriteTxn txn = engine.beginWrite();
+        try
+        {
+            final T result = work.apply(txn);
+            if (txn.isOpen())
+            {
+                txn.commit();
+            }
+            return result;
+        }
+        finally
+        {
+            txn.close();
+        }
+    }
+
+    /**
+     * @return the newest committed revision.
+     */
+    public long revision()
+    {
+        return engine.revision();
+    }
+
+    /**
+     * @return the database file.
+     */
+    public Path path()
+    {
+        return path;
+    }
+
+    /**
+     * @return the page size of the file.
+     */
+    public int pageSize()
+    {
+        return engine.store().pageSize();
+    }
+
+    /**
+     * @return current counters.
+     */
+    public DatabaseStats stats()
+    {
+        final Meta head = engine.revisions().head().state();
+        return new DatabaseStats(
+            head.revision(),
+            engine.store().pageSize(),
+            head.highWater(),
+            engine.store().fileSize(),
+            engine.openReaders(),
+            engine.revisions().size(),
+            engine.commits(),
+            engine.lastCommitPages());
+    }
+
+    /**
+     * Closes the database: refuses new transactions, waits for an open write transaction to end,
+     * stops the cleaner and closes the file. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        engine.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Database{" + path + ", revision=" + engine.revision() + '}';
+    }
+}

@@ -1,0 +1,245 @@
+package dev.cambium.engine;
+
+import dev.cambium.DatabaseClosedException;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.txn.ReadPages;
+import dev.cambium.engine.txn.ReadTxn;
+import dev.cambium.engine.txn.WorkingMemory;
+import dev.cambium.engine.txn.WriteTxn;
+import dev.cambium.cleaner.Cleaner;
+import dev.cambium.revision.RevisionList;
+import dev.cambium.revision.RevisionNode;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One open database file: its page store, its revision list, the single-writer gate and the cleaner.
+ *
+ * <p>Threads: {@link #beginRead()} from any thread, lock-free. {@link #beginWrite()} from any thread;
+ * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
+ * transaction may be ended on another thread than began it). {@link #publish} only from the writer
+ * inside commit. {@link #close()} from any thread, once.
+ */
+public final class Engine implements AutoCloseable
+{
+    private final PageStore store;
+    private final DatabaseOptions options;
+    private final RevisionList<Meta> revisions;
+    private final Cleaner<Meta> cleaner;
+    private final Semaphore writeGate = new Semaphore(1, true);
+    private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
+    private final AtomicLong openReaders = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private volatile long lastCommitPages;
+    private volatile Thread writerThread;
+    private volatile boolean closed;
+
+    private Engine(final PageStore store, final DatabaseOptions options)
+    {
+        this.store = store;
+        this.options = options;
+        final Meta meta = store.openedMeta();
+        this.revisions = new RevisionList<>(meta.revision(), meta);
+        // Until page reuse lands, the cleaner only retires unpinned revisions; their obsolete-page
+        // lists (recorded per commit on each node) are what reuse will consume.
+        this.cleaner = new Cleaner<>(revisions, node -> { });
+        cleaner.start();
+    }
+
+    /**
+     * Opens (or creates) a database file.
+     *
+     * @param file    the file.
+     * @param options the options.
+     * @return the engine.
+     */
+    public static Engine open(final Path file, final DatabaseOptions options)
+    {
+        return new Engine(PageStore.open(file, options), options);
+    }
+
+    /**
+     * @return the options the database was opened with.
+     */
+    public DatabaseOptions options()
+    {
+        return options;
+    }
+
+    /**
+     * @return the page store.
+     */
+    public PageStore store()
+    {
+        return store;
+    }
+
+    /**
+     * @return the revision list (for statistics and tests).
+     */
+    public RevisionList<Meta> revisions()
+    {
+        return revisions;
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DatabaseClosedException("database " + store.path() + " is closed");
+        }
+    }
+
+    /**
+     * Pins the newest revision. Never blocks.
+     *
+     * @return a read transaction.
+     */
+    public ReadTxn beginRead()
+    {
+        checkOpen();
+        final RevisionNode<Meta> node = revisions.pin();
+        openReaders.incrementAndGet();
+        return new ReadTxn(store, node, openReaders::decrementAndGet);
+    }
+
+    /**
+     * Waits until no other write transaction is open, then begins one on the newest revision.
+     *
+     * @return the write transaction.
+     */
+    public WriteTxn beginWrite()
+    {
+        checkOpen();
+        if (writerThread == Thread.currentThread())
+        {
+            throw new IllegalStateException(
+                "this thread already has an open write transaction; waiting for another would deadlock");
+        }
+        writeGate.acquireUninterruptibly();
+        try
+        {
+            checkOpen();
+            if (store.writesRefused())
+            {
+                throw new dev.cambium.StorageException("database " + store.path() +
+                    " refuses writes after a failed fsync; reopen it");
+            }
+            writerThread = Thread.currentThread();
+            // The writer is the only thread that publishes, so the head cannot move under it.
+            final Meta base = revisions.head().state();
+            final ReadPages committed = new ReadPages(store, base.highWater());
+            final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1, pagePool);
+            return new WriteTxn(this, store, base, wm);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            writerThread = null;
+            writeGate.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Called by the commit, as its last step: makes the revision visible to new readers.
+     *
+     * @param meta          the committed revision.
+     * @param obsoletePairs the pages it made obsolete, with the revisions that wrote them.
+     * @param pagesWritten  how many pages the commit wrote (statistics).
+     */
+    public void publish(final Meta meta, final long[] obsoletePairs, final int pagesWritten)
+    {
+        revisions.publish(meta.revision(), meta, obsoletePairs);
+        commits.incrementAndGet();
+        lastCommitPages = pagesWritten;
+    }
+
+    /**
+     * Called exactly once when a write transaction ends (commit, rollback or close).
+     *
+     * @param txn the transaction.
+     */
+    public void writeEnded(final WriteTxn txn)
+    {
+        writerThread = null;
+        writeGate.release();
+    }
+
+    /**
+     * @return the newest committed revision.
+     */
+    public long revision()
+    {
+        return revisions.head().revision();
+    }
+
+    /**
+     * @return read transactions open now.
+     */
+    public long openReaders()
+    {
+        return openReaders.get();
+    }
+
+    /**
+     * @return commits since open.
+     */
+    public long commits()
+    {
+        return commits.get();
+    }
+
+    /**
+     * @return pages written by the last commit.
+     */
+    public long lastCommitPages()
+    {
+        return lastCommitPages;
+    }
+
+    /**
+     * @return the cleaner.
+     */
+    public Cleaner<Meta> cleaner()
+    {
+        return cleaner;
+    }
+
+    /**
+     * Refuses new transactions, waits for the open write transaction (if any) to end, stops the
+     * cleaner and closes the file. Read transactions still open keep reading their mapped revision
+     * until they close. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final boolean waited = writerThread != Thread.currentThread();
+        if (waited)
+        {
+            writeGate.acquireUninterruptibly();
+        }
+        try
+        {
+            cleaner.close();
+        }
+        finally
+        {
+            store.close();
+            if (waited)
+            {
+                writeGate.release(); // let queued beginWrite calls fail with DatabaseClosedException
+            }
+        }
+    }
+}

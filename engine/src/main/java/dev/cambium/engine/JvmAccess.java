@@ -1,0 +1,49 @@
+package dev.cambium.engine;
+
+import dev.cambium.CambiumException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Checks, once, that the JVM lets Agrona reach {@code jdk.internal.misc}, so a missing flag is
+ * reported by {@link dev.cambium.Database#open} with the fix instead of an obscure
+ * {@link IllegalAccessError} from deep inside the first page read.
+ */
+public final class JvmAccess
+{
+    /** The JVM options every process that runs Cambium needs. */
+    public static final String REQUIRED_FLAGS =
+        "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.util.zip=ALL-UNNAMED";
+
+    private static volatile boolean checked;
+
+    private JvmAccess()
+    {
+    }
+
+    /**
+     * @throws CambiumException naming the missing flag if Agrona cannot work in this JVM.
+     */
+    public static void check()
+    {
+        if (checked)
+        {
+            return;
+        }
+        try
+        {
+            final UnsafeBuffer probe = new UnsafeBuffer(new byte[16]);
+            probe.putLong(0, 42L);
+            if (probe.getLong(0) != 42L)
+            {
+                throw new CambiumException("Agrona's UnsafeBuffer does not work in this JVM");
+            }
+            checked = true;
+        }
+        catch (final IllegalAccessError | ExceptionInInitializerError | NoClassDefFoundError e)
+        {
+            throw new CambiumException("Cambium needs the JVM option " +
+                "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED (Agrona uses jdk.internal.misc.Unsafe); " +
+                "start java with: " + REQUIRED_FLAGS, e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cambium.engine.catalog;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The value stored in the catalog (the tree of trees) for each named tree.
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+  0
+ *  |                 root page id (0 = empty tree)                 |
+ *  +---------------------------------------------------------------+  8
+ *  |                 number of entries                             |
+ *  +-------------------------------+-------------------------------+ 16
+ *  |          flags (0)            |         reserved (0)          |
+ *  +-------------------------------+-------------------------------+ 24
+ * </pre>
+ *
+ * <p>The catalog's keys are tree names in UTF-8; its root and entry count live in the meta page.
+ */
+public final class CatalogEntry
+{
+    /** Offset of the root page id. */
+    public static final int ROOT_OFFSET = 0;
+    /** Offset of the entry count. */
+    public static final int SIZE_OFFSET = 8;
+    /** Offset of the flags. */
+    public static final int FLAGS_OFFSET = 16;
+    /** Length of an entry. */
+    public static final int LENGTH = 24;
+
+    private CatalogEntry()
+    {
+    }
+
+    /**
+     * Encodes an entry.
+     */
+    public static void write(final MutableDirectBuffer b, final long root, final long size)
+    {
+        b.putLong(ROOT_OFFSET, root);
+        b.putLong(SIZE_OFFSET, size);
+        b.putInt(FLAGS_OFFSET, 0);
+        b.putInt(FLAGS_OFFSET + 4, 0);
+    }
+
+    /**
+     * @return true if the buffer has the length of an entry and plausible fields.
+     */
+    public static boolean isValid(final DirectBuffer b, final long highWater)
+    {
+        if (b.capacity() != LENGTH)
+        {
+            return false;
+        }
+        final long root = b.getLong(ROOT_OFFSET);
+        final long size = b.getLong(SIZE_OFFSET);
+        return (root == 0 ? size == 0 : root >= 2 && root < highWater && size > 0);
+    }
+
+    /**
+     * @return the root page id.
+     */
+    public static long root(final DirectBuffer b)
+    {
+        return b.getLong(ROOT_OFFSET);
+    }
+
+    /**
+     * @return the entry count.
+     */
+    public static long size(final DirectBuffer b)
+    {
+        return b.getLong(SIZE_OFFSET);
+    }
+}

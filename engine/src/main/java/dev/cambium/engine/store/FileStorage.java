@@ -1,0 +1,280 @@
+package dev.cambium.engine.store;
+
+import dev.cambium.NotADatabaseException;
+import dev.cambium.StorageException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * {@link Storage} over a {@link FileChannel} opened READ, WRITE, CREATE. Writes and reads are positional
+ * ({@code pwrite64}/{@code pread64}), so they never touch the channel's shared position.
+ *
+ * <p>Threads: see {@link Storage}. Caveat: a {@link FileChannel} is interruptible; interrupting the writer
+ * thread during an I/O call closes the channel for everyone. The engine must not interrupt its writer.
+ */
+public final class FileStorage implements Storage
+{
+    private final Path path;
+    private final FileChannel channel;
+    private final boolean created;
+
+    private FileStorage(final Path path, final FileChannel channel, final boolean created)
+    {
+        this.path = path;
+        this.channel = channel;
+        this.created = created;
+    }
+
+    /**
+     * Opens {@code path}, creating it if it does not exist. A newly created file's parent directory is fsynced so
+     * that the file's name survives a power loss. Called once, by the thread that opens the database.
+     *
+     * @param path the database file.
+     * @return the storage.
+     * @throws NotADatabaseException if the path is a directory or another non-regular file (a FIFO would block
+     *                               the open, a device is not ours to overwrite).
+     * @throws StorageException      if the file cannot be opened or created.
+     */
+    public static FileStorage open(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath();
+        rejectNonRegular(absolute);
+        try
+        {
+            // CREATE_NEW first so that "did we create it?" is answered atomically by the file system,
+            // not by a racy exists() check.
+            FileChannel channel;
+            boolean created;
+            try
+            {
+                channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE_NEW);
+                created = true;
+            }
+            catch (final FileAlreadyExistsException e)
+            {
+                rejectNonRegular(absolute);
+                channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE);
+                created = false;
+            }
+            final FileStorage storage = new FileStorage(absolute, channel, created);
+            if (created)
+            {
+                try
+                {
+                    syncParentDirectory(absolute);
+                }
+                catch (final RuntimeException e)
+                {
+                    storage.close();
+                    throw e;
+                }
+            }
+            return storage;
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot open " + absolute + ": " + e, e);
+        }
+    }
+
+    private static void rejectNonRegular(final Path path)
+    {
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        }
+        catch (final NoSuchFileException e)
+        {
+            return; // will be created
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot read the attributes of " + path + ": " + e, e);
+        }
+        if (attributes.isDirectory())
+        {
+            throw new NotADatabaseException(path + " is not a Cambium database: it is a directory");
+        }
+        if (!attributes.isRegularFile())
+        {
+            throw new NotADatabaseException(path + " is not a Cambium database: it is not a regular file");
+        }
+    }
+
+    /**
+     * Fsyncs the directory containing {@code file}, making a newly created name durable (Linux and macOS; a
+     * directory cannot be opened for fsync on Windows).
+     *
+     * @param file a file whose directory entry must survive a power loss.
+     * @throws StorageException if the directory cannot be opened or forced.
+     */
+    public static void syncParentDirectory(final Path file)
+    {
+        final Path dir = file.toAbsolutePath().getParent();
+        if (dir == null)
+        {
+            return;
+        }
+        try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            dirChannel.force(true);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("fsync of directory " + dir + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * @return true if {@link #open} created the file (it did not exist before).
+     */
+    public boolean created()
+    {
+        return created;
+    }
+
+    @Override
+    public Path path()
+    {
+        return path;
+    }
+
+    @Override
+    public long size()
+    {
+        try
+        {
+            return channel.size();
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("size of " + path + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void write(final ByteBuffer src, final long position)
+    {
+        final int length = src.remaining();
+        long at = position;
+        try
+        {
+            while (src.hasRemaining())
+            {
+                at += channel.write(src, at);
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("write of " + length + " bytes at offset " + position + " of " + path +
+                " failed after " + (at - position) + " bytes: " + e, e);
+        }
+    }
+
+    @Override
+    public void read(final ByteBuffer dst, final long position)
+    {
+        final int length = dst.remaining();
+        long at = position;
+        try
+        {
+            while (dst.hasRemaining())
+            {
+                final int n = channel.read(dst, at);
+                if (n < 0)
+                {
+                    throw new EOFException("end of file at offset " + at);
+                }
+                at += n;
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("read of " + length + " bytes at offset " + position + " of " + path +
+                " failed after " + (at - position) + " bytes: " + e, e);
+        }
+    }
+
+    @Override
+    public void force(final boolean metadata)
+    {
+        try
+        {
+            channel.force(metadata);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException((metadata ? "fsync" : "fdatasync") + " of " + path + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void truncate(final long size)
+    {
+        try
+        {
+            channel.truncate(size);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("truncate of " + path + " to " + size + " bytes failed: " + e, e);
+        }
+    }
+
+    @Override
+    public MappedByteBuffer mapReadOnly(final long position, final long length)
+    {
+        if (position < 0 || length < 0 || length > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("bad mapping [" + position + ", +" + length + ") of " + path);
+        }
+        final long size = size();
+        if (position + length > size)
+        {
+            // READ_ONLY past the end would throw anyway, but say why: reading there would be a SIGBUS.
+            throw new StorageException("refusing to map [" + position + ", " + (position + length) + ") of " +
+                path + ": the file is only " + size + " bytes");
+        }
+        try
+        {
+            return channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("read-only map of [" + position + ", " + (position + length) + ") of " +
+                path + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("close of " + path + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "FileStorage{" + path + '}';
+    }
+}

@@ -1,0 +1,174 @@
+package dev.cambium.engine.store;
+
+import dev.cambium.Limits;
+
+/**
+ * One meta page's content: the root of everything a revision can see. Immutable; safe to share between threads.
+ * The byte layout is in {@link MetaCodec}.
+ *
+ * <p>The compact constructor enforces the structural invariants the file format requires, so a {@code Meta}
+ * that exists is always one {@link MetaCodec#decode} would accept (apart from the file length, which only the
+ * {@link PageStore} knows). Decoding checks the same rules first and reports a reason instead of throwing.
+ *
+ * @param pageSize         the page size, a power of two from 512 to 65536.
+ * @param revision         the revision this meta publishes, {@code >= 0}; it is written to slot
+ *                         {@code revision & 1}.
+ * @param highWater        the number of pages in use, meta pages included; valid page ids are
+ *                         {@code [2, highWater)}.
+ * @param catalogRoot      the catalog's root page id, 0 for an empty catalog.
+ * @param treeCount        the number of trees in the catalog.
+ * @param freeSpaceRoot    the free-space root page id, 0 for none (reserved for the cleaner).
+ * @param pendingRoot      the root of the obsolete-page lists, 0 for none (reserved for the cleaner).
+ * @param freePageCount    the number of free pages (reserved for the cleaner).
+ * @param commitTimeMillis the commit time, epoch milliseconds.
+ */
+public record Meta(
+    int pageSize,
+    long revision,
+    long highWater,
+    long catalogRoot,
+    long treeCount,
+    long freeSpaceRoot,
+    long pendingRoot,
+    long freePageCount,
+    long commitTimeMillis)
+{
+    /** Page ids 0 and 1 are the meta pages; the first data page is 2. */
+    public static final long FIRST_DATA_PAGE = 2;
+
+    /**
+     * Creates a meta, enforcing the invariants in the record description. Any thread.
+     *
+     * @param pageSize         see the record description.
+     * @param revision         see the record description.
+     * @param highWater        see the record description.
+     * @param catalogRoot      see the record description.
+     * @param treeCount        see the record description.
+     * @param freeSpaceRoot    see the record description.
+     * @param pendingRoot      see the record description.
+     * @param freePageCount    see the record description.
+     * @param commitTimeMillis see the record description.
+     * @throws IllegalArgumentException if an invariant is broken.
+     */
+    public Meta
+    {
+        final String problem = problem(pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot,
+            pendingRoot, freePageCount);
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /**
+     * The meta both slots of a new file hold: revision 0, empty catalog, high-water mark 2.
+     *
+     * @param pageSize         the page size of the new file.
+     * @param commitTimeMillis the creation time, epoch milliseconds.
+     * @return the initial meta.
+     */
+    public static Meta initial(final int pageSize, final long commitTimeMillis)
+    {
+        return new Meta(pageSize, 0, FIRST_DATA_PAGE, 0, 0, 0, 0, 0, commitTimeMillis);
+    }
+
+    /**
+     * The meta of the revision a commit builds on this one. The free-space fields are carried over
+     * unchanged (the cleaner issue maintains them).
+     *
+     * @param revision         the new revision (this revision + 1).
+     * @param highWater        the new high-water mark.
+     * @param catalogRoot      the new catalog root.
+     * @param treeCount        the new number of trees.
+     * @param commitTimeMillis the commit time, epoch milliseconds.
+     * @return the new meta.
+     */
+    public Meta next(
+        final long revision, final long highWater, final long catalogRoot, final long treeCount,
+        final long commitTimeMillis)
+    {
+        return new Meta(pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot, pendingRoot,
+            freePageCount, commitTimeMillis);
+    }
+
+    /**
+     * @return the meta slot (page id) this meta is written to: {@code revision & 1}.
+     */
+    public int slot()
+    {
+        return (int)(revision & 1);
+    }
+
+    /**
+     * @return the file length this meta needs: {@code highWater * pageSize}.
+     */
+    public long requiredFileLength()
+    {
+        return highWater * pageSize;
+    }
+
+    /**
+     * @param pageSize a page size.
+     * @return true if it is a power of two from 512 to 65536.
+     */
+    public static boolean isValidPageSize(final long pageSize)
+    {
+        return pageSize >= Limits.MIN_PAGE_SIZE && pageSize <= Limits.MAX_PAGE_SIZE && Long.bitCount(pageSize) == 1;
+    }
+
+    /**
+     * The structural rules of a meta record, shared by the constructor and {@link MetaCodec#decode}.
+     *
+     * @return null if valid, else the first rule broken, for a message.
+     */
+    static String problem(
+        final long pageSize,
+        final long revision,
+        final long highWater,
+        final long catalogRoot,
+        final long treeCount,
+        final long freeSpaceRoot,
+        final long pendingRoot,
+        final long freePageCount)
+    {
+        if (!isValidPageSize(pageSize))
+        {
+            return "page size " + pageSize + " is not a power of two from 512 to 65536";
+        }
+        if (revision < 0)
+        {
+            return "revision " + Long.toUnsignedString(revision) + " is out of range";
+        }
+        // The division keeps highWater * pageSize from overflowing for absurd values.
+        if (highWater < FIRST_DATA_PAGE || highWater > Long.MAX_VALUE / pageSize)
+        {
+            return "high-water mark " + Long.toUnsignedString(highWater) + " is out of range";
+        }
+        if (!isRootInRange(catalogRoot, highWater))
+        {
+            return "catalog root " + Long.toUnsignedString(catalogRoot) + " is outside [2, " + highWater + ")";
+        }
+        if (!isRootInRange(freeSpaceRoot, highWater))
+        {
+            return "free-space root " + Long.toUnsignedString(freeSpaceRoot) + " is outside [2, " + highWater + ")";
+        }
+        if (!isRootInRange(pendingRoot, highWater))
+        {
+            return "pending root " + Long.toUnsignedString(pendingRoot) + " is outside [2, " + highWater + ")";
+        }
+        if (treeCount < 0)
+        {
+            return "tree count " + Long.toUnsignedString(treeCount) + " is out of range";
+        }
+        if (freePageCount < 0 || freePageCount > highWater)
+        {
+            return "free page count " + Long.toUnsignedString(freePageCount) + " exceeds the high-water mark";
+        }
+        return null;
+    }
+
+    private static boolean isRootInRange(final long root, final long highWater)
+    {
+        return root == 0 || (root >= FIRST_DATA_PAGE && root < highWater);
+    }
+}

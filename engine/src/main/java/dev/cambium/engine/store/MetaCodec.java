@@ -1,0 +1,245 @@
+package dev.cambium.engine.store;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Byte layout of the 256-byte meta record at the start of meta page 0 (file offset 0) and meta page 1 (file
+ * offset {@code pageSize}). The rest of each meta page is zero. All fields are little-endian and unsigned on disk;
+ * values above {@link Long#MAX_VALUE} are rejected.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                 CRC32C of bytes [4, 256)                      |   0
+ *  +---------------------------------------------------------------+
+ *  |         magic 0x4D424D43 (bytes 'C' 'M' 'B' 'M')              |   4
+ *  +-------------------------------+-------------------------------+
+ *  |      format version = 1       |          flags = 0            |   8
+ *  +-------------------------------+-------------------------------+
+ *  |              page size (power of two, 512..65536)             |  12
+ *  +---------------------------------------------------------------+
+ *  |                          revision                             |  16
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |     high-water mark (pages in use, meta pages included)       |  24
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |              catalog root page id (0 = empty)                 |  32
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         tree count                            |  40
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |          free-space root page id (0 = none, reserved)         |  48
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |     pending (obsolete-lists) root page id (0 = none, reserved)|  56
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 free page count (reserved)                    |  64
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 commit time, epoch millis                     |  72
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 reserved, zero ... up to 256                  |  80
+ * </pre>
+ *
+ * <p>The checksum covers the whole record after itself, reserved bytes included, so a torn or partly zeroed
+ * record never validates. Stateless; any thread.
+ */
+public final class MetaCodec
+{
+    /** Offset of the CRC32C over [{@link #MAGIC_OFFSET}, {@link #RECORD_LENGTH}). */
+    public static final int CHECKSUM_OFFSET = 0;
+    /** Offset of the u32 magic. */
+    public static final int MAGIC_OFFSET = 4;
+    /** Offset of the u16 format version. */
+    public static final int VERSION_OFFSET = 8;
+    /** Offset of the u16 flags (written 0, ignored by version-1 readers). */
+    public static final int FLAGS_OFFSET = 10;
+    /** Offset of the u32 page size. */
+    public static final int PAGE_SIZE_OFFSET = 12;
+    /** Offset of the u64 revision. */
+    public static final int REVISION_OFFSET = 16;
+    /** Offset of the u64 high-water mark. */
+    public static final int HIGH_WATER_OFFSET = 24;
+    /** Offset of the u64 catalog root page id. */
+    public static final int CATALOG_ROOT_OFFSET = 32;
+    /** Offset of the u64 tree count. */
+    public static final int TREE_COUNT_OFFSET = 40;
+    /** Offset of the u64 free-space root page id. */
+    public static final int FREE_SPACE_ROOT_OFFSET = 48;
+    /** Offset of the u64 pending-lists root page id. */
+    public static final int PENDING_ROOT_OFFSET = 56;
+    /** Offset of the u64 free page count. */
+    public static final int FREE_PAGE_COUNT_OFFSET = 64;
+    /** Offset of the u64 commit time in epoch milliseconds. */
+    public static final int COMMIT_TIME_OFFSET = 72;
+    /** Offset of the first reserved byte; [80, 256) is zero. */
+    public static final int RESERVED_OFFSET = 80;
+    /** Length of the meta record. */
+    public static final int RECORD_LENGTH = 256;
+
+    /** The magic, read as a little-endian u32; on disk the bytes are 'C' 'M' 'B' 'M'. */
+    public static final int MAGIC = 0x4D424D43;
+    /** The only format version this code reads and writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    private MetaCodec()
+    {
+    }
+
+    /**
+     * The result of decoding one meta slot: either a valid {@link Meta}, or the reason it was rejected.
+     *
+     * @param slot               0 or 1.
+     * @param offset             the file offset the record was read from.
+     * @param meta               the meta, or null if rejected.
+     * @param magicFound         whether the magic was present (distinguishes "damaged" from "not ours").
+     * @param unsupportedVersion whether the record was intact (magic and checksum fine) but of another version.
+     * @param problem            null if valid, else why it was rejected.
+     */
+    public record Candidate(
+        int slot, long offset, Meta meta, boolean magicFound, boolean unsupportedVersion, String problem)
+    {
+        /**
+         * @return true if the record is a valid meta.
+         */
+        public boolean valid()
+        {
+            return meta != null;
+        }
+
+        static Candidate rejected(final int slot, final long offset, final boolean magic, final String problem)
+        {
+            return new Candidate(slot, offset, null, magic, false, problem);
+        }
+    }
+
+    /**
+     * Writes {@code meta} as a 256-byte record at absolute indices [0, 256) of {@code record}, checksum included.
+     * The buffer's position, limit and byte order are not changed.
+     *
+     * @param meta   the meta.
+     * @param record a buffer with a capacity of at least 256 (its limit does not matter).
+     */
+    public static void encode(final Meta meta, final ByteBuffer record)
+    {
+        // clear(): absolute puts are bounded by the limit, and the caller's limit is none of our business.
+        final ByteBuffer b = record.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < RECORD_LENGTH; i += 8)
+        {
+            b.putLong(i, 0L);
+        }
+        b.putInt(MAGIC_OFFSET, MAGIC);
+        b.putShort(VERSION_OFFSET, (short)FORMAT_VERSION);
+        b.putShort(FLAGS_OFFSET, (short)0);
+        b.putInt(PAGE_SIZE_OFFSET, meta.pageSize());
+        b.putLong(REVISION_OFFSET, meta.revision());
+        b.putLong(HIGH_WATER_OFFSET, meta.highWater());
+        b.putLong(CATALOG_ROOT_OFFSET, meta.catalogRoot());
+        b.putLong(TREE_COUNT_OFFSET, meta.treeCount());
+        b.putLong(FREE_SPACE_ROOT_OFFSET, meta.freeSpaceRoot());
+        b.putLong(PENDING_ROOT_OFFSET, meta.pendingRoot());
+        b.putLong(FREE_PAGE_COUNT_OFFSET, meta.freePageCount());
+        b.putLong(COMMIT_TIME_OFFSET, meta.commitTimeMillis());
+        b.putInt(CHECKSUM_OFFSET, checksum(b));
+    }
+
+    /**
+     * @param meta a meta.
+     * @return a new direct buffer of {@code meta.pageSize()} bytes: the record followed by zeros, position 0,
+     * limit pageSize.
+     */
+    public static ByteBuffer encodePage(final Meta meta)
+    {
+        final ByteBuffer page = ByteBuffer.allocateDirect(meta.pageSize());
+        encode(meta, page);
+        return page;
+    }
+
+    /**
+     * CRC32C of bytes [4, 256) of a record.
+     *
+     * @param record a buffer holding a record at absolute index 0; position and limit are not changed.
+     * @return the checksum.
+     */
+    public static int checksum(final ByteBuffer record)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(record.duplicate().clear().limit(RECORD_LENGTH).position(MAGIC_OFFSET));
+        return (int)crc.getValue();
+    }
+
+    /**
+     * Decodes and validates a record read from meta slot {@code slot}. Never throws for bad content.
+     *
+     * @param record     the 256 bytes read from {@code offset}, at absolute indices [0, 256).
+     * @param slot       0 or 1.
+     * @param offset     the file offset it was read from (0 for slot 0; the probed page size for slot 1).
+     * @param fileLength the file's length, to reject a meta whose pages are not all in the file.
+     * @return the candidate.
+     */
+    public static Candidate decode(final ByteBuffer record, final int slot, final long offset, final long fileLength)
+    {
+        if (offset + RECORD_LENGTH > fileLength)
+        {
+            return Candidate.rejected(slot, offset, false,
+                "the file (" + fileLength + " bytes) ends before the record at offset " + offset);
+        }
+        final ByteBuffer b = record.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+        final boolean magic = b.getInt(MAGIC_OFFSET) == MAGIC;
+        if (!magic)
+        {
+            return Candidate.rejected(slot, offset, false, "no magic");
+        }
+        final int stored = b.getInt(CHECKSUM_OFFSET);
+        final int computed = checksum(b);
+        if (stored != computed)
+        {
+            return Candidate.rejected(slot, offset, true, String.format(
+                "checksum mismatch (stored %08x, computed %08x)", stored, computed));
+        }
+        final int version = Short.toUnsignedInt(b.getShort(VERSION_OFFSET));
+        if (version != FORMAT_VERSION)
+        {
+            return new Candidate(slot, offset, null, true, true,
+                "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")");
+        }
+        final long pageSize = Integer.toUnsignedLong(b.getInt(PAGE_SIZE_OFFSET));
+        final long revision = b.getLong(REVISION_OFFSET);
+        final long highWater = b.getLong(HIGH_WATER_OFFSET);
+        final long catalogRoot = b.getLong(CATALOG_ROOT_OFFSET);
+        final long treeCount = b.getLong(TREE_COUNT_OFFSET);
+        final long freeSpaceRoot = b.getLong(FREE_SPACE_ROOT_OFFSET);
+        final long pendingRoot = b.getLong(PENDING_ROOT_OFFSET);
+        final long freePageCount = b.getLong(FREE_PAGE_COUNT_OFFSET);
+        final long commitTime = b.getLong(COMMIT_TIME_OFFSET);
+
+        final String problem = Meta.problem(
+            pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot, pendingRoot, freePageCount);
+        if (problem != null)
+        {
+            return Candidate.rejected(slot, offset, true, problem);
+        }
+        // Slot 1 lives at offset pageSize: a record found elsewhere is not meta page 1 of this file.
+        final long expectedOffset = slot == 0 ? 0 : pageSize;
+        if (offset != expectedOffset)
+        {
+            return Candidate.rejected(slot, offset, true,
+                "page size " + pageSize + " does not match the offset " + offset + " it was read from");
+        }
+        if (highWater * pageSize > fileLength)
+        {
+            return Candidate.rejected(slot, offset, true, "high-water mark " + highWater + " needs " +
+                highWater * pageSize + " bytes but the file has " + fileLength + " (truncated?)");
+        }
+        final Meta meta = new Meta((int)pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot,
+            pendingRoot, freePageCount, commitTime);
+        return new Candidate(slot, offset, meta, true, false, null);
+    }
+}

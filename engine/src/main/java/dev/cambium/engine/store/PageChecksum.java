@@ -1,0 +1,117 @@
+package dev.cambium.engine.store;
+
+import dev.cambium.btree.PageHeader;
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The checksum of a non-meta page: CRC32C ({@link java.util.zip.CRC32C}, intrinsified, needs no JVM flag) over
+ * bytes [{@link PageHeader#CHECKSUM_COVERS_FROM}, pageSize), stored as a little-endian u32 at
+ * {@link PageHeader#CHECKSUM_OFFSET}. Stateless; any thread. None of these methods changes a buffer's position,
+ * limit or byte order, because page buffers are shared (a mapped segment is read by many threads at once).
+ *
+ * <p>Indices are absolute and bounded by the buffer's limit: the page must lie below it.
+ *
+ * <p>Callers must only checksum bytes known to lie inside the file: a CRC over a mapped slice past the end of
+ * a truncated file kills the JVM with SIGBUS.
+ */
+public final class PageChecksum
+{
+    private PageChecksum()
+    {
+    }
+
+    /**
+     * @param page     a buffer holding a page at absolute index {@code offset}.
+     * @param offset   the index of the page's first byte.
+     * @param pageSize the page size.
+     * @return the CRC32C of the page's bytes [4, pageSize).
+     */
+    public static int compute(final ByteBuffer page, final int offset, final int pageSize)
+    {
+        final CRC32C crc = new CRC32C();
+        // Absolute slice: a view with its own position, so the shared buffer is untouched.
+        crc.update(page.slice(offset + PageHeader.CHECKSUM_COVERS_FROM, pageSize - PageHeader.CHECKSUM_COVERS_FROM));
+        return (int)crc.getValue();
+    }
+
+    /**
+     * @param page     a page at index 0 of an Agrona buffer (wrapping a ByteBuffer, a byte array or raw memory).
+     * @param pageSize the page size.
+     * @return the CRC32C of the page's bytes [4, pageSize).
+     */
+    public static int compute(final DirectBuffer page, final int pageSize)
+    {
+        final ByteBuffer bb = page.byteBuffer();
+        if (bb != null)
+        {
+            return compute(bb, page.wrapAdjustment(), pageSize);
+        }
+        final byte[] array = page.byteArray();
+        if (array != null)
+        {
+            final CRC32C crc = new CRC32C();
+            crc.update(array, page.wrapAdjustment() + PageHeader.CHECKSUM_COVERS_FROM,
+                pageSize - PageHeader.CHECKSUM_COVERS_FROM);
+            return (int)crc.getValue();
+        }
+        // Raw memory (no backing object): copy through a small heap array. Slow path; tests only.
+        final CRC32C crc = new CRC32C();
+        final byte[] chunk = new byte[Math.min(4096, pageSize)];
+        for (int i = PageHeader.CHECKSUM_COVERS_FROM; i < pageSize; )
+        {
+            final int n = Math.min(chunk.length, pageSize - i);
+            page.getBytes(i, chunk, 0, n);
+            crc.update(chunk, 0, n);
+            i += n;
+        }
+        return (int)crc.getValue();
+    }
+
+    /**
+     * @param page   a buffer holding a page at absolute index {@code offset}.
+     * @param offset the index of the page's first byte.
+     * @return the checksum stored in the page's header.
+     */
+    public static int stored(final ByteBuffer page, final int offset)
+    {
+        final int raw = page.getInt(offset + PageHeader.CHECKSUM_OFFSET);
+        return page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Integer.reverseBytes(raw);
+    }
+
+    /**
+     * @param page a page at index 0.
+     * @return the checksum stored in the page's header.
+     */
+    public static int stored(final DirectBuffer page)
+    {
+        return page.getInt(PageHeader.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Computes the page's checksum and stores it at offset 0, little-endian. Changes nothing else.
+     *
+     * @param page     a buffer holding a page at absolute index 0.
+     * @param pageSize the page size.
+     * @return the checksum.
+     */
+    public static int stamp(final ByteBuffer page, final int pageSize)
+    {
+        final int crc = compute(page, 0, pageSize);
+        page.putInt(PageHeader.CHECKSUM_OFFSET, page.order() == ByteOrder.LITTLE_ENDIAN ? crc : Integer.reverseBytes(crc));
+        return crc;
+    }
+
+    /**
+     * @param page     a page at index 0.
+     * @param pageSize the page size.
+     * @return true if the stored checksum matches the content.
+     */
+    public static boolean matches(final DirectBuffer page, final int pageSize)
+    {
+        return stored(page) == compute(page, pageSize);
+    }
+}

@@ -1,0 +1,656 @@
+package dev.cambium.engine.store;
+
+import dev.cambium.CorruptDatabaseException;
+import dev.cambium.DatabaseClosedException;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.PageVerification;
+import dev.cambium.StorageException;
+import dev.cambium.btree.PageHeader;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Owns the database file: its {@link Storage}, the page size, the read-only memory mappings and the page
+ * verification state.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *     <li>Reader threads call only {@link #wrap}, and the read-only accessors {@link #pageSize()},
+ *     {@link #mappedBytes()}, {@link #writesRefused()}, {@link #openedMeta()}, {@link #created()}.</li>
+ *     <li>Everything else ({@link #ensureCapacity}, {@link #writePages}, {@link #force}, {@link #writeMeta},
+ *     {@link #mapUpTo}, {@link #fileSize()}, {@link #close}) is called by the single writer thread (or, for
+ *     {@link #close}, once no reader can call {@link #wrap} any more).</li>
+ * </ul>
+ *
+ * <h2>A commit, in order</h2>
+ * <ol>
+ *     <li>{@link #ensureCapacity}(highWater): grow the file with real zeros if needed;</li>
+ *     <li>{@link #writePages}: checksum and write the new pages;</li>
+ *     <li>{@link #force()} (SYNC durability): the pages are durable before any meta points at them;</li>
+ *     <li>{@link #writeMeta}, then {@link #force()} again;</li>
+ *     <li>{@link #mapUpTo}(highWater), then publish the revision to readers.</li>
+ * </ol>
+ *
+ * <h2>Happens-before</h2>
+ * A page written by {@link #writePages} and covered by {@link #mapUpTo} before the revision is published is
+ * visible to readers that pin that revision. The mapping array is published through a volatile field, so a
+ * reader that acquires the revision (a volatile read in the revision manager, ordered after this volatile write)
+ * sees mappings at least that large. The page bytes themselves travel through the kernel's unified page cache:
+ * a completed {@code pwrite} is visible to every mapping of the same file on the same host, which the JMM does not
+ * describe but Linux, macOS and Windows (for local files) guarantee.
+ *
+ * <h2>Why the mappings are never unmapped</h2>
+ * The file is mapped read-only in segments of {@link DatabaseOptions#mapSegmentSize()} bytes, and never past its
+ * end (reading past the end of a file is a SIGBUS). When the file grows the last segment is mapped again, larger;
+ * the old mapping stays referenced until {@link #close()} because a reader may still be reading through it.
+ * Explicitly unmapping while a reader runs would crash the JVM, so mappings are released only by the garbage
+ * collector once nothing references them. The cost is virtual address space for the superseded segments.
+ */
+public final class PageStore implements AutoCloseable
+{
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int ZERO_CHUNK = 256 * 1024;
+    private static final String REFUSED = "a previous fsync failed; the database refuses writes until reopened";
+
+    /** An immutable set of segments covering [0, bytes) of the file; replaced, never changed (copy on write). */
+    private static final class Mapping
+    {
+        final MappedByteBuffer[] segments;
+        final long bytes;
+        final long pages;
+
+        Mapping(final MappedByteBuffer[] segments, final long bytes, final long pages)
+        {
+            this.segments = segments;
+            this.bytes = bytes;
+            this.pages = pages;
+        }
+    }
+
+    private static final Mapping CLOSED = new Mapping(new MappedByteBuffer[0], 0, 0);
+
+    private final Storage storage;
+    private final Path path;
+    private final int pageSize;
+    private final int pageShift;
+    private final long segmentSize;
+    private final int segmentShift;
+    private final long segmentMask;
+    private final boolean verifyEveryRead;
+    private final long minGrowth;
+    private final long maxGrowth;
+    private final Meta openedMeta;
+    private final boolean created;
+    private final MetaSelector.Selection selection;
+
+    /** Read by readers on every {@link #wrap}; written only by the writer. */
+    private volatile Mapping mapping;
+    /**
+     * FIRST_READ bitmap: bit p set means page p's current content passed verification (or was written by this
+     * process) since open. Grown by the writer by copying; a bit a reader sets in the old array during the copy is
+     * lost, which only costs a second verification. Bits are never cleared, so a race can lose a bit but never
+     * invent one.
+     */
+    private volatile long[] verified;
+    /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
+    private final List<MappedByteBuffer> retired = new ArrayList<>();
+
+    // Writer-thread state.
+    private long fileSize;
+    private boolean grownSinceForce;
+    private ByteBuffer zeros;
+    private final ByteBuffer metaPage;
+    private boolean closed;
+    private volatile boolean writesRefused;
+    private Throwable forceFailure;
+
+    private PageStore(
+        final Storage storage,
+        final DatabaseOptions options,
+        final Meta meta,
+        final boolean created,
+        final MetaSelector.Selection selection)
+    {
+        this.storage = storage;
+        this.path = storage.path();
+        this.pageSize = meta.pageSize();
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.segmentSize = options.mapSegmentSize();
+        this.segmentShift = Long.numberOfTrailingZeros(segmentSize);
+        this.segmentMask = segmentSize - 1;
+        if (Long.bitCount(segmentSize) != 1 || segmentSize < pageSize)
+        {
+            throw new IllegalArgumentException("mapSegmentSize " + segmentSize +
+                " must be a power of two and a multiple of the page size " + pageSize);
+        }
+        this.verifyEveryRead = options.pageVerification() == PageVerification.EVERY_READ;
+        this.minGrowth = options.minGrowth();
+        this.maxGrowth = options.maxGrowth();
+        this.openedMeta = meta;
+        this.created = created;
+        this.selection = selection;
+        this.metaPage = ByteBuffer.allocateDirect(pageSize);
+        this.fileSize = storage.size();
+        this.mapping = new Mapping(new MappedByteBuffer[0], 0, 0);
+        this.verified = new long[0];
+        growBitmap(fileSize >>> pageShift);
+        remap(fileSize);
+    }
+
+    /**
+     * Opens or creates the database file. Called once, by the opening thread, before any other thread sees the
+     * store. A missing or empty file is initialised: both meta pages at revision 0 (empty catalog, high-water
+     * mark 2, page size from {@code options}), forced with metadata, and the parent directory fsynced. An existing
+     * file keeps its own page size; {@link MetaSelector} picks its meta.
+     *
+     * @param file    the database file.
+     * @param options the options.
+     * @return the store, with the whole file mapped.
+     * @throws dev.cambium.NotADatabaseException    if the file is not a Cambium database.
+     * @throws CorruptDatabaseException             if both meta pages are damaged.
+     * @throws StorageException                     if an I/O operation fails.
+     */
+    public static PageStore open(final Path file, final DatabaseOptions options)
+    {
+        final FileStorage storage = FileStorage.open(file);
+        try
+        {
+            final PageStore store = open(storage, options);
+            if (store.created())
+            {
+                // FileStorage fsynced the directory when it created the name; this covers a pre-existing empty
+                // file too, and costs one fsync at creation only.
+                FileStorage.syncParentDirectory(storage.path());
+            }
+            return store;
+        }
+        catch (final RuntimeException | Error e)
+        {
+            closeQuietly(storage, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens or initialises a database over any {@link Storage} (tests inject faults this way). Like
+     * {@link #open(Path, DatabaseOptions)} but does not fsync a directory. On failure the storage is left open
+     * for the caller to close.
+     *
+     * @param storage the file.
+     * @param options the options.
+     * @return the store.
+     */
+    public static PageStore open(final Storage storage, final DatabaseOptions options)
+    {
+        if (storage.size() == 0)
+        {
+            final Meta meta = Meta.initial(options.pageSize(), System.currentTimeMillis());
+            final ByteBuffer page = MetaCodec.encodePage(meta);
+            storage.write(page.duplicate(), 0);
+            storage.write(page.duplicate(), meta.pageSize());
+            storage.force(true);
+            return new PageStore(storage, options, meta, true, null);
+        }
+        final MetaSelector.Selection selection = MetaSelector.select(storage);
+        return new PageStore(storage, options, selection.meta(), false, selection);
+    }
+
+    private static void closeQuietly(final Storage storage, final Throwable primary)
+    {
+        try
+        {
+            storage.close();
+        }
+        catch (final RuntimeException e)
+        {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /**
+     * @return the meta the database was opened at (for a new file, the initial revision-0 meta). Any thread.
+     */
+    public Meta openedMeta()
+    {
+        return openedMeta;
+    }
+
+    /**
+     * @return how the meta was chosen (log {@link MetaSelector.Selection#describe()} when not both slots were
+     * valid), or null if the file was created by this open. Any thread.
+     */
+    public MetaSelector.Selection selection()
+    {
+        return selection;
+    }
+
+    /**
+     * @return the page size of the file. Any thread.
+     */
+    public int pageSize()
+    {
+        return pageSize;
+    }
+
+    /**
+     * @return true if this open initialised the file. Any thread.
+     */
+    public boolean created()
+    {
+        return created;
+    }
+
+    /**
+     * @return the file's path. Any thread.
+     */
+    public Path path()
+    {
+        return path;
+    }
+
+    // ------------------------------------------------------------------------------------------------ readers
+
+    /**
+     * Points {@code view} at page {@code pageId} in the mapping and verifies it per the
+     * {@link PageVerification} option. Called concurrently by reader threads (and by the writer to read
+     * committed pages); allocation-free unless the page must be verified.
+     *
+     * @param pageId    the page to read.
+     * @param highWater the high-water mark of the revision the caller pinned; ids at or past it are not part of
+     *                  that revision.
+     * @param view      the caller's view, re-wrapped to the page's {@code pageSize} bytes.
+     * @throws CorruptDatabaseException if the id is outside {@code [2, highWater)} or the mapped file, the
+     *                                  checksum does not match, or the header names another page id.
+     * @throws DatabaseClosedException  if the store was closed.
+     */
+    public void wrap(final long pageId, final long highWater, final UnsafeBuffer view)
+    {
+        final Mapping m = mapping;
+        if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
+        {
+            throw outOfRange(pageId, highWater, m);
+        }
+        final long offset = pageId << pageShift;
+        final MappedByteBuffer segment = m.segments[(int)(offset >>> segmentShift)];
+        final int inSegment = (int)(offset & segmentMask);
+        view.wrap(segment, inSegment, pageSize);
+        if (verifyEveryRead)
+        {
+            verify(pageId, segment, inSegment, view);
+        }
+        else if (!isVerified(pageId))
+        {
+            verify(pageId, segment, inSegment, view);
+            markVerified(pageId);
+        }
+    }
+
+    private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
+    {
+        if (m == CLOSED)
+        {
+            return new DatabaseClosedException("the page store of " + path + " is closed");
+        }
+        if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater)
+        {
+            return new CorruptDatabaseException("page id " + pageId + " is outside the valid range [2, " +
+                highWater + ") of " + path);
+        }
+        return new CorruptDatabaseException("page " + pageId + " lies beyond the mapped length of " + path + " (" +
+            m.bytes + " bytes, " + m.pages + " pages)");
+    }
+
+    private void verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view)
+    {
+        // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
+        final int computed = PageChecksum.compute(segment, inSegment, pageSize);
+        final int stored = view.getInt(PageHeader.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (computed != stored)
+        {
+            throw new CorruptDatabaseException(String.format(
+                "checksum mismatch on page %d of %s (stored %08x, computed %08x)", pageId, path, stored, computed));
+        }
+        final long headerId = view.getLong(PageHeader.PAGE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (headerId != pageId)
+        {
+            throw new CorruptDatabaseException("page id mismatch on page " + pageId + " of " + path +
+                ": its header names page " + headerId + " (misdirected write?)");
+        }
+    }
+
+    private boolean isVerified(final long pageId)
+    {
+        final long[] bits = verified;
+        final int word = (int)(pageId >>> 6);
+        // Plain read: a stale view only means verifying again.
+        return word < bits.length && (bits[word] & (1L << pageId)) != 0;
+    }
+
+    private void markVerified(final long pageId)
+    {
+        final long[] bits = verified;
+        final int word = (int)(pageId >>> 6);
+        if (word < bits.length)
+        {
+            // Atomic OR so that concurrent readers marking neighbouring pages do not lose each other's bits.
+            BITS.getAndBitwiseOr(bits, word, 1L << pageId);
+        }
+    }
+
+    /**
+     * @return the number of bytes of the file currently mapped (readable through {@link #wrap}). Any thread.
+     */
+    public long mappedBytes()
+    {
+        return mapping.bytes;
+    }
+
+    /**
+     * @return true once a force has failed; from then on every write operation throws. Any thread.
+     */
+    public boolean writesRefused()
+    {
+        return writesRefused;
+    }
+
+    // ------------------------------------------------------------------------------------------------- writer
+
+    /**
+     * @return the file's length as the writer last grew or observed it. Writer thread.
+     */
+    public long fileSize()
+    {
+        return fileSize;
+    }
+
+    /**
+     * Makes the file at least {@code highWater * pageSize} bytes long. If it is shorter, grows it with real
+     * zero-filled writes (never sparse: writing into a hole on a full disk fails late, and a READ_WRITE map would
+     * turn that into SIGBUS) to {@code max(needed, size + clamp(size / 4, minGrowth, maxGrowth))}, rounded up to a
+     * page. The next {@link #force()} then forces metadata. The new part is not mapped until {@link #mapUpTo}.
+     * Writer thread.
+     *
+     * @param highWater the high-water mark the next commit needs.
+     * @throws StorageException if a write fails or writes are refused.
+     */
+    public void ensureCapacity(final long highWater)
+    {
+        checkWritable();
+        final long needed = requiredBytes(highWater);
+        if (needed <= fileSize)
+        {
+            return;
+        }
+        final long growth = Math.min(Math.max(fileSize / 4, minGrowth), maxGrowth);
+        long target = Math.max(needed, fileSize + growth);
+        target = (target + pageSize - 1) & -(long)pageSize;
+        if (zeros == null)
+        {
+            zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+        }
+        grownSinceForce = true;
+        long at = fileSize;
+        try
+        {
+            while (at < target)
+            {
+                final int n = (int)Math.min(ZERO_CHUNK, target - at);
+                storage.write(zeros.duplicate().limit(n), at);
+                at += n;
+            }
+        }
+        catch (final RuntimeException | Error e)
+        {
+            // Partly grown (a full disk, typically). Remember only the zeros known to be written; a retry of the
+            // commit writes the rest.
+            fileSize = at;
+            throw e;
+        }
+        fileSize = target;
+        growBitmap(fileSize >>> pageShift);
+    }
+
+    /**
+     * Stamps each page's CRC32C (over [4, pageSize), little-endian at offset 0) and writes it at
+     * {@code pageId * pageSize}, one positional write per page (measured: gathering writes of runs were not
+     * measurably faster, the copy into the page cache dominates, and this keeps {@link Storage} minimal). The
+     * pages are then marked verified. The buffers' content is not changed except the checksum, nor their position,
+     * limit or order. Writer thread; the pages must lie inside the file ({@link #ensureCapacity} first).
+     *
+     * @param pageIds ids, strictly ascending, at least 2; {@code pageIds[i]} is written from {@code pages[i]}.
+     * @param pages   pages at index 0 with a limit of at least {@code pageSize} (normally position 0, limit
+     *                pageSize), whose header page id equals the id.
+     * @param count   how many entries of the arrays to write.
+     * @throws StorageException          if a write fails or writes are refused.
+     * @throws IllegalArgumentException  if the ids are not ascending, a page is too small or names another id.
+     * @throws IllegalStateException     if a page lies beyond the file.
+     */
+    public void writePages(final long[] pageIds, final ByteBuffer[] pages, final int count)
+    {
+        checkWritable();
+        final long filePages = fileSize >>> pageShift;
+        long previous = Meta.FIRST_DATA_PAGE - 1;
+        // Check everything first, so a bad argument writes nothing.
+        for (int i = 0; i < count; i++)
+        {
+            final long id = pageIds[i];
+            if (id <= previous)
+            {
+                throw new IllegalArgumentException("page ids must be ascending and at least 2: " + id +
+                    " after " + previous);
+            }
+            if (id >= filePages)
+            {
+                throw new IllegalStateException("page " + id + " lies beyond the file (" + filePages +
+                    " pages): call ensureCapacity first");
+            }
+            final ByteBuffer page = pages[i];
+            if (page.limit() < pageSize)
+            {
+                throw new IllegalArgumentException("page buffer for page " + id + " has limit " +
+                    page.limit() + " < page size " + pageSize);
+            }
+            final long raw = page.getLong(PageHeader.PAGE_ID_OFFSET);
+            final long headerId = page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
+            if (headerId != id)
+            {
+                throw new IllegalArgumentException("page buffer for page " + id + " names page " + headerId +
+                    " in its header");
+            }
+            previous = id;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final ByteBuffer page = pages[i];
+            PageChecksum.stamp(page, pageSize);
+            storage.write(page.duplicate().limit(pageSize).position(0), pageIds[i] << pageShift);
+            markVerified(pageIds[i]);
+        }
+    }
+
+    /**
+     * Writes the whole meta page (the 256-byte record, then zeros to the page size) at slot
+     * {@code meta.revision() & 1}. Writer thread; force the data pages first so the meta never points at pages
+     * that are not durable.
+     *
+     * @param meta the meta to write; its high-water mark must fit in the file.
+     * @throws StorageException if the write fails or writes are refused.
+     */
+    public void writeMeta(final Meta meta)
+    {
+        checkWritable();
+        if (meta.pageSize() != pageSize)
+        {
+            throw new IllegalArgumentException("meta page size " + meta.pageSize() + " != " + pageSize);
+        }
+        if (meta.requiredFileLength() > fileSize)
+        {
+            throw new IllegalStateException("meta high-water mark " + meta.highWater() +
+                " exceeds the file (" + fileSize + " bytes); a reopen would reject it");
+        }
+        // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
+        MetaCodec.encode(meta, metaPage);
+        storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)meta.slot() << pageShift);
+    }
+
+    /**
+     * Forces written data to the device: with metadata ({@code fsync}) if the file grew since the last force,
+     * else data only ({@code fdatasync}). If the force fails, the store refuses every later write operation until
+     * reopened (the kernel may have dropped the dirty pages, so retrying and assuming success would lie); reads
+     * keep working. Writer thread.
+     *
+     * @throws StorageException if the force fails or writes are refused.
+     */
+    public void force()
+    {
+        checkWritable();
+        final boolean metadata = grownSinceForce;
+        try
+        {
+            storage.force(metadata);
+        }
+        catch (final StorageException | Error e)
+        {
+            refuseWrites(e);
+            throw e;
+        }
+        catch (final RuntimeException e)
+        {
+            refuseWrites(e);
+            throw new StorageException("force of " + path + " failed: " + e, e);
+        }
+        grownSinceForce = false;
+    }
+
+    private void refuseWrites(final Throwable cause)
+    {
+        forceFailure = cause;
+        writesRefused = true;
+    }
+
+    /**
+     * Extends the read-only mappings to cover the whole file, which must hold at least {@code highWater} pages.
+     * Call after a commit's forces and before publishing the revision. Reuses unchanged segments, maps the grown
+     * last segment again (the old mapping stays referenced until {@link #close()}), and publishes the new segment
+     * array through a volatile write. Allowed after a force failure (it only reads). Writer thread.
+     *
+     * @param highWater the high-water mark about to be published.
+     * @throws StorageException if mapping fails.
+     */
+    public void mapUpTo(final long highWater)
+    {
+        checkOpen();
+        final long needed = requiredBytes(highWater);
+        if (needed > fileSize)
+        {
+            throw new IllegalStateException("high-water mark " + highWater + " exceeds the file (" + fileSize +
+                " bytes)");
+        }
+        if (fileSize > mapping.bytes)
+        {
+            remap(fileSize);
+        }
+    }
+
+    private void remap(final long bytes)
+    {
+        final Mapping old = mapping;
+        final int count = (int)((bytes + segmentSize - 1) >>> segmentShift);
+        final MappedByteBuffer[] segments = Arrays.copyOf(old.segments, Math.max(count, old.segments.length));
+        final List<MappedByteBuffer> superseded = new ArrayList<>();
+        for (int s = 0; s < count; s++)
+        {
+            final long start = (long)s << segmentShift;
+            final long length = Math.min(segmentSize, bytes - start);
+            if (segments[s] != null && segments[s].capacity() == length)
+            {
+                continue;
+            }
+            if (segments[s] != null)
+            {
+                superseded.add(segments[s]);
+            }
+            segments[s] = storage.mapReadOnly(start, length);
+        }
+        retired.addAll(superseded);
+        mapping = new Mapping(segments, bytes, bytes >>> pageShift);
+    }
+
+    private void growBitmap(final long pages)
+    {
+        if (verifyEveryRead)
+        {
+            return;
+        }
+        final long[] old = verified;
+        final long words = (pages + 63) >>> 6;
+        if (words <= old.length)
+        {
+            return;
+        }
+        if (words > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalStateException("file too large for the verification bitmap: " + pages + " pages");
+        }
+        final int length = (int)Math.min(Integer.MAX_VALUE - 8, Math.max(words, old.length + (old.length >> 1)));
+        // A reader setting a bit in `old` after this copy loses it: the page is verified once more. Harmless.
+        verified = Arrays.copyOf(old, length);
+    }
+
+    private long requiredBytes(final long highWater)
+    {
+        if (highWater < Meta.FIRST_DATA_PAGE || highWater > (Long.MAX_VALUE >>> pageShift))
+        {
+            throw new IllegalArgumentException("high-water mark " + highWater + " is out of range");
+        }
+        return highWater << pageShift;
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DatabaseClosedException("the page store of " + path + " is closed");
+        }
+    }
+
+    private void checkWritable()
+    {
+        checkOpen();
+        if (writesRefused)
+        {
+            throw new StorageException(path + ": " + REFUSED, forceFailure);
+        }
+    }
+
+    /**
+     * Closes the file and drops this store's references to its mappings; they are unmapped by the garbage
+     * collector once no reader's view references them (never explicitly: unmapping under a running reader would
+     * crash the JVM). Later {@link #wrap} calls throw {@link DatabaseClosedException}. Idempotent. Writer thread,
+     * once no new reads can start.
+     *
+     * @throws StorageException if closing the file fails.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        mapping = CLOSED;
+        verified = new long[0];
+        retired.clear();
+        storage.close();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.LimitExceededException;
+import dev.cambium.NoSuchTreeException;
+import dev.cambium.ReadTransaction;
+import dev.cambium.Tree;
+import dev.cambium.TransactionClosedException;
+import dev.cambium.btree.BTreeCursor;
+import dev.cambium.btree.BTreeReader;
+import dev.cambium.btree.NodeLayout;
+import dev.cambium.btree.PageReader;
+import dev.cambium.engine.catalog.CatalogEntry;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What read and write transactions share: the catalog lookup and the tree handles.
+ *
+ * <p>Threads: one thread at a time, as documented on {@link ReadTransaction}.
+ */
+abstract class AbstractTxn implements ReadTransaction
+{
+    final PageReader pages;
+    final BTreeReader reader;
+    final Map<String, TreeHandle> handles = new HashMap<>();
+    final UnsafeBuffer keyScratch = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer valueScratch = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer entryView = new UnsafeBuffer(0, 0);
+    final long highWaterForValidation;
+    final int maxKeyLength;
+    long catalogRoot;
+    long treeCount;
+    boolean ended;
+
+    AbstractTxn(final PageReader pages, final BTreeReader reader, final long catalogRoot, final long treeCount,
+        final long highWater)
+    {
+        this.pages = pages;
+        this.reader = reader;
+        this.catalogRoot = catalogRoot;
+        this.treeCount = treeCount;
+        this.highWaterForValidation = highWater;
+        this.maxKeyLength = NodeLayout.maxKeyLength(pages.pageSize());
+    }
+
+    abstract boolean writable();
+
+    /** The high-water mark that catalog entries are validated against. */
+    long highWater()
+    {
+        return highWaterForValidation;
+    }
+
+    final void checkOpen()
+    {
+        if (ended)
+        {
+            throw new TransactionClosedException("the transaction has ended (committed, rolled back or closed)");
+        }
+    }
+
+    final byte[] encodeName(final String name)
+    {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty())
+        {
+            throw new IllegalArgumentException("a tree name must not be empty");
+        }
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > maxKeyLength)
+        {
+            throw new LimitExceededException("tree name is " + bytes.length + " bytes of UTF-8; the limit at page size " +
+                pages.pageSize() + " is " + maxKeyLength);
+        }
+        return bytes;
+    }
+
+    /**
+     * Looks a tree up in the catalog.
+     *
+     * @return true if found; the entry is then in {@link #entryView}.
+     */
+    final boolean lookup(final byte[] name)
+    {
+        keyScratch.wrap(name);
+        if (!reader.get(catalogRoot, keyScratch, 0, name.length, entryView))
+        {
+            return false;
+        }
+        if (!CatalogEntry.isValid(entryView, highWater()))
+        {
+            throw pages.corrupt(catalogRoot, "catalog entry for tree '" +
+                new String(name, StandardCharsets.UTF_8) + "' is malformed");
+        }
+        return true;
+    }
+
+    @Override
+    public Tree tree(final String name)
+    {
+        checkOpen();
+        final TreeHandle h = handles.get(name);
+        if (h != null)
+        {
+            return h;
+        }
+        final byte[] bytes = encodeName(name);
+        if (!lookup(bytes))
+        {
+            throw new NoSuchTreeException("no tree named '" + name + "'");
+        }
+        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView), CatalogEntry.size(entryView));
+        handles.put(name, handle);
+        return handle;
+    }
+
+    @Override
+    public boolean hasTree(final String name)
+    {
+        checkOpen();
+        return handles.containsKey(name) || lookup(encodeName(name));
+    }
+
+    @Override
+    public List<String> treeNames()
+    {
+        checkOpen();
+        final List<String> names = new ArrayList<>();
+        final BTreeCursor c = new BTreeCursor(pages);
+        c.reset(catalogRoot);
+        for (boolean ok = c.first(); ok; ok = c.next())
+        {
+            names.add(new String(c.keyCopy(), StandardCharsets.UTF_8));
+        }
+        return names;
+    }
+}

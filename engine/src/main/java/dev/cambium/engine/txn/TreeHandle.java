@@ -1,0 +1,220 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.Cursor;
+import dev.cambium.LimitExceededException;
+import dev.cambium.NoSuchTreeException;
+import dev.cambium.ReadOnlyTransactionException;
+import dev.cambium.Tree;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named tree as one transaction sees it: the tree's root and entry count, plus, in a write
+ * transaction, the cursors to notify before a change (so they can keep their position by key).
+ *
+ * <p>Threads: the transaction's thread.
+ */
+final class TreeHandle implements Tree
+{
+    private final AbstractTxn txn;
+    private final String name;
+    final byte[] encodedName;
+    private final List<CursorImpl> cursors = new ArrayList<>(0);
+    long root;
+    long size;
+    boolean dirty;
+    boolean dropped;
+
+    TreeHandle(final AbstractTxn txn, final String name, final byte[] encodedName, final long root, final long size)
+    {
+        this.txn = txn;
+        this.name = name;
+        this.encodedName = encodedName;
+        this.root = root;
+        this.size = size;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    void checkUsable()
+    {
+        txn.checkOpen();
+        if (dropped)
+        {
+            throw new NoSuchTreeException("tree '" + name + "' was dropped in this transaction");
+        }
+    }
+
+    private void checkKey(final int length)
+    {
+        if (length < 1)
+        {
+            throw new IllegalArgumentException("a key must not be empty");
+        }
+        if (length > txn.maxKeyLength)
+        {
+            throw new LimitExceededException("key is " + length + " bytes; the limit at page size " +
+                txn.pages.pageSize() + " is " + txn.maxKeyLength);
+        }
+    }
+
+    private WriteTxn writer()
+    {
+        if (!txn.writable())
+        {
+            throw new ReadOnlyTransactionException("tree '" + name + "' belongs to a read transaction");
+        }
+        return (WriteTxn)txn;
+    }
+
+    @Override
+    public byte[] get(final byte[] key)
+    {
+        checkUsable();
+        Objects.requireNonNull(key, "key");
+        checkKey(key.length);
+        txn.keyScratch.wrap(key);
+        return txn.reader.getCopy(root, txn.keyScratch, 0, key.length);
+    }
+
+    @Override
+    public boolean get(final DirectBuffer key, final int offset, final int length, final DirectBuffer valueView)
+    {
+        checkUsable();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(valueView, "valueView");
+        checkKey(length);
+        return txn.reader.get(root, key, offset, length, valueView);
+    }
+
+    @Override
+    public boolean containsKey(final byte[] key)
+    {
+        checkUsable();
+        Objects.requireNonNull(key, "key");
+        checkKey(key.length);
+        txn.keyScratch.wrap(key);
+        return txn.reader.contains(root, txn.keyScratch, 0, key.length);
+    }
+
+    @Override
+    public void put(final byte[] key, final byte[] value)
+    {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        txn.keyScratch.wrap(key);
+        txn.valueScratch.wrap(value);
+        put(txn.keyScratch, 0, key.length, txn.valueScratch, 0, value.length);
+    }
+
+    @Override
+    public void put(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkUsable();
+        final WriteTxn w = writer();
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        checkKey(keyLength);
+        if (valueLength < 0)
+        {
+            throw new IllegalArgumentException("negative value length " + valueLength);
+        }
+        beforeChange();
+        root = w.writer.put(root, size, key, keyOffset, keyLength, value, valueOffset, valueLength);
+        if (w.writer.lastPutInserted())
+        {
+            size++;
+        }
+        dirty = true;
+    }
+
+    @Override
+    public boolean delete(final byte[] key)
+    {
+        checkUsable();
+        final WriteTxn w = writer();
+        Objects.requireNonNull(key, "key");
+        checkKey(key.length);
+        txn.keyScratch.wrap(key);
+        if (!txn.reader.contains(root, txn.keyScratch, 0, key.length))
+        {
+            return false;
+        }
+        beforeChange();
+        root = w.writer.delete(root, txn.keyScratch, 0, key.length);
+        size--;
+        dirty = true;
+        return true;
+    }
+
+    @Override
+    public long size()
+    {
+        checkUsable();
+        return size;
+    }
+
+    @Override
+    public long count(final byte[] fromInclusive, final byte[] toExclusive)
+    {
+        checkUsable();
+        final long from = fromInclusive == null ? 0 : rank(fromInclusive);
+        final long to = toExclusive == null ? size : rank(toExclusive);
+        return Math.max(0, to - from);
+    }
+
+    private long rank(final byte[] key)
+    {
+        // Bounds are not stored keys: an empty or over-long bound is still a valid position.
+        final UnsafeBuffer b = new UnsafeBuffer(key);
+        return txn.reader.rank(root, b, 0, key.length);
+    }
+
+    @Override
+    public Cursor cursor()
+    {
+        checkUsable();
+        final CursorImpl c = new CursorImpl(this, txn.pages);
+        if (txn.writable())
+        {
+            cursors.add(c);
+        }
+        return c;
+    }
+
+    void closed(final CursorImpl c)
+    {
+        cursors.remove(c);
+    }
+
+    /** Before the tree changes, every positioned cursor saves the key it stands on. */
+    private void beforeChange()
+    {
+        for (int i = 0; i < cursors.size(); i++)
+        {
+            cursors.get(i).detach();
+        }
+    }
+
+    void markDropped()
+    {
+        dropped = true;
+        cursors.clear();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Tree{" + name + ", size=" + size + '}';
+    }
+}

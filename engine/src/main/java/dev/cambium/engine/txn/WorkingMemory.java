@@ -1,0 +1,269 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.btree.PageHeader;
+import dev.cambium.btree.PageWriter;
+import dev.cambium.engine.store.PageStore;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * The working memory of a write transaction: a map from page id to the transaction's private copy.
+ *
+ * <p><b>Design note.</b> The first change to a committed page copies it into a newly allocated page
+ * id ({@link #makePrivate}); that copy is then changed in place for the rest of the transaction,
+ * so a page is copied at most once per transaction. Committed pages are never written, so a
+ * rollback is just {@link #release()}: nothing on disk changes. Page ids are final when allocated
+ * (at the high-water mark, or reused from pages freed earlier in this transaction), so commit only
+ * has to checksum and write the private pages.
+ *
+ * <p>Every committed page that the new revision no longer references is recorded with the revision
+ * that wrote it: a page written at revision A and made obsolete by this commit (revision R) is
+ * visible to revisions A..R-1 only, which is what the cleaner needs to reclaim it.
+ *
+ * <p>Threads: owned by the writing thread; private page buffers come from a pool that only the
+ * (single) writer uses.
+ */
+public final class WorkingMemory implements PageWriter
+{
+    private final PageStore store;
+    private final ReadPages committed;
+    private final ArrayDeque<ByteBuffer> pool;
+    private final long revision;
+    private final int pageSize;
+    private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>();
+    private final LongArrayList freedPrivate = new LongArrayList();
+    private final LongArrayList obsolete = new LongArrayList();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long highWater;
+    private long copies;
+
+    /**
+     * @param store     the page store.
+     * @param base      the committed revision this transaction starts from (its pages).
+     * @param highWater that revision's high-water mark.
+     * @param revision  the revision this transaction commits as.
+     * @param pool      reusable direct page buffers, owned by the writer.
+     */
+    public WorkingMemory(
+        final PageStore store, final ReadPages base, final long highWater, final long revision,
+        final ArrayDeque<ByteBuffer> pool)
+    {
+        this.store = store;
+        this.committed = base;
+        this.highWater = highWater;
+        this.revision = revision;
+        this.pool = pool;
+        this.pageSize = store.pageSize();
+    }
+
+    @Override
+    public int pageSize()
+    {
+        return pageSize;
+    }
+
+    @Override
+    public long revision()
+    {
+        return revision;
+    }
+
+    @Override
+    public void wrap(final long pageId, final UnsafeBuffer target)
+    {
+        final UnsafeBuffer p = privatePages.get(pageId);
+        if (p != null)
+        {
+            target.wrap(p, 0, pageSize);
+        }
+        else
+        {
+            committed.wrap(pageId, target);
+        }
+    }
+
+    @Override
+    public RuntimeException corrupt(final long pageId, final String problem)
+    {
+        return ReadPages.corruptPage(store, pageId, problem);
+    }
+
+    @Override
+    public boolean isPrivate(final long pageId)
+    {
+        return privatePages.containsKey(pageId);
+    }
+
+    @Override
+    public long makePrivate(final long pageId)
+    {
+        if (privatePages.containsKey(pageId))
+        {
+            return pageId;
+        }
+        committed.wrap(pageId, view); // validates the id and the checksum
+        final long id = allocateId();
+        final UnsafeBuffer copy = newPage(id);
+        copy.putBytes(0, view, 0, pageSize);
+        PageHeader.stamp(copy, id, revision);
+        obsolete.addLong(pageId);
+        obsolete.addLong(PageHeader.revision(view));
+        copies++;
+        return id;
+    }
+
+    @Override
+    public long allocate()
+    {
+        final long id = allocateId();
+        final UnsafeBuffer page = newPage(id);
+        page.setMemory(0, pageSize, (byte)0);
+        PageHeader.stamp(page, id, revision);
+        return id;
+    }
+
+    @Override
+    public void free(final long pageId)
+    {
+        final UnsafeBuffer p = privatePages.remove(pageId);
+        if (p != null)
+        {
+            pool.addLast(p.byteBuffer());
+            freedPrivate.addLong(pageId);
+            return;
+        }
+        committed.wrap(pageId, view);
+        obsolete.addLong(pageId);
+        obsolete.addLong(PageHeader.revision(view));
+    }
+
+    @Override
+    public void wrapWritable(final long pageId, final UnsafeBuffer target)
+    {
+        final UnsafeBuffer p = privatePages.get(pageId);
+        if (p == null)
+        {
+            throw new IllegalStateException("page " + pageId + " is not private to this transaction");
+        }
+        target.wrap(p, 0, pageSize);
+    }
+
+    private long allocateId()
+    {
+        // Reuse ids freed earlier in this transaction: they were never visible to any revision.
+        if (!freedPrivate.isEmpty())
+        {
+            return freedPrivate.removeAt(freedPrivate.size() - 1);
+        }
+        return highWater++;
+    }
+
+    private UnsafeBuffer newPage(final long id)
+    {
+        ByteBuffer b = pool.pollLast();
+        if (b == null)
+        {
+            b = ByteBuffer.allocateDirect(pageSize);
+        }
+        final UnsafeBuffer page = new UnsafeBuffer(b);
+        privatePages.put(id, page);
+        return page;
+    }
+
+    /**
+     * @return true if the transaction changed any page.
+     */
+    public boolean isDirty()
+    {
+        return !privatePages.isEmpty() || !obsolete.isEmpty();
+    }
+
+    /**
+     * @return the high-water mark after this transaction's allocations.
+     */
+    public long highWater()
+    {
+        return highWater;
+    }
+
+    /**
+     * @return how many committed pages were copied (each at most once).
+     */
+    public long copies()
+    {
+        return copies;
+    }
+
+    /**
+     * @return the number of private pages the commit will write.
+     */
+    public int privatePageCount()
+    {
+        return privatePages.size();
+    }
+
+    /**
+     * The obsolete pages as pairs [pageId, writtenRevision, ...]. Pages allocated and freed within this
+     * transaction were never visible to any revision; they are recorded with this transaction's
+     * revision, which makes their visibility interval empty.
+     *
+     * @return a new array.
+     */
+    public long[] obsoletePairs()
+    {
+        final long[] out = new long[obsolete.size() + freedPrivate.size() * 2];
+        int i = 0;
+        for (int j = 0; j < obsolete.size(); j++)
+        {
+            out[i++] = obsolete.getLong(j);
+        }
+        for (int j = 0; j < freedPrivate.size(); j++)
+        {
+            out[i++] = freedPrivate.getLong(j);
+            out[i++] = revision;
+        }
+        return out;
+    }
+
+    /**
+     * Fills {@code ids} and {@code buffers} with the private pages, sorted by id, for writing.
+     *
+     * @return the number of pages.
+     */
+    public int sortedPages(final long[] ids, final ByteBuffer[] buffers)
+    {
+        int n = 0;
+        final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
+        while (it.hasNext())
+        {
+            ids[n++] = it.nextLong();
+        }
+        Arrays.sort(ids, 0, n);
+        for (int i = 0; i < n; i++)
+        {
+            final ByteBuffer b = privatePages.get(ids[i]).byteBuffer();
+            b.clear();
+            buffers[i] = b;
+        }
+        return n;
+    }
+
+    /**
+     * Returns every private page buffer to the pool. Called at the end of commit and by rollback.
+     */
+    public void release()
+    {
+        for (final UnsafeBuffer p : privatePages.values())
+        {
+            pool.addLast(p.byteBuffer());
+        }
+        privatePages.clear();
+        freedPrivate.clear();
+        obsolete.clear();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.NoSuchTreeException;
+import dev.cambium.Tree;
+import dev.cambium.TreeExistsException;
+import dev.cambium.WriteTransaction;
+import dev.cambium.btree.BTreeWriter;
+import dev.cambium.engine.Engine;
+import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageStore;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The write transaction: a working memory of private pages over the newest revision, a catalog
+ * that changes with it, and the commit sequence.
+ *
+ * <p>Threads: one thread at a time; {@link Engine} guarantees that only one write transaction
+ * exists. Commit's publication (the head swap) happens-before any reader that pins the new revision
+ * reads its pages.
+ */
+public final class WriteTxn extends AbstractTxn implements WriteTransaction
+{
+    private final Engine engine;
+    private final PageStore store;
+    private final Meta base;
+    private final WorkingMemory wm;
+    final BTreeWriter writer;
+    private final UnsafeBuffer entry = new UnsafeBuffer(new byte[CatalogEntry.LENGTH]);
+    private boolean catalogChanged;
+
+    /**
+     * @param engine the engine (write lock, publication, statistics).
+     * @param store  the page store.
+     * @param base   the newest committed revision, which this transaction builds on.
+     * @param wm     the transaction's working memory.
+     */
+    public WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm)
+    {
+        this(engine, store, base, wm, new BTreeWriter(wm));
+    }
+
+    private WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm,
+        final BTreeWriter writer)
+    {
+        super(wm, writer, base.catalogRoot(), base.treeCount(), base.highWater());
+        this.engine = engine;
+        this.store = store;
+        this.base = base;
+        this.wm = wm;
+        this.writer = writer;
+    }
+
+    @Override
+    boolean writable()
+    {
+        return true;
+    }
+
+    @Override
+    long highWater()
+    {
+        return wm.highWater();
+    }
+
+    @Override
+    public long revision()
+    {
+        return base.revision() + 1;
+    }
+
+    /**
+     * @return true until the transaction commits, rolls back or closes.
+     */
+    public boolean isOpen()
+    {
+        return !ended;
+    }
+
+    @Override
+    public Tree createTree(final String name)
+    {
+        checkOpen();
+        final byte[] bytes = encodeName(name);
+        if (handles.containsKey(name) || lookup(bytes))
+        {
+            throw new TreeExistsException("a tree named '" + name + "' exists");
+        }
+        putCatalog(bytes, 0, 0);
+        treeCount++;
+        final TreeHandle h = new TreeHandle(this, name, bytes, 0, 0);
+        handles.put(name, h);
+        return h;
+    }
+
+    @Override
+    public Tree openOrCreateTree(final String name)
+    {
+        checkOpen();
+        return hasTree(name) ? tree(name) : createTree(name);
+    }
+
+    @Override
+    public void dropTree(final String name)
+    {
+        checkOpen();
+        final TreeHandle h = (TreeHandle)tree(name); // NoSuchTreeException if absent
+        writer.freeTree(h.root);
+        keyScratch.wrap(h.encodedName);
+        catalogRoot = writer.delete(catalogRoot, keyScratch, 0, h.encodedName.length);
+        if (!writer.lastDeleteFound())
+        {
+            throw new NoSuchTreeException("no tree named '" + name + "'");
+        }
+        treeCount--;
+        catalogChanged = true;
+        h.markDropped();
+        handles.remove(name);
+    }
+
+    private void putCatalog(final byte[] name, final long root, final long size)
+    {
+        CatalogEntry.write(entry, root, size);
+        keyScratch.wrap(name);
+        catalogRoot = writer.put(catalogRoot, treeCount, keyScratch, 0, name.length, entry, 0, CatalogEntry.LENGTH);
+        catalogChanged = true;
+    }
+
+    /**
+     * Commits, as one linear sequence. See docs/design.md, "Commit".
+     */
+    @Override
+    public void commit()
+    {
+        checkOpen();
+        try
+        {
+            // 1. Record each changed tree's root and entry count in the catalog (dirtying its path).
+            for (final TreeHandle h : handles.values())
+            {
+                if (h.dirty)
+                {
+                    putCatalog(h.encodedName, h.root, h.size);
+                    h.dirty = false;
+                }
+            }
+
+            // 2. A transaction that changed nothing publishes no revision.
+            if (!wm.isDirty() && !catalogChanged)
+            {
+                return;
+            }
+
+            // 3. Describe the new revision: its catalog root, tree count and high-water mark.
+            final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, treeCount, System.currentTimeMillis());
+
+            // 4. Grow the file with real zero-filled writes if the new pages lie past its end.
+            store.ensureCapacity(meta.highWater());
+
+            // 5. Write the private pages in page order, each stamped with its CRC32C.
+            final int n = wm.privatePageCount();
+            final long[] ids = new long[n];
+            final ByteBuffer[] pages = new ByteBuffer[n];
+            wm.sortedPages(ids, pages);
+            store.writePages(ids, pages, n);
+
+            // 6. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
+            final boolean sync = engine.options().durability() == dev.cambium.Durability.SYNC;
+            if (sync)
+            {
+                store.force();
+            }
+
+            // 7. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
+            store.writeMeta(meta);
+
+            // 8. Force the meta: from here on the commit survives a power loss.
+            if (sync)
+            {
+                store.force();
+            }
+
+            // 9. Map any new part of the file before a reader can be given a page id inside it.
+            store.mapUpTo(meta.highWater());
+
+            // 10. Publish: link the new revision node and swap the head. New readers see it from now on.
+            engine.publish(meta, wm.obsoletePairs(), n);
+        }
+        finally
+        {
+            end();
+        }
+    }
+
+    @Override
+    public void rollback()
+    {
+        if (!ended)
+        {
+            end();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        rollback();
+    }
+
+    private void end()
+    {
+        ended = true;
+        wm.release();
+        final List<TreeHandle> all = new ArrayList<>(handles.values());
+        handles.clear();
+        all.forEach(TreeHandle::markDropped);
+        engine.writeEnded(this);
+    }
+
+    /**
+     * @return how many committed pages this transaction copied so far.
+     */
+    public long copies()
+    {
+        return wm.copies();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "WriteTransaction{revision=" + revision() + (ended ? ", ended" : "") + '}';
+    }
+}

@@ -1,0 +1,237 @@
+package dev.cambium.revision;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The list of published revisions, newest at the head, with reader pins that keep old revisions alive.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li><b>Reader threads</b> (any number): {@link #head()}, {@link #pin()}, {@link RevisionNode#unpin()}.</li>
+ *   <li><b>The single writer thread</b>: {@link #publish}.</li>
+ *   <li><b>The single cleaner thread</b>: {@link #retire}, {@link #liveRevisions()}.</li>
+ *   <li>Any thread, as a racy snapshot for statistics: {@link #size()}, {@link #oldestLiveRevision()},
+ *       {@link #pinnedCount()}.</li>
+ * </ul>
+ *
+ * <h2>Design note: why a reader can never pin a retired node</h2>
+ * Each node has one refcount word. Pinning and retiring are both CASes on that word, so they are totally
+ * ordered per node:
+ * <ul>
+ *   <li>Retirement is {@code CAS(0 -> TOMBSTONE)}: it succeeds only when no pin is held, and once it has
+ *       succeeded the word never changes again.</li>
+ *   <li>Pinning is a CAS loop {@code count -> count + 1} that refuses the tombstone: on seeing it the reader
+ *       re-reads the head and tries that node instead.</li>
+ * </ul>
+ * So if the reader's CAS wins, the node was not retired and cannot be until the pin is released; if the
+ * cleaner's CAS wins, every later pin attempt on that node fails. A node that is no longer the head but not
+ * yet retired may be pinned: it is still intact, and the pin stops the cleaner from retiring it.
+ *
+ * <p>The head is never retired: {@link #retire} reads the head once and only considers nodes older than
+ * it, and the head only ever moves to newer nodes. A reader that sees a tombstone therefore finds a newer
+ * head on its next read, and a head that cannot be tombstoned; its only other reason to retry is a CAS lost
+ * to another reader that succeeded. {@link #pin()} is thus lock-free.
+ *
+ * <p>This is the pattern Caffeine uses for its node lifecycle (alive/retired/dead states changed by CAS and
+ * checked on every access): the reclaiming side never frees what a racing reader could still grab, because
+ * the grab and the reclaim contend on one word instead of on a separate "is it still in the list?" check.
+ * The naive alternative (read head, then {@code incrementAndGet}) loses exactly the race "reader reads head,
+ * writer publishes, cleaner retires the old head at count 0, reader increments": the model-checking test
+ * and the jcstress negative control show it.
+ *
+ * <h2>Happens-before</h2>
+ * <ul>
+ *   <li>The writer's construction of a node (its final fields, its state object, its obsolete array and its
+ *       {@code older} link) happens-before any reader that obtains it from the head, through the head's
+ *       {@link AtomicReference} (volatile set in {@link #publish}, volatile get in {@link #pin()}).</li>
+ *   <li>A reader's {@link RevisionNode#unpin()} happens-before the cleaner's successful retire CAS of that
+ *       node, which reads the value the unpin wrote; so anything the reader did with the revision's pages
+ *       precedes the cleaner's reuse of them.</li>
+ * </ul>
+ *
+ * <h2>Links</h2>
+ * Only the writer sets the {@code older} link of a new node, before publishing it; only the cleaner
+ * rewrites {@code older} of published nodes, to unlink retired ones. The links of a retired node are left
+ * as they were so that a concurrent statistics walk standing on it still reaches the rest of the list.
+ *
+ * @param <S> the engine's immutable per-revision state
+ */
+public final class RevisionList<S> {
+    private final AtomicReference<RevisionNode<S>> head;
+
+    /**
+     * Creates a list holding one revision. The creating thread must publish the list to the other threads
+     * safely (for example by starting them afterwards).
+     *
+     * @param initialRevision the revision of the initial state
+     * @param initialState the initial state
+     */
+    public RevisionList(long initialRevision, S initialState) {
+        head = new AtomicReference<>(new RevisionNode<>(initialRevision, initialState, null, null));
+    }
+
+    /**
+     * The newest published node, without pinning it. Any thread. The node may be retired at any moment
+     * after this returns unless the caller pins it some other way; use {@link #pin()} to read its state.
+     *
+     * @return the current head
+     */
+    public RevisionNode<S> head() {
+        return head.get();
+    }
+
+    /**
+     * Pins the newest revision that is not retired: in practice the head, or a node that was the head a
+     * moment ago. Reader threads. Lock-free. The caller must call {@link RevisionNode#unpin()} exactly once.
+     *
+     * @return a pinned node that the cleaner will not retire until it is unpinned
+     */
+    public RevisionNode<S> pin() {
+        for (;;) {
+            // The head read here may already be stale; that is fine as long as it is not retired, and
+            // tryPin refuses a retired node, sending us back for the newer head.
+            final RevisionNode<S> node = head.get();
+            if (node.tryPin()) {
+                return node;
+            }
+        }
+    }
+
+    /**
+     * Publishes a new revision as the head. The single writer thread only. The node is fully linked
+     * (older = the current head) before it becomes visible.
+     *
+     * @param revision the new revision; must be greater than the head's
+     * @param state the engine's immutable state of the revision
+     * @param obsolete pairs {@code [pageId, writtenRevision, ...]} this commit made obsolete; may be
+     *                 {@code null} or empty; not copied, so the writer must not mutate it afterwards
+     * @return the new head (not pinned)
+     * @throws IllegalArgumentException if the revision does not increase or obsolete has odd length
+     */
+    public RevisionNode<S> publish(long revision, S state, long[] obsolete) {
+        final RevisionNode<S> current = head.get();
+        if (revision <= current.revision()) {
+            throw new IllegalArgumentException(
+                    "revision " + revision + " must be greater than head revision " + current.revision());
+        }
+        if (obsolete != null && (obsolete.length & 1) != 0) {
+            throw new IllegalArgumentException("obsolete must hold (pageId, writtenRevision) pairs");
+        }
+        // Link first, then swap: the volatile set publishes the node with its link and fields.
+        final RevisionNode<S> node = new RevisionNode<>(revision, state, obsolete, current);
+        head.set(node);
+        return node;
+    }
+
+    /**
+     * Retires every node older than the head (as read once at the start) that no reader has pinned, unlinks
+     * them, and hands each to {@code onRetired}, oldest first. The single cleaner thread only.
+     *
+     * <p>A successful retire CAS reads the 0 written by the last {@link RevisionNode#unpin()}, so every
+     * reader's use of the node happens-before {@code onRetired} is called for it.
+     *
+     * @param onRetired called once per retired node, oldest first, on the cleaner thread
+     * @return the number of nodes retired by this call
+     */
+    public int retire(Consumer<RevisionNode<S>> onRetired) {
+        Objects.requireNonNull(onRetired, "onRetired");
+        final RevisionNode<S> newest = head.get();
+        List<RevisionNode<S>> retired = null;
+        RevisionNode<S> prev = newest;
+        RevisionNode<S> node = newest.older;
+        while (node != null) {
+            final RevisionNode<S> next = node.older;
+            if (node.tryRetire()) {
+                // Only this thread rewrites links of published nodes, so a plain volatile write suffices.
+                prev.older = next;
+                if (retired == null) {
+                    retired = new ArrayList<>();
+                }
+                retired.add(node);
+            } else {
+                prev = node;
+            }
+            node = next;
+        }
+        if (retired == null) {
+            return 0;
+        }
+        for (int i = retired.size() - 1; i >= 0; i--) {
+            onRetired.accept(retired.get(i));
+        }
+        return retired.size();
+    }
+
+    /**
+     * Revisions of the nodes not yet retired, newest first: from the cleaner's point of view, the revisions
+     * that a reader may still have pinned or may still pin. The cleaner thread (exact); from other threads a
+     * racy snapshot.
+     *
+     * @return live revisions, newest first
+     */
+    public long[] liveRevisions() {
+        long[] out = new long[8];
+        int n = 0;
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            if (!node.isRetired()) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = node.revision();
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Number of nodes not yet retired. Any thread; a racy snapshot.
+     *
+     * @return live node count, at least 1
+     */
+    public int size() {
+        int n = 0;
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            if (!node.isRetired()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The oldest revision not yet retired. Any thread; a racy snapshot (exact on the cleaner thread).
+     *
+     * @return the oldest live revision
+     */
+    public long oldestLiveRevision() {
+        final RevisionNode<S> newest = head.get();
+        long oldest = newest.revision();
+        for (RevisionNode<S> node = newest.older; node != null; node = node.older) {
+            if (!node.isRetired()) {
+                oldest = node.revision();
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * Sum of the pins held on all live nodes, for statistics. Any thread; a racy snapshot.
+     *
+     * @return total pins
+     */
+    public int pinnedCount() {
+        int pins = 0;
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            final int count = node.refCount();
+            if (count > 0) {
+                pins += count;
+            }
+        }
+        return pins;
+    }
+}
