@@ -37,6 +37,16 @@ public interface Cursor extends AutoCloseable
     boolean seek(byte[] key);
 
     /**
+     * Zero-copy {@link #seek(byte[])}.
+     *
+     * @param key    buffer holding the key.
+     * @param offset offset of the key.
+     * @param length length of the key.
+     * @return true if positioned on the smallest key {@code >= key}; false if there is none.
+     */
+    boolean seek(DirectBuffer key, int offset, int length);
+
+    /**
      * @return true if moved to the next key; false at the end (the cursor is then unpositioned).
      */
     boolean next();

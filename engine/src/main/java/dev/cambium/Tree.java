@@ -53,6 +53,16 @@ public interface Tree
     boolean containsKey(byte[] key);
 
     /**
+     * Zero-copy presence test.
+     *
+     * @param key    buffer holding the key.
+     * @param offset offset of the key.
+     * @param length length of the key.
+     * @return true if the key is present.
+     */
+    boolean containsKey(DirectBuffer key, int offset, int length);
+
+    /**
      * Inserts or replaces an entry.
      *
      * @param key   the key.
@@ -77,6 +87,16 @@ public interface Tree
      * @return true if an entry was removed.
      */
     boolean delete(byte[] key);
+
+    /**
+     * Zero-copy delete.
+     *
+     * @param key    buffer holding the key.
+     * @param offset offset of the key.
+     * @param length length of the key.
+     * @return true if an entry was removed.
+     */
+    boolean delete(DirectBuffer key, int offset, int length);
 
     /**
      * @return the number of entries, in O(1).

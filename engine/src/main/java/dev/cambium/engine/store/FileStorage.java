@@ -68,6 +68,7 @@ public final class FileStorage implements Storage
                     StandardOpenOption.CREATE);
                 created = false;
             }
+            lockExclusively(absolute, channel);
             final FileStorage storage = new FileStorage(absolute, channel, created);
             if (created)
             {
@@ -86,6 +87,35 @@ public final class FileStorage implements Storage
         catch (final IOException e)
         {
             throw new StorageException("cannot open " + absolute + ": " + e, e);
+        }
+    }
+
+    /**
+     * Two writers on one file would each allocate the same page ids and overwrite each other's
+     * revisions, so the file is locked exclusively (an advisory {@code fcntl} lock, held until the
+     * channel closes) against a second open, in this process or another.
+     */
+    private static void lockExclusively(final Path path, final FileChannel channel) throws IOException
+    {
+        final java.nio.channels.FileLock lock;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final java.nio.channels.OverlappingFileLockException e)
+        {
+            channel.close();
+            throw new dev.cambium.CambiumException(path + " is already open in this JVM; share one Database instance");
+        }
+        catch (final IOException e)
+        {
+            channel.close();
+            throw e;
+        }
+        if (lock == null)
+        {
+            channel.close();
+            throw new dev.cambium.CambiumException(path + " is open in another process");
         }
     }
 

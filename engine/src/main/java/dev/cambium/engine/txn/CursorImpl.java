@@ -89,9 +89,16 @@ final class CursorImpl implements Cursor
     public boolean seek(final byte[] key)
     {
         Objects.requireNonNull(key, "key");
-        fresh();
         savedView.wrap(key);
-        return cursor.seek(savedView, 0, key.length);
+        return seek(savedView, 0, key.length);
+    }
+
+    @Override
+    public boolean seek(final DirectBuffer key, final int offset, final int length)
+    {
+        Objects.requireNonNull(key, "key");
+        fresh();
+        return cursor.seek(key, offset, length);
     }
 
     @Override

@@ -98,11 +98,18 @@ final class TreeHandle implements Tree
     @Override
     public boolean containsKey(final byte[] key)
     {
+        Objects.requireNonNull(key, "key");
+        txn.keyScratch.wrap(key);
+        return containsKey(txn.keyScratch, 0, key.length);
+    }
+
+    @Override
+    public boolean containsKey(final DirectBuffer key, final int offset, final int length)
+    {
         checkUsable();
         Objects.requireNonNull(key, "key");
-        checkKey(key.length);
-        txn.keyScratch.wrap(key);
-        return txn.reader.contains(root, txn.keyScratch, 0, key.length);
+        checkKey(length);
+        return txn.reader.contains(root, key, offset, length);
     }
 
     @Override
@@ -141,17 +148,24 @@ final class TreeHandle implements Tree
     @Override
     public boolean delete(final byte[] key)
     {
+        Objects.requireNonNull(key, "key");
+        txn.keyScratch.wrap(key);
+        return delete(txn.keyScratch, 0, key.length);
+    }
+
+    @Override
+    public boolean delete(final DirectBuffer key, final int offset, final int length)
+    {
         checkUsable();
         final WriteTxn w = writer();
         Objects.requireNonNull(key, "key");
-        checkKey(key.length);
-        txn.keyScratch.wrap(key);
-        if (!txn.reader.contains(root, txn.keyScratch, 0, key.length))
+        checkKey(length);
+        if (!txn.reader.contains(root, key, offset, length))
         {
-            return false;
+            return false; // nothing copied, cursors undisturbed
         }
         beforeChange();
-        root = w.writer.delete(root, txn.keyScratch, 0, key.length);
+        root = w.writer.delete(root, key, offset, length);
         size--;
         dirty = true;
         return true;
