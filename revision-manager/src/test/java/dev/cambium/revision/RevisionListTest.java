@@ -1,0 +1,165 @@
+package dev.cambium.revision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RevisionListTest {
+    private final RevisionList<String> list = new RevisionList<>(1, "r1");
+    private final List<Long> retired = new ArrayList<>();
+
+    private int retire() {
+        return list.retire(node -> retired.add(node.revision()));
+    }
+
+    @Test
+    void shouldStartWithInitialRevisionAsUnpinnedHead() {
+        assertEquals(1, list.head().revision());
+        assertEquals("r1", list.head().state());
+        assertEquals(0, list.head().refCount());
+        assertEquals(0, list.head().obsolete().length);
+        assertEquals(1, list.size());
+    }
+
+    @Test
+    void shouldPinTheHead() {
+        list.publish(2, "r2", null);
+        final RevisionNode<String> pinned = list.pin();
+        assertSame(list.head(), pinned);
+        assertEquals(1, pinned.refCount());
+        assertEquals(1, list.pinnedCount());
+    }
+
+    @Test
+    void shouldNotRetireHead() {
+        assertEquals(0, retire());
+        list.publish(2, "r2", null);
+        retire();
+        assertEquals(2, list.head().revision());
+        assertFalse(list.head().isRetired());
+        assertEquals(0, retire());
+    }
+
+    @Test
+    void shouldNotRetirePinnedNode() {
+        final RevisionNode<String> old = list.pin();
+        list.publish(2, "r2", null);
+        assertEquals(0, retire());
+        assertFalse(old.isRetired());
+        assertArrayEquals(new long[] {2, 1}, list.liveRevisions());
+    }
+
+    @Test
+    void shouldRetireNodeOnceItsLastPinIsReleased() {
+        final RevisionNode<String> a = list.pin();
+        final RevisionNode<String> b = list.pin();
+        list.publish(2, "r2", null);
+        a.unpin();
+        assertEquals(0, retire());
+        b.unpin();
+        assertEquals(1, retire());
+        assertTrue(a.isRetired());
+        assertEquals(List.of(1L), retired);
+    }
+
+    @Test
+    void shouldRetireUnpinnedOldNodesOldestFirst() {
+        list.publish(2, "r2", null);
+        list.publish(3, "r3", null);
+        list.publish(4, "r4", null);
+        assertEquals(3, retire());
+        assertEquals(List.of(1L, 2L, 3L), retired);
+        assertEquals(1, list.size());
+        assertArrayEquals(new long[] {4}, list.liveRevisions());
+    }
+
+    @Test
+    void shouldUnlinkRetiredNodesButKeepPinnedOnesInTheMiddle() {
+        list.publish(2, "r2", null);
+        final RevisionNode<String> two = list.pin();
+        list.publish(3, "r3", null);
+        list.publish(4, "r4", null);
+        assertEquals(2, retire());
+        assertEquals(List.of(1L, 3L), retired);
+        assertArrayEquals(new long[] {4, 2}, list.liveRevisions());
+        assertEquals(2, list.oldestLiveRevision());
+        two.unpin();
+        assertEquals(1, retire());
+        assertEquals(4, list.oldestLiveRevision());
+    }
+
+    @Test
+    void shouldNeverPinARetiredNode() {
+        final RevisionNode<String> old = list.head();
+        list.publish(2, "r2", null);
+        retire();
+        assertTrue(old.isRetired());
+        final RevisionNode<String> pinned = list.pin();
+        assertEquals(2, pinned.revision());
+        assertFalse(pinned.isRetired());
+    }
+
+    @Test
+    void shouldPinANodeThatIsNoLongerHeadButNotRetired() {
+        final RevisionNode<String> old = list.head();
+        list.publish(2, "r2", null);
+        // A reader that read the old head before the publish may still pin it; it is intact.
+        assertTrue(old.tryPin());
+        assertEquals(0, retire());
+        old.unpin();
+        assertEquals(1, retire());
+    }
+
+    @Test
+    void shouldRejectNonIncreasingRevision() {
+        list.publish(5, "r5", null);
+        assertThrows(IllegalArgumentException.class, () -> list.publish(5, "again", null));
+        assertThrows(IllegalArgumentException.class, () -> list.publish(4, "older", null));
+    }
+
+    @Test
+    void shouldRejectOddLengthObsoleteArray() {
+        assertThrows(IllegalArgumentException.class, () -> list.publish(2, "r2", new long[] {7}));
+    }
+
+    @Test
+    void shouldExposeObsoletePagesOfTheCommit() {
+        final long[] obsolete = {10, 1, 11, 1};
+        final RevisionNode<String> node = list.publish(2, "r2", obsolete);
+        assertArrayEquals(new long[] {10, 1, 11, 1}, node.obsolete());
+    }
+
+    @Test
+    void shouldThrowOnUnpinUnderflow() {
+        final RevisionNode<String> node = list.pin();
+        node.unpin();
+        assertThrows(IllegalStateException.class, node::unpin);
+        assertEquals(0, node.refCount());
+    }
+
+    @Test
+    void shouldThrowOnUnpinOfRetiredNode() {
+        final RevisionNode<String> old = list.head();
+        list.publish(2, "r2", null);
+        retire();
+        assertThrows(IllegalStateException.class, old::unpin);
+        assertTrue(old.isRetired());
+    }
+
+    @Test
+    void shouldCountPinsAcrossNodes() {
+        list.pin();
+        list.publish(2, "r2", null);
+        list.pin();
+        list.pin();
+        assertEquals(3, list.pinnedCount());
+        assertEquals(2, list.size());
+    }
+}
