@@ -197,7 +197,8 @@ public final class Database implements AutoCloseable
 
     /**
      * Closes the database: refuses new transactions, waits for an open write transaction to end,
-     * stops the cleaner and closes the file. Idempotent.
+     * stops the cleaner and closes the file. Read transactions still open fail with
+     * {@link DatabaseClosedException} at their next page access. Idempotent.
      */
     @Override
     public void close()

@@ -45,6 +45,11 @@ public final class Engine implements AutoCloseable
         this.store = store;
         this.options = options;
         final Meta meta = store.openedMeta();
+        if (store.selection() != null && !store.selection().bothValid())
+        {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                "opened " + store.path() + " with one valid meta page: " + store.selection().describe());
+        }
         this.revisions = new RevisionList<>(meta.revision(), meta);
         // Until page reuse lands, the cleaner only retires unpinned revisions; their obsolete-page
         // lists (recorded per commit on each node) are what reuse will consume.
@@ -213,8 +218,8 @@ public final class Engine implements AutoCloseable
 
     /**
      * Refuses new transactions, waits for the open write transaction (if any) to end, stops the
-     * cleaner and closes the file. Read transactions still open keep reading their mapped revision
-     * until they close. Idempotent.
+     * cleaner and closes the file. A read transaction still open fails with
+     * {@link DatabaseClosedException} at its next page access. Idempotent.
      */
     @Override
     public void close()

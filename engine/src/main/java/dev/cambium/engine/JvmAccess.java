@@ -29,6 +29,11 @@ public final class JvmAccess
         {
             return;
         }
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN)
+        {
+            // Page fields are written in native order through Agrona buffers; the format is little-endian.
+            throw new CambiumException("Cambium's file format is little-endian; this platform is big-endian");
+        }
         try
         {
             final UnsafeBuffer probe = new UnsafeBuffer(new byte[16]);

@@ -59,7 +59,6 @@ public final class PageStore implements AutoCloseable
 {
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int ZERO_CHUNK = 256 * 1024;
-    private static final String REFUSED = "a previous fsync failed; the database refuses writes until reopened";
 
     /** An immutable set of segments covering [0, bytes) of the file; replaced, never changed (copy on write). */
     private static final class Mapping
@@ -111,6 +110,7 @@ public final class PageStore implements AutoCloseable
     private final ByteBuffer metaPage;
     private boolean closed;
     private volatile boolean writesRefused;
+    private volatile String refusalReason = "a previous fsync failed";
     private Throwable forceFailure;
 
     private PageStore(
@@ -520,20 +520,30 @@ public final class PageStore implements AutoCloseable
         }
         catch (final StorageException | Error e)
         {
-            refuseWrites(e);
+            refuseWrites("a previous fsync failed", e);
             throw e;
         }
         catch (final RuntimeException e)
         {
-            refuseWrites(e);
+            refuseWrites("a previous fsync failed", e);
             throw new StorageException("force of " + path + " failed: " + e, e);
         }
         grownSinceForce = false;
     }
 
-    private void refuseWrites(final Throwable cause)
+    /**
+     * Makes every later write operation fail until the database is reopened. Used after a failed
+     * force, and by a commit that failed after it started writing its meta page: the file may then
+     * hold a meta that the in-memory state does not know, and a further commit reusing the same
+     * revision and page ids could overwrite pages that meta points at. Writer thread.
+     *
+     * @param reason why, for the exception message.
+     * @param cause  the failure.
+     */
+    public void refuseWrites(final String reason, final Throwable cause)
     {
         forceFailure = cause;
+        refusalReason = reason;
         writesRefused = true;
     }
 
@@ -628,7 +638,8 @@ public final class PageStore implements AutoCloseable
         checkOpen();
         if (writesRefused)
         {
-            throw new StorageException(path + ": " + REFUSED, forceFailure);
+            throw new StorageException(path + ": " + refusalReason + "; the database refuses writes until reopened",
+                forceFailure);
         }
     }
 

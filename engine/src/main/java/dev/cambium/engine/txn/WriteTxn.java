@@ -137,6 +137,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     public void commit()
     {
         checkOpen();
+        boolean metaStarted = false;
         try
         {
             // 1. Record each changed tree's root and entry count in the catalog (dirtying its path).
@@ -176,6 +177,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             }
 
             // 7. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
+            metaStarted = true;
             store.writeMeta(meta);
 
             // 8. Force the meta: from here on the commit survives a power loss.
@@ -189,6 +191,16 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
 
             // 10. Publish: link the new revision node and swap the head. New readers see it from now on.
             engine.publish(meta, wm.obsoletePairs(), n);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            if (metaStarted)
+            {
+                // The new meta may be on disk while memory still holds the previous revision; a later
+                // commit would reuse this revision's number, slot and page ids. Stop writing.
+                store.refuseWrites("a commit failed after writing its meta page", e);
+            }
+            throw e;
         }
         finally
         {
