@@ -38,6 +38,12 @@ final class Overflow
         return pageSize - DATA_OFFSET;
     }
 
+    /** Pages a value of {@code len} bytes needs; in long arithmetic, as len may be close to 2^31. */
+    static int pagesFor(final int len, final int cap)
+    {
+        return (int)Math.max(1, ((long)len + cap - 1) / cap);
+    }
+
     /**
      * Writes a value to a new chain.
      *
@@ -46,7 +52,7 @@ final class Overflow
     static long write(final PageWriter pages, final UnsafeBuffer view, final DirectBuffer value, final int off, final int len)
     {
         final int cap = capacity(pages.pageSize());
-        final int n = Math.max(1, (len + cap - 1) / cap);
+        final int n = pagesFor(len, cap);
         // Allocate back to front so each page can point at its already allocated successor.
         long next = 0;
         for (int p = n - 1; p >= 0; p--)
@@ -71,13 +77,13 @@ final class Overflow
     {
         final byte[] out = new byte[len];
         final int cap = capacity(pages.pageSize());
-        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        final int maxPages = pagesFor(len, cap);
         long id = first;
         int pos = 0;
         for (int p = 0; p < maxPages; p++)
         {
             final int chunk = wrapChecked(pages, view, id, cap);
-            if (pos + chunk > len)
+            if (chunk > len - pos)
             {
                 throw pages.corrupt(id, "overflow chain holds more than the value length " + len);
             }
@@ -102,7 +108,7 @@ final class Overflow
     static void free(final PageWriter pages, final UnsafeBuffer view, final long first, final int len)
     {
         final int cap = capacity(pages.pageSize());
-        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        final int maxPages = pagesFor(len, cap);
         long id = first;
         for (int p = 0; p < maxPages && id != 0; p++)
         {
@@ -121,7 +127,7 @@ final class Overflow
         final java.util.function.LongConsumer visitor)
     {
         final int cap = capacity(pages.pageSize());
-        final int maxPages = Math.max(1, (len + cap - 1) / cap);
+        final int maxPages = pagesFor(len, cap);
         long id = first;
         for (int p = 0; p < maxPages && id != 0; p++)
         {
