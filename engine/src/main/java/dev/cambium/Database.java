@@ -179,6 +179,19 @@ public final class Database implements AutoCloseable
     }
 
     /**
+     * Runs one cleaner duty cycle on the calling thread, for databases opened with
+     * {@code DatabaseOptions.builder().backgroundCleaner(false)}: retires revisions no reader pins and
+     * hands the pages no live revision can see to the writer. Calls are serialised.
+     *
+     * @return the amount of work done (0 if there was nothing to do).
+     * @throws IllegalStateException if the database runs a background cleaner.
+     */
+    public int runCleaner()
+    {
+        return engine.runCleaner();
+    }
+
+    /**
      * @return current counters.
      */
     public DatabaseStats stats()

@@ -23,6 +23,7 @@ public final class DatabaseOptions
     private final long mapSegmentSize;
     private final long minGrowth;
     private final long maxGrowth;
+    private final boolean backgroundCleaner;
 
     private DatabaseOptions(final Builder b)
     {
@@ -32,6 +33,7 @@ public final class DatabaseOptions
         this.mapSegmentSize = b.mapSegmentSize;
         this.minGrowth = b.minGrowth;
         this.maxGrowth = b.maxGrowth;
+        this.backgroundCleaner = b.backgroundCleaner;
     }
 
     /**
@@ -54,6 +56,7 @@ public final class DatabaseOptions
         b.mapSegmentSize = mapSegmentSize;
         b.minGrowth = minGrowth;
         b.maxGrowth = maxGrowth;
+        b.backgroundCleaner = backgroundCleaner;
         return b;
     }
 
@@ -106,12 +109,21 @@ public final class DatabaseOptions
         return maxGrowth;
     }
 
+    /**
+     * @return true (default) if a background thread retires revisions and reclaims pages; false if the
+     * application calls {@link Database#runCleaner()} itself.
+     */
+    public boolean backgroundCleaner()
+    {
+        return backgroundCleaner;
+    }
+
     @Override
     public String toString()
     {
         return "DatabaseOptions{pageSize=" + pageSize + ", durability=" + durability +
             ", pageVerification=" + pageVerification + ", mapSegmentSize=" + mapSegmentSize +
-            ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + '}';
+            ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner + '}';
     }
 
     /**
@@ -125,6 +137,7 @@ public final class DatabaseOptions
         private long mapSegmentSize = 1L << 30;
         private long minGrowth = 1L << 20;
         private long maxGrowth = 64L << 20;
+        private boolean backgroundCleaner = true;
 
         private Builder()
         {
@@ -195,6 +208,19 @@ public final class DatabaseOptions
             }
             this.minGrowth = minGrowth;
             this.maxGrowth = maxGrowth;
+            return this;
+        }
+
+        /**
+         * @param background true (default) to reclaim on a background thread; false to reclaim only
+         *                   when the application calls {@link Database#runCleaner()} (deterministic
+         *                   tests, or control over when the work happens). With false and no calls,
+         *                   obsolete pages are reused only after a reopen.
+         * @return this.
+         */
+        public Builder backgroundCleaner(final boolean background)
+        {
+            this.backgroundCleaner = background;
             return this;
         }
 

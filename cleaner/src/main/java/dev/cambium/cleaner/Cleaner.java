@@ -55,7 +55,18 @@ public final class Cleaner<S> implements AutoCloseable {
      * @param sink receives retired revisions on the cleaner thread
      */
     public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink) {
-        this.agent = new CleanerAgent<>(revisions, sink);
+        this(revisions, sink, null);
+    }
+
+    /**
+     * A cleaner that also reclaims pages (see {@link PageReclaimer}).
+     *
+     * @param revisions the revision list to retire from
+     * @param sink      receives every retired node
+     * @param reclaimer decides page reuse and hands pages to the writer; null for none
+     */
+    public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
+        this.agent = new CleanerAgent<>(revisions, sink, reclaimer);
     }
 
     /**

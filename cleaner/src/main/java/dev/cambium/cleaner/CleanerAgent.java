@@ -21,6 +21,7 @@ public final class CleanerAgent<S> implements Agent {
 
     private final RevisionList<S> revisions;
     private final RetiredRevisionSink<S> sink;
+    private final PageReclaimer<S> reclaimer;
 
     // Single writer (the duty-cycle thread); volatile so stats readers on other threads see progress.
     private volatile long runs;
@@ -36,8 +37,18 @@ public final class CleanerAgent<S> implements Agent {
      * @param sink receives each retired revision
      */
     public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink) {
+        this(revisions, sink, null);
+    }
+
+    /**
+     * @param revisions the revision list to retire from
+     * @param sink      receives every retired node
+     * @param reclaimer decides page reuse and hands pages to the writer; null for none
+     */
+    public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.reclaimer = reclaimer;
     }
 
     /**
@@ -52,17 +63,25 @@ public final class CleanerAgent<S> implements Agent {
     @Override
     public int doWork() {
         runs++;
+        // Harvest before retiring: a node's obsolete pages must be taken before it is unlinked.
+        int work = reclaimer == null ? 0 : reclaimer.harvest();
         final int retired = revisions.retire(this::deliver);
         revisionsRetired += retired;
+        if (reclaimer != null) {
+            work += reclaimer.release();
+        }
         final RuntimeException failure = sinkFailure;
         if (failure != null) {
             sinkFailure = null;
             throw failure;
         }
-        return retired;
+        return retired + work;
     }
 
     private void deliver(RevisionNode<S> node) {
+        if (reclaimer != null) {
+            reclaimer.harvest(node); // published and retired since the harvest walk
+        }
         try {
             sink.retired(node);
         } catch (RuntimeException e) {

@@ -9,6 +9,9 @@ import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.WorkingMemory;
 import dev.cambium.engine.txn.WriteTxn;
 import dev.cambium.cleaner.Cleaner;
+import dev.cambium.cleaner.PageReclaimer;
+import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 
@@ -32,6 +35,10 @@ public final class Engine implements AutoCloseable
     private final DatabaseOptions options;
     private final RevisionList<Meta> revisions;
     private final Cleaner<Meta> cleaner;
+    private final PageReclaimer<Meta> reclaimer;
+    private final FreeSpace freeSpace;
+    private long freeMapChunks;
+    private final org.agrona.concurrent.AgentInvoker cleanerInvoker;
     private final Semaphore writeGate = new Semaphore(1, true);
     private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
     private final AtomicLong openReaders = new AtomicLong();
@@ -50,11 +57,28 @@ public final class Engine implements AutoCloseable
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
                 "opened " + store.path() + " with one valid meta page: " + store.selection().describe());
         }
+        // Every page the opened revision does not reference is free: there are no readers yet.
+        final java.util.BitSet unused = new java.util.BitSet();
+        this.freeMapChunks = FreeSpaceMap.load(
+            new ReadPages(store, meta.highWater()), meta.freeSpaceRoot(), meta.highWater(), unused);
+        if (unused.cardinality() != meta.freePageCount())
+        {
+            throw new dev.cambium.CorruptDatabaseException("free-space map of " + store.path() + " lists " +
+                unused.cardinality() + " pages, the meta page says " + meta.freePageCount());
+        }
+        this.freeSpace = new FreeSpace(unused);
         this.revisions = new RevisionList<>(meta.revision(), meta);
-        // Until page reuse lands, the cleaner only retires unpinned revisions; their obsolete-page
-        // lists (recorded per commit on each node) are what reuse will consume.
-        this.cleaner = new Cleaner<>(revisions, node -> { });
-        cleaner.start();
+        this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY);
+        this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer);
+        if (options.backgroundCleaner())
+        {
+            cleaner.start();
+            this.cleanerInvoker = null;
+        }
+        else
+        {
+            this.cleanerInvoker = cleaner.invoker();
+        }
     }
 
     /**
@@ -140,7 +164,9 @@ public final class Engine implements AutoCloseable
             // The writer is the only thread that publishes, so the head cannot move under it.
             final Meta base = revisions.head().state();
             final ReadPages committed = new ReadPages(store, base.highWater());
-            final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1, pagePool);
+            reclaimer.drain(freeSpace::reusable);
+            final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1,
+                pagePool, freeSpace, () -> reclaimer.drain(freeSpace::reusable));
             return new WriteTxn(this, store, base, wm);
         }
         catch (final RuntimeException | Error e)
@@ -157,10 +183,15 @@ public final class Engine implements AutoCloseable
      * @param meta          the committed revision.
      * @param obsoletePairs the pages it made obsolete, with the revisions that wrote them.
      * @param pagesWritten  how many pages the commit wrote (statistics).
+     * @param freeMapChunks entries in the new revision's free-space map.
      */
-    public void publish(final Meta meta, final long[] obsoletePairs, final int pagesWritten)
+    public void publish(final Meta meta, final long[] obsoletePairs, final int pagesWritten, final long freeMapChunks)
     {
         revisions.publish(meta.revision(), meta, obsoletePairs);
+        this.freeMapChunks = freeMapChunks;
+        // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
+        // so that the writer finds them free instead of growing the file.
+        cleaner.wakeUp();
         commits.incrementAndGet();
         lastCommitPages = pagesWritten;
     }
@@ -206,6 +237,48 @@ public final class Engine implements AutoCloseable
     public long lastCommitPages()
     {
         return lastCommitPages;
+    }
+
+    /**
+     * Runs one duty cycle of the cleaner on the calling thread: retire unpinned revisions, find the
+     * pages no live revision can see, hand them to the writer.
+     *
+     * @return the amount of work done (0 if there was nothing to do).
+     * @throws IllegalStateException if the database runs a background cleaner.
+     */
+    public synchronized int runCleaner()
+    {
+        checkOpen();
+        if (cleanerInvoker == null)
+        {
+            throw new IllegalStateException("the database runs a background cleaner; " +
+                "open it with DatabaseOptions.builder().backgroundCleaner(false) to run the cleaner by hand");
+        }
+        return cleanerInvoker.invoke();
+    }
+
+    /**
+     * @return the writer's free space (writer thread; counters from any thread).
+     */
+    public FreeSpace freeSpace()
+    {
+        return freeSpace;
+    }
+
+    /**
+     * @return entries in the newest revision's free-space map (writer thread).
+     */
+    public long freeMapChunks()
+    {
+        return freeMapChunks;
+    }
+
+    /**
+     * @return the cleaner's page reclaimer.
+     */
+    public PageReclaimer<Meta> reclaimer()
+    {
+        return reclaimer;
     }
 
     /**

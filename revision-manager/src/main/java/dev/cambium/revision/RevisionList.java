@@ -168,6 +168,19 @@ public final class RevisionList<S> {
     }
 
     /**
+     * Visits every node still linked (the head and every node not yet unlinked), newest first. The single
+     * cleaner thread only (it is the only thread that unlinks, so the walk sees a stable chain).
+     *
+     * @param visitor called for each linked node
+     */
+    public void forEachLinked(Consumer<RevisionNode<S>> visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            visitor.accept(node);
+        }
+    }
+
+    /**
      * Revisions of the nodes not yet retired, newest first: from the cleaner's point of view, the revisions
      * that a reader may still have pinned or may still pin. The cleaner thread (exact); from other threads a
      * racy snapshot.

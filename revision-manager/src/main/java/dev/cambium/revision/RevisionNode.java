@@ -37,6 +37,9 @@ public final class RevisionNode<S> {
     private final S state;
     private final long[] obsolete;
 
+    /** Cleaner thread only: set once the obsolete pages were taken by {@link #harvestObsolete()}. */
+    private boolean harvested;
+
     /** Accessed only through {@link #REF_COUNT} (volatile semantics for every read and CAS). */
     private volatile int refCount;
 
@@ -79,6 +82,21 @@ public final class RevisionNode<S> {
      * @return the obsolete page pairs (do not mutate)
      */
     public long[] obsolete() {
+        return obsolete;
+    }
+
+    /**
+     * Hands this node's obsolete pages to the cleaner exactly once: the first call returns them, every
+     * later call returns null. Once per node is what keeps a page from being reclaimed (and handed to
+     * the writer) twice. The single cleaner thread only.
+     *
+     * @return the obsolete page pairs on the first call, then null
+     */
+    public long[] harvestObsolete() {
+        if (harvested) {
+            return null;
+        }
+        harvested = true;
         return obsolete;
     }
 

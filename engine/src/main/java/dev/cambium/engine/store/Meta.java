@@ -73,19 +73,20 @@ public record Meta(
     }
 
     /**
-     * The meta of the revision a commit builds on this one. The free-space fields are carried over
-     * unchanged (the cleaner issue maintains them).
+     * The meta of the revision a commit builds on this one.
      *
      * @param revision         the new revision (this revision + 1).
      * @param highWater        the new high-water mark.
      * @param catalogRoot      the new catalog root.
      * @param treeCount        the new number of trees.
+     * @param freeSpaceRoot    the root of the new revision's free-space map.
+     * @param freePageCount    pages below the high-water mark no tree of the new revision references.
      * @param commitTimeMillis the commit time, epoch milliseconds.
      * @return the new meta.
      */
     public Meta next(
         final long revision, final long highWater, final long catalogRoot, final long treeCount,
-        final long commitTimeMillis)
+        final long freeSpaceRoot, final long freePageCount, final long commitTimeMillis)
     {
         return new Meta(pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot, pendingRoot,
             freePageCount, commitTimeMillis);

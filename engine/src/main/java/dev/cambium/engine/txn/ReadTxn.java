@@ -35,6 +35,14 @@ public final class ReadTxn extends AbstractTxn
         this.onClose = onClose;
     }
 
+    /**
+     * @return the pinned revision's meta.
+     */
+    public Meta meta()
+    {
+        return node.state();
+    }
+
     @Override
     boolean writable()
     {

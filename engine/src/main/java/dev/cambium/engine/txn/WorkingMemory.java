@@ -2,6 +2,8 @@ package dev.cambium.engine.txn;
 
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageWriter;
+import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
@@ -28,7 +30,7 @@ import java.util.Arrays;
  * <p>Threads: owned by the writing thread; private page buffers come from a pool that only the
  * (single) writer uses.
  */
-public final class WorkingMemory implements PageWriter
+public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
 {
     private final PageStore store;
     private final ReadPages committed;
@@ -38,6 +40,9 @@ public final class WorkingMemory implements PageWriter
     private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>();
     private final LongArrayList freedPrivate = new LongArrayList();
     private final LongArrayList obsolete = new LongArrayList();
+    private final LongArrayList taken = new LongArrayList();
+    private final FreeSpace freeSpace;
+    private final Runnable refill;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long highWater;
     private long copies;
@@ -48,11 +53,15 @@ public final class WorkingMemory implements PageWriter
      * @param highWater that revision's high-water mark.
      * @param revision  the revision this transaction commits as.
      * @param pool      reusable direct page buffers, owned by the writer.
+     * @param freeSpace the writer's free and unused pages; allocation takes the lowest free page first.
+     * @param refill    asks the cleaner's hand-off for more reusable pages when none is free.
      */
     public WorkingMemory(
         final PageStore store, final ReadPages base, final long highWater, final long revision,
-        final ArrayDeque<ByteBuffer> pool)
+        final ArrayDeque<ByteBuffer> pool, final FreeSpace freeSpace, final Runnable refill)
     {
+        this.freeSpace = freeSpace;
+        this.refill = refill;
         this.store = store;
         this.committed = base;
         this.highWater = highWater;
@@ -160,6 +169,18 @@ public final class WorkingMemory implements PageWriter
         {
             return freedPrivate.removeAt(freedPrivate.size() - 1);
         }
+        // Then the lowest page no live revision can see; grow the file only when there is none.
+        long id = freeSpace.take();
+        if (id < 0)
+        {
+            refill.run();
+            id = freeSpace.take();
+        }
+        if (id >= 0)
+        {
+            taken.addLong(id);
+            return id;
+        }
         return highWater++;
     }
 
@@ -208,26 +229,94 @@ public final class WorkingMemory implements PageWriter
     }
 
     /**
-     * The obsolete pages as pairs [pageId, writtenRevision, ...]. Pages allocated and freed within this
-     * transaction were never visible to any revision; they are recorded with this transaction's
-     * revision, which makes their visibility interval empty.
+     * The committed pages this transaction made obsolete, as pairs [pageId, writtenRevision, ...]: what
+     * the cleaner needs to decide when each may be reused.
      *
      * @return a new array.
      */
     public long[] obsoletePairs()
     {
-        final long[] out = new long[obsolete.size() + freedPrivate.size() * 2];
-        int i = 0;
-        for (int j = 0; j < obsolete.size(); j++)
+        return obsolete.toLongArray();
+    }
+
+    @Override
+    public void forEachWritten(final java.util.function.LongConsumer action)
+    {
+        final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
+        while (it.hasNext())
         {
-            out[i++] = obsolete.getLong(j);
+            action.accept(it.nextLong());
         }
+    }
+
+    @Override
+    public void forEachReleased(final java.util.function.LongConsumer action)
+    {
+        for (int j = 0; j < obsolete.size(); j += 2)
+        {
+            action.accept(obsolete.getLong(j));
+        }
+        forEachNeverVisible(action);
+    }
+
+    /**
+     * Pages allocated and freed within this transaction: no revision ever saw them.
+     *
+     * @param action called for each.
+     */
+    public void forEachNeverVisible(final java.util.function.LongConsumer action)
+    {
         for (int j = 0; j < freedPrivate.size(); j++)
         {
-            out[i++] = freedPrivate.getLong(j);
-            out[i++] = revision;
+            action.accept(freedPrivate.getLong(j));
         }
-        return out;
+    }
+
+    /**
+     * Committed pages this transaction made obsolete.
+     *
+     * @param action called for each.
+     */
+    public void forEachObsolete(final java.util.function.LongConsumer action)
+    {
+        for (int j = 0; j < obsolete.size(); j += 2)
+        {
+            action.accept(obsolete.getLong(j));
+        }
+    }
+
+    /**
+     * @return the number of pages unused after this transaction, given the count before it.
+     */
+    public long unusedAfter()
+    {
+        long count = freeSpace.unusedCount();
+        final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
+        while (it.hasNext())
+        {
+            if (freeSpace.isUnused(it.nextLong()))
+            {
+                count--;
+            }
+        }
+        count += obsolete.size() / 2;
+        for (int j = 0; j < freedPrivate.size(); j++)
+        {
+            if (!freeSpace.isUnused(freedPrivate.getLong(j)))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * After a successful publication: records the commit in the writer's free space.
+     */
+    public void committed()
+    {
+        freeSpace.commit(this::forEachWritten, this::forEachObsolete, this::forEachNeverVisible);
+        taken.clear();
     }
 
     /**
@@ -258,6 +347,12 @@ public final class WorkingMemory implements PageWriter
      */
     public void release()
     {
+        // Pages taken from the free set by a transaction that did not commit are free again.
+        for (int j = 0; j < taken.size(); j++)
+        {
+            freeSpace.giveBack(taken.getLong(j));
+        }
+        taken.clear();
         for (final UnsafeBuffer p : privatePages.values())
         {
             pool.addLast(p.byteBuffer());

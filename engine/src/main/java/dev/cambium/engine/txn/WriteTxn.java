@@ -7,6 +7,7 @@ import dev.cambium.WriteTransaction;
 import dev.cambium.btree.BTreeWriter;
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -156,41 +157,50 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
                 return;
             }
 
-            // 3. Describe the new revision: its catalog root, tree count and high-water mark.
-            final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, treeCount, System.currentTimeMillis());
+            // 3. Bring the free-space map up to date: the pages written are used, the pages released are
+            //    unused. Updating the map changes pages too, so this repeats until nothing changes.
+            final long[] chunks = {engine.freeMapChunks()};
+            final long freeRoot = FreeSpaceMap.update(writer, base.freeSpaceRoot(), chunks, engine.freeSpace(), wm);
 
-            // 4. Grow the file with real zero-filled writes if the new pages lie past its end.
+            // 4. Describe the new revision: catalog root, tree count, free-space map and high-water mark.
+            final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, treeCount, freeRoot,
+                wm.unusedAfter(), System.currentTimeMillis());
+
+            // 5. Grow the file with real zero-filled writes if the new pages lie past its end.
             store.ensureCapacity(meta.highWater());
 
-            // 5. Write the private pages in page order, each stamped with its CRC32C.
+            // 6. Write the private pages in page order, each stamped with its CRC32C.
             final int n = wm.privatePageCount();
             final long[] ids = new long[n];
             final ByteBuffer[] pages = new ByteBuffer[n];
             wm.sortedPages(ids, pages);
             store.writePages(ids, pages, n);
 
-            // 6. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
+            // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
             final boolean sync = engine.options().durability() == dev.cambium.Durability.SYNC;
             if (sync)
             {
                 store.force();
             }
 
-            // 7. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
+            // 8. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
             metaStarted = true;
             store.writeMeta(meta);
 
-            // 8. Force the meta: from here on the commit survives a power loss.
+            // 9. Force the meta: from here on the commit survives a power loss.
             if (sync)
             {
                 store.force();
             }
 
-            // 9. Map any new part of the file before a reader can be given a page id inside it.
+            // 10. Map any new part of the file before a reader can be given a page id inside it.
             store.mapUpTo(meta.highWater());
 
-            // 10. Publish: link the new revision node and swap the head. New readers see it from now on.
-            engine.publish(meta, wm.obsoletePairs(), n);
+            // 11. Publish: link the new revision node and swap the head. New readers see it from now on.
+            engine.publish(meta, wm.obsoletePairs(), n, chunks[0]);
+
+            // 12. The writer's free space follows the published revision.
+            wm.committed();
         }
         catch (final RuntimeException | Error e)
         {

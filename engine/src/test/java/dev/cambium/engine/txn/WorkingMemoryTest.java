@@ -55,7 +55,11 @@ class WorkingMemoryTest
         return v;
     }
 
-    /** Every page of the newest revision: the catalog's and every tree's (each exactly once). */
+    /**
+     * Every page of the newest revision: the catalog's, every tree's and the free-space map's (each
+     * exactly once). Also checks that every page below the high-water mark is either reachable or listed
+     * as unused by the revision's free-space map, never both.
+     */
     private static Set<Long> reachablePages(final Database db)
     {
         try (ReadTransaction r = db.beginRead())
@@ -67,6 +71,15 @@ class WorkingMemoryTest
             {
                 txn.reader.forEachPage(((TreeHandle)txn.tree(name)).root, id -> add(ids, id));
             }
+            txn.reader.forEachPage(txn.meta().freeSpaceRoot(), id -> add(ids, id));
+            final java.util.BitSet unused = new java.util.BitSet();
+            dev.cambium.engine.space.FreeSpaceMap.load(txn.pages, txn.meta().freeSpaceRoot(), txn.meta().highWater(), unused);
+            for (final long id : ids)
+            {
+                assertTrue(!unused.get((int)id), "page " + id + " is reachable and listed as unused");
+            }
+            assertEquals(txn.meta().highWater() - 2, ids.size() + unused.cardinality(),
+                "every page below the high-water mark is reachable or unused");
             return ids;
         }
     }
@@ -110,7 +123,7 @@ class WorkingMemoryTest
             final Set<Long> before = reachablePages(db);
             final DatabaseStats statsBefore = db.stats();
             assertEquals(statsBefore.pageCount() - 2, before.size(),
-                "after one load transaction every page below the high-water mark is in use");
+                "after one load transaction into an empty file every page below the high-water mark is in use");
 
             // 1,000 puts: overwrites of random existing keys and inserts of new (odd) keys
             final List<byte[]> keys = new ArrayList<>();
@@ -175,7 +188,7 @@ class WorkingMemoryTest
             assertEquals(added.size(), statsAfter.lastCommitPages(),
                 "the commit writes exactly the pages that are new in the revision");
             assertEquals(statsAfter.pageCount() - statsBefore.pageCount(), statsAfter.lastCommitPages(),
-                "nothing is reused yet: the high-water mark grows by the pages written");
+                "nothing was reusable (the only obsolete pages are this commit's): the file grows by the pages written");
             for (final long id : added)
             {
                 assertTrue(id >= statsBefore.pageCount(), "new page " + id + " below the old high-water mark");

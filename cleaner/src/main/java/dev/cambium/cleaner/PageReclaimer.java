@@ -1,0 +1,200 @@
+package dev.cambium.cleaner;
+
+import dev.cambium.revision.RevisionList;
+import dev.cambium.revision.RevisionNode;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+
+/**
+ * Decides when obsolete pages may be reused, and hands them to the writer.
+ *
+ * <p><b>Design note.</b> A page written at revision A and made obsolete by the commit of revision R is
+ * visible exactly to revisions A .. R-1. It may be reused as soon as no revision a reader has pinned,
+ * or may still pin, lies in that interval. The revisions that may still be pinned are exactly the
+ * nodes of the {@link RevisionList} that are not retired: a retired node can never be pinned again,
+ * and the head (always newer than R-1 once R is published) is never retired. So a reader left open on
+ * an old revision holds back only the pages that revision can see, not the pages born after it (the
+ * reuse rule bbolt adopted; LMDB's "oldest reader" rule lets files balloon behind one long reader).
+ *
+ * <p>Each commit's obsolete pages arrive on its revision node as (page id, written revision) pairs.
+ * The cleaner takes them once per node ({@link RevisionNode#harvestObsolete()}), groups them by
+ * written revision into visibility intervals, and re-examines the pending groups on every duty cycle.
+ * A reusable group goes to the writer through a single-producer/single-consumer queue of page-id
+ * batches; if the queue is full the group simply stays pending and is offered again on a later cycle,
+ * so no page is ever lost and neither side ever waits for the other.
+ *
+ * <p>Pages reclaimed here are reusable in memory only. Their durable state (the set of pages that no
+ * committed revision references) is the writer's business: after a restart there are no readers, so
+ * every such page is reusable again.
+ *
+ * <p>Threads: {@link #harvest()}, {@link #harvest(RevisionNode)} and {@link #release()} are called by the
+ * single cleaner thread only; {@link #drain(LongConsumer)} by the single writer thread only; the
+ * counters by any thread (racy snapshots). A batch offered to the queue happens-before the writer's
+ * poll of it (JCTools' ordered store/volatile load).
+ */
+public final class PageReclaimer<S> {
+    /** Default hand-off capacity in batches (one batch per visibility interval per commit). */
+    public static final int DEFAULT_QUEUE_CAPACITY = 4096;
+
+    private final RevisionList<S> revisions;
+    private final SpscArrayQueue<long[]> handOff;
+    private final List<Group> pending = new ArrayList<>();
+
+    // Written by the cleaner thread only; volatile for stats readers.
+    private volatile long pendingPages;
+    private volatile long reclaimedPages;
+
+    /** One visibility interval [from, to] of one commit's obsolete pages. */
+    private static final class Group {
+        final long from;
+        final long to;
+        final long[] pages;
+
+        Group(long from, long to, long[] pages) {
+            this.from = from;
+            this.to = to;
+            this.pages = pages;
+        }
+    }
+
+    /**
+     * @param revisions     the revision list whose nodes carry the obsolete pages
+     * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
+     */
+    public PageReclaimer(RevisionList<S> revisions, int queueCapacity) {
+        this.revisions = Objects.requireNonNull(revisions, "revisions");
+        if (queueCapacity < 2) {
+            throw new IllegalArgumentException("queueCapacity must be at least 2, was " + queueCapacity);
+        }
+        this.handOff = new SpscArrayQueue<>(queueCapacity);
+    }
+
+    /**
+     * Takes the obsolete pages of every linked node not yet harvested. Cleaner thread; call before
+     * {@link RevisionList#retire}, and pass each retired node to {@link #harvest(RevisionNode)} as well,
+     * so that a node published and retired between two walks is not missed.
+     *
+     * @return the number of pages taken
+     */
+    public int harvest() {
+        final int[] taken = {0};
+        revisions.forEachLinked(node -> taken[0] += harvest(node));
+        return taken[0];
+    }
+
+    /**
+     * Takes one node's obsolete pages if not taken yet. Cleaner thread.
+     *
+     * @param node a published revision node
+     * @return the number of pages taken (0 if already harvested)
+     */
+    public int harvest(RevisionNode<S> node) {
+        final long[] pairs = node.harvestObsolete();
+        if (pairs == null || pairs.length == 0) {
+            return 0;
+        }
+        final long obsoletedBy = node.revision();
+        // Group by written revision: each group shares one visibility interval [written, obsoletedBy - 1].
+        final int n = pairs.length / 2;
+        final long[][] byWritten = new long[n][];
+        for (int i = 0; i < n; i++) {
+            byWritten[i] = new long[] {pairs[2 * i + 1], pairs[2 * i]};
+        }
+        Arrays.sort(byWritten, (a, b) -> Long.compare(a[0], b[0]));
+        int start = 0;
+        while (start < n) {
+            int end = start + 1;
+            while (end < n && byWritten[end][0] == byWritten[start][0]) {
+                end++;
+            }
+            final long[] pages = new long[end - start];
+            for (int i = start; i < end; i++) {
+                pages[i - start] = byWritten[i][1];
+            }
+            pending.add(new Group(byWritten[start][0], obsoletedBy - 1, pages));
+            start = end;
+        }
+        pendingPages += n;
+        return n;
+    }
+
+    /**
+     * Offers every pending group that no live revision can see to the writer. Cleaner thread; call
+     * after {@link RevisionList#retire} so that revisions just retired no longer hold pages back.
+     *
+     * @return the number of pages handed to the writer
+     */
+    public int release() {
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        final long[] live = revisions.liveRevisions();
+        Arrays.sort(live);
+        int released = 0;
+        for (int i = 0; i < pending.size(); ) {
+            final Group g = pending.get(i);
+            if (!anyWithin(live, g.from, g.to) && handOff.offer(g.pages)) {
+                released += g.pages.length;
+                // Order does not matter: swap-remove keeps this O(1).
+                final int last = pending.size() - 1;
+                pending.set(i, pending.get(last));
+                pending.remove(last);
+            } else {
+                i++;
+            }
+        }
+        pendingPages -= released;
+        reclaimedPages += released;
+        return released;
+    }
+
+    /** True if some value of the sorted array lies in [from, to]. */
+    static boolean anyWithin(long[] sorted, long from, long to) {
+        if (from > to) {
+            return false;
+        }
+        int idx = Arrays.binarySearch(sorted, from);
+        if (idx >= 0) {
+            return true;
+        }
+        idx = -(idx + 1);
+        return idx < sorted.length && sorted[idx] <= to;
+    }
+
+    /**
+     * Passes every page handed off so far to {@code reusable}. Writer thread.
+     *
+     * @param reusable receives each reusable page id once
+     * @return the number of pages drained
+     */
+    public int drain(LongConsumer reusable) {
+        int n = 0;
+        long[] batch;
+        while ((batch = handOff.relaxedPoll()) != null) {
+            for (long id : batch) {
+                reusable.accept(id);
+            }
+            n += batch.length;
+        }
+        return n;
+    }
+
+    /**
+     * @return pages harvested but not yet handed to the writer (racy snapshot)
+     */
+    public long pendingPages() {
+        return pendingPages;
+    }
+
+    /**
+     * @return pages handed to the writer since start (racy snapshot)
+     */
+    public long reclaimedPages() {
+        return reclaimedPages;
+    }
+}

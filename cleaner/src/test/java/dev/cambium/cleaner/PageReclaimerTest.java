@@ -1,0 +1,131 @@
+package dev.cambium.cleaner;
+
+import dev.cambium.revision.RevisionList;
+import dev.cambium.revision.RevisionNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reuse rule: a page written at revision A and made obsolete by revision R is visible to A..R-1,
+ * and is reclaimed once no live revision lies in that interval. Each test drives the cleaner's steps
+ * by hand on the calling thread.
+ */
+class PageReclaimerTest {
+    private static final long PAGE = 77;
+
+    private final RevisionList<String> list = new RevisionList<>(0, "r0");
+    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4);
+
+    /** Publishes revisions up to {@code to}; revision {@code obsoletedBy} obsoletes PAGE written at {@code written}. */
+    private void publishUpTo(long to, long written, long obsoletedBy) {
+        for (long r = list.head().revision() + 1; r <= to; r++) {
+            list.publish(r, "r" + r, r == obsoletedBy ? new long[] {PAGE, written} : null);
+        }
+    }
+
+    /** One duty cycle as the cleaner agent runs it; returns the pages the writer receives. */
+    private List<Long> cycle() {
+        reclaimer.harvest();
+        list.retire(reclaimer::harvest);
+        reclaimer.release();
+        final List<Long> got = new ArrayList<>();
+        reclaimer.drain(got::add);
+        return got;
+    }
+
+    @Test
+    void shouldReclaimAtOnceWhenNoReaderIsPinned() {
+        publishUpTo(10, 5, 10);
+        assertEquals(List.of(PAGE), cycle());
+        assertEquals(List.of(), cycle(), "a page is handed out once");
+    }
+
+    @Test
+    void shouldHoldPageWhileReaderPinsLastRevisionThatSeesIt() {
+        publishUpTo(9, 5, 10);
+        final RevisionNode<String> reader = list.pin(); // revision 9 = R - 1: the upper end of the interval
+        publishUpTo(10, 5, 10);
+        assertEquals(List.of(), cycle());
+        reader.unpin();
+        assertEquals(List.of(PAGE), cycle());
+    }
+
+    @Test
+    void shouldHoldPageWhileReaderPinsRevisionThatWroteIt() {
+        publishUpTo(5, 5, 10);
+        final RevisionNode<String> reader = list.pin(); // revision 5 = A: the lower end of the interval
+        publishUpTo(10, 5, 10);
+        assertEquals(List.of(), cycle());
+        reader.unpin();
+        assertEquals(List.of(PAGE), cycle());
+    }
+
+    @Test
+    void shouldNotLetReaderOlderThanThePageHoldItBack() {
+        publishUpTo(4, 5, 10);
+        final RevisionNode<String> reader = list.pin(); // revision 4 = A - 1: never saw the page
+        publishUpTo(10, 5, 10);
+        assertEquals(List.of(PAGE), cycle(), "a long reader must not stop reclamation of pages born after it");
+        reader.unpin();
+    }
+
+    @Test
+    void shouldNotLetReaderOfTheObsoletingRevisionHoldItBack() {
+        publishUpTo(10, 5, 10);
+        final RevisionNode<String> reader = list.pin(); // revision 10 = R: sees the page's replacement
+        assertEquals(List.of(PAGE), cycle());
+        reader.unpin();
+    }
+
+    @Test
+    void shouldKeepPagesPendingWhenHandOffQueueIsFullAndDeliverThemLater() {
+        // Capacity 4 batches; 10 commits each obsolete one page written at a distinct revision.
+        for (long r = 1; r <= 10; r++) {
+            list.publish(r, "r" + r, new long[] {100 + r, r - 1});
+        }
+        reclaimer.harvest();
+        list.retire(reclaimer::harvest);
+        reclaimer.release();
+        assertEquals(6, reclaimer.pendingPages(), "what did not fit stays pending");
+        final List<Long> got = new ArrayList<>();
+        reclaimer.drain(got::add);
+        assertEquals(4, got.size());
+        for (int i = 0; i < 3 && got.size() < 10; i++) {
+            reclaimer.release();
+            reclaimer.drain(got::add);
+        }
+        assertEquals(10, got.size(), "no page is lost when the queue fills");
+        assertEquals(10, got.stream().distinct().count(), "and none is handed out twice");
+        assertEquals(0, reclaimer.pendingPages());
+    }
+
+    @Test
+    void shouldReclaimThroughTheAgentDutyCycle() {
+        reclaimer.harvest();
+        list.publish(1, "r1", new long[] {PAGE, 0});
+        list.publish(2, "r2", null);
+        // The agent harvests, retires and releases in one duty cycle.
+        final CleanerAgent<String> agent = new CleanerAgent<>(list, node -> { }, reclaimer);
+        agent.doWork();
+        final List<Long> got = new ArrayList<>();
+        reclaimer.drain(got::add);
+        assertEquals(List.of(PAGE), got);
+    }
+
+    @Test
+    void shouldFindLiveRevisionWithinIntervalIncludingEnds() {
+        final long[] live = {3, 7, 12};
+        assertTrue(PageReclaimer.anyWithin(live, 7, 7));
+        assertTrue(PageReclaimer.anyWithin(live, 4, 7));
+        assertTrue(PageReclaimer.anyWithin(live, 7, 11));
+        assertFalse(PageReclaimer.anyWithin(live, 8, 11));
+        assertFalse(PageReclaimer.anyWithin(live, 13, 20));
+        assertFalse(PageReclaimer.anyWithin(live, 5, 4), "an empty interval holds nothing back");
+    }
+}
