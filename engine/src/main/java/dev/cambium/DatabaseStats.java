@@ -11,6 +11,15 @@ package dev.cambium;
  * @param revisionsRetained    revisions in the revision list (pinned, or awaiting the cleaner).
  * @param commits              revisions published since open.
  * @param lastCommitPages      pages written by the most recent commit.
+ * @param oldestPinnedRevision the oldest revision an open read transaction holds, or {@code -1} if
+ *                             none is open; revisions from it onwards cannot be reclaimed.
+ * @param oldestPinnedAgeNanos how long the oldest open read transaction has been open, in nanoseconds;
+ *                             {@code 0} if none is open, and also {@code 0} unless open times are
+ *                             tracked ({@link DatabaseOptions#maxReadTransactionAge()} set or
+ *                             {@link DatabaseOptions#trackReadTransactionOrigins()} true).
+ * @param leakedReadTransactions read transactions since open that became unreachable without
+ *                             {@link ReadTransaction#close()} and were released by the garbage
+ *                             collector's cleaner (each one is also logged as a warning).
  */
 public record DatabaseStats(
     long revision,
@@ -20,6 +29,9 @@ public record DatabaseStats(
     long openReadTransactions,
     int revisionsRetained,
     long commits,
-    long lastCommitPages)
+    long lastCommitPages,
+    long oldestPinnedRevision,
+    long oldestPinnedAgeNanos,
+    long leakedReadTransactions)
 {
 }
