@@ -6,6 +6,7 @@ import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.txn.WriteTxn;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,7 +74,10 @@ public final class Database implements AutoCloseable
 
     /**
      * Begins a read transaction on the newest committed revision. Never blocks and never delays
-     * the writer. Close it promptly: an open read transaction keeps its revision's pages alive.
+     * the writer. Close it promptly: an open read transaction keeps its revision's pages alive. One
+     * that becomes unreachable without being closed is released when the garbage collector finds it,
+     * with a warning in the log; see {@link DatabaseOptions.Builder#maxReadTransactionAge} and
+     * {@link DatabaseOptions.Builder#trackReadTransactionOrigins} to find forgotten ones sooner.
      *
      * @return the transaction.
      * @throws DatabaseClosedException if the database is closed.
@@ -192,10 +196,15 @@ public final class Database implements AutoCloseable
     }
 
     /**
+     * Returns current counters. Also checks the ages of open read transactions, as
+     * {@link #checkReadTransactions()} does, logging any newly over-age one.
+     *
      * @return current counters.
      */
     public DatabaseStats stats()
     {
+        final long now = System.nanoTime();
+        engine.checkReaderAges(now);
         final Meta head = engine.revisions().head().state();
         return new DatabaseStats(
             head.revision(),
@@ -205,7 +214,31 @@ public final class Database implements AutoCloseable
             engine.openReaders(),
             engine.revisions().size(),
             engine.commits(),
-            engine.lastCommitPages());
+            engine.lastCommitPages(),
+            engine.oldestPinnedRevision(),
+            engine.oldestReaderAgeNanos(now),
+            engine.leakedReadTransactions(),
+            engine.freeSpace().freeCount(),
+            engine.freeSpace().unusedCount() - engine.freeSpace().freeCount(),
+            engine.cleaner().runs(),
+            engine.reclaimer().reclaimedPages(),
+            Math.max(0, engine.revisions().size() - 1 - engine.revisions().pinnedNodeCount()),
+            engine.cleaner().errorCount());
+    }
+
+    /**
+     * Finds read transactions open longer than {@link DatabaseOptions#maxReadTransactionAge()}: probably
+     * forgotten, and keeping their revisions' pages from being reclaimed. Each one is also logged once,
+     * at {@code WARNING} through {@link System.Logger} (logger {@code dev.cambium.engine.Engine}), with
+     * the stack trace of where it was opened (so a health check can call this periodically).
+     *
+     * <p>Threads: any thread, concurrently with transactions; takes no lock.
+     *
+     * @return the over-age read transactions, oldest first; empty if no maximum age is set.
+     */
+    public List<ReadTransactionInfo> checkReadTransactions()
+    {
+        return engine.checkReaderAges(System.nanoTime());
     }
 
     /**

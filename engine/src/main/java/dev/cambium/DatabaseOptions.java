@@ -1,5 +1,6 @@
 package dev.cambium;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Objects;
  * DatabaseOptions options = DatabaseOptions.builder()
  *     .pageSize(8192)                 // only used when the file is created
  *     .durability(Durability.SYNC)
+ *     .maxReadTransactionAge(Duration.ofMinutes(5))   // warn about forgotten readers
  *     .build();
  * }</pre>
  */
@@ -24,6 +26,8 @@ public final class DatabaseOptions
     private final long minGrowth;
     private final long maxGrowth;
     private final boolean backgroundCleaner;
+    private final Duration maxReadTransactionAge;
+    private final boolean trackReadTransactionOrigins;
 
     private DatabaseOptions(final Builder b)
     {
@@ -34,6 +38,8 @@ public final class DatabaseOptions
         this.minGrowth = b.minGrowth;
         this.maxGrowth = b.maxGrowth;
         this.backgroundCleaner = b.backgroundCleaner;
+        this.maxReadTransactionAge = b.maxReadTransactionAge;
+        this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
     }
 
     /**
@@ -57,6 +63,8 @@ public final class DatabaseOptions
         b.minGrowth = minGrowth;
         b.maxGrowth = maxGrowth;
         b.backgroundCleaner = backgroundCleaner;
+        b.maxReadTransactionAge = maxReadTransactionAge;
+        b.trackReadTransactionOrigins = trackReadTransactionOrigins;
         return b;
     }
 
@@ -118,12 +126,33 @@ public final class DatabaseOptions
         return backgroundCleaner;
     }
 
+    /**
+     * @return the age after which an open read transaction is reported as probably forgotten, or
+     * {@code null} if ages are not checked (the default).
+     * @see Database#checkReadTransactions()
+     */
+    public Duration maxReadTransactionAge()
+    {
+        return maxReadTransactionAge;
+    }
+
+    /**
+     * @return true if beginning a read transaction records where it was opened, for warnings about
+     * forgotten read transactions; true whenever {@link #maxReadTransactionAge()} is set.
+     */
+    public boolean trackReadTransactionOrigins()
+    {
+        return trackReadTransactionOrigins || maxReadTransactionAge != null;
+    }
+
     @Override
     public String toString()
     {
         return "DatabaseOptions{pageSize=" + pageSize + ", durability=" + durability +
             ", pageVerification=" + pageVerification + ", mapSegmentSize=" + mapSegmentSize +
-            ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner + '}';
+            ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner +
+            ", maxReadTransactionAge=" + maxReadTransactionAge +
+            ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() + '}';
     }
 
     /**
@@ -138,6 +167,8 @@ public final class DatabaseOptions
         private long minGrowth = 1L << 20;
         private long maxGrowth = 64L << 20;
         private boolean backgroundCleaner = true;
+        private Duration maxReadTransactionAge;
+        private boolean trackReadTransactionOrigins;
 
         private Builder()
         {
@@ -221,6 +252,45 @@ public final class DatabaseOptions
         public Builder backgroundCleaner(final boolean background)
         {
             this.backgroundCleaner = background;
+            return this;
+        }
+
+        /**
+         * Enables warnings about forgotten read transactions: a read transaction open for longer than
+         * {@code maxAge} is logged once, at {@code WARNING} through {@link System.Logger}, with the stack
+         * trace of where it was opened (this also turns on
+         * {@link #trackReadTransactionOrigins(boolean) origin tracking}). Ages are checked by
+         * {@link Database#stats()} and {@link Database#checkReadTransactions()}. Default: not
+         * checked.
+         *
+         * @param maxAge the age after which an open read transaction is reported; positive.
+         * @return this.
+         * @throws NullPointerException     if {@code maxAge} is null.
+         * @throws IllegalArgumentException if {@code maxAge} is zero or negative.
+         */
+        public Builder maxReadTransactionAge(final Duration maxAge)
+        {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isZero() || maxAge.isNegative())
+            {
+                throw new IllegalArgumentException("maxReadTransactionAge must be positive, was " + maxAge);
+            }
+            this.maxReadTransactionAge = maxAge;
+            return this;
+        }
+
+        /**
+         * Whether beginning a read transaction records its stack trace, so that warnings about a read
+         * transaction left open too long, or released by the garbage collector without
+         * {@link ReadTransaction#close()}, say where it was opened. Costs a stack walk per read
+         * transaction; off by default, and implied by {@link #maxReadTransactionAge(Duration)}.
+         *
+         * @param track true to record where each read transaction is opened.
+         * @return this.
+         */
+        public Builder trackReadTransactionOrigins(final boolean track)
+        {
+            this.trackReadTransactionOrigins = track;
             return this;
         }
 

@@ -5,12 +5,32 @@ package dev.cambium;
  *
  * @param revision             the newest committed revision.
  * @param pageSize             the page size in bytes.
- * @param pageCount            pages in use (the high-water mark), meta pages included.
+ * @param pageCount            the high-water mark: pages below it are in use, free or pending; meta
+ *                             pages included. {@code pageCount - freePages - pendingPages} pages hold
+ *                             the newest revision (meta pages included).
  * @param fileSize             the file's length in bytes (grown ahead of need).
  * @param openReadTransactions read transactions open now.
  * @param revisionsRetained    revisions in the revision list (pinned, or awaiting the cleaner).
  * @param commits              revisions published since open.
  * @param lastCommitPages      pages written by the most recent commit.
+ * @param oldestPinnedRevision the oldest revision an open read transaction holds, or {@code -1} if
+ *                             none is open; revisions from it onwards cannot be reclaimed.
+ * @param oldestPinnedAgeNanos how long the oldest open read transaction has been open, in nanoseconds;
+ *                             {@code 0} if none is open, and also {@code 0} unless open times are
+ *                             tracked ({@link DatabaseOptions#maxReadTransactionAge()} set or
+ *                             {@link DatabaseOptions#trackReadTransactionOrigins()} true).
+ * @param leakedReadTransactions read transactions since open that became unreachable without
+ *                             {@link ReadTransaction#close()} and were released by the garbage
+ *                             collector's cleaner (each one is also logged as a warning).
+ * @param freePages            pages below the high-water mark the writer may reuse now.
+ * @param pendingPages         pages no tree of the newest revision references but that an older
+ *                             revision a reader may still pin can see (or that the cleaner has not yet
+ *                             released); they become free when no live revision can see them.
+ * @param cleanerRuns          cleaner duty cycles since open.
+ * @param pagesReclaimed       pages the cleaner handed back to the writer since open.
+ * @param cleanerLag           revisions the cleaner has yet to retire: retained revisions that are
+ *                             neither the newest nor pinned by a reader.
+ * @param cleanerErrors        failures inside the cleaner since open (logged; the cleaner keeps running).
  */
 public record DatabaseStats(
     long revision,
@@ -20,6 +40,15 @@ public record DatabaseStats(
     long openReadTransactions,
     int revisionsRetained,
     long commits,
-    long lastCommitPages)
+    long lastCommitPages,
+    long oldestPinnedRevision,
+    long oldestPinnedAgeNanos,
+    long leakedReadTransactions,
+    long freePages,
+    long pendingPages,
+    long cleanerRuns,
+    long pagesReclaimed,
+    long cleanerLag,
+    long cleanerErrors)
 {
 }

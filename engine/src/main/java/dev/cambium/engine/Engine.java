@@ -2,9 +2,11 @@ package dev.cambium.engine;
 
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.ReadTransactionInfo;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.engine.txn.ReadPages;
+import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.WorkingMemory;
 import dev.cambium.engine.txn.WriteTxn;
@@ -18,6 +20,7 @@ import dev.cambium.revision.RevisionNode;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +45,7 @@ public final class Engine implements AutoCloseable
     private final Semaphore writeGate = new Semaphore(1, true);
     private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
     private final AtomicLong openReaders = new AtomicLong();
+    private final ReadTransactionTracker readers;
     private final AtomicLong commits = new AtomicLong();
     private volatile long lastCommitPages;
     private volatile Thread writerThread;
@@ -51,6 +55,7 @@ public final class Engine implements AutoCloseable
     {
         this.store = store;
         this.options = options;
+        this.readers = new ReadTransactionTracker(store.path().toString(), options, openReaders);
         final Meta meta = store.openedMeta();
         if (store.selection() != null && !store.selection().bothValid())
         {
@@ -126,7 +131,10 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Pins the newest revision. Never blocks.
+     * Pins the newest revision. Never waits for the writer. Registers the transaction with a
+     * {@link java.lang.ref.Cleaner} (a short JDK-internal critical section) so that a transaction
+     * never closed is released when it becomes unreachable; records its origin and adds it to the
+     * registry of open readers only when the options ask for it.
      *
      * @return a read transaction.
      */
@@ -135,7 +143,63 @@ public final class Engine implements AutoCloseable
         checkOpen();
         final RevisionNode<Meta> node = revisions.pin();
         openReaders.incrementAndGet();
-        return new ReadTxn(store, node, openReaders::decrementAndGet);
+        final ReaderPin pin = readers.opened(node);
+        try
+        {
+            return new ReadTxn(store, pin, ReadTransactionTracker.LEAK_CLEANER);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            pin.releaseUnused();
+            throw e;
+        }
+    }
+
+    /**
+     * Lists the read transactions open longer than {@link DatabaseOptions#maxReadTransactionAge()},
+     * oldest first, and logs one {@code WARNING} per transaction (the first time it is found over age)
+     * with the stack trace of where it was opened. Any thread, concurrently with everything; cost is
+     * linear in the number of open read transactions and takes no lock.
+     *
+     * <p>Called by {@code Database.stats()} and {@code Database.checkReadTransactions()}. Hook: the
+     * background cleaner thread is meant to call this periodically, so that forgotten readers are
+     * reported without anyone asking (not wired yet).
+     *
+     * @param nowNanos the current {@link System#nanoTime()}.
+     * @return the over-age read transactions; empty if no maximum age is set.
+     */
+    public List<ReadTransactionInfo> checkReaderAges(final long nowNanos)
+    {
+        return readers.checkAges(nowNanos);
+    }
+
+    /**
+     * @return read transactions since open that became unreachable without close and were released
+     * by the cleaner's thread (each also logged as a warning). Any thread.
+     */
+    public long leakedReadTransactions()
+    {
+        return readers.leaked();
+    }
+
+    /**
+     * @return the oldest revision pinned by an open read transaction, or -1 if none; a racy snapshot.
+     * Any thread.
+     */
+    public long oldestPinnedRevision()
+    {
+        return revisions.oldestPinnedRevision();
+    }
+
+    /**
+     * @param nowNanos the current {@link System#nanoTime()}.
+     * @return how long the oldest open read transaction has been open, in nanoseconds; 0 if none is
+     * open, or if open read transactions are not tracked (neither a maximum age nor origin tracking is
+     * set). Any thread.
+     */
+    public long oldestReaderAgeNanos(final long nowNanos)
+    {
+        return readers.oldestAgeNanos(nowNanos);
     }
 
     /**

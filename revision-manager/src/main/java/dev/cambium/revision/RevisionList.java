@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  *   <li><b>The single writer thread</b>: {@link #publish}.</li>
  *   <li><b>The single cleaner thread</b>: {@link #retire}, {@link #liveRevisions()}.</li>
  *   <li>Any thread, as a racy snapshot for statistics: {@link #size()}, {@link #oldestLiveRevision()},
- *       {@link #pinnedCount()}.</li>
+ *       {@link #pinnedCount()}, {@link #oldestPinnedRevision()}.</li>
  * </ul>
  *
  * <h2>Design note: why a reader can never pin a retired node</h2>
@@ -168,6 +168,21 @@ public final class RevisionList<S> {
     }
 
     /**
+     * Number of nodes a reader holds (refcount above 0). Any thread; a racy snapshot.
+     *
+     * @return pinned node count
+     */
+    public int pinnedNodeCount() {
+        int n = 0;
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            if (node.refCount() > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Visits every node still linked (the head and every node not yet unlinked), newest first. The single
      * cleaner thread only (it is the only thread that unlinks, so the walk sees a stable chain).
      *
@@ -226,6 +241,23 @@ public final class RevisionList<S> {
         long oldest = newest.revision();
         for (RevisionNode<S> node = newest.older; node != null; node = node.older) {
             if (!node.isRetired()) {
+                oldest = node.revision();
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * The oldest revision on which a reader holds a pin, for statistics (which revision an old reader is
+     * keeping alive). Any thread; a racy snapshot: pins taken or released during the walk may or may not be
+     * seen.
+     *
+     * @return the oldest pinned revision, or {@code -1} if no node is pinned
+     */
+    public long oldestPinnedRevision() {
+        long oldest = -1;
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+            if (node.refCount() > 0) {
                 oldest = node.revision();
             }
         }

@@ -38,6 +38,23 @@ class RevisionListTest {
     }
 
     @Test
+    void shouldReportOldestPinnedRevisionOrMinusOneWhenNoneIsPinned() {
+        assertEquals(-1, list.oldestPinnedRevision());
+        final RevisionNode<String> r1 = list.pin();
+        list.publish(2, "r2", null);
+        final RevisionNode<String> r2 = list.pin();
+        list.publish(3, "r3", null);
+        assertEquals(1, list.oldestPinnedRevision());
+        r1.unpin();
+        assertEquals(2, list.oldestPinnedRevision(), "an unpinned older node awaiting the cleaner is not pinned");
+        r2.unpin();
+        assertEquals(-1, list.oldestPinnedRevision());
+        final RevisionNode<String> head = list.pin();
+        assertEquals(3, list.oldestPinnedRevision(), "a pinned head counts");
+        head.unpin();
+    }
+
+    @Test
     void shouldNotRetireHead() {
         assertEquals(0, retire());
         list.publish(2, "r2", null);

@@ -151,14 +151,28 @@ final class CursorImpl implements Cursor
     public byte[] key()
     {
         current();
-        return cursor.keyCopy();
+        try
+        {
+            return cursor.keyCopy();
+        }
+        finally
+        {
+            tree.fence(); // see TreeHandle.fence()
+        }
     }
 
     @Override
     public byte[] value()
     {
         current();
-        return cursor.valueCopy();
+        try
+        {
+            return cursor.valueCopy();
+        }
+        finally
+        {
+            tree.fence();
+        }
     }
 
     @Override

@@ -5,34 +5,50 @@ import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+
 /**
  * A read transaction: a pinned revision and a reader over its pages.
  *
  * <p>Threads: begun by any thread ({@link dev.cambium.engine.Engine#beginRead()}), then used by one
  * thread at a time. The pin (a refcount increment on the revision node) happens-before every page
  * read through it, and {@link #close()}'s unpin happens-before the cleaner may retire the node.
+ *
+ * <p>Forgotten transactions: each transaction is registered with a {@link Cleaner}, whose action is
+ * its {@link ReaderPin} (which does not refer back to the transaction). If the transaction becomes
+ * unreachable without {@link #close()}, the cleaner's thread unpins the revision and the engine logs
+ * a warning. {@link #close()} runs the same action on the calling thread, after marking it as a
+ * normal close, and thereby deregisters it; the pin is released exactly once either way. A
+ * transaction that is unreachable while one of its trees is still executing a read (for example
+ * {@code db.beginRead().tree("t").get(k)}, never closed) may be released during that read: the
+ * result is as undefined as for any read after close.
  */
 public final class ReadTxn extends AbstractTxn
 {
     private final RevisionNode<Meta> node;
-    private final Runnable onClose;
+    private final ReaderPin pin;
+    private final Cleaner.Cleanable cleanable;
 
     /**
      * @param store   the page store.
-     * @param node    the pinned revision; unpinned by {@link #close()}.
-     * @param onClose called once when the transaction closes (for statistics).
+     * @param pin     the pinned revision; released by {@link #close()} or, if this transaction becomes
+     *                unreachable first, by {@code cleaner}.
+     * @param cleaner the cleaner that releases a forgotten transaction.
      */
-    public ReadTxn(final PageStore store, final RevisionNode<Meta> node, final Runnable onClose)
+    public ReadTxn(final PageStore store, final ReaderPin pin, final Cleaner cleaner)
     {
-        this(new ReadPages(store, node.state().highWater()), node, onClose);
+        this(new ReadPages(store, pin.node().state().highWater()), pin, cleaner);
     }
 
-    private ReadTxn(final ReadPages pages, final RevisionNode<Meta> node, final Runnable onClose)
+    private ReadTxn(final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
     {
-        super(pages, new BTreeReader(pages), node.state().catalogRoot(), node.state().treeCount(),
-            node.state().highWater());
-        this.node = node;
-        this.onClose = onClose;
+        super(pages, new BTreeReader(pages), pin.node().state().catalogRoot(), pin.node().state().treeCount(),
+            pin.node().state().highWater());
+        this.node = pin.node();
+        this.pin = pin;
+        // Last: the action is the pin, never this, or this could never become phantom reachable.
+        this.cleanable = cleaner.register(this, pin);
     }
 
     /**
@@ -61,9 +77,12 @@ public final class ReadTxn extends AbstractTxn
         if (!ended)
         {
             ended = true;
-            node.unpin();
-            onClose.run();
+            pin.markClosed();
+            cleanable.clean(); // runs the pin's release now, on this thread, and deregisters it
         }
+        // Keep this reachable until the pin is marked closed, so that the cleaner cannot report a
+        // transaction being closed as a leak.
+        Reference.reachabilityFence(this);
     }
 
     @Override

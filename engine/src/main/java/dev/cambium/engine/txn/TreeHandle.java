@@ -82,7 +82,14 @@ final class TreeHandle implements Tree
         Objects.requireNonNull(key, "key");
         checkKey(key.length);
         txn.keyScratch.wrap(key);
-        return txn.reader.getCopy(root, txn.keyScratch, 0, key.length);
+        try
+        {
+            return txn.reader.getCopy(root, txn.keyScratch, 0, key.length);
+        }
+        finally
+        {
+            fence();
+        }
     }
 
     @Override
@@ -92,7 +99,14 @@ final class TreeHandle implements Tree
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(valueView, "valueView");
         checkKey(length);
-        return txn.reader.get(root, key, offset, length, valueView);
+        try
+        {
+            return txn.reader.get(root, key, offset, length, valueView);
+        }
+        finally
+        {
+            fence();
+        }
     }
 
     @Override
@@ -109,7 +123,14 @@ final class TreeHandle implements Tree
         checkUsable();
         Objects.requireNonNull(key, "key");
         checkKey(length);
-        return txn.reader.contains(root, key, offset, length);
+        try
+        {
+            return txn.reader.contains(root, key, offset, length);
+        }
+        finally
+        {
+            fence();
+        }
     }
 
     @Override
@@ -182,9 +203,16 @@ final class TreeHandle implements Tree
     public long count(final byte[] fromInclusive, final byte[] toExclusive)
     {
         checkUsable();
-        final long from = fromInclusive == null ? 0 : rank(fromInclusive);
-        final long to = toExclusive == null ? size : rank(toExclusive);
-        return Math.max(0, to - from);
+        try
+        {
+            final long from = fromInclusive == null ? 0 : rank(fromInclusive);
+            final long to = toExclusive == null ? size : rank(toExclusive);
+            return Math.max(0, to - from);
+        }
+        finally
+        {
+            fence();
+        }
     }
 
     private long rank(final byte[] key)
@@ -204,6 +232,17 @@ final class TreeHandle implements Tree
             cursors.add(c);
         }
         return c;
+    }
+
+    /**
+     * Keeps the transaction reachable until a read through it has finished. A read transaction that
+     * is never closed is released by a {@link java.lang.ref.Cleaner} once unreachable; without this
+     * fence, {@code db.beginRead().tree("t").get(k)} could see its transaction collected (and its
+     * pages reclaimed) while the lookup is still reading them.
+     */
+    void fence()
+    {
+        java.lang.ref.Reference.reachabilityFence(txn);
     }
 
     void closed(final CursorImpl c)

@@ -46,6 +46,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long highWater;
     private long copies;
+    private boolean updatingFreeSpaceMap;
 
     /**
      * @param store     the page store.
@@ -164,8 +165,10 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
 
     private long allocateId()
     {
-        // Reuse ids freed earlier in this transaction: they were never visible to any revision.
-        if (!freedPrivate.isEmpty())
+        // Reuse ids freed earlier in this transaction: they were never visible to any revision. Not while
+        // the free-space map is being updated: there, recycling a page the map just released can make
+        // the update oscillate (release, re-use, release ...) instead of converging.
+        if (!freedPrivate.isEmpty() && !updatingFreeSpaceMap)
         {
             return freedPrivate.removeAt(freedPrivate.size() - 1);
         }
@@ -283,6 +286,14 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
         {
             action.accept(obsolete.getLong(j));
         }
+    }
+
+    /**
+     * Marks the start of the free-space map update, the last change of a commit.
+     */
+    public void beginFreeSpaceMapUpdate()
+    {
+        updatingFreeSpaceMap = true;
     }
 
     /**

@@ -160,6 +160,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             // 3. Bring the free-space map up to date: the pages written are used, the pages released are
             //    unused. Updating the map changes pages too, so this repeats until nothing changes.
             final long[] chunks = {engine.freeMapChunks()};
+            wm.beginFreeSpaceMapUpdate();
             final long freeRoot = FreeSpaceMap.update(writer, base.freeSpaceRoot(), chunks, engine.freeSpace(), wm);
 
             // 4. Describe the new revision: catalog root, tree count, free-space map and high-water mark.

@@ -1,0 +1,340 @@
+package dev.cambium.engine;
+
+import dev.cambium.Database;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.DatabaseStats;
+import dev.cambium.Durability;
+import dev.cambium.ReadTransaction;
+import dev.cambium.ReadTransactionInfo;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.txn.ReadTxn;
+import dev.cambium.revision.RevisionNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Forgotten read transactions: released by the cleaner when unreachable (with a warning), reported
+ * when older than the maximum age (with where they were opened), and visible in the statistics.
+ *
+ * <p>Warnings are captured from {@link System.Logger}'s default backend, java.util.logging, under the
+ * logger name {@code dev.cambium.engine.Engine}.
+ */
+class ForgottenReadTransactionsTest
+{
+    private static final int GC_ATTEMPTS = 200;
+
+    @TempDir
+    Path dir;
+
+    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    private Logger julLogger; // held strongly: java.util.logging keeps loggers weakly
+    private Handler handler;
+    private boolean useParentHandlers;
+
+    @BeforeEach
+    void captureWarnings()
+    {
+        julLogger = Logger.getLogger(Engine.class.getName());
+        useParentHandlers = julLogger.getUseParentHandlers();
+        handler = new Handler()
+        {
+            @Override
+            public void publish(final LogRecord record)
+            {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue())
+                {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        julLogger.addHandler(handler);
+        julLogger.setUseParentHandlers(false);
+    }
+
+    @AfterEach
+    void restoreLogging()
+    {
+        julLogger.removeHandler(handler);
+        julLogger.setUseParentHandlers(useParentHandlers);
+    }
+
+    private Engine openEngine(final DatabaseOptions.Builder options)
+    {
+        return Engine.open(dir.resolve("readers.cambium"), options.durability(Durability.NO_SYNC).build());
+    }
+
+    private Database openDatabase(final DatabaseOptions.Builder options)
+    {
+        return Database.open(dir.resolve("readers.cambium"), options.durability(Durability.NO_SYNC).build());
+    }
+
+    /**
+     * Polls for the garbage collector and the cleaner's thread: both are asynchronous and outside our
+     * control, so this requests a collection and parks briefly until the condition holds, a bounded
+     * number of times. It is not used to synchronise threads of our own.
+     */
+    private static void awaitGc(final String what, final BooleanSupplier condition)
+    {
+        for (int i = 0; i < GC_ATTEMPTS; i++)
+        {
+            if (condition.getAsBoolean())
+            {
+                return;
+            }
+            System.gc();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        fail("after " + GC_ATTEMPTS + " collections: " + what);
+    }
+
+    /** Begins a read transaction and drops it without closing; in its own frame so no local keeps it. */
+    private static long beginAndForget(final Engine engine)
+    {
+        return engine.beginRead().revision();
+    }
+
+    private static String stackTrace(final Throwable t)
+    {
+        final StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    /** Warnings about this test's database (a transaction leaked by an earlier test may be logged now). */
+    private List<LogRecord> warningsContaining(final String text)
+    {
+        final String path = dir.toString();
+        return warnings.stream()
+            .filter(r -> r.getMessage().contains(path) && r.getMessage().contains(text))
+            .toList();
+    }
+
+    @Test
+    void shouldReleaseUnreachableReadTransactionAndWarn()
+    {
+        try (Engine engine = openEngine(DatabaseOptions.builder().trackReadTransactionOrigins(true)))
+        {
+            final long revision = beginAndForget(engine);
+            assertEquals(1, engine.openReaders());
+            assertEquals(1, engine.revisions().pinnedCount());
+            assertEquals(revision, engine.oldestPinnedRevision());
+
+            awaitGc("the forgotten read transaction is released",
+                () -> engine.revisions().pinnedCount() == 0 && engine.leakedReadTransactions() == 1);
+
+            assertEquals(0, engine.openReaders());
+            assertEquals(-1, engine.oldestPinnedRevision());
+            assertEquals(0, engine.oldestReaderAgeNanos(System.nanoTime()), "the registry forgot it");
+            final List<LogRecord> leaks = warningsContaining("never closed");
+            assertEquals(1, leaks.size(), "one warning per leaked transaction: " + warnings);
+            assertTrue(leaks.get(0).getMessage().contains("revision " + revision), leaks.get(0).getMessage());
+            final Throwable origin = leaks.get(0).getThrown();
+            assertNotNull(origin, "the warning carries where the transaction was opened");
+            assertTrue(stackTrace(origin).contains("beginAndForget"), stackTrace(origin));
+        }
+    }
+
+    @Test
+    void shouldReleaseUnreachableReadTransactionWithoutOriginTracking()
+    {
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final long revision = beginAndForget(engine);
+            awaitGc("the forgotten read transaction is released",
+                () -> engine.revisions().pinnedCount() == 0 && engine.leakedReadTransactions() == 1);
+
+            assertEquals(0, engine.openReaders());
+            final List<LogRecord> leaks = warningsContaining("never closed");
+            assertEquals(1, leaks.size(), warnings::toString);
+            assertTrue(leaks.get(0).getMessage().contains("revision " + revision));
+            assertTrue(leaks.get(0).getMessage().contains("trackReadTransactionOrigins"),
+                "says how to find the origin: " + leaks.get(0).getMessage());
+            assertNull(leaks.get(0).getThrown());
+        }
+    }
+
+    @Test
+    void shouldNotDoubleUnpinWhenClosedNormally()
+    {
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            ReadTxn closed = engine.beginRead();
+            closed.close();
+            closed.close(); // idempotent
+            assertEquals(0, head.refCount());
+            assertEquals(0, engine.openReaders());
+            final WeakReference<ReadTxn> closedRef = new WeakReference<>(closed);
+            closed = null;
+
+            // A forgotten witness: once it has been released, the collector and the cleaner's thread
+            // have run after the closed transaction became unreachable too.
+            beginAndForget(engine);
+            awaitGc("the closed transaction is collected and the witness released",
+                () -> closedRef.get() == null && engine.leakedReadTransactions() == 1 && head.refCount() == 0);
+
+            assertEquals(1, engine.leakedReadTransactions(), "only the witness leaked, not the closed one");
+            assertEquals(0, head.refCount(), "never unpinned twice (never negative)");
+            assertEquals(0, engine.openReaders());
+            assertEquals(1, warningsContaining("never closed").size(), warnings::toString);
+        }
+    }
+
+    @Test
+    void shouldReportOverAgeReadTransactionWithOrigin()
+    {
+        try (Database db = openDatabase(DatabaseOptions.builder().maxReadTransactionAge(Duration.ofNanos(1))))
+        {
+            assertTrue(db.checkReadTransactions().isEmpty());
+            try (ReadTransaction txn = db.beginRead())
+            {
+                final List<ReadTransactionInfo> over = db.checkReadTransactions();
+                assertEquals(1, over.size(), over::toString);
+                final ReadTransactionInfo info = over.get(0);
+                assertEquals(txn.revision(), info.revision());
+                assertTrue(info.age().toNanos() > 0, info::toString);
+                assertNotNull(info.origin());
+                assertTrue(info.origin().contains("shouldReportOverAgeReadTransactionWithOrigin"), info.origin());
+
+                final List<LogRecord> ageWarnings = warningsContaining("has been open for");
+                assertEquals(1, ageWarnings.size(), warnings::toString);
+                assertTrue(stackTrace(ageWarnings.get(0).getThrown())
+                    .contains("shouldReportOverAgeReadTransactionWithOrigin"));
+
+                assertEquals(1, db.checkReadTransactions().size(), "still over age");
+                db.stats();
+                assertEquals(1, warningsContaining("has been open for").size(), "warned once per transaction");
+            }
+            assertTrue(db.checkReadTransactions().isEmpty(), "closed transactions are not reported");
+            assertEquals(0, db.stats().leakedReadTransactions());
+        }
+    }
+
+    @Test
+    void shouldNotCheckAgesWithoutMaximumAge()
+    {
+        try (Database db = openDatabase(DatabaseOptions.builder().trackReadTransactionOrigins(true));
+             ReadTransaction ignored = db.beginRead())
+        {
+            assertTrue(db.checkReadTransactions().isEmpty());
+            assertTrue(warningsContaining("").isEmpty(), warnings::toString);
+        }
+    }
+
+    @Test
+    void shouldShowOldestPinnedRevisionAndItsAgeInStats()
+    {
+        try (Database db = openDatabase(DatabaseOptions.builder().trackReadTransactionOrigins(true)))
+        {
+            final DatabaseStats idle = db.stats();
+            assertEquals(-1, idle.oldestPinnedRevision());
+            assertEquals(0, idle.oldestPinnedAgeNanos());
+
+            db.write(w -> w.createTree("t").put(bytes("k"), bytes("1")));
+            final ReadTransaction oldest = db.beginRead();
+            db.write(w -> w.tree("t").put(bytes("k"), bytes("2")));
+            final ReadTransaction newer = db.beginRead();
+            assertTrue(newer.revision() > oldest.revision());
+
+            final DatabaseStats both = db.stats();
+            assertEquals(oldest.revision(), both.oldestPinnedRevision());
+            assertTrue(both.oldestPinnedAgeNanos() > 0, both::toString);
+            assertEquals(2, both.openReadTransactions());
+
+            oldest.close();
+            final DatabaseStats one = db.stats();
+            assertEquals(newer.revision(), one.oldestPinnedRevision());
+            assertTrue(one.oldestPinnedAgeNanos() > 0);
+
+            newer.close();
+            final DatabaseStats none = db.stats();
+            assertEquals(-1, none.oldestPinnedRevision());
+            assertEquals(0, none.oldestPinnedAgeNanos());
+            assertEquals(0, none.openReadTransactions());
+            assertEquals(0, none.leakedReadTransactions());
+        }
+    }
+
+    @Test
+    void shouldShowOldestPinnedRevisionButNoAgeWhenReadersAreNotTracked()
+    {
+        try (Database db = openDatabase(DatabaseOptions.builder()))
+        {
+            try (ReadTransaction txn = db.beginRead())
+            {
+                final DatabaseStats stats = db.stats();
+                assertEquals(txn.revision(), stats.oldestPinnedRevision());
+                assertEquals(0, stats.oldestPinnedAgeNanos(), "open times are only tracked on request");
+            }
+            assertEquals(-1, db.stats().oldestPinnedRevision());
+        }
+    }
+
+    @Test
+    void shouldValidateReadTransactionOptions()
+    {
+        final DatabaseOptions.Builder b = DatabaseOptions.builder();
+        final NullPointerException npe = assertThrows(NullPointerException.class, () -> b.maxReadTransactionAge(null));
+        assertEquals("maxAge", npe.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.maxReadTransactionAge(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> b.maxReadTransactionAge(Duration.ofSeconds(-1)));
+
+        assertNull(DatabaseOptions.DEFAULTS.maxReadTransactionAge());
+        assertFalse(DatabaseOptions.DEFAULTS.trackReadTransactionOrigins());
+        assertTrue(DatabaseOptions.builder().trackReadTransactionOrigins(true).build().trackReadTransactionOrigins());
+
+        final DatabaseOptions aged = DatabaseOptions.builder().maxReadTransactionAge(Duration.ofMinutes(5)).build();
+        assertEquals(Duration.ofMinutes(5), aged.maxReadTransactionAge());
+        assertTrue(aged.trackReadTransactionOrigins(), "a maximum age implies origin tracking");
+        assertEquals(Duration.ofMinutes(5), aged.toBuilder().build().maxReadTransactionAge());
+
+        // A maximum age beyond Long.MAX_VALUE nanoseconds saturates instead of overflowing.
+        final DatabaseOptions huge = DatabaseOptions.builder().maxReadTransactionAge(Duration.ofSeconds(Long.MAX_VALUE)).build();
+        try (Engine engine = Engine.open(dir.resolve("huge.cambium"), huge);
+             ReadTxn ignored = engine.beginRead())
+        {
+            assertTrue(engine.checkReaderAges(System.nanoTime()).isEmpty());
+        }
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
