@@ -183,6 +183,26 @@ public final class Database implements AutoCloseable
     }
 
     /**
+     * Checks the database's consistency and returns a report rather than printing or throwing: every
+     * page of the newest revision (catalog, trees, overflow chains, free-space map) is walked and its
+     * checksum verified; keys must be in order and subtree counts exact; every page below the
+     * high-water mark must be exactly one of reachable, free or pending (no leak, no page in two
+     * states); no page visible to a revision a reader holds may be free; and the revision refcounts
+     * must add up to the open read transactions. Revisions held by readers are walked too.
+     *
+     * <p>Waits for an open write transaction to end and keeps writers out while it runs; readers
+     * continue. The refcount comparison is exact only if no read transaction begins or ends meanwhile.
+     * Cost: O(pages) for each live revision.
+     *
+     * @return the report; {@link CheckReport#ok()} is true when nothing is wrong.
+     * @throws IllegalStateException if this thread has an open write transaction.
+     */
+    public CheckReport check()
+    {
+        return engine.check();
+    }
+
+    /**
      * Runs one cleaner duty cycle on the calling thread, for databases opened with
      * {@code DatabaseOptions.builder().backgroundCleaner(false)}: retires revisions no reader pins and
      * hands the pages no live revision can see to the writer. Calls are serialised.

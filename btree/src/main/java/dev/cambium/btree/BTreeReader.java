@@ -152,6 +152,43 @@ public class BTreeReader
     }
 
     /**
+     * Counts a tree's entries by walking it, checking on the way that every branch cell's subtree
+     * count equals the entries below it (for consistency checks; O(pages)).
+     *
+     * @param root the tree's root.
+     * @return the number of entries.
+     * @throws RuntimeException the reader's corruption exception on a wrong subtree count.
+     */
+    public long countEntries(final long root)
+    {
+        return root == EMPTY ? 0 : countBelow(root, 0);
+    }
+
+    private long countBelow(final long id, final int depth)
+    {
+        if (depth >= MAX_DEPTH)
+        {
+            throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+        final Node n = new Node().wrap(pages, id);
+        if (n.isLeaf())
+        {
+            return n.count();
+        }
+        long total = 0;
+        for (int i = 0; i < n.count(); i++)
+        {
+            final long below = countBelow(n.child(i), depth + 1);
+            if (below != n.childCount(i))
+            {
+                throw pages.corrupt(id, "cell " + i + " counts " + n.childCount(i) + " entries, its subtree holds " + below);
+            }
+            total += below;
+        }
+        return total;
+    }
+
+    /**
      * Visits every page of a tree (branches, leaves and overflow pages), for consistency checks and
      * page accounting. Recursion depth is bounded by {@link #MAX_DEPTH}.
      */

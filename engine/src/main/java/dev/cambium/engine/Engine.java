@@ -83,6 +83,7 @@ public final class Engine implements AutoCloseable
         else
         {
             this.cleanerInvoker = cleaner.invoker();
+            cleanerInvoker.start(); // an AgentInvoker does no work until started
         }
     }
 
@@ -301,6 +302,42 @@ public final class Engine implements AutoCloseable
     public long lastCommitPages()
     {
         return lastCommitPages;
+    }
+
+    /**
+     * Checks the consistency of the newest revision and of the page accounting; see
+     * {@link dev.cambium.Database#check()}. Waits for the open write transaction, then keeps writers out
+     * while it runs.
+     *
+     * @return the report.
+     */
+    public dev.cambium.CheckReport check()
+    {
+        checkOpen();
+        if (writerThread == Thread.currentThread())
+        {
+            throw new IllegalStateException("cannot check while this thread has an open write transaction");
+        }
+        writeGate.acquireUninterruptibly();
+        try
+        {
+            checkOpen();
+            reclaimer.drain(freeSpace::reusable); // what the cleaner released is free, as a writer would see it
+            final RevisionNode<Meta> head = revisions.pin();
+            try
+            {
+                return new dev.cambium.engine.check.Checker(store, revisions, freeSpace)
+                    .run(head, openReaders() + 1);
+            }
+            finally
+            {
+                head.unpin();
+            }
+        }
+        finally
+        {
+            writeGate.release();
+        }
     }
 
     /**

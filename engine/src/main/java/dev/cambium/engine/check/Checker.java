@@ -1,0 +1,295 @@
+package dev.cambium.engine.check;
+
+import dev.cambium.CheckReport;
+import dev.cambium.CambiumException;
+import dev.cambium.btree.BTreeCursor;
+import dev.cambium.btree.BTreeReader;
+import dev.cambium.btree.PageHeader;
+import dev.cambium.btree.PageReader;
+import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.space.FreeSpaceMap;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageChecksum;
+import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.txn.ReadPages;
+import dev.cambium.revision.RevisionList;
+import dev.cambium.revision.RevisionNode;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The consistency check behind {@link dev.cambium.Database#check()}.
+ *
+ * <p>The caller holds the write gate, so the writer's free set is frozen and no page is written while
+ * the check runs (only the writer writes pages): every linked revision's pages can be read safely,
+ * even one the cleaner retires meanwhile.
+ *
+ * <p>Threads: the checking thread, holding the write gate.
+ */
+public final class Checker
+{
+    private static final int MAX_PROBLEMS = 100;
+
+    private final PageStore store;
+    private final RevisionList<Meta> revisions;
+    private final FreeSpace freeSpace;
+    private final List<String> problems = new ArrayList<>();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long verified;
+
+    /**
+     * @param store     the page store.
+     * @param revisions the revision list.
+     * @param freeSpace the writer's free space (frozen by the caller).
+     */
+    public Checker(final PageStore store, final RevisionList<Meta> revisions, final FreeSpace freeSpace)
+    {
+        this.store = store;
+        this.revisions = revisions;
+        this.freeSpace = freeSpace;
+    }
+
+    private void problem(final String p)
+    {
+        if (problems.size() < MAX_PROBLEMS)
+        {
+            problems.add(p);
+        }
+        else if (problems.size() == MAX_PROBLEMS)
+        {
+            problems.add("... more problems not listed");
+        }
+    }
+
+    /**
+     * Runs the check.
+     *
+     * @param head          the newest revision, pinned by the caller.
+     * @param openReaders   read transactions open now (the caller's pin included).
+     * @return the report.
+     */
+    public CheckReport run(final RevisionNode<Meta> head, final long openReaders)
+    {
+        final Meta meta = head.state();
+        final BitSet reachable = new BitSet();
+        try
+        {
+            walkRevision(meta, reachable, "revision " + meta.revision());
+        }
+        catch (final CambiumException | IllegalStateException | IndexOutOfBoundsException e)
+        {
+            problem("revision " + meta.revision() + " could not be walked: " + e.getMessage());
+        }
+
+        // The durable free-space map against the pages reached and the writer's view.
+        final BitSet unused = new BitSet();
+        try
+        {
+            FreeSpaceMap.load(new ReadPages(store, meta.highWater()), meta.freeSpaceRoot(), meta.highWater(), unused);
+        }
+        catch (final CambiumException e)
+        {
+            problem("free-space map unreadable: " + e.getMessage());
+        }
+        if (unused.cardinality() != meta.freePageCount())
+        {
+            problem("meta says " + meta.freePageCount() + " unused pages, the free-space map lists " +
+                unused.cardinality());
+        }
+        final BitSet both = (BitSet)reachable.clone();
+        both.and(unused);
+        if (!both.isEmpty())
+        {
+            problem("pages both reachable and listed as unused: " + sample(both));
+        }
+        final BitSet accounted = (BitSet)reachable.clone();
+        accounted.or(unused);
+        final BitSet missing = new BitSet();
+        missing.set(2, (int)Math.min(Integer.MAX_VALUE, meta.highWater()));
+        missing.andNot(accounted);
+        if (!missing.isEmpty())
+        {
+            problem("pages neither reachable nor unused (leaked): " + sample(missing));
+        }
+        if (accounted.length() > meta.highWater())
+        {
+            problem("pages at or above the high-water mark " + meta.highWater() + " are in use");
+        }
+        final BitSet writerUnused = freeSpace.unusedSnapshot();
+        if (!writerUnused.equals(unused))
+        {
+            final BitSet diff = (BitSet)writerUnused.clone();
+            diff.xor(unused);
+            problem("the writer's unused set differs from the durable free-space map at pages " + sample(diff));
+        }
+        final BitSet free = freeSpace.freeSnapshot();
+        final BitSet freeButUsed = (BitSet)free.clone();
+        freeButUsed.andNot(unused);
+        if (!freeButUsed.isEmpty())
+        {
+            problem("free pages that are not unused: " + sample(freeButUsed));
+        }
+
+        // No free page may be visible to a revision a reader holds or may still pin.
+        final List<RevisionNode<Meta>> live = new ArrayList<>();
+        revisions.forEachLinked(n ->
+        {
+            if (!n.isRetired())
+            {
+                live.add(n);
+            }
+        });
+        long pinned = 0;
+        for (final RevisionNode<Meta> n : live)
+        {
+            pinned += Math.max(0, n.refCount());
+            if (n == head || n.state().revision() == meta.revision())
+            {
+                continue;
+            }
+            final BitSet seen = new BitSet();
+            try
+            {
+                walkRevision(n.state(), seen, "revision " + n.revision());
+            }
+            catch (final CambiumException | IllegalStateException | IndexOutOfBoundsException e)
+            {
+                problem("live revision " + n.revision() + " could not be walked: " + e.getMessage());
+            }
+            seen.and(free);
+            if (!seen.isEmpty())
+            {
+                problem("pages visible to live revision " + n.revision() + " are free for reuse: " + sample(seen));
+            }
+        }
+        if (pinned != openReaders)
+        {
+            problem("revision refcounts add up to " + pinned + " but " + openReaders + " read transactions are open");
+        }
+        final long freeCount = free.cardinality();
+        return new CheckReport(meta.revision(), meta.highWater(), reachable.cardinality(), freeCount,
+            unused.cardinality() - freeCount, live.size(), pinned, verified, List.copyOf(problems));
+    }
+
+    /** Walks the catalog, every tree and the free-space map of one revision, verifying every page. */
+    private void walkRevision(final Meta meta, final BitSet reached, final String where)
+    {
+        final ReadPages pages = new ReadPages(store, meta.highWater());
+        final BTreeReader reader = new BTreeReader(pages);
+        walkTree(reader, pages, meta.catalogRoot(), reached, where + " catalog");
+        final BTreeCursor catalog = new BTreeCursor(pages);
+        catalog.reset(meta.catalogRoot());
+        long trees = 0;
+        byte[] previous = null;
+        for (boolean ok = catalog.first(); ok; ok = catalog.next())
+        {
+            trees++;
+            final byte[] name = catalog.keyCopy();
+            final String tree = new String(name, StandardCharsets.UTF_8);
+            final DirectBuffer entry = catalog.value();
+            if (!CatalogEntry.isValid(entry, meta.highWater()))
+            {
+                problem(where + ": malformed catalog entry for tree '" + tree + "'");
+                continue;
+            }
+            final long root = CatalogEntry.root(entry);
+            final long size = CatalogEntry.size(entry);
+            walkTree(reader, pages, root, reached, where + " tree '" + tree + "'");
+            final long counted = checkOrderAndCount(pages, root, where + " tree '" + tree + "'");
+            if (counted != size)
+            {
+                problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
+            }
+            if (previous != null && Arrays.compareUnsigned(previous, name) >= 0)
+            {
+                problem(where + ": catalog names out of order at '" + tree + "'");
+            }
+            previous = name;
+        }
+        if (trees != meta.treeCount())
+        {
+            problem(where + ": meta says " + meta.treeCount() + " trees, the catalog holds " + trees);
+        }
+        walkTree(reader, pages, meta.freeSpaceRoot(), reached, where + " free-space map");
+    }
+
+    private void walkTree(
+        final BTreeReader reader, final PageReader pages, final long root, final BitSet reached, final String where)
+    {
+        reader.forEachPage(root, id ->
+        {
+            if (id < 2 || id > Integer.MAX_VALUE)
+            {
+                problem(where + ": page id " + id + " out of range");
+                return;
+            }
+            if (reached.get((int)id))
+            {
+                problem(where + ": page " + id + " is reachable twice");
+            }
+            reached.set((int)id);
+            pages.wrap(id, view);
+            verified++;
+            if (!PageChecksum.matches(view, store.pageSize()))
+            {
+                problem(where + ": checksum mismatch on page " + id);
+            }
+            if (PageHeader.pageId(view) != id)
+            {
+                problem(where + ": page " + id + " names itself page " + PageHeader.pageId(view));
+            }
+        });
+    }
+
+    /** Scans a tree in order: keys strictly ascending, and the number of entries. */
+    private long checkOrderAndCount(final PageReader pages, final long root, final String where)
+    {
+        final BTreeCursor c = new BTreeCursor(pages);
+        c.reset(root);
+        long n = 0;
+        byte[] previous = null;
+        for (boolean ok = c.first(); ok; ok = c.next())
+        {
+            final byte[] key = c.keyCopy();
+            if (previous != null && Arrays.compareUnsigned(previous, key) >= 0)
+            {
+                problem(where + ": keys out of order after entry " + n);
+                break;
+            }
+            previous = key;
+            n++;
+        }
+        try
+        {
+            final long total = new BTreeReader(pages).countEntries(root);
+            if (total != n)
+            {
+                problem(where + ": subtree counts add up to " + total + " but a scan finds " + n + " entries");
+            }
+        }
+        catch (final CambiumException e)
+        {
+            problem(where + ": " + e.getMessage());
+        }
+        return n;
+    }
+
+    private static String sample(final BitSet bits)
+    {
+        final StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        for (int i = bits.nextSetBit(0); i >= 0 && shown < 10; i = bits.nextSetBit(i + 1), shown++)
+        {
+            sb.append(shown == 0 ? "" : ", ").append(i);
+        }
+        final int total = bits.cardinality();
+        return sb + (total > shown ? " ... (" + total + " pages)" : "");
+    }
+}
