@@ -26,6 +26,8 @@ public final class DatabaseOptions
     private final long minGrowth;
     private final long maxGrowth;
     private final boolean backgroundCleaner;
+    private final boolean checkEveryCommit;
+    private final boolean oldestReaderReuse;
     private final Duration maxReadTransactionAge;
     private final boolean trackReadTransactionOrigins;
 
@@ -38,6 +40,8 @@ public final class DatabaseOptions
         this.minGrowth = b.minGrowth;
         this.maxGrowth = b.maxGrowth;
         this.backgroundCleaner = b.backgroundCleaner;
+        this.checkEveryCommit = b.checkEveryCommit;
+        this.oldestReaderReuse = b.oldestReaderReuse;
         this.maxReadTransactionAge = b.maxReadTransactionAge;
         this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
     }
@@ -63,6 +67,8 @@ public final class DatabaseOptions
         b.minGrowth = minGrowth;
         b.maxGrowth = maxGrowth;
         b.backgroundCleaner = backgroundCleaner;
+        b.checkEveryCommit = checkEveryCommit;
+        b.oldestReaderReuse = oldestReaderReuse;
         b.maxReadTransactionAge = maxReadTransactionAge;
         b.trackReadTransactionOrigins = trackReadTransactionOrigins;
         return b;
@@ -127,6 +133,23 @@ public final class DatabaseOptions
     }
 
     /**
+     * @return true if every commit is followed by {@link Database#check()} (strict test mode).
+     */
+    public boolean checkEveryCommit()
+    {
+        return checkEveryCommit;
+    }
+
+    /**
+     * @return true if obsolete pages are reused only once the oldest reader is newer than them
+     * (for measurements; the default interval rule is never worse).
+     */
+    public boolean oldestReaderReuse()
+    {
+        return oldestReaderReuse;
+    }
+
+    /**
      * @return the age after which an open read transaction is reported as probably forgotten, or
      * {@code null} if ages are not checked (the default).
      * @see Database#checkReadTransactions()
@@ -151,6 +174,7 @@ public final class DatabaseOptions
         return "DatabaseOptions{pageSize=" + pageSize + ", durability=" + durability +
             ", pageVerification=" + pageVerification + ", mapSegmentSize=" + mapSegmentSize +
             ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner +
+            ", checkEveryCommit=" + checkEveryCommit + ", oldestReaderReuse=" + oldestReaderReuse +
             ", maxReadTransactionAge=" + maxReadTransactionAge +
             ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() + '}';
     }
@@ -167,6 +191,8 @@ public final class DatabaseOptions
         private long minGrowth = 1L << 20;
         private long maxGrowth = 64L << 20;
         private boolean backgroundCleaner = true;
+        private boolean checkEveryCommit;
+        private boolean oldestReaderReuse;
         private Duration maxReadTransactionAge;
         private boolean trackReadTransactionOrigins;
 
@@ -252,6 +278,34 @@ public final class DatabaseOptions
         public Builder backgroundCleaner(final boolean background)
         {
             this.backgroundCleaner = background;
+            return this;
+        }
+
+        /**
+         * Strict mode for tests: after every commit, while still holding the write gate, run
+         * {@link Database#check()} and throw {@link CorruptDatabaseException} listing the problems if it
+         * finds any. Costs O(pages of every live revision) per commit.
+         *
+         * @param check true to check after every commit.
+         * @return this.
+         */
+        public Builder checkEveryCommit(final boolean check)
+        {
+            this.checkEveryCommit = check;
+            return this;
+        }
+
+        /**
+         * Reuse obsolete pages only once every live revision is newer than the commit that made them
+         * obsolete (LMDB's "oldest reader" rule) instead of the default interval rule. Exists to measure
+         * the difference: with a long-lived reader, the file then grows with every update.
+         *
+         * @param oldestReader true for the oldest-reader rule.
+         * @return this.
+         */
+        public Builder oldestReaderReuse(final boolean oldestReader)
+        {
+            this.oldestReaderReuse = oldestReader;
             return this;
         }
 

@@ -41,8 +41,20 @@ public final class PageReclaimer<S> {
     /** Default hand-off capacity in batches (one batch per visibility interval per commit). */
     public static final int DEFAULT_QUEUE_CAPACITY = 4096;
 
+    /** When an obsolete page may be reused. */
+    public enum Policy {
+        /** Default: once no live revision lies in the page's visibility interval [A, R-1]. */
+        INTERVAL,
+        /**
+         * Only once every live revision is at least R, i.e. the oldest reader is newer than the page's
+         * obsolescence (LMDB's rule). Kept to measure what the interval rule buys; never better.
+         */
+        OLDEST_READER
+    }
+
     private final RevisionList<S> revisions;
     private final SpscArrayQueue<long[]> handOff;
+    private final Policy policy;
     private final List<Group> pending = new ArrayList<>();
 
     // Written by the cleaner thread only; volatile for stats readers.
@@ -67,7 +79,17 @@ public final class PageReclaimer<S> {
      * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
      */
     public PageReclaimer(RevisionList<S> revisions, int queueCapacity) {
+        this(revisions, queueCapacity, Policy.INTERVAL);
+    }
+
+    /**
+     * @param revisions     the revision list whose nodes carry the obsolete pages
+     * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
+     * @param policy        the reuse rule
+     */
+    public PageReclaimer(RevisionList<S> revisions, int queueCapacity, Policy policy) {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
+        this.policy = Objects.requireNonNull(policy, "policy");
         if (queueCapacity < 2) {
             throw new IllegalArgumentException("queueCapacity must be at least 2, was " + queueCapacity);
         }
@@ -138,7 +160,9 @@ public final class PageReclaimer<S> {
         int released = 0;
         for (int i = 0; i < pending.size(); ) {
             final Group g = pending.get(i);
-            if (!anyWithin(live, g.from, g.to) && handOff.offer(g.pages)) {
+            // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
+            final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
+            if (!anyWithin(live, from, g.to) && handOff.offer(g.pages)) {
                 released += g.pages.length;
                 // Order does not matter: swap-remove keeps this O(1).
                 final int last = pending.size() - 1;

@@ -73,7 +73,8 @@ public final class Engine implements AutoCloseable
         }
         this.freeSpace = new FreeSpace(unused);
         this.revisions = new RevisionList<>(meta.revision(), meta);
-        this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY);
+        this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
+            options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
         this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer);
         if (options.backgroundCleaner())
         {
@@ -322,21 +323,30 @@ public final class Engine implements AutoCloseable
         try
         {
             checkOpen();
-            reclaimer.drain(freeSpace::reusable); // what the cleaner released is free, as a writer would see it
-            final RevisionNode<Meta> head = revisions.pin();
-            try
-            {
-                return new dev.cambium.engine.check.Checker(store, revisions, freeSpace)
-                    .run(head, openReaders() + 1);
-            }
-            finally
-            {
-                head.unpin();
-            }
+            return checkHoldingWriteGate();
         }
         finally
         {
             writeGate.release();
+        }
+    }
+
+    /**
+     * The check itself; the caller holds the write gate (a commit in strict mode, or {@link #check()}).
+     *
+     * @return the report.
+     */
+    public dev.cambium.CheckReport checkHoldingWriteGate()
+    {
+        reclaimer.drain(freeSpace::reusable); // what the cleaner released is free, as a writer would see it
+        final RevisionNode<Meta> head = revisions.pin();
+        try
+        {
+            return new dev.cambium.engine.check.Checker(store, revisions, freeSpace).run(head, openReaders() + 1);
+        }
+        finally
+        {
+            head.unpin();
         }
     }
 

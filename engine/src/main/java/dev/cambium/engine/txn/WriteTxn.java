@@ -202,6 +202,17 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
 
             // 12. The writer's free space follows the published revision.
             wm.committed();
+
+            // 13. Strict mode (tests): the whole database must be consistent after every commit.
+            if (engine.options().checkEveryCommit())
+            {
+                final dev.cambium.CheckReport report = engine.checkHoldingWriteGate();
+                if (!report.ok())
+                {
+                    throw new dev.cambium.CorruptDatabaseException("check after commit of revision " + revision() +
+                        " found: " + String.join("; ", report.problems()));
+                }
+            }
         }
         catch (final RuntimeException | Error e)
         {
