@@ -23,6 +23,21 @@ public final class Checks
     }
 
     /**
+     * Asserts {@link dev.cambium.engine.Engine#check()} finds nothing, for tests that drive the engine
+     * directly.
+     *
+     * @param engine the engine.
+     * @return the report.
+     */
+    public static CheckReport assertConsistent(final dev.cambium.engine.Engine engine)
+    {
+        final CheckReport report = engine.check();
+        assertTrue(report.ok(), () -> "check() of " + engine.store().path() + " found: " +
+            String.join("\n  ", report.problems()));
+        return report;
+    }
+
+    /**
      * Checks, then closes. Null-safe, for teardowns.
      *
      * @param db the database, or null.

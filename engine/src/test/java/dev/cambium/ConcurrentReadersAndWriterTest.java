@@ -150,12 +150,15 @@ class ConcurrentReadersAndWriterTest
             // the final state still holds the total, and all read transactions were released
             assertEquals(TOTAL, db.read(ConcurrentReadersAndWriterTest::sumByScan), "seed " + seed);
             assertEquals(0, db.stats().openReadTransactions(), "seed " + seed);
+            // every thread is joined: no read transaction begins or ends during the check
+            Checks.assertConsistent(db);
         }
         // and after reopening
         try (Database db = Database.open(file, options))
         {
             assertEquals(TOTAL, db.read(ConcurrentReadersAndWriterTest::sumByScan), "seed " + seed + " after reopen");
             assertEquals(committedHash.get(db.revision()), db.read(r -> hashOf(scan(r))), "seed " + seed + " after reopen");
+            Checks.assertConsistent(db);
         }
     }
 

@@ -44,7 +44,7 @@ class CursorMutationTest
     @AfterEach
     void close()
     {
-        db.close();
+        Checks.checkAndClose(db);
     }
 
     /** 4-byte big-endian key: unsigned byte order = numeric order for non-negative ints. */

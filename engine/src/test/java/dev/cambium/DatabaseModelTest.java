@@ -36,14 +36,26 @@ class DatabaseModelTest
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "pageSize={0} durability={1}")
-    @CsvSource({"512, NO_SYNC", "1024, NO_SYNC", "4096, NO_SYNC", "1024, SYNC"})
-    void shouldMatchModelAcrossCommitsRollbacksReopensAndSnapshots(final int pageSize, final Durability durability)
+    /**
+     * The model run. The database is checked ({@link Database#check()}) at each reopen and at the end;
+     * with {@code strict} it is opened with {@code checkEveryCommit(true)}, so every commit is checked
+     * too (held snapshots included), and a problem fails that commit with
+     * {@link CorruptDatabaseException}.
+     */
+    @ParameterizedTest(name = "pageSize={0} durability={1} checkEveryCommit={2} txns={3}")
+    @CsvSource({
+        "512, NO_SYNC, false, 120",
+        "1024, NO_SYNC, false, 120",
+        "4096, NO_SYNC, false, 120",
+        "1024, SYNC, false, 40",
+        "512, NO_SYNC, true, 300"})
+    void shouldMatchModelAcrossCommitsRollbacksReopensAndSnapshots(
+        final int pageSize, final Durability durability, final boolean strict, final int txns)
     {
         final long seed = TestSeeds.seed();
         try
         {
-            run(seed, pageSize, durability, durability == Durability.SYNC ? 40 : 120);
+            run(seed, pageSize, durability, strict, txns);
         }
         catch (final Throwable t)
         {
@@ -51,12 +63,14 @@ class DatabaseModelTest
         }
     }
 
-    private void run(final long seed, final int pageSize, final Durability durability, final int txns)
+    private void run(final long seed, final int pageSize, final Durability durability, final boolean strict,
+        final int txns)
     {
         final Random rnd = new Random(seed);
-        final Path file = dir.resolve("model-" + pageSize + "-" + durability + ".cambium");
+        final Path file = dir.resolve("model-" + pageSize + "-" + durability + (strict ? "-strict" : "") + ".cambium");
         final DatabaseOptions options = DatabaseOptions.builder()
-            .pageSize(pageSize).durability(durability).mapSegmentSize(65536).growth(pageSize, 8 * pageSize).build();
+            .pageSize(pageSize).durability(durability).mapSegmentSize(65536).growth(pageSize, 8 * pageSize)
+            .checkEveryCommit(strict).build();
         Map<String, NavigableMap<byte[], byte[]>> model = new TreeMap<>();
         final List<Held> held = new ArrayList<>();
         final int keySpace = 20 + rnd.nextInt(rnd.nextBoolean() ? 300 : 3000);
@@ -109,9 +123,11 @@ class DatabaseModelTest
                     }
                     held.clear();
                     final long revision = db.revision();
+                    Checks.assertConsistent(db);
                     db.close();
                     db = Database.open(file, options);
                     assertEquals(revision, db.revision(), "reopen lost a revision");
+                    Checks.assertConsistent(db);
                     try (ReadTransaction r = db.beginRead())
                     {
                         verifyAll(r, model, rnd, "after reopen at txn " + t);
@@ -123,6 +139,7 @@ class DatabaseModelTest
                 verifyAll(h.txn, h.model, rnd, "final snapshot");
                 h.txn.close();
             }
+            Checks.assertConsistent(db);
         }
         finally
         {
@@ -303,6 +320,7 @@ class DatabaseModelTest
             });
             db.write(txn -> txn.tree("photos").put("jpeg2".getBytes(), big));
             db.write(txn -> assertTrue(txn.tree("photos").delete("jpeg2".getBytes())));
+            Checks.assertConsistent(db);
         }
         try (Database db = Database.open(file))
         {
@@ -313,6 +331,7 @@ class DatabaseModelTest
                 assertNull(txn.tree("photos").get("jpeg2".getBytes()));
                 return null;
             });
+            Checks.assertConsistent(db);
         }
     }
 }

@@ -29,6 +29,7 @@ class FileLockTest
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
             // The failed open must not have disturbed the open database.
             db.write(txn -> txn.tree("t").put(new byte[]{3}, new byte[]{4}));
+            Checks.assertConsistent(db);
         }
         try (Database db = Database.open(file))
         {
@@ -38,6 +39,7 @@ class FileLockTest
                 assertArrayEquals(new byte[]{4}, txn.tree("t").get(new byte[]{3}));
                 return null;
             });
+            Checks.assertConsistent(db);
         }
     }
 }

@@ -89,6 +89,7 @@ class MisuseTest
                 expectNpeNaming("key", () -> t.get(null));
                 expectNpeNaming("key", () -> t.containsKey(null));
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -109,6 +110,7 @@ class MisuseTest
                 expect(IllegalArgumentException.class, () -> w.createTree(""));
                 assertEquals(1, t.size(), "a rejected put must not change the tree");
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -153,6 +155,7 @@ class MisuseTest
                         assertTrue(c.seek(new byte[0]));
                     }
                 }
+                Checks.assertConsistent(db);
             }
         }
     }
@@ -176,6 +179,7 @@ class MisuseTest
                 assertFalse(r instanceof WriteTransaction, "a read transaction must not be a WriteTransaction");
             }
             assertEquals("v", new String(db.read(r -> r.tree("t").get(K)), StandardCharsets.UTF_8));
+            Checks.assertConsistent(db);
         }
     }
 
@@ -225,6 +229,7 @@ class MisuseTest
                 final boolean present = db.read(r -> r.tree("t").containsKey(bytes("k2")));
                 assertEquals(committed, present, ending.toString());
                 db.write(txn -> txn.tree("t").put(bytes("k3"), V));
+                Checks.assertConsistent(db);
             }
             catch (final Throwable e)
             {
@@ -247,6 +252,7 @@ class MisuseTest
             assertEndedEverywhere("read close", r, t, c);
             r.close(); // idempotent
             assertEquals(0, db.stats().openReadTransactions());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -295,6 +301,7 @@ class MisuseTest
             expect(TransactionClosedException.class, w2::commit);
             final boolean x = db.read(r -> r.tree("t").containsKey(bytes("x")));
             assertFalse(x);
+            Checks.assertConsistent(db);
         }
     }
 
@@ -327,6 +334,7 @@ class MisuseTest
                 t.put(bytes("z"), V); // a closed cursor is no longer notified, and must not break the put
                 expect(IllegalStateException.class, c::next);
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -357,6 +365,7 @@ class MisuseTest
                 expect(IllegalStateException.class, c::key);
                 expect(IllegalStateException.class, c::value);
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -417,11 +426,13 @@ class MisuseTest
                 assertTrue(before.hasTree("t"));
                 assertSame(before.tree("t"), before.tree("t"));
                 expect(NoSuchTreeException.class, () -> db.read(r -> r.tree("t")));
+                Checks.assertConsistent(db); // with the snapshot from before the drop still held
             }
             finally
             {
                 before.close();
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -465,6 +476,7 @@ class MisuseTest
     {
         final Database db = open();
         db.write(txn -> txn.createTree("t").put(K, V));
+        Checks.assertConsistent(db);
         db.close();
         expect(DatabaseClosedException.class, db::beginRead);
         expect(DatabaseClosedException.class, db::beginWrite);
@@ -474,6 +486,7 @@ class MisuseTest
         try (Database again = open())
         {
             assertNotNull(again.read(r -> r.tree("t").get(K)));
+            Checks.assertConsistent(again);
         }
     }
 
@@ -498,6 +511,7 @@ class MisuseTest
             });
             f.orTimeout(30, TimeUnit.SECONDS).join();
             assertNotNull(db.read(r -> r.tree("t").get(K)));
+            Checks.assertConsistent(db);
         }
     }
 
@@ -550,6 +564,7 @@ class MisuseTest
             assertEquals(firstRevision + 1, secondRevision.get(), "second writer must build on the first's commit");
             assertNotNull(secondSaw.get(), "second writer must see the first's changes");
             assertEquals(firstRevision + 1, db.revision());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -590,6 +605,7 @@ class MisuseTest
             // a transaction ended by the work itself is left alone
             db.write(WriteTransaction::rollback);
             assertEquals(revision + 1, db.revision());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -604,6 +620,7 @@ class MisuseTest
             final Tree t = r.tree("t");
             final Cursor c = t.cursor();
             assertTrue(c.first());
+            Checks.assertConsistent(db); // the read transaction is still open: it is counted
             db.close();
             // the file is closed: reading further pages must fail cleanly, never crash or read garbage
             final Throwable thrown = assertThrows(Throwable.class, () -> t.get(bytes("other")));
@@ -632,6 +649,7 @@ class MisuseTest
             CompletableFuture.runAsync(() -> db.write(txn -> txn.tree("t").put(bytes("other"), V)))
                 .orTimeout(30, TimeUnit.SECONDS).join();
             assertEquals(3L, (long)db.read(r -> r.tree("t").size()));
+            Checks.assertConsistent(db);
         }
     }
 }

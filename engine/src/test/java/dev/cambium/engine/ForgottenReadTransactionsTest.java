@@ -1,5 +1,6 @@
 package dev.cambium.engine;
 
+import dev.cambium.Checks;
 import dev.cambium.Database;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.DatabaseStats;
@@ -167,6 +168,7 @@ class ForgottenReadTransactionsTest
             final Throwable origin = leaks.get(0).getThrown();
             assertNotNull(origin, "the warning carries where the transaction was opened");
             assertTrue(stackTrace(origin).contains("beginAndForget"), stackTrace(origin));
+            Checks.assertConsistent(engine);
         }
     }
 
@@ -186,6 +188,7 @@ class ForgottenReadTransactionsTest
             assertTrue(leaks.get(0).getMessage().contains("trackReadTransactionOrigins"),
                 "says how to find the origin: " + leaks.get(0).getMessage());
             assertNull(leaks.get(0).getThrown());
+            Checks.assertConsistent(engine);
         }
     }
 
@@ -213,6 +216,7 @@ class ForgottenReadTransactionsTest
             assertEquals(0, head.refCount(), "never unpinned twice (never negative)");
             assertEquals(0, engine.openReaders());
             assertEquals(1, warningsContaining("never closed").size(), warnings::toString);
+            Checks.assertConsistent(engine);
         }
     }
 
@@ -243,6 +247,7 @@ class ForgottenReadTransactionsTest
             }
             assertTrue(db.checkReadTransactions().isEmpty(), "closed transactions are not reported");
             assertEquals(0, db.stats().leakedReadTransactions());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -254,6 +259,7 @@ class ForgottenReadTransactionsTest
         {
             assertTrue(db.checkReadTransactions().isEmpty());
             assertTrue(warningsContaining("").isEmpty(), warnings::toString);
+            Checks.assertConsistent(db); // the open read transaction is counted
         }
     }
 
@@ -288,6 +294,7 @@ class ForgottenReadTransactionsTest
             assertEquals(0, none.oldestPinnedAgeNanos());
             assertEquals(0, none.openReadTransactions());
             assertEquals(0, none.leakedReadTransactions());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -303,6 +310,7 @@ class ForgottenReadTransactionsTest
                 assertEquals(0, stats.oldestPinnedAgeNanos(), "open times are only tracked on request");
             }
             assertEquals(-1, db.stats().oldestPinnedRevision());
+            Checks.assertConsistent(db);
         }
     }
 
@@ -330,6 +338,7 @@ class ForgottenReadTransactionsTest
              ReadTxn ignored = engine.beginRead())
         {
             assertTrue(engine.checkReaderAges(System.nanoTime()).isEmpty());
+            Checks.assertConsistent(engine);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.Checks;
 import dev.cambium.Database;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.DatabaseStats;
@@ -206,6 +207,7 @@ class WorkingMemoryTest
                     assertArrayEquals(e.getValue(), t.get(e.getKey().array()));
                 }
             }
+            Checks.assertConsistent(db);
         }
     }
 
@@ -265,7 +267,9 @@ class WorkingMemoryTest
                 final DatabaseStats f = fresh.stats();
                 assertEquals(f.pageCount() - p0, f.lastCommitPages());
                 assertEquals(f.pageCount() - 2, reachablePages(fresh).size());
+                Checks.assertConsistent(fresh);
             }
+            Checks.assertConsistent(db);
         }
     }
 }
