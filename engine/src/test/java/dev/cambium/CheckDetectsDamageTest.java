@@ -132,6 +132,8 @@ class CheckDetectsDamageTest
             final Pattern checksumOnPage = Pattern.compile("checksum.*\\bpage " + damaged + "\\b");
             assertTrue(report.problems().stream().anyMatch(p -> checksumOnPage.matcher(p).find()),
                 "no checksum problem naming page " + damaged + " in: " + report.problems());
+            assertTrue(report.problems().stream().noneMatch(p -> p.contains("leaked")),
+                "one damaged page must not be reported as a leak of the pages it hides: " + report.problems());
 
             // and reading through the tree fails cleanly too
             final CorruptDatabaseException e = assertThrows(CorruptDatabaseException.class, () -> db.read(r ->

@@ -196,18 +196,52 @@ public class BTreeReader
     {
         if (root != EMPTY)
         {
-            visit(root, 0, visitor);
+            visit(root, 0, visitor, null);
         }
     }
 
-    private void visit(final long id, final int depth, final java.util.function.LongConsumer visitor)
+    /**
+     * Like {@link #forEachPage(long, java.util.function.LongConsumer)}, but a page that cannot be read
+     * (checksum, structure) is reported to {@code onError} and its subtree skipped, so the walk goes
+     * on with the rest of the tree (for consistency checks that should list every problem).
+     *
+     * @param root    the tree's root.
+     * @param visitor called with every page id reached.
+     * @param onError called with the id of each unreadable page and why.
+     */
+    public void forEachPage(
+        final long root, final java.util.function.LongConsumer visitor,
+        final java.util.function.BiConsumer<Long, RuntimeException> onError)
+    {
+        if (root != EMPTY)
+        {
+            visit(root, 0, visitor, onError);
+        }
+    }
+
+    private void visit(
+        final long id, final int depth, final java.util.function.LongConsumer visitor,
+        final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
         if (depth >= MAX_DEPTH)
         {
             throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
         visitor.accept(id);
-        final Node n = new Node().wrap(pages, id);
+        final Node n;
+        try
+        {
+            n = new Node().wrap(pages, id);
+        }
+        catch (final RuntimeException e)
+        {
+            if (onError == null)
+            {
+                throw e;
+            }
+            onError.accept(id, e);
+            return;
+        }
         final int count = n.count();
         if (n.isLeaf())
         {
@@ -215,14 +249,25 @@ public class BTreeReader
             {
                 if (n.isOverflow(i))
                 {
-                    Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor);
+                    try
+                    {
+                        Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor);
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        if (onError == null)
+                        {
+                            throw e;
+                        }
+                        onError.accept(n.overflowPage(i), e);
+                    }
                 }
             }
             return;
         }
         for (int i = 0; i < count; i++)
         {
-            visit(n.child(i), depth + 1, visitor);
+            visit(n.child(i), depth + 1, visitor, onError);
         }
     }
 

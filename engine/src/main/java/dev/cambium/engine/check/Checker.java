@@ -41,6 +41,7 @@ public final class Checker
     private final RevisionList<Meta> revisions;
     private final FreeSpace freeSpace;
     private final List<String> problems = new ArrayList<>();
+    private boolean incompleteWalk;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long verified;
 
@@ -109,12 +110,16 @@ public final class Checker
         {
             problem("pages both reachable and listed as unused: " + sample(both));
         }
+        if (incompleteWalk)
+        {
+            problem("page accounting skipped: unreadable pages hid parts of a tree");
+        }
         final BitSet accounted = (BitSet)reachable.clone();
         accounted.or(unused);
         final BitSet missing = new BitSet();
         missing.set(2, (int)Math.min(Integer.MAX_VALUE, meta.highWater()));
         missing.andNot(accounted);
-        if (!missing.isEmpty())
+        if (!missing.isEmpty() && !incompleteWalk)
         {
             problem("pages neither reachable nor unused (leaked): " + sample(missing));
         }
@@ -202,10 +207,17 @@ public final class Checker
             final long root = CatalogEntry.root(entry);
             final long size = CatalogEntry.size(entry);
             walkTree(reader, pages, root, reached, where + " tree '" + tree + "'");
-            final long counted = checkOrderAndCount(pages, root, where + " tree '" + tree + "'");
-            if (counted != size)
+            try
             {
-                problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
+                final long counted = checkOrderAndCount(pages, root, where + " tree '" + tree + "'");
+                if (counted != size)
+                {
+                    problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
+                }
+            }
+            catch (final CambiumException | IllegalStateException e)
+            {
+                problem(where + " tree '" + tree + "': scan failed: " + e.getMessage());
             }
             if (previous != null && Arrays.compareUnsigned(previous, name) >= 0)
             {
@@ -225,17 +237,45 @@ public final class Checker
     {
         reader.forEachPage(root, id ->
         {
-            if (id < 2 || id > Integer.MAX_VALUE)
-            {
-                problem(where + ": page id " + id + " out of range");
-                return;
-            }
-            if (reached.get((int)id))
+            if (id >= 2 && id <= Integer.MAX_VALUE && reached.get((int)id))
             {
                 problem(where + ": page " + id + " is reachable twice");
+                return;
             }
-            reached.set((int)id);
-            pages.wrap(id, view);
+            if (id >= 2 && id <= Integer.MAX_VALUE)
+            {
+                reached.set((int)id);
+            }
+        }, (id, e) ->
+        {
+            // Its subtree cannot be followed: the page accounting below would report it as leaked.
+            incompleteWalk = true;
+            problem(where + ": page " + id + " is unreadable: " + e.getMessage());
+        });
+        // Verify each reached page's own checksum and header (even in FIRST_READ mode, where a page
+        // verified earlier in this open is not verified again by the read path).
+        verifyPages(pages, reached, where);
+    }
+
+    private final BitSet verifiedHere = new BitSet();
+
+    private void verifyPages(final PageReader pages, final BitSet reached, final String where)
+    {
+        for (int id = reached.nextSetBit(2); id >= 0; id = reached.nextSetBit(id + 1))
+        {
+            if (verifiedHere.get(id))
+            {
+                continue;
+            }
+            verifiedHere.set(id);
+            try
+            {
+                pages.wrap(id, view);
+            }
+            catch (final CambiumException e)
+            {
+                continue; // already reported by the walk
+            }
             verified++;
             if (!PageChecksum.matches(view, store.pageSize()))
             {
@@ -245,7 +285,7 @@ public final class Checker
             {
                 problem(where + ": page " + id + " names itself page " + PageHeader.pageId(view));
             }
-        });
+        }
     }
 
     /** Scans a tree in order: keys strictly ascending, and the number of entries. */
