@@ -38,7 +38,20 @@ import java.util.concurrent.atomic.AtomicReference;
  *       growth over the last 60% of the updates (the last 300k) &lt; 5%.</li>
  *   <li>{@code c}, a reader held for the whole run: opened right after the load, closed after the
  *       final size is recorded. Target: final &le; 2.5 &times; S0 and growth over the last 60% &lt; 5%.</li>
+ *   <li>{@code c-oldest}, variant {@code c} on a database opened with
+ *       {@link DatabaseOptions.Builder#oldestReaderReuse(boolean) oldestReaderReuse(true)} (LMDB's
+ *       oldest-reader rule instead of the interval rule), same targets: shows what the interval rule
+ *       buys. Expected to FAIL: with the reader pinning the first revision nothing made obsolete after
+ *       it may be reused, so the file grows with every update.</li>
  * </ul>
+ * Each variant gets a second table line with the page accounting from {@link Database#stats()}: free
+ * and pending pages, pages reclaimed, cleaner runs and cleaner lag, at the final size (reader of
+ * {@code c} still open) and again after the reader is closed, the keys verified and the cleaner given
+ * up to 3 s to settle (free and pending are the writer's accounting, brought up to date at its next
+ * commit, so after the reader closes they still show the pages the reader pinned as pending; the
+ * cleaner's pagesReclaimed already moves); and a third line counting the update commits that raised the high-water mark
+ * ({@link Database#stats()} is read after every update commit for this), how many of them had free
+ * pages before the commit, and the largest cleaner lag seen after a commit.
  * "Size" in the ratios is the part of the file in use, {@code pageCount * pageSize} from
  * {@link Database#stats()}; the file's length ({@link DatabaseStats#fileSize()}, grown ahead of need)
  * is printed beside it. Sizes are taken at commit boundaries: after the load, after the commit that
@@ -56,7 +69,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     --keys 20000 --updates 100000 --variant all --seed 42
  * }</pre>
  * Options: {@code --keys N} (default 100000), {@code --updates N} (default 500000), {@code --seed N}
- * (default {@link Data#SEED}), {@code --variant a|b|c|all} (default all). Files go to a temporary
+ * (default {@link Data#SEED}), {@code --variant a|b|c|c-oldest|all} (default all). Files go to a temporary
  * directory under {@code java.io.tmpdir} and are deleted at the end of each variant.
  */
 public final class FileGrowth
@@ -69,6 +82,10 @@ public final class FileGrowth
     static final int READER_GETS = 4;
     /** Progress lines per variant. */
     static final int PROGRESS_STEPS = 10;
+    /** Growth events listed per variant. */
+    static final int GROWTH_EVENTS_SHOWN = 8;
+    /** Longest wait for the cleaner to settle before the final stats. */
+    static final long DRAIN_MILLIS = 3000;
 
     private FileGrowth()
     {
@@ -77,24 +94,35 @@ public final class FileGrowth
     /** One variant's scenario and targets. */
     enum Variant
     {
-        A("short readers", 1.5, false),
-        B("reader held for the first 20% of updates", 2.0, true),
-        C("reader held for the whole run", 2.5, true);
+        A("short readers", 1.5, false, false),
+        B("reader held for the first 20% of updates", 2.0, true, false),
+        C("reader held for the whole run", 2.5, true, false),
+        C_OLDEST("reader held for the whole run, oldest-reader reuse rule", 2.5, true, true);
 
         final String description;
         final double maxRatio;
         final boolean growthCriterion;
+        /** Open with {@code oldestReaderReuse(true)}; otherwise the engine's default interval rule. */
+        final boolean oldestReaderReuse;
 
-        Variant(final String description, final double maxRatio, final boolean growthCriterion)
+        Variant(final String description, final double maxRatio, final boolean growthCriterion,
+            final boolean oldestReaderReuse)
         {
             this.description = description;
             this.maxRatio = maxRatio;
             this.growthCriterion = growthCriterion;
+            this.oldestReaderReuse = oldestReaderReuse;
         }
 
         String letter()
         {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** Whether a read transaction is held from the end of the load. */
+        boolean holdsReader()
+        {
+            return this != A;
         }
 
         String target()
@@ -119,6 +147,17 @@ public final class FileGrowth
         long totalNanos;
         long readerTransactions;
         long readerGets;
+        /** Commits of the update phase that raised the high-water mark, and by how many pages in all. */
+        long growthCommits;
+        long grownPages;
+        /** Of those, commits where the writer had free pages before it (growth despite reusable pages). */
+        long growthWithFree;
+        long maxCleanerLag;
+        final List<String> growthEvents = new ArrayList<>();
+        long drainMillis;
+        /** Stats when the final size was recorded (before the reader of c is closed). */
+        DatabaseStats finalSizeStats;
+        /** Stats after the reader was closed and the keys were verified. */
         DatabaseStats finalStats;
         String verification;
         Throwable error;
@@ -187,15 +226,15 @@ public final class FileGrowth
             {
                 throw new IllegalArgumentException("need --keys >= 1 and --updates >= " + UPDATE_BATCH);
             }
-            if (!which.matches("a|b|c|all"))
+            if (!which.matches("a|b|c|c-oldest|all"))
             {
-                throw new IllegalArgumentException("--variant must be a, b, c or all, was " + which);
+                throw new IllegalArgumentException("--variant must be a, b, c, c-oldest or all, was " + which);
             }
         }
         catch (final IllegalArgumentException e)
         {
             System.err.println("FileGrowth: " + e.getMessage());
-            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|all]");
+            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all]");
             System.exit(2);
             return;
         }
@@ -288,7 +327,11 @@ public final class FileGrowth
         }
 
         final long t0 = System.nanoTime();
-        try (Database db = Database.open(file, DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
+        final DatabaseOptions options = DatabaseOptions.builder()
+            .durability(Durability.NO_SYNC)
+            .oldestReaderReuse(r.variant.oldestReaderReuse)
+            .build();
+        try (Database db = Database.open(file, options))
         {
             for (int i = 0; i < n; i += LOAD_BATCH)
             {
@@ -310,7 +353,7 @@ public final class FileGrowth
             System.out.printf(Locale.ROOT, "loaded %d keys in %.1f s: S0 in use %s, file %s; %s%n",
                 n, r.loadNanos / 1e9, mib(r.s0InUse), mib(r.s0File), s);
 
-            ReadTransaction held = r.variant == Variant.A ? null : db.beginRead();
+            ReadTransaction held = r.variant.holdsReader() ? db.beginRead() : null;
             final ShortReaders readers = r.variant == Variant.A ? new ShortReaders(db, keys, seed + 3) : null;
             if (readers != null)
             {
@@ -324,6 +367,7 @@ public final class FileGrowth
                 long nextProgress = progressEvery;
                 boolean midTaken = false;
                 long done = 0;
+                DatabaseStats before = db.stats();
                 while (done < updates)
                 {
                     final int batch = (int)Math.min(UPDATE_BATCH, updates - done);
@@ -341,6 +385,25 @@ public final class FileGrowth
                         }
                     });
                     done += batch;
+                    // Page accounting after every commit (stats() reads counters), to see why the file grows.
+                    final DatabaseStats after = db.stats();
+                    r.maxCleanerLag = Math.max(r.maxCleanerLag, after.cleanerLag());
+                    if (after.pageCount() > before.pageCount())
+                    {
+                        r.growthCommits++;
+                        r.grownPages += after.pageCount() - before.pageCount();
+                        if (before.freePages() > 0)
+                        {
+                            r.growthWithFree++;
+                        }
+                        if (r.growthEvents.size() < GROWTH_EVENTS_SHOWN)
+                        {
+                            r.growthEvents.add(String.format(Locale.ROOT, "@%d +%d pages (before: free %d pending %d lag %d)",
+                                done, after.pageCount() - before.pageCount(), before.freePages(), before.pendingPages(),
+                                before.cleanerLag()));
+                        }
+                    }
+                    before = after;
                     if (held != null && r.variant == Variant.B && done >= heldMark)
                     {
                         held.close();
@@ -381,6 +444,7 @@ public final class FileGrowth
             s = db.stats();
             r.finalInUse = inUse(s);
             r.finalFile = s.fileSize();
+            r.finalSizeStats = s;
             System.out.println("stats at final size: " + s);
             if (held != null)
             {
@@ -389,6 +453,7 @@ public final class FileGrowth
             }
             r.totalNanos = System.nanoTime() - t0;
             r.verification = verify(db, keys, valueSeed);
+            r.drainMillis = drain(db, DRAIN_MILLIS);
             r.finalStats = db.stats();
             System.out.println("final stats: " + r.finalStats);
             if (readers != null)
@@ -396,6 +461,12 @@ public final class FileGrowth
                 System.out.printf("short readers: %,d read transactions, %,d gets%n", r.readerTransactions, r.readerGets);
             }
             System.out.println("verification: " + r.verification);
+            System.out.printf(Locale.ROOT,
+                "page-count growth during the updates: %d of %d commits raised it, by %,d pages in all; %d of them had free pages before;"
+                    + " max cleanerLag after a commit %d; final stats taken after waiting %d ms for the cleaner to settle%n",
+                r.growthCommits, (updates + UPDATE_BATCH - 1) / UPDATE_BATCH, r.grownPages, r.growthWithFree,
+                r.maxCleanerLag, r.drainMillis);
+            System.out.println("first growth events: " + r.growthEvents);
             System.out.printf(Locale.ROOT, "summary %s: S0 %s, final %s = %.2fx S0 (target <= %.1fx: %s), last %d updates grew %.1f%% (%s), %s%n",
                 r.variant.letter(), mib(r.s0InUse), mib(r.finalInUse), r.ratio(), r.variant.maxRatio,
                 r.ratioPass() ? "PASS" : "FAIL", updates - r.midAtUpdates, r.lastGrowthPercent(),
@@ -439,7 +510,7 @@ public final class FileGrowth
     static void printTable(final List<Result> results, final long midMark, final int updates)
     {
         System.out.printf("%n== FileGrowth results (size = pageCount*pageSize in use; file length in brackets) ==%n");
-        final String header = String.format(Locale.ROOT, "%-7s | %-22s | %-22s | %-22s | %-8s | %-14s | %-25s | %-9s | %-9s | %-8s | %s",
+        final String header = String.format(Locale.ROOT, "%-8s | %-22s | %-22s | %-22s | %-8s | %-14s | %-25s | %-9s | %-9s | %-8s | %s",
             "variant", "S0", "size@" + midMark, "final", "final/S0", "last " + (updates - midMark) + " %",
             "target", "ratio", "growth", "overall", "elapsed");
         System.out.println(header);
@@ -448,10 +519,10 @@ public final class FileGrowth
         {
             if (r.error != null)
             {
-                System.out.printf("%-7s | ERROR: %s%n", r.variant.letter(), r.error);
+                System.out.printf("%-8s | ERROR: %s%n", r.variant.letter(), r.error);
                 continue;
             }
-            System.out.printf(Locale.ROOT, "%-7s | %-22s | %-22s | %-22s | %8.2f | %13.1f%% | %-25s | %-9s | %-9s | %-8s | %.1f s%n",
+            System.out.printf(Locale.ROOT, "%-8s | %-22s | %-22s | %-22s | %8.2f | %13.1f%% | %-25s | %-9s | %-9s | %-8s | %.1f s%n",
                 r.variant.letter(),
                 mib(r.s0InUse) + " [" + mib(r.s0File) + "]",
                 mib(r.midInUse) + " [" + mib(r.midFile) + "]",
@@ -461,6 +532,11 @@ public final class FileGrowth
                 r.variant.growthCriterion ? (r.growthPass() ? "PASS" : "FAIL") : "n/a",
                 r.pass() ? "PASS" : "FAIL",
                 r.totalNanos / 1e9);
+            System.out.printf(Locale.ROOT, "%-8s |   pages @final: %s%n", "", pageLine(r.finalSizeStats));
+            System.out.printf(Locale.ROOT, "%-8s |   pages @end:   %s  (after reader close + verify + %d ms settle; free/pending are the writer's view as of the last commit)%n", "",
+                pageLine(r.finalStats), r.drainMillis);
+            System.out.printf(Locale.ROOT, "%-8s |   growth: %d commits raised pageCount by %,d pages (%d with free pages before); max cleanerLag %d%n",
+                "", r.growthCommits, r.grownPages, r.growthWithFree, r.maxCleanerLag);
         }
         for (final Result r : results)
         {
@@ -474,6 +550,46 @@ public final class FileGrowth
                             : "",
                         r.verification, r.totalNanos / 1e9));
         }
+    }
+
+    /**
+     * Waits until the cleaner has no lag and its reclaimed count has stopped moving, at most {@code maxMs}.
+     *
+     * @return how long it waited, in milliseconds.
+     */
+    static long drain(final Database db, final long maxMs) throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        final long deadline = start + maxMs * 1_000_000L;
+        long last = -1;
+        int stable = 0;
+        while (System.nanoTime() < deadline)
+        {
+            final DatabaseStats s = db.stats();
+            stable = s.cleanerLag() == 0 && s.pagesReclaimed() == last ? stable + 1 : 0;
+            if (stable >= 3)
+            {
+                break;
+            }
+            last = s.pagesReclaimed();
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1_000_000L;
+    }
+
+    /** Free/pending pages (and their share of the pages in use) and the cleaner counters, for the table. */
+    static String pageLine(final DatabaseStats s)
+    {
+        if (s == null)
+        {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT,
+            "pageCount %,d  free %,d (%.1f%%)  pending %,d (%.1f%%)  live %,d  pagesReclaimed %,d  cleanerRuns %,d  cleanerLag %d  cleanerErrors %d  readers %d",
+            s.pageCount(), s.freePages(), 100.0 * s.freePages() / s.pageCount(),
+            s.pendingPages(), 100.0 * s.pendingPages() / s.pageCount(),
+            s.pageCount() - s.freePages() - s.pendingPages(),
+            s.pagesReclaimed(), s.cleanerRuns(), s.cleanerLag(), s.cleanerErrors(), s.openReadTransactions());
     }
 
     /** Variant a's second thread: short read transactions, a few random gets each, until told to stop. */
