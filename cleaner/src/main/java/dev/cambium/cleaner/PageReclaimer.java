@@ -56,6 +56,10 @@ public final class PageReclaimer<S> {
     private final SpscArrayQueue<long[]> handOff;
     private final Policy policy;
     private final List<Group> pending = new ArrayList<>();
+    // What the last release() saw; if neither the live revisions nor the pending groups changed, a
+    // group that was not releasable then is not releasable now, so the scan can be skipped.
+    private long[] lastLive = new long[0];
+    private boolean pendingChanged;
 
     // Written by the cleaner thread only; volatile for stats readers.
     private volatile long pendingPages;
@@ -142,6 +146,7 @@ public final class PageReclaimer<S> {
             start = end;
         }
         pendingPages += n;
+        pendingChanged = true;
         return n;
     }
 
@@ -157,18 +162,27 @@ public final class PageReclaimer<S> {
         }
         final long[] live = revisions.liveRevisions();
         Arrays.sort(live);
+        if (!pendingChanged && Arrays.equals(live, lastLive)) {
+            return 0;
+        }
+        lastLive = live;
+        pendingChanged = false;
         int released = 0;
         for (int i = 0; i < pending.size(); ) {
             final Group g = pending.get(i);
             // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
             final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
-            if (!anyWithin(live, from, g.to) && handOff.offer(g.pages)) {
+            final boolean visible = anyWithin(live, from, g.to);
+            if (!visible && handOff.offer(g.pages)) {
                 released += g.pages.length;
                 // Order does not matter: swap-remove keeps this O(1).
                 final int last = pending.size() - 1;
                 pending.set(i, pending.get(last));
                 pending.remove(last);
             } else {
+                if (!visible) {
+                    pendingChanged = true; // releasable but the queue was full: try again next cycle
+                }
                 i++;
             }
         }
