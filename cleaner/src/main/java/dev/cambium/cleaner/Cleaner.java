@@ -24,7 +24,7 @@ import org.agrona.concurrent.IdleStrategy;
  *   <li>Any thread may call {@link #wakeUp()} and read the counters.</li>
  * </ul>
  *
- * <p>When idle the runner parks, backing off from 20 us to 10 ms, so an idle engine costs little CPU; the
+ * <p>When idle the runner parks, backing off from 200 us to 10 ms, so an idle engine costs little CPU; the
  * writer unparks it after every commit, and a retire after a reader's last unpin happens within one
  * park.
  * Errors are counted, remembered and logged; they never stop the cleaner, because a stopped cleaner would
@@ -36,11 +36,11 @@ public final class Cleaner<S> implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Cleaner.class.getName());
 
     // No spinning or yielding: on a small machine they take CPU from the writer, and the writer wakes
-    // the cleaner after every commit anyway. Parks grow from 20 us to 10 ms while idle; a reader's
+    // the cleaner after every commit anyway. Parks grow from 200 us to 10 ms while idle; a reader's
     // close is not signalled, so its pages are noticed within one park (or at the next commit).
     private static final long MAX_SPINS = 0;
     private static final long MAX_YIELDS = 0;
-    private static final long MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final CleanerAgent<S> agent;

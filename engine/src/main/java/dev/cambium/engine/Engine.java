@@ -101,6 +101,19 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * Opens an engine over a given storage: the seam for fault-injection tests (a storage that fails
+     * or loses writes). The storage's file is not locked and its directory not fsynced.
+     *
+     * @param storage the storage.
+     * @param options the options.
+     * @return the engine.
+     */
+    public static Engine open(final dev.cambium.engine.store.Storage storage, final DatabaseOptions options)
+    {
+        return new Engine(PageStore.open(storage, options), options);
+    }
+
+    /**
      * @return the options the database was opened with.
      */
     public DatabaseOptions options()
