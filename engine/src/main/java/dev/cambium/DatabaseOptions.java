@@ -313,9 +313,10 @@ public final class DatabaseOptions
          * Enables warnings about forgotten read transactions: a read transaction open for longer than
          * {@code maxAge} is logged once, at {@code WARNING} through {@link System.Logger}, with the stack
          * trace of where it was opened (this also turns on
-         * {@link #trackReadTransactionOrigins(boolean) origin tracking}). Ages are checked by
-         * {@link Database#stats()} and {@link Database#checkReadTransactions()}. Default: not
-         * checked.
+         * {@link #trackReadTransactionOrigins(boolean) origin tracking}). Ages are checked about once a
+         * second by the cleaner's thread (or by each {@link Database#runCleaner()} call without a
+         * background cleaner, at most once a second), and on every {@link Database#stats()} and
+         * {@link Database#checkReadTransactions()}. Default: not checked.
          *
          * @param maxAge the age after which an open read transaction is reported; positive.
          * @return this.

@@ -70,7 +70,20 @@ public final class Cleaner<S> implements AutoCloseable {
      * @param reclaimer decides page reuse and hands pages to the writer; null for none
      */
     public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
-        this.agent = new CleanerAgent<>(revisions, sink, reclaimer);
+        this(revisions, sink, reclaimer, null);
+    }
+
+    /**
+     * A cleaner that reclaims pages and runs a housekeeping task after each duty cycle.
+     *
+     * @param revisions    the revision list to retire from
+     * @param sink         receives every retired node
+     * @param reclaimer    decides page reuse and hands pages to the writer; null for none
+     * @param housekeeping see {@link CleanerAgent#CleanerAgent(RevisionList, RetiredRevisionSink, PageReclaimer, Runnable)}
+     */
+    public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer,
+            Runnable housekeeping) {
+        this.agent = new CleanerAgent<>(revisions, sink, reclaimer, housekeeping);
     }
 
     /**

@@ -22,6 +22,7 @@ public final class CleanerAgent<S> implements Agent {
     private final RevisionList<S> revisions;
     private final RetiredRevisionSink<S> sink;
     private final PageReclaimer<S> reclaimer;
+    private final Runnable housekeeping;
 
     // Single writer (the duty-cycle thread); volatile so stats readers on other threads see progress.
     private volatile long runs;
@@ -46,9 +47,23 @@ public final class CleanerAgent<S> implements Agent {
      * @param reclaimer decides page reuse and hands pages to the writer; null for none
      */
     public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
+        this(revisions, sink, reclaimer, null);
+    }
+
+    /**
+     * @param revisions    the revision list to retire from
+     * @param sink         receives every retired node
+     * @param reclaimer    decides page reuse and hands pages to the writer; null for none
+     * @param housekeeping run at the end of every duty cycle on the cleaner thread (must be cheap; it is
+     *                     expected to throttle itself), e.g. the engine's check for forgotten readers;
+     *                     null for none
+     */
+    public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer,
+            Runnable housekeeping) {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.reclaimer = reclaimer;
+        this.housekeeping = housekeeping;
     }
 
     /**
@@ -69,6 +84,9 @@ public final class CleanerAgent<S> implements Agent {
         revisionsRetired += retired;
         if (reclaimer != null) {
             work += reclaimer.release();
+        }
+        if (housekeeping != null) {
+            housekeeping.run();
         }
         final RuntimeException failure = sinkFailure;
         if (failure != null) {

@@ -75,7 +75,10 @@ public final class Engine implements AutoCloseable
         this.revisions = new RevisionList<>(meta.revision(), meta);
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
             options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
-        this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer);
+        // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
+        // second, so a forgotten reader is reported without anyone calling stats().
+        final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
+        this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer, readerAges);
         if (options.backgroundCleaner())
         {
             cleaner.start();
@@ -176,9 +179,10 @@ public final class Engine implements AutoCloseable
      * with the stack trace of where it was opened. Any thread, concurrently with everything; cost is
      * linear in the number of open read transactions and takes no lock.
      *
-     * <p>Called by {@code Database.stats()} and {@code Database.checkReadTransactions()}. Hook: the
-     * background cleaner thread is meant to call this periodically, so that forgotten readers are
-     * reported without anyone asking (not wired yet).
+     * <p>Called by {@code Database.stats()} and {@code Database.checkReadTransactions()}, and about once a
+     * second by the cleaner's duty cycle when a maximum age is set, so that forgotten readers are
+     * reported without anyone asking (with {@code backgroundCleaner(false)}, only when
+     * {@code runCleaner()} is called).
      *
      * @param nowNanos the current {@link System#nanoTime()}.
      * @return the over-age read transactions; empty if no maximum age is set.
@@ -187,6 +191,19 @@ public final class Engine implements AutoCloseable
     {
         return readers.checkAges(nowNanos);
     }
+
+    /** Cleaner thread only: at most once a second, log newly over-age read transactions. */
+    private void periodicReaderAgeCheck()
+    {
+        final long now = System.nanoTime();
+        if (now - lastReaderAgeCheck >= 1_000_000_000L)
+        {
+            lastReaderAgeCheck = now;
+            readers.checkAges(now);
+        }
+    }
+
+    private long lastReaderAgeCheck = System.nanoTime() - 1_000_000_000L; // the first duty cycle checks
 
     /**
      * @return read transactions since open that became unreachable without close and were released

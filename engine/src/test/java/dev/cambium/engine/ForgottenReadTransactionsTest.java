@@ -252,6 +252,25 @@ class ForgottenReadTransactionsTest
     }
 
     @Test
+    void shouldWarnAboutOverAgeReaderFromCleanerDutyCycleWithoutBeingAsked()
+    {
+        try (Database db = openDatabase(DatabaseOptions.builder()
+            .maxReadTransactionAge(Duration.ofNanos(1)).backgroundCleaner(false)))
+        {
+            try (ReadTransaction txn = db.beginRead())
+            {
+                assertTrue(warningsContaining("has been open for").isEmpty());
+                db.runCleaner(); // the cleaner's duty cycle checks ages (at most once a second)
+                final List<LogRecord> ageWarnings = warningsContaining("has been open for");
+                assertEquals(1, ageWarnings.size(), warnings::toString);
+                assertTrue(stackTrace(ageWarnings.get(0).getThrown())
+                    .contains("shouldWarnAboutOverAgeReaderFromCleanerDutyCycleWithoutBeingAsked"));
+            }
+            Checks.assertConsistent(db);
+        }
+    }
+
+    @Test
     void shouldNotCheckAgesWithoutMaximumAge()
     {
         try (Database db = openDatabase(DatabaseOptions.builder().trackReadTransactionOrigins(true));
