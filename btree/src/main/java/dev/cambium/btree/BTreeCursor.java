@@ -89,6 +89,9 @@ public final class BTreeCursor
     /**
      * Positions on the first entry with key {@code >=} the given key.
      *
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
      * @return true if there is such an entry.
      */
     public boolean seek(final DirectBuffer key, final int keyOff, final int keyLen)
@@ -212,6 +215,9 @@ public final class BTreeCursor
     /**
      * Compares the current key with a given key.
      *
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
      * @return negative, zero or positive as the current key is less than, equal to or greater than it.
      */
     public int compareKey(final DirectBuffer key, final int keyOff, final int keyLen)

@@ -66,6 +66,11 @@ public class BTreeReader
      * Zero-copy lookup. An inline value is viewed in place (in the mapped file or the private page);
      * a value on overflow pages is copied into a new array first.
      *
+     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
+     * @param valueView wrapped around the value if found.
      * @return true if found; {@code valueView} then covers the value.
      */
     public boolean get(
@@ -93,6 +98,10 @@ public class BTreeReader
     }
 
     /**
+     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
      * @return a copy of the value, or null if the key is absent.
      */
     public byte[] getCopy(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
@@ -117,6 +126,10 @@ public class BTreeReader
     }
 
     /**
+     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
      * @return true if the key is present.
      */
     public boolean contains(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
@@ -127,6 +140,11 @@ public class BTreeReader
     /**
      * The rank of a key: how many entries are strictly less than it. O(depth x fan-out), using the
      * subtree counts in branch cells.
+     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
+     * @return the number of entries whose key is less than {@code key}.
      */
     public long rank(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
     {
@@ -191,6 +209,8 @@ public class BTreeReader
     /**
      * Visits every page of a tree (branches, leaves and overflow pages), for consistency checks and
      * page accounting. Recursion depth is bounded by {@link #MAX_DEPTH}.
+     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param visitor called with every page id of the tree.
      */
     public void forEachPage(final long root, final java.util.function.LongConsumer visitor)
     {

@@ -72,6 +72,12 @@ public final class BTreeWriter extends BTreeReader
      *
      * @param root the current root ({@link #EMPTY} for an empty tree).
      * @param size the current number of entries in the tree (to keep subtree counts exact).
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
+     * @param value    buffer holding the value.
+     * @param valueOff offset of the value.
+     * @param valueLen length of the value.
      * @return the new root; {@link #lastPutInserted()} tells whether the key was new.
      * @throws IllegalArgumentException if the key is empty or longer than {@link #maxKeyLength()}, or
      *                                  the value length is negative.
@@ -389,6 +395,9 @@ public final class BTreeWriter extends BTreeReader
      * Deletes a key. Pages are made private only if the key is present.
      *
      * @param root the current root.
+     * @param key    buffer holding the key.
+     * @param keyOff offset of the key in {@code key}.
+     * @param keyLen length of the key.
      * @return the new root ({@link #EMPTY} if the tree became empty); {@link #lastDeleteFound()}
      * tells whether the key was present.
      */
@@ -515,6 +524,7 @@ public final class BTreeWriter extends BTreeReader
 
     /**
      * Frees every page of a tree (used when a tree is dropped).
+     * @param root the root of the tree to free.
      */
     public void freeTree(final long root)
     {

@@ -35,6 +35,9 @@ public final class CatalogEntry
 
     /**
      * Encodes an entry.
+     * @param b    the buffer, at least {@link #LENGTH} bytes.
+     * @param root the tree's root page id.
+     * @param size the tree's entry count.
      */
     public static void write(final MutableDirectBuffer b, final long root, final long size)
     {
@@ -45,6 +48,8 @@ public final class CatalogEntry
     }
 
     /**
+     * @param b         an entry.
+     * @param highWater the revision's high-water mark.
      * @return true if the buffer has the length of an entry and plausible fields.
      */
     public static boolean isValid(final DirectBuffer b, final long highWater)
@@ -59,6 +64,7 @@ public final class CatalogEntry
     }
 
     /**
+     * @param b an entry.
      * @return the root page id.
      */
     public static long root(final DirectBuffer b)
@@ -67,6 +73,7 @@ public final class CatalogEntry
     }
 
     /**
+     * @param b an entry.
      * @return the entry count.
      */
     public static long size(final DirectBuffer b)

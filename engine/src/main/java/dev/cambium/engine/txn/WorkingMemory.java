@@ -333,6 +333,8 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     /**
      * Fills {@code ids} and {@code buffers} with the private pages, sorted by id, for writing.
      *
+     * @param ids     receives the page ids, ascending.
+     * @param buffers receives the page buffers, in the same order.
      * @return the number of pages.
      */
     public int sortedPages(final long[] ids, final ByteBuffer[] buffers)
