@@ -189,6 +189,13 @@ public class BTreeReader
             throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
         final Node n = new Node().wrap(pages, id);
+        for (int i = n.isLeaf() ? 0 : 1; i < n.count(); i++)
+        {
+            if (n.slotHead(i) != Node.head(n.buf, n.keyOffset(i), n.keyLength(i)))
+            {
+                throw pages.corrupt(id, "slot " + i + " holds a key head that does not match its key");
+            }
+        }
         if (n.isLeaf())
         {
             return n.count();

@@ -252,7 +252,8 @@ public final class BTreeWriter extends BTreeReader
             final Node dst = j < k ? n : right;
             if (j == pos)
             {
-                final int off = dst.insertSlot(dst.count(), newSize);
+                final int keyLen = cell.getShort(0) & 0xFFFF;
+                final int off = dst.insertSlot(dst.count(), newSize, Node.head(cell, LEAF_CELL_OVERHEAD, keyLen));
                 dst.buf.putBytes(off, cell, 0, newSize);
             }
             else

@@ -241,18 +241,52 @@ final class Node
     }
 
     /**
+     * The head of a key: its first four bytes as a big-endian unsigned int, zero-padded. Heads order
+     * like their keys wherever they differ (a shorter key padded with zeros is a prefix of the longer).
+     */
+    static int head(final DirectBuffer key, final int off, final int len)
+    {
+        if (len >= 4)
+        {
+            return key.getInt(off, ByteOrder.BIG_ENDIAN);
+        }
+        int h = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            h = (h << 8) | (i < len ? key.getByte(off + i) & 0xFF : 0);
+        }
+        return h;
+    }
+
+    int slotHead(final int i)
+    {
+        return buf.getInt(HEADER_LENGTH + i * SLOT_SIZE + NodeLayout.SLOT_HEAD_OFFSET, ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * Compares the key of cell i with a key whose head is {@code keyHead}: by heads first, reading the
+     * cell only when they tie.
+     */
+    private int compareWithHead(final int i, final int keyHead, final DirectBuffer key, final int keyOff, final int keyLen)
+    {
+        final int c = Integer.compareUnsigned(slotHead(i), keyHead);
+        return c != 0 ? c : compareKey(i, key, keyOff, keyLen);
+    }
+
+    /**
      * Leaf search.
      *
      * @return the index of the key if present, else {@code -(insertionPoint + 1)}.
      */
     int search(final DirectBuffer key, final int keyOff, final int keyLen)
     {
+        final int h = head(key, keyOff, keyLen);
         int lo = 0;
         int hi = count() - 1;
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;
-            final int c = compareKey(mid, key, keyOff, keyLen);
+            final int c = compareWithHead(mid, h, key, keyOff, keyLen);
             if (c < 0)
             {
                 lo = mid + 1;
@@ -277,12 +311,13 @@ final class Node
      */
     int childIndex(final DirectBuffer key, final int keyOff, final int keyLen)
     {
+        final int h = head(key, keyOff, keyLen);
         int lo = 1;
         int hi = count() - 1;
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;
-            if (compareKey(mid, key, keyOff, keyLen) <= 0)
+            if (compareWithHead(mid, h, key, keyOff, keyLen) <= 0)
             {
                 lo = mid + 1;
             }
@@ -395,12 +430,13 @@ final class Node
     // ---------------------------------------------------------------- mutation (private pages only)
 
     /**
-     * Reserves room for a cell of {@code size} bytes at slot index {@code index}, compacting the page
+     * Reserves room for a cell of {@code size} bytes whose key has head {@code keyHead} at slot index
+     * {@code index}, compacting the page
      * if the free space is fragmented. The caller must have checked {@code size + SLOT_SIZE <= free()}.
      *
      * @return the offset at which the caller writes the cell.
      */
-    int insertSlot(final int index, final int size)
+    int insertSlot(final int index, final int size, final int keyHead)
     {
         final int n = count();
         final int slotEnd = HEADER_LENGTH + (n + 1) * SLOT_SIZE;
@@ -415,6 +451,7 @@ final class Node
             buf.putBytes(slotPos + SLOT_SIZE, buf, slotPos, (n - index) * SLOT_SIZE);
         }
         buf.putShort(slotPos, (short)off);
+        buf.putInt(slotPos + NodeLayout.SLOT_HEAD_OFFSET, keyHead, ByteOrder.BIG_ENDIAN);
         cellStart(off);
         count(n + 1);
         return off;
@@ -475,7 +512,7 @@ final class Node
     int appendCellFrom(final Node from, final int i)
     {
         final int size = from.cellSize(i);
-        final int off = insertSlot(count(), size);
+        final int off = insertSlot(count(), size, from.slotHead(i));
         buf.putBytes(off, from.buf, from.cellOffset(i), size);
         return off;
     }
@@ -485,7 +522,7 @@ final class Node
         final int index, final DirectBuffer key, final int keyOff, final int keyLen,
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
-        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + valueLen);
+        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + valueLen, head(key, keyOff, keyLen));
         buf.putShort(off, (short)keyLen);
         buf.putByte(off + 2, (byte)0);
         buf.putInt(off + 3, valueLen);
@@ -501,7 +538,7 @@ final class Node
         final int index, final DirectBuffer key, final int keyOff, final int keyLen,
         final int valueLen, final long firstOverflowPage)
     {
-        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + 8);
+        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + 8, head(key, keyOff, keyLen));
         buf.putShort(off, (short)keyLen);
         buf.putByte(off + 2, (byte)LEAF_FLAG_OVERFLOW);
         buf.putInt(off + 3, valueLen);
@@ -513,7 +550,7 @@ final class Node
     void insertBranch(
         final int index, final long child, final long count, final DirectBuffer key, final int keyOff, final int keyLen)
     {
-        final int off = insertSlot(index, BRANCH_CELL_OVERHEAD + keyLen);
+        final int off = insertSlot(index, BRANCH_CELL_OVERHEAD + keyLen, head(key, keyOff, keyLen));
         buf.putLong(off, child);
         buf.putLong(off + 8, count);
         buf.putShort(off + 16, (short)keyLen);

@@ -218,8 +218,9 @@ class BTreeModelTest
             ok = c.prev();
         }
         assertFalse(ok, where);
-        // Subtree counts are exact.
+        // Subtree counts are exact, and every slot's key head matches its key.
         checkCounts(pages, root, where);
+        assertEquals(model.size(), new BTreeReader(pages).countEntries(root), where);
         // Seeks, ranks and gets at random points.
         for (int i = 0; i < 30; i++)
         {
