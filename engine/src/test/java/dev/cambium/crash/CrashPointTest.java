@@ -1,0 +1,803 @@
+package dev.cambium.crash;
+
+import dev.cambium.CheckReport;
+import dev.cambium.Cursor;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
+import dev.cambium.ReadTransaction;
+import dev.cambium.StorageException;
+import dev.cambium.Tree;
+import dev.cambium.WriteTransaction;
+import dev.cambium.btree.BTreeReader;
+import dev.cambium.btree.PageHeader;
+import dev.cambium.engine.Engine;
+import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.txn.ReadPages;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Exhaustive simulated power loss at every write and every force of a commit (issue 4, item 2).
+ *
+ * <p>For each scenario: a counting run learns the events (writes and forces) of the scenario's final commit. Then,
+ * for every event index k of that commit, and one more point after its last event, the scenario is rerun on a
+ * fresh {@link PowerLossStorage} that dies during event k; for several seeds the crash image is written to a file,
+ * opened with {@link Engine#open(Path, DatabaseOptions)}, checked, and its full content compared with a model of
+ * each acknowledged revision.
+ *
+ * <p>Oracle (default {@link Durability#SYNC}):
+ * <ul>
+ *     <li>the file opens, and {@code check()} reports no problem;</li>
+ *     <li>its revision and the content of every tree equal exactly one revision: the previous one (the last
+ *     whose {@code commit()} returned) if the final commit's meta write was not yet issued; the previous or the
+ *     new one if the meta write was issued but not forced (an unforced write may or may not reach the device, and
+ *     the caller got an exception, so the outcome is unknown, as after any failed fsync; the new revision is
+ *     complete because its pages were forced first); the new one if the crash came after the meta force (commit
+ *     returned: an acknowledged commit must never be lost);</li>
+ *     <li>never a mix of two revisions.</li>
+ * </ul>
+ *
+ * <p>Seeds: {@code -Dtest.seed=N} fixes the base seed of the crash outcomes (the scenarios' own data is fixed).
+ */
+class CrashPointTest
+{
+    private static final long BASE_SEED = baseSeed();
+
+    @TempDir
+    Path dir;
+
+    private static long baseSeed()
+    {
+        final String p = System.getProperty("test.seed");
+        if (p == null || p.isBlank())
+        {
+            return new Random().nextLong();
+        }
+        return Long.parseLong(p.trim());
+    }
+
+    // ------------------------------------------------------------------------------------------------- model
+
+    /** Unsigned lexicographic order, like the engine's. */
+    private static final java.util.Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+
+    /** Tree name to content. */
+    static final class Model
+    {
+        final TreeMap<String, NavigableMap<byte[], byte[]>> trees = new TreeMap<>();
+        long revision;
+
+        Model copy()
+        {
+            final Model m = new Model();
+            m.revision = revision;
+            trees.forEach((name, content) ->
+            {
+                final TreeMap<byte[], byte[]> c = new TreeMap<>(KEY_ORDER);
+                c.putAll(content);
+                m.trees.put(name, c);
+            });
+            return m;
+        }
+
+        /** @return null if equal to {@code actual}, else the first difference. */
+        String difference(final Model actual)
+        {
+            if (!trees.keySet().equals(actual.trees.keySet()))
+            {
+                return "trees " + actual.trees.keySet() + " != expected " + trees.keySet();
+            }
+            for (final String name : trees.keySet())
+            {
+                final NavigableMap<byte[], byte[]> e = trees.get(name);
+                final NavigableMap<byte[], byte[]> a = actual.trees.get(name);
+                if (e.size() != a.size())
+                {
+                    return "tree " + name + " has " + a.size() + " entries, expected " + e.size();
+                }
+                final var ei = e.entrySet().iterator();
+                final var ai = a.entrySet().iterator();
+                while (ei.hasNext())
+                {
+                    final var x = ei.next();
+                    final var y = ai.next();
+                    if (!Arrays.equals(x.getKey(), y.getKey()))
+                    {
+                        return "tree " + name + ": key " + hex(y.getKey()) + " where " + hex(x.getKey()) + " expected";
+                    }
+                    if (!Arrays.equals(x.getValue(), y.getValue()))
+                    {
+                        return "tree " + name + ": value of key " + hex(x.getKey()) + " differs (" +
+                            y.getValue().length + " bytes, expected " + x.getValue().length + ")";
+                    }
+                }
+            }
+            return null;
+        }
+
+        long entries()
+        {
+            return trees.values().stream().mapToLong(Map::size).sum();
+        }
+    }
+
+    private static String hex(final byte[] b)
+    {
+        final StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(b.length, 16); i++)
+        {
+            s.append(String.format("%02x", b[i]));
+        }
+        return b.length > 16 ? s + "..." : s.toString();
+    }
+
+    /** A write transaction and the model it changes, in step. */
+    static final class Tx
+    {
+        final WriteTransaction w;
+        final Model model;
+        private final Map<String, Tree> handles = new HashMap<>();
+
+        Tx(final WriteTransaction w, final Model model)
+        {
+            this.w = w;
+            this.model = model;
+        }
+
+        private Tree tree(final String name)
+        {
+            return handles.computeIfAbsent(name, n ->
+            {
+                model.trees.computeIfAbsent(n, x -> new TreeMap<>(KEY_ORDER));
+                return w.openOrCreateTree(n);
+            });
+        }
+
+        void put(final String name, final byte[] key, final byte[] value)
+        {
+            tree(name).put(key, value);
+            model.trees.get(name).put(key, value);
+        }
+
+        void delete(final String name, final byte[] key)
+        {
+            tree(name).delete(key);
+            model.trees.get(name).remove(key);
+        }
+
+        void create(final String name)
+        {
+            handles.put(name, w.createTree(name));
+            model.trees.put(name, new TreeMap<>(KEY_ORDER));
+        }
+
+        void drop(final String name)
+        {
+            w.dropTree(name);
+            handles.remove(name);
+            model.trees.remove(name);
+        }
+    }
+
+    /** Runs a scenario's commits against an engine, remembering the model of each acknowledged revision. */
+    static final class Harness
+    {
+        final Engine engine;
+        Model acknowledged;
+
+        Harness(final Engine engine)
+        {
+            this.engine = engine;
+            this.acknowledged = new Model();
+            this.acknowledged.revision = engine.revision();
+        }
+
+        /** One commit; the model advances only if {@code commit()} returns. */
+        void commit(final Consumer<Tx> body)
+        {
+            final Model next = acknowledged.copy();
+            final WriteTransaction w = engine.beginWrite();
+            try
+            {
+                body.accept(new Tx(w, next));
+                w.commit();
+            }
+            finally
+            {
+                w.close();
+            }
+            next.revision = engine.revision();
+            acknowledged = next;
+        }
+    }
+
+    static Model read(final Engine engine)
+    {
+        final Model m = new Model();
+        try (ReadTransaction r = engine.beginRead())
+        {
+            m.revision = r.revision();
+            for (final String name : r.treeNames())
+            {
+                final TreeMap<byte[], byte[]> content = new TreeMap<>(KEY_ORDER);
+                final Tree t = r.tree(name);
+                try (Cursor c = t.cursor())
+                {
+                    for (boolean more = c.first(); more; more = c.next())
+                    {
+                        content.put(c.key(), c.value());
+                    }
+                }
+                assertEquals(t.size(), content.size(), "size() of tree " + name + " disagrees with a full scan");
+                m.trees.put(name, content);
+            }
+        }
+        return m;
+    }
+
+    // --------------------------------------------------------------------------------------------- scenarios
+
+    /**
+     * A scenario: commits that build a state ({@link #prepare}), then the commit under test ({@link #last}).
+     * Everything is deterministic (fixed data seeds, cleaner run by hand) so every rerun issues the same events.
+     */
+    record Scenario(String name, DatabaseOptions options, int seeds, Consumer<Harness> prepare, Consumer<Tx> last,
+                    Consumer<Check> expectations)
+    {
+        @Override
+        public String toString()
+        {
+            return name;
+        }
+    }
+
+    /** What the counting run saw, for scenario-specific expectations (e.g. "the commit grew the file"). */
+    record Check(long sizeBefore, long sizeAfter, List<PowerLossStorage.Event> events, Engine engine)
+    {
+    }
+
+    /** Deterministic options: SYNC (the default) and the cleaner run by hand. A new builder each time. */
+    private static DatabaseOptions.Builder manual()
+    {
+        return DatabaseOptions.builder().durability(Durability.SYNC).backgroundCleaner(false);
+    }
+
+    static byte[] key(final long k)
+    {
+        return ByteBuffer.allocate(8).putLong(k).array();
+    }
+
+    static byte[] value(final Random r, final int length)
+    {
+        final byte[] v = new byte[length];
+        r.nextBytes(v);
+        return v;
+    }
+
+    static Stream<Scenario> scenarios()
+    {
+        return Stream.of(
+            // (a) First commit into an empty file, default options (page 4 KiB, 1 MiB growth).
+            new Scenario("a-first-commit", DatabaseOptions.builder().durability(Durability.SYNC).build(), 3,
+                h -> { },
+                tx ->
+                {
+                    final Random r = new Random(1);
+                    for (int i = 0; i < 300; i++)
+                    {
+                        tx.put("t", key(r.nextLong()), value(r, 8 + r.nextInt(40)));
+                    }
+                },
+                c -> assertEquals(2 * 4096, c.sizeBefore(), "scenario a must start from a new file (two meta pages)")),
+
+            // (b) 512-byte pages, a tree of 3+ levels, then a commit inserting keys all across it.
+            new Scenario("b-multi-level-splits", manual().pageSize(512).growth(4096, 64 * 1024).build(), 3,
+                h ->
+                {
+                    final Random r = new Random(2);
+                    for (int c = 0; c < 4; c++)
+                    {
+                        h.commit(tx ->
+                        {
+                            for (int i = 0; i < 1000; i++)
+                            {
+                                tx.put("t", key(r.nextLong()), value(r, 16));
+                            }
+                        });
+                    }
+                },
+                tx ->
+                {
+                    final Random r = new Random(22);
+                    for (int i = 0; i < 400; i++)
+                    {
+                        tx.put("t", key(r.nextLong()), value(r, 16));
+                    }
+                },
+                c ->
+                {
+                    final int[] shape = treeShape(c.engine(), "t");
+                    System.out.printf("[crash] b-multi-level-splits: tree t has %d branch pages, %d leaves, " +
+                        "%d levels after the final commit%n", shape[0], shape[1], shape[2]);
+                    assertTrue(shape[2] >= 3, "scenario b needs a tree of 3+ levels: " + Arrays.toString(shape));
+                }),
+
+            // (c) Create a tree and drop another (whose pages become obsolete) in one commit.
+            new Scenario("c-create-and-drop-tree", manual().pageSize(1024).growth(4096, 64 * 1024).build(), 3,
+                h ->
+                {
+                    final Random r = new Random(3);
+                    h.commit(tx ->
+                    {
+                        for (int i = 0; i < 300; i++)
+                        {
+                            tx.put("keep", key(r.nextLong()), value(r, 24));
+                            tx.put("doomed", key(r.nextLong()), value(r, 24));
+                        }
+                    });
+                },
+                tx ->
+                {
+                    final Random r = new Random(33);
+                    tx.drop("doomed");
+                    tx.create("fresh");
+                    for (int i = 0; i < 200; i++)
+                    {
+                        tx.put("fresh", key(r.nextLong()), value(r, 24));
+                    }
+                    tx.put("keep", key(7), value(r, 24));
+                },
+                c -> { }),
+
+            // (d) A 200 KiB overflow value (and a 50 KiB one replaced) at 4 KiB pages.
+            new Scenario("d-large-overflow-value", manual().pageSize(4096).growth(16 * 1024, 64 * 1024).build(), 3,
+                h ->
+                {
+                    final Random r = new Random(4);
+                    h.commit(tx ->
+                    {
+                        for (int i = 0; i < 50; i++)
+                        {
+                            tx.put("t", key(i), value(r, 32));
+                        }
+                        tx.put("t", key(1000), value(r, 50 * 1024));
+                    });
+                },
+                tx ->
+                {
+                    final Random r = new Random(44);
+                    tx.put("t", key(2000), value(r, 200 * 1024));
+                    tx.put("t", key(1000), value(r, 10 * 1024));
+                },
+                c -> { }),
+
+            // (e) A commit that writes into pages the cleaner reclaimed.
+            new Scenario("e-reuse-reclaimed-pages", manual().pageSize(1024).growth(4096, 64 * 1024).build(), 3,
+                h ->
+                {
+                    final Random r = new Random(5);
+                    h.commit(tx ->
+                    {
+                        for (int i = 0; i < 800; i++)
+                        {
+                            tx.put("t", key(i), value(r, 40));
+                        }
+                    });
+                    for (int v = 0; v < 2; v++)
+                    {
+                        h.commit(tx ->
+                        {
+                            for (int i = 0; i < 800; i++)
+                            {
+                                tx.put("t", key(i), value(r, 40));
+                            }
+                        });
+                        h.engine.runCleaner();
+                    }
+                },
+                tx ->
+                {
+                    final Random r = new Random(55);
+                    for (int i = 0; i < 800; i += 2)
+                    {
+                        tx.put("t", key(i), value(r, 40));
+                    }
+                },
+                c ->
+                {
+                    assertEquals(c.sizeBefore(), c.sizeAfter(), "scenario e must not grow the file");
+                    final long pageWrites = c.events().stream().filter(e -> !e.force() && e.position() >= 2048).count();
+                    assertTrue(pageWrites > 10, "scenario e must write pages into reclaimed space: " + pageWrites);
+                }),
+
+            // (f) A commit that grows the file past the first 64 KiB mapping segment.
+            new Scenario("f-grow-past-map-segment",
+                manual().pageSize(1024).mapSegmentSize(65536).growth(2048, 4096).build(), 3,
+                h ->
+                {
+                    final Random r = new Random(6);
+                    h.commit(tx ->
+                    {
+                        for (int i = 0; i < 500; i++)
+                        {
+                            tx.put("t", key(r.nextLong()), value(r, 40));
+                        }
+                    });
+                },
+                tx ->
+                {
+                    final Random r = new Random(66);
+                    for (int i = 0; i < 400; i++)
+                    {
+                        tx.put("t", key(r.nextLong()), value(r, 40));
+                    }
+                },
+                c -> assertTrue(c.sizeBefore() <= 65536 && c.sizeAfter() > 65536,
+                    "scenario f must grow the file from at most 64 KiB past it: " + c.sizeBefore() + " -> " +
+                        c.sizeAfter())));
+    }
+
+    /**
+     * @return {branch pages, leaf pages, levels} of the newest revision's tree {@code name} (levels: the length of
+     * the leftmost path, found by counting branch pages that are the first page visited below a branch).
+     */
+    static int[] treeShape(final Engine engine, final String name)
+    {
+        final Meta meta = engine.revisions().head().state();
+        final ReadPages pages = new ReadPages(engine.store(), meta.highWater());
+        final BTreeReader reader = new BTreeReader(pages);
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final byte[] entry = reader.getCopy(meta.catalogRoot(), new UnsafeBuffer(nameBytes), 0, nameBytes.length);
+        final long root = CatalogEntry.root(new UnsafeBuffer(entry));
+        final UnsafeBuffer view = new UnsafeBuffer(new byte[1]);
+        final int[] shape = new int[3];
+        final boolean[] leafSeen = {false};
+        reader.forEachPage(root, id ->
+        {
+            pages.wrap(id, view);
+            final byte type = PageHeader.type(view);
+            if (type == PageHeader.TYPE_BRANCH)
+            {
+                shape[0]++;
+                if (!leafSeen[0])
+                {
+                    shape[2]++; // depth-first: branches before the first leaf form the leftmost path
+                }
+            }
+            else if (type == PageHeader.TYPE_LEAF)
+            {
+                shape[1]++;
+                if (!leafSeen[0])
+                {
+                    leafSeen[0] = true;
+                    shape[2]++;
+                }
+            }
+        });
+        return shape;
+    }
+
+    // ------------------------------------------------------------------------------------------------- runs
+
+    /** One run of a scenario on a fresh storage. */
+    private static final class Run
+    {
+        PowerLossStorage storage;
+        Model previous;
+        Model next;          // the final commit's model (whether or not it returned)
+        boolean returned;
+        long eventsBefore;
+        long sizeBefore;
+        long sizeAfter;
+        List<PowerLossStorage.Event> finalEvents;
+    }
+
+    private Run run(final Scenario s, final Path file, final long crashAtRelative, final long expectedEventsBefore)
+    {
+        final Run run = new Run();
+        run.storage = new PowerLossStorage(file);
+        final Engine engine = Engine.open(run.storage, s.options());
+        try
+        {
+            final Harness h = new Harness(engine);
+            s.prepare().accept(h);
+            run.previous = h.acknowledged;
+            run.eventsBefore = run.storage.events();
+            run.sizeBefore = run.storage.size();
+            if (expectedEventsBefore >= 0)
+            {
+                assertEquals(expectedEventsBefore, run.eventsBefore, s + ": the scenario is not deterministic");
+            }
+            if (crashAtRelative >= 0)
+            {
+                run.storage.crashAtEvent(run.eventsBefore + crashAtRelative);
+            }
+            final Model[] holder = new Model[1];
+            try
+            {
+                h.commit(tx ->
+                {
+                    holder[0] = tx.model;
+                    s.last().accept(tx);
+                });
+                run.returned = true;
+            }
+            catch (final StorageException e)
+            {
+                if (!run.storage.crashed())
+                {
+                    throw e;
+                }
+                run.returned = false;
+            }
+            run.next = holder[0];
+            run.next.revision = run.previous.revision + 1;
+            if (run.returned)
+            {
+                assertEquals(run.next.revision, engine.revision());
+            }
+            run.sizeAfter = run.storage.size();
+            run.finalEvents = run.storage.log().subList((int)run.eventsBefore, (int)run.storage.events());
+            if (crashAtRelative < 0)
+            {
+                s.expectations().accept(new Check(run.sizeBefore, run.sizeAfter, run.finalEvents, engine));
+            }
+        }
+        finally
+        {
+            run.storage.crashNow();
+            try
+            {
+                engine.close();
+            }
+            catch (final RuntimeException e)
+            {
+                // a dead process closes nothing cleanly; the crash image is all that matters
+            }
+        }
+        return run;
+    }
+
+    private static long mix(final long base, final long a, final long b, final long c)
+    {
+        long x = base ^ (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL) ^ (c * 0x165667B19E3779F9L);
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void everyCrashPointOpensAtAnAcknowledgedRevision(final Scenario s) throws IOException
+    {
+        final long started = System.nanoTime();
+        final int scenarioIndex = s.name().charAt(0);
+
+        // 1. Counting run: the final commit's events.
+        final Run counting = run(s, dir.resolve("count.cambium"), -1, -1);
+        assertTrue(counting.returned);
+        final List<PowerLossStorage.Event> events = counting.finalEvents;
+        final int total = events.size();
+        // The commit ends: ..., force (data), write (meta), force (meta).
+        assertTrue(total >= 3, s + ": too few events " + events);
+        final PowerLossStorage.Event metaWrite = events.get(total - 2);
+        assertTrue(events.get(total - 1).force() && !metaWrite.force() && events.get(total - 3).force(),
+            s + ": unexpected commit tail " + events.subList(total - 3, total));
+        final int pageSize = s.options().pageSize();
+        assertTrue(metaWrite.position() == 0 || metaWrite.position() == pageSize, "meta write at " + metaWrite);
+        final int metaWriteIndex = total - 2;
+        final long writes = events.stream().filter(e -> !e.force()).count();
+        final long zeroWrites = events.stream().filter(e -> !e.force() && e.length() != pageSize).count();
+        Files.deleteIfExists(dir.resolve("count.cambium"));
+
+        // 2. Every crash point: during event k for k < total, and after the last event (k == total).
+        int previousOutcomes = 0;
+        int newOutcomes = 0;
+        int images = 0;
+        final Map<PowerLossStorage.Fate, Integer> fates = new EnumMap<>(PowerLossStorage.Fate.class);
+        final List<String> failures = new ArrayList<>();
+        final StringBuilder perPoint = new StringBuilder();
+        for (int k = 0; k <= total; k++)
+        {
+            final Path live = dir.resolve("live-" + k + ".cambium");
+            final Run run = run(s, live, k, counting.eventsBefore);
+            if (k < total && run.returned)
+            {
+                fail(s + ": commit returned although the storage died during event " + k);
+            }
+            if (k == total && !run.returned)
+            {
+                fail(s + ": commit failed without a crash");
+            }
+            int pointPrevious = 0;
+            int pointNew = 0;
+            for (int seed = 0; seed < s.seeds(); seed++)
+            {
+                final long outcomeSeed = mix(BASE_SEED, scenarioIndex, k, seed);
+                final List<PowerLossStorage.Fate> chosen = new ArrayList<>();
+                final byte[] image = run.storage.crashImage(new Random(outcomeSeed), chosen);
+                chosen.forEach(f -> fates.merge(f, 1, Integer::sum));
+                images++;
+                final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
+                Files.write(crashed, image);
+                final String where = s + " crash point " + k + "/" + total + " (" +
+                    (k < total ? "during " + events.get(k) : "after the last event") + "), outcome seed " +
+                    outcomeSeed + " (base seed " + BASE_SEED + "), pending writes " + run.storage.pendingWrites() +
+                    " with fates " + chosen + ", image " + image.length + " bytes";
+                final String verdict = verify(crashed, s.options(), run, k, metaWriteIndex, total);
+                if (verdict.startsWith("previous"))
+                {
+                    pointPrevious++;
+                }
+                else if (verdict.startsWith("new"))
+                {
+                    pointNew++;
+                }
+                else
+                {
+                    failures.add(where + ": " + verdict);
+                }
+                Files.deleteIfExists(crashed);
+            }
+            previousOutcomes += pointPrevious;
+            newOutcomes += pointNew;
+            if (k >= metaWriteIndex)
+            {
+                perPoint.append(String.format("    point %d (%s): previous %d, new %d%n", k,
+                    k < total ? events.get(k) : "after last event", pointPrevious, pointNew));
+            }
+            Files.deleteIfExists(live);
+        }
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("[crash] %s: final commit has %d events (%d zero-fill writes, %d page writes, 1 meta " +
+                "write, %d forces; file %d -> %d bytes); " +
+                "%d crash points x %d seeds = %d images; opened at previous revision %d, at new revision %d, " +
+                "failed %d; fates of unsynced writes %s; %d+%d entries; base seed %d; %.1f s%n%s",
+            s, total, zeroWrites, writes - zeroWrites - 1, total - writes, counting.sizeBefore, counting.sizeAfter, total + 1, s.seeds(), images,
+            previousOutcomes, newOutcomes, failures.size(), fates, counting.previous.entries(),
+            counting.next.entries(), BASE_SEED, seconds, perPoint);
+        if (!failures.isEmpty())
+        {
+            fail(failures.size() + " crash images violate the oracle in " + s + " (base seed " + BASE_SEED + "):\n" +
+                String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+        }
+        assertTrue(previousOutcomes > 0);
+        assertTrue(newOutcomes >= s.seeds(), "the point after the meta force must open at the new revision");
+    }
+
+    /**
+     * The recovered database must accept a commit (reusing whatever its free-space map calls free) and still pass
+     * {@code check()}: a wrong free-space map would hand out a page a tree still uses.
+     *
+     * @return null if fine, else the problem.
+     */
+    private static String writeAfterRecovery(final Engine engine)
+    {
+        try
+        {
+            final WriteTransaction w = engine.beginWrite();
+            try
+            {
+                final Tree t = w.openOrCreateTree("after-recovery");
+                final Random r = new Random(99);
+                for (int i = 0; i < 50; i++)
+                {
+                    t.put(key(r.nextLong()), value(r, 64));
+                }
+                w.commit();
+            }
+            finally
+            {
+                w.close();
+            }
+            final CheckReport report = engine.check();
+            return report.ok() ? null : "check() after a commit on the recovered file found " + report.problems();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            return "a commit on the recovered file failed: " + e;
+        }
+    }
+
+    /**
+     * @return "previous" or "new" if the oracle holds, else a description of the violation.
+     */
+    private static String verify(final Path file, final DatabaseOptions options, final Run run, final int k,
+                                 final int metaWriteIndex, final int total)
+    {
+        final boolean previousAllowed = k < total;              // the commit did not return
+        final boolean newAllowed = k >= metaWriteIndex;         // the meta write was issued
+        final Engine engine;
+        try
+        {
+            engine = Engine.open(file, options);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            return "open failed: " + e;
+        }
+        try
+        {
+            final CheckReport report;
+            try
+            {
+                report = engine.check();
+            }
+            catch (final RuntimeException | Error e)
+            {
+                return "check() threw " + e;
+            }
+            if (!report.ok())
+            {
+                return "check() found problems at revision " + engine.revision() + ": " + report.problems();
+            }
+            final Model actual;
+            try
+            {
+                actual = read(engine);
+            }
+            catch (final RuntimeException | Error e)
+            {
+                return "reading the content threw " + e;
+            }
+            final String vsPrevious = run.previous.difference(actual);
+            final String vsNew = run.next.difference(actual);
+            final String verdict;
+            if (actual.revision == run.previous.revision && vsPrevious == null)
+            {
+                verdict = previousAllowed ? "previous" : "LOST ACKNOWLEDGED COMMIT: opened at the previous revision " +
+                    actual.revision + " after commit() returned";
+            }
+            else if (actual.revision == run.next.revision && vsNew == null)
+            {
+                verdict = newAllowed ? "new" : "opened at the new revision " + actual.revision +
+                    " although its meta write was never issued";
+            }
+            else
+            {
+                return "opened at revision " + actual.revision + " (previous " + run.previous.revision + ", new " +
+                    run.next.revision + ") with content matching neither: vs previous: " + vsPrevious +
+                    "; vs new: " + vsNew;
+            }
+            final String afterwards = writeAfterRecovery(engine);
+            return afterwards == null ? verdict : verdict + ", but " + afterwards;
+        }
+        finally
+        {
+            try
+            {
+                engine.close();
+            }
+            catch (final RuntimeException e)
+            {
+                // reported by the verdict if it mattered
+            }
+        }
+    }
+
+}

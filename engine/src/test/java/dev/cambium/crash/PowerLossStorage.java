@@ -1,0 +1,338 @@
+package dev.cambium.crash;
+
+import dev.cambium.StorageException;
+import dev.cambium.engine.store.FileStorage;
+import dev.cambium.engine.store.Storage;
+
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A {@link Storage} that simulates a power loss.
+ *
+ * <p>Two states are kept:
+ * <ul>
+ *     <li>the <b>current</b> state, what the operating system's page cache shows: a real file behind a
+ *     {@link FileStorage}, so that {@link #read} and {@link #mapReadOnly} (a real {@code FileChannel.map}) see every
+ *     write at once, exactly as with a real file. It is never forced: forcing it would only cost time;</li>
+ *     <li>the <b>durable</b> state, what the device holds: a byte image and a size, plus the writes issued since
+ *     the last {@link #force} (position and bytes, in issue order) and whether the size changed since then.</li>
+ * </ul>
+ *
+ * <p>{@link #force}: every pending write becomes durable; with {@code metadata} (fsync) the current size becomes
+ * durable too. Without it (fdatasync) the data becomes durable but a grown size may still be lost, which is what
+ * {@link Storage#force} warns about and harsher than Linux.
+ *
+ * <p>Every {@link #write} and every {@link #force} is an <b>event</b>, numbered from 0 since construction. With
+ * {@link #crashAtEvent(long)} the process "dies" during event k: a write k is handed to the OS (it is pending, so a
+ * power loss may apply, drop, tear or garble it) and then throws; a force k throws without making anything durable
+ * (a force in progress may have written some pending writes: the random outcomes cover that). From then on every
+ * write and force throws. {@link #crashImage(Random)} then produces the file a power loss would leave.
+ *
+ * <p>Not thread-safe for writes (single writer, like the engine); reads delegate to the file.
+ */
+final class PowerLossStorage implements Storage
+{
+    /** Sector size for partly kept size growth; torn writes use 512 or 4096 bytes, chosen per image. */
+    static final int SECTOR = 512;
+
+    /** What happened to one unsynced write in a crash image. */
+    enum Fate
+    {
+        APPLIED, DROPPED, TORN, GARBAGE
+    }
+
+    /** An event, for the log. */
+    record Event(long index, boolean force, long position, int length, boolean metadata)
+    {
+        @Override
+        public String toString()
+        {
+            return force ? "#" + index + " force(" + (metadata ? "fsync" : "fdatasync") + ")" :
+                "#" + index + " write(" + length + " @ " + position + ")";
+        }
+    }
+
+    private record PendingWrite(long position, byte[] bytes)
+    {
+    }
+
+    private final FileStorage current;
+    private final List<PendingWrite> pending = new ArrayList<>();
+    private final List<Event> log = new ArrayList<>();
+    private byte[] durable = new byte[0];
+    /** Bytes of {@link #durable} that hold content (data forced by fdatasync may lie past {@link #durableSize}). */
+    private long durableExtent;
+    /** The file size the device knows (as of the last fsync). */
+    private long durableSize;
+    /** The size the OS shows, tracked here so that a crash image can be taken after {@link #close}. */
+    private long currentSize;
+    private long events;
+    private long crashAt = -1;
+    private boolean crashed;
+
+    /**
+     * @param file a new or empty file to back the current state.
+     */
+    PowerLossStorage(final Path file)
+    {
+        this.current = FileStorage.open(file);
+        if (current.size() != 0)
+        {
+            current.close();
+            throw new IllegalArgumentException(file + " must be new or empty");
+        }
+    }
+
+    /**
+     * Makes the process die during event {@code k} (absolute, counted from construction).
+     *
+     * @param k the event; negative for never.
+     */
+    void crashAtEvent(final long k)
+    {
+        crashAt = k;
+    }
+
+    /**
+     * Marks the process dead now (a crash after the last event).
+     */
+    void crashNow()
+    {
+        crashed = true;
+    }
+
+    boolean crashed()
+    {
+        return crashed;
+    }
+
+    /**
+     * @return the number of events so far (the index of the next one).
+     */
+    long events()
+    {
+        return events;
+    }
+
+    /**
+     * @return every event so far, in order.
+     */
+    List<Event> log()
+    {
+        return List.copyOf(log);
+    }
+
+    /**
+     * @return how many writes are not yet forced.
+     */
+    int pendingWrites()
+    {
+        return pending.size();
+    }
+
+    private void checkAlive(final String operation)
+    {
+        if (crashed)
+        {
+            throw new StorageException("simulated power loss: " + operation + " after the crash at event " + crashAt);
+        }
+    }
+
+    @Override
+    public Path path()
+    {
+        return current.path();
+    }
+
+    @Override
+    public long size()
+    {
+        return current.size();
+    }
+
+    @Override
+    public void write(final ByteBuffer src, final long position)
+    {
+        checkAlive("write");
+        final long index = events++;
+        final byte[] bytes = new byte[src.remaining()];
+        src.duplicate().get(bytes);
+        current.write(src, position); // leaves src at its limit, as the contract says
+        currentSize = Math.max(currentSize, position + bytes.length);
+        pending.add(new PendingWrite(position, bytes));
+        log.add(new Event(index, false, position, bytes.length, false));
+        if (index == crashAt)
+        {
+            crashed = true;
+            throw new StorageException("simulated power loss during write event " + index + " (" + bytes.length +
+                " bytes at " + position + ")");
+        }
+    }
+
+    @Override
+    public void read(final ByteBuffer dst, final long position)
+    {
+        current.read(dst, position);
+    }
+
+    @Override
+    public void force(final boolean metadata)
+    {
+        checkAlive("force");
+        final long index = events++;
+        log.add(new Event(index, true, -1, 0, metadata));
+        if (index == crashAt)
+        {
+            crashed = true;
+            throw new StorageException("simulated power loss during force event " + index);
+        }
+        for (final PendingWrite w : pending)
+        {
+            applyDurably(w);
+        }
+        pending.clear();
+        if (metadata)
+        {
+            durableSize = currentSize;
+        }
+    }
+
+    private void applyDurably(final PendingWrite w)
+    {
+        final long end = w.position + w.bytes.length;
+        if (end > durable.length)
+        {
+            durable = Arrays.copyOf(durable, (int)Math.max(end, durable.length * 2L));
+        }
+        System.arraycopy(w.bytes, 0, durable, (int)w.position, w.bytes.length);
+        durableExtent = Math.max(durableExtent, end);
+    }
+
+    @Override
+    public void truncate(final long size)
+    {
+        checkAlive("truncate");
+        current.truncate(size);
+        currentSize = Math.min(currentSize, size);
+        // The real file dropped bytes past size; later writes there start from zeros. Pending writes past the
+        // end stay pending: a crash may still apply them to the device (their size is then decided below).
+    }
+
+    @Override
+    public MappedByteBuffer mapReadOnly(final long position, final long length)
+    {
+        return current.mapReadOnly(position, length);
+    }
+
+    @Override
+    public void close()
+    {
+        current.close();
+    }
+
+    /**
+     * The file a power loss at this moment would leave: the durable image, plus each pending write independently
+     * applied, dropped, torn (a random subset of its sectors applied; 512-byte or 4 KiB sectors, chosen per image) or replaced by garbage, applied in
+     * a random order. If the size changed since the last fsync, the new size is kept, lost (the durable size) or
+     * partly kept (a random sector boundary in between). Does not change this storage; call it as often as
+     * wanted with different seeds.
+     *
+     * @param random the outcomes.
+     * @param fates  if not null, receives the fate of each pending write (in issue order).
+     * @return the image.
+     */
+    byte[] crashImage(final Random random, final List<Fate> fates)
+    {
+        long length;
+        if (currentSize == durableSize)
+        {
+            length = currentSize;
+        }
+        else
+        {
+            final long low = Math.min(currentSize, durableSize);
+            final long high = Math.max(currentSize, durableSize);
+            switch (random.nextInt(3))
+            {
+                case 0 -> length = currentSize;
+                case 1 -> length = durableSize;
+                default ->
+                {
+                    final long sectors = (high - low) / SECTOR;
+                    length = low + (sectors == 0 ? 0 : (long)random.nextInt((int)sectors + 1) * SECTOR);
+                    length = Math.min(length, high);
+                }
+            }
+        }
+        long extent = Math.max(durableExtent, length);
+        for (final PendingWrite w : pending)
+        {
+            extent = Math.max(extent, w.position + w.bytes.length);
+        }
+        final byte[] image = Arrays.copyOf(durable, (int)extent); // zeros past the durable content
+        final Fate[] chosen = new Fate[pending.size()];
+        final Fate[] all = Fate.values();
+        for (int i = 0; i < chosen.length; i++)
+        {
+            chosen[i] = all[random.nextInt(all.length)];
+        }
+        final int sector = random.nextBoolean() ? 512 : 4096;
+        final int[] order = new int[pending.size()];
+        for (int i = 0; i < order.length; i++)
+        {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (final int i : order)
+        {
+            final PendingWrite w = pending.get(i);
+            final int at = (int)w.position;
+            switch (chosen[i])
+            {
+                case APPLIED -> System.arraycopy(w.bytes, 0, image, at, w.bytes.length);
+                case DROPPED ->
+                {
+                }
+                case TORN ->
+                {
+                    // Sectors of the file the write covers; each reaches the device or not.
+                    long sectorStart = (w.position / sector) * sector;
+                    final long end = w.position + w.bytes.length;
+                    while (sectorStart < end)
+                    {
+                        final long from = Math.max(sectorStart, w.position);
+                        final long to = Math.min(sectorStart + sector, end);
+                        if (random.nextBoolean())
+                        {
+                            System.arraycopy(w.bytes, (int)(from - w.position), image, (int)from, (int)(to - from));
+                        }
+                        sectorStart += sector;
+                    }
+                }
+                case GARBAGE ->
+                {
+                    final byte[] garbage = new byte[w.bytes.length];
+                    random.nextBytes(garbage);
+                    System.arraycopy(garbage, 0, image, at, garbage.length);
+                }
+            }
+        }
+        if (fates != null)
+        {
+            fates.addAll(Arrays.asList(chosen));
+        }
+        return Arrays.copyOf(image, (int)length);
+    }
+}
