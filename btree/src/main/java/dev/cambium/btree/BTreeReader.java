@@ -223,7 +223,11 @@ public class BTreeReader
     {
         if (root != EMPTY)
         {
-            visit(root, 0, visitor, null);
+            visit(root, 0, id ->
+            {
+                visitor.accept(id);
+                return true;
+            }, null);
         }
     }
 
@@ -240,6 +244,27 @@ public class BTreeReader
         final long root, final java.util.function.LongConsumer visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
+        forEachPage(root, id ->
+        {
+            visitor.accept(id);
+            return true;
+        }, onError);
+    }
+
+    /**
+     * Like {@link #forEachPage(long, java.util.function.LongConsumer, java.util.function.BiConsumer)},
+     * but the visitor decides whether to descend below each page: a checker returns false for a page
+     * it has seen before, so a damaged file whose branches share children costs one visit per page
+     * instead of a walk exponential in the depth.
+     *
+     * @param root    the tree's root.
+     * @param visitor called with every page id reached; returns true to descend into it.
+     * @param onError called with the id of each unreadable page and why.
+     */
+    public void forEachPage(
+        final long root, final java.util.function.LongPredicate visitor,
+        final java.util.function.BiConsumer<Long, RuntimeException> onError)
+    {
         if (root != EMPTY)
         {
             visit(root, 0, visitor, onError);
@@ -247,14 +272,17 @@ public class BTreeReader
     }
 
     private void visit(
-        final long id, final int depth, final java.util.function.LongConsumer visitor,
+        final long id, final int depth, final java.util.function.LongPredicate visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
         if (depth >= MAX_DEPTH)
         {
             throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
-        visitor.accept(id);
+        if (!visitor.test(id))
+        {
+            return;
+        }
         final Node n;
         try
         {
@@ -278,7 +306,7 @@ public class BTreeReader
                 {
                     try
                     {
-                        Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor);
+                        Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor::test);
                     }
                     catch (final RuntimeException e)
                     {

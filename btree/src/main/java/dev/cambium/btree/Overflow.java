@@ -75,9 +75,15 @@ final class Overflow
      */
     static byte[] read(final PageReader pages, final UnsafeBuffer view, final long first, final int len)
     {
-        final byte[] out = new byte[len];
         final int cap = capacity(pages.pageSize());
         final int maxPages = pagesFor(len, cap);
+        if (maxPages > pages.pageLimit())
+        {
+            // Checked before allocating: a damaged length must not cost gigabytes of heap.
+            throw pages.corrupt(first, "value of " + len + " bytes needs " + maxPages +
+                " overflow pages, more than the file holds");
+        }
+        final byte[] out = new byte[len];
         long id = first;
         int pos = 0;
         for (int p = 0; p < maxPages; p++)

@@ -33,6 +33,17 @@ public interface PageReader
     void wrap(long pageId, UnsafeBuffer view);
 
     /**
+     * An upper bound on page ids (exclusive): the revision's high-water mark. Used to reject, before
+     * allocating anything, a damaged cell that claims a value longer than the whole file could hold.
+     *
+     * @return the page-id bound; {@link Long#MAX_VALUE} if unknown.
+     */
+    default long pageLimit()
+    {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Builds the exception thrown when a page is structurally invalid (bad type, a length or offset
      * outside the page, a cycle). The engine returns its {@code CorruptDatabaseException}.
      *

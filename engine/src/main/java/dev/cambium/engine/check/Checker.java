@@ -235,17 +235,20 @@ public final class Checker
     private void walkTree(
         final BTreeReader reader, final PageReader pages, final long root, final BitSet reached, final String where)
     {
-        reader.forEachPage(root, id ->
+        reader.forEachPage(root, (long id) ->
         {
-            if (id >= 2 && id <= Integer.MAX_VALUE && reached.get((int)id))
+            if (id < 2 || id > Integer.MAX_VALUE)
+            {
+                problem(where + ": page id " + id + " out of range");
+                return false;
+            }
+            if (reached.get((int)id))
             {
                 problem(where + ": page " + id + " is reachable twice");
-                return;
+                return false; // descend once: shared subtrees in a damaged file must not blow up the walk
             }
-            if (id >= 2 && id <= Integer.MAX_VALUE)
-            {
-                reached.set((int)id);
-            }
+            reached.set((int)id);
+            return true;
         }, (id, e) ->
         {
             // Its subtree cannot be followed: the page accounting below would report it as leaked.

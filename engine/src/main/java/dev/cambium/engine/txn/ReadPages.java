@@ -39,6 +39,12 @@ public final class ReadPages implements PageReader
     }
 
     @Override
+    public long pageLimit()
+    {
+        return highWater;
+    }
+
+    @Override
     public RuntimeException corrupt(final long pageId, final String problem)
     {
         return corruptPage(store, pageId, problem);

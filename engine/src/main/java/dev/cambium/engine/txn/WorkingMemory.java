@@ -98,6 +98,12 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
+    public long pageLimit()
+    {
+        return highWater;
+    }
+
+    @Override
     public RuntimeException corrupt(final long pageId, final String problem)
     {
         return ReadPages.corruptPage(store, pageId, problem);
