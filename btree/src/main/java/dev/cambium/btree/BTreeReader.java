@@ -120,8 +120,9 @@ public class BTreeReader
         {
             return Overflow.read(pages, overflowView, node.overflowPage(idx), len);
         }
+        final int offset = node.valueOffset(idx); // checks the value lies inside the page before allocating
         final byte[] out = new byte[len];
-        node.buf.getBytes(node.valueOffset(idx), out, 0, len);
+        node.buf.getBytes(offset, out, 0, len);
         return out;
     }
 
@@ -244,7 +245,7 @@ public class BTreeReader
         final long root, final java.util.function.LongConsumer visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
-        forEachPage(root, id ->
+        walkPages(root, id ->
         {
             visitor.accept(id);
             return true;
@@ -261,7 +262,7 @@ public class BTreeReader
      * @param visitor called with every page id reached; returns true to descend into it.
      * @param onError called with the id of each unreadable page and why.
      */
-    public void forEachPage(
+    public void walkPages(
         final long root, final java.util.function.LongPredicate visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {

@@ -79,31 +79,36 @@ final class Overflow
         final int maxPages = pagesFor(len, cap);
         if (maxPages > pages.pageLimit())
         {
-            // Checked before allocating: a damaged length must not cost gigabytes of heap.
+            // A damaged length must not cost gigabytes of heap: no file this small holds such a value.
             throw pages.corrupt(first, "value of " + len + " bytes needs " + maxPages +
                 " overflow pages, more than the file holds");
         }
-        final byte[] out = new byte[len];
+        // Walk the chain first, allocating nothing: only a chain that really holds len bytes is copied.
         long id = first;
-        int pos = 0;
-        for (int p = 0; p < maxPages; p++)
+        long total = 0;
+        for (int p = 0; p < maxPages && id != 0; p++)
         {
             final int chunk = wrapChecked(pages, view, id, cap);
-            if (chunk > len - pos)
+            if (chunk != cap && view.getLong(NEXT_OFFSET) != 0)
             {
-                throw pages.corrupt(id, "overflow chain holds more than the value length " + len);
+                throw pages.corrupt(id, "overflow page holds " + chunk + " bytes but is not the last of its chain");
             }
+            total += chunk;
+            id = view.getLong(NEXT_OFFSET);
+        }
+        if (total != len || id != 0)
+        {
+            throw pages.corrupt(first, "overflow chain does not hold exactly " + len + " bytes");
+        }
+        final byte[] out = new byte[len];
+        id = first;
+        int pos = 0;
+        while (pos < len)
+        {
+            final int chunk = wrapChecked(pages, view, id, cap);
             view.getBytes(DATA_OFFSET, out, pos, chunk);
             pos += chunk;
             id = view.getLong(NEXT_OFFSET);
-            if (pos == len)
-            {
-                break;
-            }
-        }
-        if (pos != len || id != 0)
-        {
-            throw pages.corrupt(first, "overflow chain does not hold exactly " + len + " bytes");
         }
         return out;
     }

@@ -152,6 +152,7 @@ class FileImageFuzzTest
     @org.junit.jupiter.api.Test
     void seedImageIsValid() throws IOException
     {
+        Files.createDirectories(WORK); // this test may run before any fuzz target created it
         final Path dir = Files.createTempDirectory(WORK, "valid");
         try
         {

@@ -114,6 +114,13 @@ class PageDecoderFuzzTest
             }
         }
 
+        /** The ids that exist, like a revision's high-water mark. */
+        @Override
+        public long pageLimit()
+        {
+            return LIMIT;
+        }
+
         @Override
         public RuntimeException corrupt(final long pageId, final String problem)
         {

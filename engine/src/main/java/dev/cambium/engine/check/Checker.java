@@ -235,7 +235,7 @@ public final class Checker
     private void walkTree(
         final BTreeReader reader, final PageReader pages, final long root, final BitSet reached, final String where)
     {
-        reader.forEachPage(root, (long id) ->
+        reader.walkPages(root, (long id) ->
         {
             if (id < 2 || id > Integer.MAX_VALUE)
             {
