@@ -1,0 +1,406 @@
+package dev.cambium.crash;
+
+import dev.cambium.CheckReport;
+import dev.cambium.Cursor;
+import dev.cambium.Database;
+import dev.cambium.ReadTransaction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The kill -9 loop (crash-safety issue, item 3): a child JVM ({@link KillNineChild}) runs deterministic multi-tree
+ * transactions ({@link KillNineWorkload}) on one database file and records each commit in a forced ledger only
+ * after {@code commit()} returned; the parent kills it with {@link Process#destroyForcibly()} (SIGKILL on Linux)
+ * at a seeded random moment, reopens the file and verifies:
+ * <ol>
+ *     <li>no acknowledged commit is lost: the database's {@code meta/commit} {@code c} is at least the last ledger
+ *     entry {@code L}, and at most one commit beyond what was acknowledged ({@code c == L+1}: the kill came after
+ *     the commit was durable but before the ledger write; counted as "mid-commit"); it never goes backwards;</li>
+ *     <li>cross-tree atomicity: the three data trees hold exactly the state after replaying commits {@code 1..c} of
+ *     the workload (the model in this JVM), so no transaction is seen partially;</li>
+ *     <li>{@code check()} finds nothing;</li>
+ * </ol>
+ * then closes the database, and the next trial's child continues on the same file from commit {@code c+1}.
+ *
+ * <p>Kill moments: most trials wait for the child's {@code ready} line (the database is open) and then sleep a
+ * seeded random delay; that sleep is not synchronisation, it <em>is</em> the random kill moment. A few trials kill
+ * at a random moment from the child's start (possibly while it opens and recovers the file).
+ *
+ * <p>Properties: {@code cambium.kill9.trials} (default 200), {@code cambium.kill9.seconds} (time budget, default
+ * 120: when it ends before the trials do, the run stops early, passes and prints a warning with the count; 200
+ * trials took about 80 s on a 2-core machine), {@code test.seed} (blank: random; printed on failure and in the
+ * summary). The long run: {@code -Dcambium.kill9.trials=2000 -Dcambium.kill9.seconds=3600}.
+ */
+class KillNineTest
+{
+    private static final long READY_TIMEOUT_MS = 60_000;
+
+    @TempDir
+    Path dir;
+
+    private static long seed()
+    {
+        final String p = System.getProperty("test.seed");
+        if (p == null || p.isBlank())
+        {
+            return new Random().nextLong();
+        }
+        return Long.parseLong(p.trim());
+    }
+
+    private static long longProperty(final String name, final long dflt)
+    {
+        final String p = System.getProperty(name);
+        return p == null || p.isBlank() ? dflt : Long.parseLong(p.trim());
+    }
+
+    private static String testClassPath()
+    {
+        // surefire may run tests through a manifest-only booter jar; it publishes the real path separately
+        final String surefire = System.getProperty("surefire.test.class.path");
+        if (surefire != null && !surefire.isBlank())
+        {
+            return surefire;
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /** The --add-exports/--add-opens flags of this JVM (from surefire's argLine), for the child. */
+    private static List<String> moduleFlags()
+    {
+        final List<String> out = new ArrayList<>();
+        final List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (int i = 0; i < in.size(); i++)
+        {
+            final String a = in.get(i);
+            if (a.startsWith("--add-exports=") || a.startsWith("--add-opens="))
+            {
+                out.add(a);
+            }
+            else if ((a.equals("--add-exports") || a.equals("--add-opens")) && i + 1 < in.size())
+            {
+                out.add(a);
+                out.add(in.get(++i));
+            }
+        }
+        if (out.isEmpty())
+        {
+            // run outside surefire (IDE without the argLine): the flags the engine needs
+            out.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
+            out.add("--add-opens=java.base/java.util.zip=ALL-UNNAMED");
+        }
+        return out;
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedCommitAndNoPartialOneAcrossSigkills() throws Exception
+    {
+        final long seed = seed();
+        final long trials = longProperty("cambium.kill9.trials", 200);
+        final long budgetMs = TimeUnit.SECONDS.toMillis(longProperty("cambium.kill9.seconds", 120));
+        final String where = "seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
+        try
+        {
+            run(seed, trials, budgetMs);
+        }
+        catch (final Throwable t)
+        {
+            System.out.println("KillNineTest FAILED with " + where);
+            throw new AssertionError(where + ": " + t.getMessage(), t);
+        }
+    }
+
+    private void run(final long seed, final long trials, final long budgetMs) throws Exception
+    {
+        final Path dbFile = dir.resolve("kill9.cambium");
+        final Path ledgerFile = dir.resolve("kill9.ledger");
+        final Path outFile = dir.resolve("child.out");
+        final SplittableRandom kills = new SplittableRandom(seed ^ 0x6B696C6C39L);
+        final KillNineWorkload.Model model = new KillNineWorkload.Model(seed);
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx128m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(moduleFlags());
+        cmd.add("-cp");
+        cmd.add(testClassPath());
+        cmd.add(KillNineChild.class.getName());
+        cmd.add(dbFile.toString());
+        cmd.add(ledgerFile.toString());
+        cmd.add(Long.toString(seed));
+
+        final long start = System.nanoTime();
+        long trial = 0;
+        long midCommit = 0;
+        long beforeReady = 0;
+        long noCommitTrials = 0;
+        long prevCommit = 0;
+        long lastLedger = 0;
+        while (trial < trials)
+        {
+            if (elapsedMs(start) > budgetMs)
+            {
+                // a slow machine runs fewer trials rather than failing; the summary says so
+                System.out.printf("KillNineTest: WARNING: time budget of %d s ended after %d of %d trials%n",
+                    budgetMs / 1000, trial, trials);
+                break;
+            }
+            trial++;
+            final String at = "trial " + trial + ": ";
+            final ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(outFile.toFile());
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            pb.environment().remove("JDK_JAVA_OPTIONS");
+            pb.environment().remove("_JAVA_OPTIONS");
+            final boolean killBeforeReady = prevCommit > 0 && kills.nextInt(20) == 0;
+            final long delayMs = killBeforeReady ? kills.nextInt(600)
+                : kills.nextInt(10) == 0 ? kills.nextInt(20) : 20 + kills.nextInt(230);
+            final Process child = pb.start();
+            try
+            {
+                if (killBeforeReady)
+                {
+                    beforeReady++;
+                }
+                else
+                {
+                    final long readyCommit = awaitReady(child, outFile, at);
+                    if (readyCommit != prevCommit)
+                    {
+                        fail(at + "the child opened the database at commit " + readyCommit + ", the parent closed it at "
+                            + prevCommit);
+                    }
+                }
+                // not synchronisation: this sleep is the seeded random moment of the kill
+                Thread.sleep(delayMs);
+                if (!child.isAlive())
+                {
+                    fail(at + "the child ended by itself with exit " + child.exitValue() + ":\n" + read(outFile));
+                }
+            }
+            finally
+            {
+                child.destroyForcibly();
+                if (!child.waitFor(60, TimeUnit.SECONDS))
+                {
+                    fail(at + "the child did not die within 60 s of SIGKILL");
+                }
+            }
+            final int exit = child.exitValue();
+            final String output = read(outFile);
+            if (exit != 137 || output.contains("CHILD FAILED"))
+            {
+                fail(at + "expected the child to die of SIGKILL (exit 137), got exit " + exit + ":\n" + output);
+            }
+
+            final long[] ledger = readLedger(ledgerFile, at);
+            for (int i = 1; i < ledger.length; i++)
+            {
+                if (ledger[i] <= ledger[i - 1])
+                {
+                    fail(at + "ledger not increasing at entry " + i + ": " + ledger[i - 1] + ", " + ledger[i]);
+                }
+            }
+            final long ledgerLast = ledger.length == 0 ? 0 : ledger[ledger.length - 1];
+            // the highest commit the parent knows was durable: acknowledged in the ledger, or seen on reopen
+            final long base = Math.max(prevCommit, ledgerLast);
+
+            try (Database db = Database.open(dbFile))
+            {
+                final long c = db.read(KillNineWorkload::lastCommit);
+                if (c < ledgerLast)
+                {
+                    fail(at + "acknowledged commit lost: database at commit " + c + ", ledger acknowledged " +
+                        ledgerLast);
+                }
+                if (c < prevCommit)
+                {
+                    fail(at + "database went back from commit " + prevCommit + " to " + c);
+                }
+                if (c > base + 1)
+                {
+                    fail(at + "database at commit " + c + " but the child can only have finished " + (base + 1));
+                }
+                if (c == base + 1)
+                {
+                    midCommit++;
+                }
+                if (ledgerLast == lastLedger && c == prevCommit)
+                {
+                    noCommitTrials++;
+                }
+                model.advanceTo(c);
+                db.read(txn ->
+                {
+                    verifyContent(txn, model, at);
+                    return null;
+                });
+                final CheckReport report = db.check();
+                assertTrue(report.ok(), () -> at + "check() found:\n  " + String.join("\n  ", report.problems()));
+                prevCommit = c;
+                lastLedger = ledgerLast;
+            }
+        }
+        System.out.printf("KillNineTest: seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
+                "(database at commit %d), %d kills after a durable commit before its ledger entry (c == L+1), " +
+                "%d trials with no new commit, %.1f s, file %d KiB%n",
+            seed, trial, beforeReady, lastLedgerCount(ledgerFile), prevCommit, midCommit, noCommitTrials,
+            elapsedMs(start) / 1000.0, Files.size(dbFile) / 1024);
+    }
+
+    private static long lastLedgerCount(final Path ledgerFile) throws IOException
+    {
+        return Files.exists(ledgerFile) ? Files.size(ledgerFile) / 8 : 0;
+    }
+
+    private static long elapsedMs(final long startNanos)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Polls the child's output file for its {@code ready <commit>} line; bounded. */
+    private static long awaitReady(final Process child, final Path outFile, final String at) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        while (System.nanoTime() < deadline)
+        {
+            final String out = read(outFile);
+            final int i = out.indexOf("ready ");
+            if (i >= 0)
+            {
+                final int end = out.indexOf('\n', i);
+                if (end > 0)
+                {
+                    return Long.parseLong(out.substring(i + 6, end).trim());
+                }
+            }
+            if (!child.isAlive())
+            {
+                fail(at + "the child ended before it was ready, exit " + child.exitValue() + ":\n" + out);
+            }
+            Thread.sleep(2);
+        }
+        fail(at + "the child was not ready within " + READY_TIMEOUT_MS + " ms:\n" + read(outFile));
+        return -1;
+    }
+
+    private static String read(final Path file) throws IOException
+    {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    private static long[] readLedger(final Path ledgerFile, final String at) throws IOException
+    {
+        if (!Files.exists(ledgerFile))
+        {
+            return new long[0];
+        }
+        final byte[] bytes = Files.readAllBytes(ledgerFile);
+        if (bytes.length % 8 != 0)
+        {
+            // one write(2) of 8 bytes to the page cache is not torn by killing the process
+            fail(at + "ledger length " + bytes.length + " is not a multiple of 8");
+        }
+        final ByteBuffer b = ByteBuffer.wrap(bytes);
+        final long[] out = new long[bytes.length / 8];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = b.getLong();
+        }
+        return out;
+    }
+
+    private static void verifyContent(final ReadTransaction txn, final KillNineWorkload.Model model, final String at)
+    {
+        final long c = model.commit();
+        final List<String> expectedNames = new ArrayList<>();
+        if (c > 0)
+        {
+            expectedNames.addAll(KillNineWorkload.TREES);
+            expectedNames.add(KillNineWorkload.META);
+        }
+        final List<String> names = new ArrayList<>(txn.treeNames());
+        names.sort(null);
+        expectedNames.sort(null);
+        if (!names.equals(expectedNames))
+        {
+            fail(at + "at commit " + c + " trees " + names + ", expected " + expectedNames);
+        }
+        for (final String name : KillNineWorkload.TREES)
+        {
+            if (c == 0)
+            {
+                continue;
+            }
+            final NavigableMap<byte[], byte[]> expected = model.tree(name);
+            final Iterator<Map.Entry<byte[], byte[]>> it = expected.entrySet().iterator();
+            long seen = 0;
+            try (Cursor cur = txn.tree(name).cursor())
+            {
+                for (boolean ok = cur.first(); ok; ok = cur.next())
+                {
+                    seen++;
+                    if (!it.hasNext())
+                    {
+                        fail(at + "tree " + name + " at commit " + c + " has extra key " + show(cur.key()));
+                    }
+                    final Map.Entry<byte[], byte[]> e = it.next();
+                    if (!Arrays.equals(e.getKey(), cur.key()))
+                    {
+                        fail(at + "tree " + name + " at commit " + c + ": key " + show(cur.key()) + " where " +
+                            show(e.getKey()) + " was expected");
+                    }
+                    if (!Arrays.equals(e.getValue(), cur.value()))
+                    {
+                        fail(at + "tree " + name + " at commit " + c + ": key " + show(e.getKey()) +
+                            " has the value of commit " + commitOf(cur.value()) + ", expected that of commit " +
+                            commitOf(e.getValue()));
+                    }
+                }
+            }
+            if (it.hasNext())
+            {
+                fail(at + "tree " + name + " at commit " + c + " lacks key " + show(it.next().getKey()) + " (" +
+                    seen + " of " + expected.size() + " entries)");
+            }
+            if (txn.tree(name).size() != expected.size())
+            {
+                fail(at + "tree " + name + " at commit " + c + ": size() " + txn.tree(name).size() + ", expected " +
+                    expected.size());
+            }
+        }
+    }
+
+    private static String show(final byte[] key)
+    {
+        return new String(key, StandardCharsets.US_ASCII);
+    }
+
+    private static String commitOf(final byte[] value)
+    {
+        return value.length >= 8 ? Long.toString(ByteBuffer.wrap(value).getLong()) :
+            "? (" + HexFormat.of().formatHex(value) + ")";
+    }
+}
