@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * at a random moment from the child's start (possibly while it opens and recovers the file).
  *
  * <p>Properties: {@code cambium.kill9.trials} (default 200), {@code cambium.kill9.seconds} (time budget, default
- * 120: when it ends before the trials do, the run stops early, passes and prints a warning with the count; 200
+ * 240: when it ends before the trials do, the run stops early, passes and prints a warning with the count; 200
  * trials took about 80 s on a 2-core machine), {@code test.seed} (blank: random; printed on failure and in the
  * summary). The long run: {@code -Dcambium.kill9.trials=2000 -Dcambium.kill9.seconds=3600}.
  */
@@ -117,7 +117,7 @@ class KillNineTest
     {
         final long seed = seed();
         final long trials = longProperty("cambium.kill9.trials", 200);
-        final long budgetMs = TimeUnit.SECONDS.toMillis(longProperty("cambium.kill9.seconds", 120));
+        final long budgetMs = TimeUnit.SECONDS.toMillis(longProperty("cambium.kill9.seconds", 240));
         final String where = "seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
         try
         {
