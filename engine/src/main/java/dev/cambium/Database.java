@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * An embedded database: many named B+trees in one file, changed by one atomic write transaction at
- * a time and read by any number of lock-free snapshot readers.
+ * a time and read by any number of snapshot readers that never wait for the writer.
  *
  * <pre>{@code
  * try (Database db = Database.open(Path.of("directory.cambium"))) {

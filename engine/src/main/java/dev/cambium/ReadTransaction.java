@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * A consistent, read-only view of every tree as of one committed revision.
  *
- * <p>Beginning a read transaction pins the newest revision without taking a lock; it never waits
- * for, and never delays, the writer. Everything read through it (trees, cursors, zero-copy views)
+ * <p>Beginning a read transaction pins the newest revision with a CAS, taking no engine lock (its
+ * registration for leak detection with the JDK's {@code Cleaner} takes a brief JDK-internal lock shared
+ * only by readers); it never waits for, and never delays, the writer. Everything read through it (trees, cursors, zero-copy views)
  * reflects that revision, however many commits follow, until {@link #close()}. A read transaction
  * left open keeps the pages of its revision from being reclaimed, so close it promptly.
  *

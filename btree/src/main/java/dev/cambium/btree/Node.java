@@ -1,7 +1,6 @@
 package dev.cambium.btree;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -558,10 +557,5 @@ final class Node
         {
             buf.putBytes(off + BRANCH_CELL_OVERHEAD, key, keyOff, keyLen);
         }
-    }
-
-    static void copyCell(final MutableDirectBuffer dst, final int dstOff, final Node src, final int i, final int size)
-    {
-        dst.putBytes(dstOff, src.buf, src.cellOffset(i), size);
     }
 }

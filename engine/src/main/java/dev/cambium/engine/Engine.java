@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One open database file: its page store, its revision list, the single-writer gate and the cleaner.
  *
- * <p>Threads: {@link #beginRead()} from any thread, lock-free. {@link #beginWrite()} from any thread;
+ * <p>Threads: {@link #beginRead()} from any thread; the pin is lock-free and never waits for the writer
+ * (registration with the JDK {@code Cleaner} takes a brief JDK-internal lock shared by readers). {@link #beginWrite()} from any thread;
  * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
  * transaction may be ended on another thread than began it). {@link #publish} only from the writer
  * inside commit. {@link #close()} from any thread, once.

@@ -8,12 +8,11 @@ import dev.cambium.StorageException;
 import dev.cambium.Tree;
 import dev.cambium.WriteTransaction;
 import dev.cambium.engine.store.FileStorage;
-import dev.cambium.engine.store.Storage;
+import dev.cambium.engine.store.StoreFixtures.RecordingStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -32,74 +31,6 @@ class AbandonedCommitTest
 {
     @TempDir
     Path dir;
-
-    /** A storage that fails its n-th write (counting from arming) and every force after a failure. */
-    static final class FailingStorage implements Storage
-    {
-        final Storage inner;
-        int writesUntilFailure = -1;
-
-        FailingStorage(final Storage inner)
-        {
-            this.inner = inner;
-        }
-
-        @Override
-        public Path path()
-        {
-            return inner.path();
-        }
-
-        @Override
-        public long size()
-        {
-            return inner.size();
-        }
-
-        @Override
-        public void write(final ByteBuffer src, final long position)
-        {
-            if (writesUntilFailure == 0)
-            {
-                throw new StorageException("injected write failure at " + position);
-            }
-            if (writesUntilFailure > 0)
-            {
-                writesUntilFailure--;
-            }
-            inner.write(src, position);
-        }
-
-        @Override
-        public void read(final ByteBuffer dst, final long position)
-        {
-            inner.read(dst, position);
-        }
-
-        @Override
-        public void force(final boolean metadata)
-        {
-            inner.force(metadata);
-        }
-
-        @Override
-        public void truncate(final long size)
-        {
-            inner.truncate(size);
-        }
-
-        @Override
-        public MappedByteBuffer mapReadOnly(final long position, final long length)
-        {
-            return inner.mapReadOnly(position, length);
-        }
-
-        @Override
-        public void close()
-        {
-            inner.close();
-        }
-    }
 
     private static final DatabaseOptions OPTIONS = DatabaseOptions.builder()
         .pageSize(1024).durability(Durability.NO_SYNC).backgroundCleaner(false)
@@ -162,7 +93,7 @@ class AbandonedCommitTest
         for (int failAt = 0; ; failAt++)
         {
             final Path file = dir.resolve("abandon-" + failAt + ".cambium");
-            final FailingStorage storage = new FailingStorage(FileStorage.open(file));
+            final RecordingStorage storage = new RecordingStorage(FileStorage.open(file));
             final Engine engine = Engine.open(storage, OPTIONS);
             boolean failed;
             try
@@ -171,7 +102,7 @@ class AbandonedCommitTest
                 update(engine, 1, 0, n);      // obsolete pages, pending
                 engine.runCleaner();          // now free: the next commit reuses them
                 final long revision = engine.revision();
-                storage.writesUntilFailure = failAt;
+                storage.failWriteAfter(failAt);
                 try
                 {
                     update(engine, 2, 0, n);
@@ -181,7 +112,7 @@ class AbandonedCommitTest
                 {
                     failed = true;
                 }
-                storage.writesUntilFailure = -1;
+                storage.failWriteAfter(-1);
                 if (!failed)
                 {
                     assertVersion(engine, 2, n);

@@ -48,15 +48,6 @@ public final class FreeSpace
     }
 
     /**
-     * @param pageId a page id.
-     * @return true if the page may be handed out now.
-     */
-    public boolean isFree(final long pageId)
-    {
-        return free.get(checked(pageId));
-    }
-
-    /**
      * Takes the lowest free page.
      *
      * @return its id, or -1 if none is free.

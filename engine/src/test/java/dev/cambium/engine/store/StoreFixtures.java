@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers shared by the store tests: hand-built files, pages, and a storage wrapper that records and fails. */
-final class StoreFixtures
+public final class StoreFixtures
 {
     private StoreFixtures()
     {
@@ -137,15 +137,22 @@ final class StoreFixtures
             1_700_000_000_000L + revision);
     }
 
-    /** A {@link Storage} that delegates, records writes and forces, and can be told to fail its next force. */
-    static final class RecordingStorage implements Storage
+    /**
+     * A {@link Storage} that delegates, records writes and forces, and can be told to fail its forces or
+     * its n-th write from now ({@link #failWriteAfter}).
+     */
+    public static final class RecordingStorage implements Storage
     {
         final Storage delegate;
         final List<long[]> writes = new ArrayList<>(); // {position, length}
         final List<Boolean> forces = new ArrayList<>();
         boolean failForce;
+        private int writesUntilFailure = -1;
 
-        RecordingStorage(final Storage delegate)
+        /**
+         * @param delegate the storage that does the real work.
+         */
+        public RecordingStorage(final Storage delegate)
         {
             this.delegate = delegate;
         }
@@ -162,9 +169,28 @@ final class StoreFixtures
             return delegate.size();
         }
 
+        /**
+         * Makes the write {@code n} writes from now (0 = the next) fail, and none after it; -1 disarms.
+         *
+         * @param n writes to let through first, or -1.
+         */
+        public void failWriteAfter(final int n)
+        {
+            writesUntilFailure = n;
+        }
+
         @Override
         public void write(final ByteBuffer src, final long position)
         {
+            if (writesUntilFailure == 0)
+            {
+                writesUntilFailure = -1;
+                throw new dev.cambium.StorageException("injected write failure at " + position + " of " + path());
+            }
+            if (writesUntilFailure > 0)
+            {
+                writesUntilFailure--;
+            }
             writes.add(new long[]{position, src.remaining()});
             delegate.write(src, position);
         }
