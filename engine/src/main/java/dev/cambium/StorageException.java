@@ -2,7 +2,9 @@ package dev.cambium;
 
 /**
  * An I/O operation on the database file failed. If a force (fsync) failed, the database refuses further
- * writes until it is reopened, because the kernel may already have dropped the unsynced pages.
+ * writes until it is reopened, because the kernel may already have dropped the unsynced pages; likewise if a
+ * commit failed once it had started writing its meta page, because the file may then hold a revision the
+ * process does not know. Read transactions keep working in both cases.
  */
 public class StorageException extends CambiumException
 {

@@ -1,5 +1,6 @@
 package dev.cambium.cleaner;
 
+import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.jctools.queues.SpscArrayQueue;
@@ -154,6 +155,11 @@ public final class PageReclaimer<S> {
      * Offers every pending group that no live revision can see to the writer. Cleaner thread; call
      * after {@link RevisionList#retire} so that revisions just retired no longer hold pages back.
      *
+     * <p>Exception-safe (the {@link Failpoint#CLEANER_HANDOFF} failpoint throws here, before each
+     * offer): a group leaves {@code pending} only together with its successful offer, the counters
+     * move per group, and a scan cut short is repeated on the next call even if nothing changed. So
+     * a failure loses no page and hands none out twice.
+     *
      * @return the number of pages handed to the writer
      */
     public int release() {
@@ -166,28 +172,33 @@ public final class PageReclaimer<S> {
             return 0;
         }
         lastLive = live;
-        pendingChanged = false;
+        // Stays true if this scan does not finish, so that the next call scans again.
+        pendingChanged = true;
+        boolean offerAgain = false;
         int released = 0;
         for (int i = 0; i < pending.size(); ) {
             final Group g = pending.get(i);
             // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
             final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
-            final boolean visible = anyWithin(live, from, g.to);
-            if (!visible && handOff.offer(g.pages)) {
-                released += g.pages.length;
+            if (anyWithin(live, from, g.to)) {
+                i++;
+                continue;
+            }
+            Failpoint.CLEANER_HANDOFF.hit();
+            if (handOff.offer(g.pages)) {
                 // Order does not matter: swap-remove keeps this O(1).
                 final int last = pending.size() - 1;
                 pending.set(i, pending.get(last));
                 pending.remove(last);
+                released += g.pages.length;
+                pendingPages -= g.pages.length;
+                reclaimedPages += g.pages.length;
             } else {
-                if (!visible) {
-                    pendingChanged = true; // releasable but the queue was full: try again next cycle
-                }
+                offerAgain = true; // releasable but the queue was full: try again next cycle
                 i++;
             }
         }
-        pendingPages -= released;
-        reclaimedPages += released;
+        pendingChanged = offerAgain;
         return released;
     }
 

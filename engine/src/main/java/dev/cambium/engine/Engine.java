@@ -252,11 +252,7 @@ public final class Engine implements AutoCloseable
         try
         {
             checkOpen();
-            if (store.writesRefused())
-            {
-                throw new dev.cambium.StorageException("database " + store.path() +
-                    " refuses writes after a failed fsync; reopen it");
-            }
+            store.checkWritable(); // refused after a failed force or meta write: says which, until reopened
             writerThread = Thread.currentThread();
             // The writer is the only thread that publishes, so the head cannot move under it.
             final Meta base = revisions.head().state();

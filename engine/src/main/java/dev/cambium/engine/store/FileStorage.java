@@ -28,7 +28,15 @@ public final class FileStorage implements Storage
     private final FileChannel channel;
     private final boolean created;
 
-    private FileStorage(final Path path, final FileChannel channel, final boolean created)
+    /**
+     * Wraps an open channel without locking it or syncing a directory. Package-private: {@link #open} is the way in;
+     * tests pass a channel that returns short writes or runs out of space.
+     *
+     * @param path    the file's absolute path, for messages.
+     * @param channel the channel, open for reading and writing.
+     * @param created whether the caller created the file.
+     */
+    FileStorage(final Path path, final FileChannel channel, final boolean created)
     {
         this.path = path;
         this.channel = channel;

@@ -111,7 +111,7 @@ public final class PageStore implements AutoCloseable
     private boolean closed;
     private volatile boolean writesRefused;
     private volatile String refusalReason = "a previous fsync failed";
-    private Throwable forceFailure;
+    private Throwable refusalCause;
 
     private PageStore(
         final Storage storage,
@@ -355,7 +355,8 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * @return true once a force has failed; from then on every write operation throws. Any thread.
+     * @return true once a force has failed, or a commit failed after it started writing its meta page; from then
+     * on every write operation throws until the database is reopened. Any thread.
      */
     public boolean writesRefused()
     {
@@ -408,10 +409,18 @@ public final class PageStore implements AutoCloseable
                 at += n;
             }
         }
-        catch (final RuntimeException | Error e)
+        catch (final StorageException e)
         {
             // Partly grown (a full disk, typically). Remember only the zeros known to be written; a retry of the
-            // commit writes the rest.
+            // commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
+            final long from = fileSize;
+            fileSize = at;
+            throw new StorageException("growing " + path + " from " + from + " to " + target + " bytes failed at " +
+                "offset " + at + " (no revision refers to the new bytes; the commit can be retried): " +
+                e.getMessage(), e);
+        }
+        catch (final RuntimeException | Error e)
+        {
             fileSize = at;
             throw e;
         }
@@ -535,14 +544,20 @@ public final class PageStore implements AutoCloseable
      * Makes every later write operation fail until the database is reopened. Used after a failed
      * force, and by a commit that failed after it started writing its meta page: the file may then
      * hold a meta that the in-memory state does not know, and a further commit reusing the same
-     * revision and page ids could overwrite pages that meta points at. Writer thread.
+     * revision and page ids could overwrite pages that meta points at. The first reason is kept (a
+     * failed meta force is reported as the failed fsync it was, not as the commit failure it
+     * caused). Writer thread.
      *
      * @param reason why, for the exception message.
      * @param cause  the failure.
      */
     public void refuseWrites(final String reason, final Throwable cause)
     {
-        forceFailure = cause;
+        if (writesRefused)
+        {
+            return;
+        }
+        refusalCause = cause;
         refusalReason = reason;
         writesRefused = true;
     }
@@ -633,13 +648,20 @@ public final class PageStore implements AutoCloseable
         }
     }
 
-    private void checkWritable()
+    /**
+     * Throws if the store refuses writes (after a failed force or a commit that failed after its meta
+     * write), naming the reason and carrying the original failure as the cause. Writer thread.
+     *
+     * @throws StorageException          if writes are refused.
+     * @throws DatabaseClosedException   if the store is closed.
+     */
+    public void checkWritable()
     {
         checkOpen();
         if (writesRefused)
         {
             throw new StorageException(path + ": " + refusalReason + "; the database refuses writes until reopened",
-                forceFailure);
+                refusalCause);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.cambium.engine.catalog.CatalogEntry;
 import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
+import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -132,7 +133,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     }
 
     /**
-     * Commits, as one linear sequence. See docs/design.md, "Commit".
+     * Commits, as one linear sequence. See docs/design.md, "Commit". The {@link Failpoint}s named in the
+     * sequence let tests fail, halt or hold the commit at each step; they compile to nothing unless enabled.
      */
     @Override
     public void commit()
@@ -168,6 +170,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
                 wm.unusedAfter(), System.currentTimeMillis());
 
             // 5. Grow the file with real zero-filled writes if the new pages lie past its end.
+            Failpoint.BEFORE_DATA_WRITE.hit();
             store.ensureCapacity(meta.highWater());
 
             // 6. Write the private pages in page order, each stamped with its CRC32C.
@@ -176,22 +179,29 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             final ByteBuffer[] pages = new ByteBuffer[n];
             wm.sortedPages(ids, pages);
             store.writePages(ids, pages, n);
+            Failpoint.AFTER_DATA_WRITE.hit();
 
             // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
             final boolean sync = engine.options().durability() == dev.cambium.Durability.SYNC;
             if (sync)
             {
+                Failpoint.BEFORE_DATA_FORCE.hit();
                 store.force();
+                Failpoint.AFTER_DATA_FORCE.hit();
             }
 
             // 8. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
+            Failpoint.BEFORE_META_WRITE.hit();
             metaStarted = true;
             store.writeMeta(meta);
+            Failpoint.AFTER_META_WRITE.hit();
 
             // 9. Force the meta: from here on the commit survives a power loss.
             if (sync)
             {
+                Failpoint.BEFORE_META_FORCE.hit();
                 store.force();
+                Failpoint.AFTER_META_FORCE.hit();
             }
 
             // 10. Map any new part of the file before a reader can be given a page id inside it.
@@ -202,6 +212,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
 
             // 12. The writer's free space follows the published revision.
             wm.committed();
+            Failpoint.AFTER_PUBLISH.hit();
 
             // 13. Strict mode (tests): the whole database must be consistent after every commit.
             if (engine.options().checkEveryCommit())

@@ -11,6 +11,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,5 +145,60 @@ class FileStorageTest
         final Path devNull = Path.of("/dev/null");
         assumeTrue(Files.exists(devNull));
         assertThrows(NotADatabaseException.class, () -> FileStorage.open(devNull));
+    }
+
+    @Test
+    void shouldLoopOverShortWritesUntilEveryByteIsWritten()
+    {
+        final FaultyChannel channel = FaultyChannel.open(dir.resolve("db"), 42).shortWrites(7);
+        final FileStorage s = channel.storage();
+        try
+        {
+            final byte[] data = new byte[10_000];
+            for (int i = 0; i < data.length; i++)
+            {
+                data[i] = (byte)(i * 13 + 1);
+            }
+            final ByteBuffer src = ByteBuffer.allocateDirect(data.length).put(data).flip();
+            s.write(src, 1234);
+            assertFalse(src.hasRemaining());
+            assertEquals(11_234, s.size());
+            final ByteBuffer back = ByteBuffer.allocate(data.length);
+            s.read(back, 1234);
+            assertArrayEquals(data, back.array());
+            assertTrue(channel.writeCalls() >= data.length / 7, "calls: " + channel.writeCalls());
+            System.out.println("short writes: 10,000 bytes written in " + channel.writeCalls() +
+                " calls of 1..7 bytes, read back intact");
+        }
+        finally
+        {
+            s.close();
+        }
+    }
+
+    @Test
+    void shouldReportNoSpaceLeftWithHowFarTheWriteGot()
+    {
+        final Path file = dir.resolve("db");
+        final FaultyChannel channel = FaultyChannel.open(file, 1).spaceLimit(5000);
+        final FileStorage s = channel.storage();
+        try
+        {
+            s.write(ByteBuffer.allocate(4000), 0);
+            final StorageException e = assertThrows(StorageException.class,
+                () -> s.write(ByteBuffer.allocate(10_000), 3000));
+            assertTrue(e.getMessage().contains("write of 10000 bytes at offset 3000 of " + file.toAbsolutePath() +
+                " failed after 2000 bytes: java.io.IOException: No space left on device"), e.getMessage());
+            assertEquals(5000, s.size(), "the part that fitted was written (a short write), then ENOSPC");
+            assertEquals(1, channel.noSpaceFailures());
+
+            channel.spaceLimit(Long.MAX_VALUE); // space freed
+            s.write(ByteBuffer.allocate(10_000), 3000);
+            assertEquals(13_000, s.size());
+        }
+        finally
+        {
+            s.close();
+        }
     }
 }

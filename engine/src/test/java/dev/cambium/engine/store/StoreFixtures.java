@@ -138,16 +138,23 @@ public final class StoreFixtures
     }
 
     /**
-     * A {@link Storage} that delegates, records writes and forces, and can be told to fail its forces or
-     * its n-th write from now ({@link #failWriteAfter}).
+     * A {@link Storage} that delegates, records writes and forces, and can be told to fail them the way a
+     * failing device does (an {@code EIO} wrapped as the real {@link FileStorage} wraps it): the n-th write or
+     * force from now, once ({@link #failWriteAfter}, {@link #failForceAfter}) or from then on
+     * ({@link #failWritesFrom}, {@link #failForceAfter} with {@code persistent}), or every force
+     * ({@link #failForce}). A failed write or force does not reach the delegate.
      */
     public static final class RecordingStorage implements Storage
     {
         final Storage delegate;
-        final List<long[]> writes = new ArrayList<>(); // {position, length}
-        final List<Boolean> forces = new ArrayList<>();
+        final List<long[]> writes = new ArrayList<>(); // {position, length} of writes that reached the delegate
+        final List<Boolean> forces = new ArrayList<>(); // every force attempted, with its metadata flag
         boolean failForce;
         private int writesUntilFailure = -1;
+        private boolean writeFailurePersists;
+        private int forcesUntilFailure = -1;
+        private boolean forceFailurePersists;
+        private int writeCalls;
 
         /**
          * @param delegate the storage that does the real work.
@@ -170,22 +177,83 @@ public final class StoreFixtures
         }
 
         /**
-         * Makes the write {@code n} writes from now (0 = the next) fail, and none after it; -1 disarms.
+         * Makes the write {@code n} writes from now (0 = the next) fail, and none after it; -1 disarms every write
+         * failure.
          *
          * @param n writes to let through first, or -1.
          */
         public void failWriteAfter(final int n)
         {
             writesUntilFailure = n;
+            writeFailurePersists = false;
+        }
+
+        /**
+         * Makes the write {@code n} writes from now (0 = the next) and every later one fail, until
+         * {@link #failWriteAfter failWriteAfter(-1)} (a device that stopped working).
+         *
+         * @param n writes to let through first.
+         */
+        public void failWritesFrom(final int n)
+        {
+            writesUntilFailure = n;
+            writeFailurePersists = true;
+        }
+
+        /**
+         * Makes the force {@code n} forces from now (0 = the next) fail, once or, if {@code persistent}, with every
+         * later one; -1 disarms.
+         *
+         * @param n          forces to let through first, or -1.
+         * @param persistent whether every later force fails too.
+         */
+        public void failForceAfter(final int n, final boolean persistent)
+        {
+            forcesUntilFailure = n;
+            forceFailurePersists = persistent;
+        }
+
+        /**
+         * @return write calls so far, failed ones included.
+         */
+        public int writeCalls()
+        {
+            return writeCalls;
+        }
+
+        /**
+         * @return force calls so far, failed ones included.
+         */
+        public int forceCalls()
+        {
+            return forces.size();
+        }
+
+        /**
+         * @return the file offsets of the writes that reached the file, in order.
+         */
+        public long[] writePositions()
+        {
+            return writes.stream().mapToLong(w -> w[0]).toArray();
+        }
+
+        private static boolean due(final int until)
+        {
+            return until == 0;
         }
 
         @Override
         public void write(final ByteBuffer src, final long position)
         {
-            if (writesUntilFailure == 0)
+            writeCalls++;
+            if (due(writesUntilFailure))
             {
-                writesUntilFailure = -1;
-                throw new dev.cambium.StorageException("injected write failure at " + position + " of " + path());
+                if (!writeFailurePersists)
+                {
+                    writesUntilFailure = -1;
+                }
+                throw new dev.cambium.StorageException("write of " + src.remaining() + " bytes at offset " +
+                    position + " of " + path() + " failed after 0 bytes: " + eio(), eio());
             }
             if (writesUntilFailure > 0)
             {
@@ -193,6 +261,11 @@ public final class StoreFixtures
             }
             writes.add(new long[]{position, src.remaining()});
             delegate.write(src, position);
+        }
+
+        private static IOException eio()
+        {
+            return new IOException("Input/output error (injected)");
         }
 
         @Override
@@ -205,9 +278,23 @@ public final class StoreFixtures
         public void force(final boolean metadata)
         {
             forces.add(metadata);
-            if (failForce)
+            boolean fail = failForce;
+            if (due(forcesUntilFailure))
             {
-                throw new dev.cambium.StorageException("injected fsync failure (EIO) on " + path());
+                fail = true;
+                if (!forceFailurePersists)
+                {
+                    forcesUntilFailure = -1;
+                }
+            }
+            else if (forcesUntilFailure > 0)
+            {
+                forcesUntilFailure--;
+            }
+            if (fail)
+            {
+                throw new dev.cambium.StorageException((metadata ? "fsync" : "fdatasync") + " of " + path() +
+                    " failed: " + eio(), eio());
             }
             delegate.force(metadata);
         }
