@@ -105,6 +105,21 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * Opens (or creates) a database file through the given directory operations: the seam for tests that
+     * simulate a power loss while a database file is created.
+     *
+     * @param file      the file.
+     * @param options   the options.
+     * @param directory the directory operations.
+     * @return the engine.
+     */
+    public static Engine open(final Path file, final DatabaseOptions options,
+                              final dev.cambium.engine.store.StorageDirectory directory)
+    {
+        return new Engine(PageStore.open(file, options, directory), options);
+    }
+
+    /**
      * Opens an engine over a given storage: the seam for fault-injection tests (a storage that fails
      * or loses writes). The storage's file is not locked and its directory not fsynced.
      *

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The model the crash tests compare recovered files with: the content of every tree at each acknowledged revision,
  * changed in step with a write transaction ({@link Tx}), and the reading of a whole database into a model.
- * Shared by {@link CrashPointTest} and {@link NoSyncPowerLossTest}.
+ * Shared by {@link CrashPointTest}, {@link NoSyncPowerLossTest} and {@link CreationCrashTest}.
  */
 final class CrashModel
 {

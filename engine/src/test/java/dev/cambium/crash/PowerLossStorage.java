@@ -205,6 +205,9 @@ final class PowerLossStorage implements Storage
 
     private final FileStorage current;
     private final Clock clock;
+    private Path name;
+    /** The smallest size truncated to since the last fsync; {@link Long#MAX_VALUE} if none. */
+    private long truncatedTo = Long.MAX_VALUE;
     private final List<PendingWrite> pending = new ArrayList<>();
     private final List<Event> log = new ArrayList<>();
     private byte[] durable = new byte[0];
@@ -221,21 +224,43 @@ final class PowerLossStorage implements Storage
     PowerLossStorage(final Path file)
     {
         this(FileStorage.open(file), new Clock());
+        if (currentSize != 0)
+        {
+            current.close();
+            throw new IllegalArgumentException(file + " must be new or empty");
+        }
     }
 
     /**
-     * @param current an open, empty file to back the current state (this storage closes it).
+     * @param current an open file to back the current state (this storage closes it); its content is taken as
+     *                durable (a file that existed before the simulated process started).
      * @param clock   the event clock, possibly shared with other storages.
      */
     PowerLossStorage(final FileStorage current, final Clock clock)
     {
         this.current = current;
         this.clock = clock;
-        if (current.size() != 0)
+        this.name = current.path();
+        final long size = current.size();
+        if (size > 0)
         {
-            current.close();
-            throw new IllegalArgumentException(current.path() + " must be new or empty");
+            final ByteBuffer content = ByteBuffer.allocate(Math.toIntExact(size));
+            current.read(content, 0);
+            durable = content.array();
         }
+        durableExtent = size;
+        durableSize = size;
+        currentSize = size;
+    }
+
+    /**
+     * Gives this storage the name its file was renamed to (for messages).
+     *
+     * @param newName the new name.
+     */
+    void renamed(final Path newName)
+    {
+        this.name = newName;
     }
 
     /**
@@ -305,7 +330,7 @@ final class PowerLossStorage implements Storage
     @Override
     public Path path()
     {
-        return current.path();
+        return name;
     }
 
     @Override
@@ -343,6 +368,17 @@ final class PowerLossStorage implements Storage
             // dies during the force: nothing more becomes durable (the outcomes cover a force that got partway)
             clock.end(index, "force of " + path().getFileName());
         }
+        if (metadata && truncatedTo < durableExtent)
+        {
+            // The truncation becomes durable: the device forgets the bytes past it (the engine truncates only a file
+            // it then rewrites from offset 0, so writes issued before the truncation need no cutting here).
+            Arrays.fill(durable, (int)truncatedTo, (int)durableExtent, (byte)0);
+            durableExtent = truncatedTo;
+        }
+        if (metadata)
+        {
+            truncatedTo = Long.MAX_VALUE;
+        }
         for (final PendingWrite w : pending)
         {
             applyDurably(w);
@@ -372,8 +408,10 @@ final class PowerLossStorage implements Storage
         clock.checkAlive("truncate");
         current.truncate(size);
         currentSize = Math.min(currentSize, size);
+        truncatedTo = Math.min(truncatedTo, size);
         // The real file dropped bytes past size; later writes there start from zeros. Pending writes past the
-        // end stay pending: a crash may still apply them to the device (their size is then decided below).
+        // end stay pending: a crash may still apply them to the device (their size is then decided below). Until an
+        // fsync the device keeps the old bytes past size (a crash image may show them, or the old size).
     }
 
     @Override

@@ -155,9 +155,9 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Opens or creates the database file. Called once, by the opening thread, before any other thread sees the
-     * store. A missing or empty file is initialised: both meta pages at revision 0 (empty catalog, high-water
-     * mark 2, page size from {@code options}), forced with metadata, and the parent directory fsynced. An existing
-     * file keeps its own page size; {@link MetaSelector} picks its meta.
+     * store. A missing or empty file becomes a new database (both meta pages at revision 0, empty catalog, high-water
+     * mark 2, page size from {@code options}), created crash-safely by {@link DatabaseFile}. An existing file keeps
+     * its own page size; {@link MetaSelector} picks its meta.
      *
      * @param file    the database file.
      * @param options the options.
@@ -168,29 +168,41 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options)
     {
-        final FileStorage storage = FileStorage.open(file);
+        return open(file, options, StorageDirectory.local());
+    }
+
+    /**
+     * Like {@link #open(Path, DatabaseOptions)}, with the directory operations given (tests simulate a power loss
+     * during creation this way).
+     *
+     * @param file      the database file.
+     * @param options   the options.
+     * @param directory the directory operations.
+     * @return the store.
+     */
+    public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
+    {
+        final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
         try
         {
-            final PageStore store = open(storage, options);
-            if (store.created())
+            if (opened.createdMeta() != null)
             {
-                // FileStorage fsynced the directory when it created the name; this covers a pre-existing empty
-                // file too, and costs one fsync at creation only.
-                FileStorage.syncParentDirectory(storage.path());
+                return new PageStore(opened.storage(), options, opened.createdMeta(), true, null);
             }
-            return store;
+            return open(opened.storage(), options);
         }
         catch (final RuntimeException | Error e)
         {
-            closeQuietly(storage, e);
+            closeQuietly(opened.storage(), e);
             throw e;
         }
     }
 
     /**
      * Opens or initialises a database over any {@link Storage} (tests inject faults this way). Like
-     * {@link #open(Path, DatabaseOptions)} but does not fsync a directory. On failure the storage is left open
-     * for the caller to close.
+     * {@link #open(Path, DatabaseOptions)}, but an empty storage is initialised in place (two meta page writes, then
+     * an fsync), which a power loss before that fsync can leave half written: only {@link DatabaseFile} creates
+     * crash-safely. On failure the storage is left open for the caller to close.
      *
      * @param storage the file.
      * @param options the options.
