@@ -8,8 +8,11 @@ import dev.cambium.WriteTransaction;
 import dev.cambium.engine.Engine;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Random;
@@ -30,7 +33,7 @@ final class CrashModel
     }
 
     /** Unsigned lexicographic order, like the engine's. */
-    static final java.util.Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+    static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
 
     /** Tree name to content. */
     static final class Model
@@ -156,7 +159,7 @@ final class CrashModel
         final Engine engine;
         Model acknowledged;
         /** The model of every revision acknowledged through this harness, the opened one first. */
-        final java.util.List<Model> history = new java.util.ArrayList<>();
+        final List<Model> history = new ArrayList<>();
 
         Harness(final Engine engine)
         {

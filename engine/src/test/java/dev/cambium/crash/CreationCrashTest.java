@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,7 +28,6 @@ import static dev.cambium.crash.CrashModel.key;
 import static dev.cambium.crash.CrashModel.read;
 import static dev.cambium.crash.CrashModel.value;
 import static dev.cambium.crash.CrashModel.writeAfterRecovery;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -321,7 +320,7 @@ class CreationCrashTest
         }
         try (Stream<Path> files = Files.walk(root))
         {
-            for (final Path p : files.sorted(java.util.Comparator.reverseOrder()).toList())
+            for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
             {
                 Files.delete(p);
             }

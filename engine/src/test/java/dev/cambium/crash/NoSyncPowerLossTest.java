@@ -4,16 +4,24 @@ import dev.cambium.CambiumException;
 import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
+import dev.cambium.Tree;
+import dev.cambium.WriteTransaction;
+import dev.cambium.btree.BTreeCursor;
+import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.crash.CrashModel.Harness;
 import dev.cambium.crash.CrashModel.Model;
+import dev.cambium.crash.CrashModel.Tx;
 import dev.cambium.crash.PowerLossStorage.FateMix;
 import dev.cambium.engine.Engine;
+import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageChecksum;
+import dev.cambium.engine.txn.ReadPages;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +31,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import static dev.cambium.crash.CrashModel.key;
 import static dev.cambium.crash.CrashModel.read;
@@ -213,6 +226,8 @@ class NoSyncPowerLossTest
             fail(study.failures.size() + " NO_SYNC crash images break the documented promise (base seed " + BASE_SEED +
                 "):\n" + String.join("\n", study.failures.subList(0, Math.min(20, study.failures.size()))));
         }
+        assertEquals(0, study.afterRecoveryFailures, "a file that opened at a committed revision with a clean " +
+            "check() must accept a further commit and stay clean");
         final Map<Outcome, Integer> applied = study.outcomes.get(Kind.PROCESS_CRASH);
         assertEquals(study.points, applied.getOrDefault(Outcome.COMMITTED, 0),
             "the all-applied image (a process crash) must always open at the newest revision written: " + applied);
@@ -311,7 +326,7 @@ class NoSyncPowerLossTest
         });
     }
 
-    private static void commit(final Harness h, final Study study, final java.util.function.Consumer<CrashModel.Tx> body)
+    private static void commit(final Harness h, final Study study, final Consumer<Tx> body)
     {
         h.commit(tx ->
         {
@@ -351,7 +366,7 @@ class NoSyncPowerLossTest
         if (issued == study.committed.size())
         {
             // Just after a meta write: lose, one at a time, each write that overwrote an older version of a page.
-            final java.util.Set<Long> written = new java.util.HashSet<>();
+            final Set<Long> written = new HashSet<>();
             for (int i = 0; i < pending; i++)
             {
                 final long position = study.storage.pendingWrite(i).position();
@@ -537,9 +552,9 @@ class NoSyncPowerLossTest
     {
         try
         {
-            try (dev.cambium.WriteTransaction w = engine.beginWrite())
+            try (WriteTransaction w = engine.beginWrite())
             {
-                final dev.cambium.Tree t = w.openOrCreateTree("after-recovery");
+                final Tree t = w.openOrCreateTree("after-recovery");
                 final Random r = new Random(99);
                 for (int i = 0; i < 50; i++)
                 {
@@ -559,7 +574,7 @@ class NoSyncPowerLossTest
      * A clean {@code check()} but content that matches no revision: find the pages that hold another version than
      * the one the opened revision wrote, and say which kind they are.
      */
-    private static Outcome explainSilent(final Study study, final byte[] image, final java.util.BitSet reachable,
+    private static Outcome explainSilent(final Study study, final byte[] image, final BitSet reachable,
                                          final long revision, final String difference, final String where)
     {
         final int end = revision < study.pendingAtRevision.size() ? study.pendingAtRevision.get((int)revision) :
@@ -621,20 +636,20 @@ class NoSyncPowerLossTest
     }
 
     /** @return the pages the newest revision of {@code engine} reaches: catalog, trees, free-space map. */
-    private static java.util.BitSet reachable(final Engine engine)
+    private static BitSet reachable(final Engine engine)
     {
-        final dev.cambium.engine.store.Meta meta = engine.revisions().head().state();
-        final dev.cambium.engine.txn.ReadPages pages = new dev.cambium.engine.txn.ReadPages(engine.store(), meta);
-        final dev.cambium.btree.BTreeReader reader = new dev.cambium.btree.BTreeReader(pages);
-        final java.util.BitSet reached = new java.util.BitSet();
-        final java.util.function.LongConsumer add = id -> reached.set((int)id);
+        final Meta meta = engine.revisions().head().state();
+        final ReadPages pages = new ReadPages(engine.store(), meta);
+        final BTreeReader reader = new BTreeReader(pages);
+        final BitSet reached = new BitSet();
+        final LongConsumer add = id -> reached.set((int)id);
         reader.forEachPage(meta.catalogRoot(), add);
         reader.forEachPage(meta.freeSpaceRoot(), add);
-        final dev.cambium.btree.BTreeCursor catalog = new dev.cambium.btree.BTreeCursor(pages);
+        final BTreeCursor catalog = new BTreeCursor(pages);
         catalog.reset(meta.catalogRoot());
         for (boolean ok = catalog.first(); ok; ok = catalog.next())
         {
-            reader.forEachPage(dev.cambium.engine.catalog.CatalogEntry.root(catalog.value()), add);
+            reader.forEachPage(CatalogEntry.root(catalog.value()), add);
         }
         return reached;
     }
