@@ -66,7 +66,7 @@ public final class Engine implements AutoCloseable
         // Every page the opened revision does not reference is free: there are no readers yet.
         final java.util.BitSet unused = new java.util.BitSet();
         this.freeMapChunks = FreeSpaceMap.load(
-            new ReadPages(store, meta.highWater()), meta.freeSpaceRoot(), meta.highWater(), unused);
+            new ReadPages(store, meta), meta.freeSpaceRoot(), meta.highWater(), unused);
         if (unused.cardinality() != meta.freePageCount())
         {
             throw new dev.cambium.CorruptDatabaseException("free-space map of " + store.path() + " lists " +
@@ -102,6 +102,21 @@ public final class Engine implements AutoCloseable
     public static Engine open(final Path file, final DatabaseOptions options)
     {
         return new Engine(PageStore.open(file, options), options);
+    }
+
+    /**
+     * Opens (or creates) a database file through the given directory operations: the seam for tests that
+     * simulate a power loss while a database file is created.
+     *
+     * @param file      the file.
+     * @param options   the options.
+     * @param directory the directory operations.
+     * @return the engine.
+     */
+    public static Engine open(final Path file, final DatabaseOptions options,
+                              final dev.cambium.engine.store.StorageDirectory directory)
+    {
+        return new Engine(PageStore.open(file, options, directory), options);
     }
 
     /**
@@ -256,7 +271,7 @@ public final class Engine implements AutoCloseable
             writerThread = Thread.currentThread();
             // The writer is the only thread that publishes, so the head cannot move under it.
             final Meta base = revisions.head().state();
-            final ReadPages committed = new ReadPages(store, base.highWater());
+            final ReadPages committed = new ReadPages(store, base);
             reclaimer.drain(freeSpace::reusable);
             final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1,
                 pagePool, freeSpace, () -> reclaimer.drain(freeSpace::reusable));

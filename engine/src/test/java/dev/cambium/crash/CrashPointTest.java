@@ -1,19 +1,18 @@
 package dev.cambium.crash;
 
 import dev.cambium.CheckReport;
-import dev.cambium.Cursor;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
-import dev.cambium.ReadTransaction;
 import dev.cambium.StorageException;
-import dev.cambium.Tree;
-import dev.cambium.WriteTransaction;
 import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.catalog.CatalogEntry;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.txn.ReadPages;
+import dev.cambium.crash.CrashModel.Harness;
+import dev.cambium.crash.CrashModel.Model;
+import dev.cambium.crash.CrashModel.Tx;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,15 +26,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import static dev.cambium.crash.CrashModel.key;
+import static dev.cambium.crash.CrashModel.read;
+import static dev.cambium.crash.CrashModel.value;
+import static dev.cambium.crash.CrashModel.writeAfterRecovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -61,11 +61,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     <li>never a mix of two revisions.</li>
  * </ul>
  *
- * <p>Seeds: {@code -Dtest.seed=N} fixes the base seed of the crash outcomes (the scenarios' own data is fixed).
+ * <p>Seeds: {@code -Dtest.seed=N} fixes the base seed of the crash outcomes (the scenarios' own data is fixed);
+ * {@code -Dcambium.crash.seeds=N} sets the number of seeded outcomes per crash point (default 3; the long profile
+ * uses more).
  */
 class CrashPointTest
 {
     private static final long BASE_SEED = baseSeed();
+    /** Seeded outcomes per crash point; {@code -Dcambium.crash.seeds=N} overrides every scenario's own count. */
+    private static final int SEEDS_OVERRIDE = Integer.getInteger("cambium.crash.seeds", 0);
 
     @TempDir
     Path dir;
@@ -78,185 +82,6 @@ class CrashPointTest
             return new Random().nextLong();
         }
         return Long.parseLong(p.trim());
-    }
-
-    // ------------------------------------------------------------------------------------------------- model
-
-    /** Unsigned lexicographic order, like the engine's. */
-    private static final java.util.Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
-
-    /** Tree name to content. */
-    static final class Model
-    {
-        final TreeMap<String, NavigableMap<byte[], byte[]>> trees = new TreeMap<>();
-        long revision;
-
-        Model copy()
-        {
-            final Model m = new Model();
-            m.revision = revision;
-            trees.forEach((name, content) ->
-            {
-                final TreeMap<byte[], byte[]> c = new TreeMap<>(KEY_ORDER);
-                c.putAll(content);
-                m.trees.put(name, c);
-            });
-            return m;
-        }
-
-        /** @return null if equal to {@code actual}, else the first difference. */
-        String difference(final Model actual)
-        {
-            if (!trees.keySet().equals(actual.trees.keySet()))
-            {
-                return "trees " + actual.trees.keySet() + " != expected " + trees.keySet();
-            }
-            for (final String name : trees.keySet())
-            {
-                final NavigableMap<byte[], byte[]> e = trees.get(name);
-                final NavigableMap<byte[], byte[]> a = actual.trees.get(name);
-                if (e.size() != a.size())
-                {
-                    return "tree " + name + " has " + a.size() + " entries, expected " + e.size();
-                }
-                final var ei = e.entrySet().iterator();
-                final var ai = a.entrySet().iterator();
-                while (ei.hasNext())
-                {
-                    final var x = ei.next();
-                    final var y = ai.next();
-                    if (!Arrays.equals(x.getKey(), y.getKey()))
-                    {
-                        return "tree " + name + ": key " + hex(y.getKey()) + " where " + hex(x.getKey()) + " expected";
-                    }
-                    if (!Arrays.equals(x.getValue(), y.getValue()))
-                    {
-                        return "tree " + name + ": value of key " + hex(x.getKey()) + " differs (" +
-                            y.getValue().length + " bytes, expected " + x.getValue().length + ")";
-                    }
-                }
-            }
-            return null;
-        }
-
-        long entries()
-        {
-            return trees.values().stream().mapToLong(Map::size).sum();
-        }
-    }
-
-    private static String hex(final byte[] b)
-    {
-        final StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(b.length, 16); i++)
-        {
-            s.append(String.format("%02x", b[i]));
-        }
-        return b.length > 16 ? s + "..." : s.toString();
-    }
-
-    /** A write transaction and the model it changes, in step. */
-    static final class Tx
-    {
-        final WriteTransaction w;
-        final Model model;
-        private final Map<String, Tree> handles = new HashMap<>();
-
-        Tx(final WriteTransaction w, final Model model)
-        {
-            this.w = w;
-            this.model = model;
-        }
-
-        private Tree tree(final String name)
-        {
-            return handles.computeIfAbsent(name, n ->
-            {
-                model.trees.computeIfAbsent(n, x -> new TreeMap<>(KEY_ORDER));
-                return w.openOrCreateTree(n);
-            });
-        }
-
-        void put(final String name, final byte[] key, final byte[] value)
-        {
-            tree(name).put(key, value);
-            model.trees.get(name).put(key, value);
-        }
-
-        void delete(final String name, final byte[] key)
-        {
-            tree(name).delete(key);
-            model.trees.get(name).remove(key);
-        }
-
-        void create(final String name)
-        {
-            handles.put(name, w.createTree(name));
-            model.trees.put(name, new TreeMap<>(KEY_ORDER));
-        }
-
-        void drop(final String name)
-        {
-            w.dropTree(name);
-            handles.remove(name);
-            model.trees.remove(name);
-        }
-    }
-
-    /** Runs a scenario's commits against an engine, remembering the model of each acknowledged revision. */
-    static final class Harness
-    {
-        final Engine engine;
-        Model acknowledged;
-
-        Harness(final Engine engine)
-        {
-            this.engine = engine;
-            this.acknowledged = new Model();
-            this.acknowledged.revision = engine.revision();
-        }
-
-        /** One commit; the model advances only if {@code commit()} returns. */
-        void commit(final Consumer<Tx> body)
-        {
-            final Model next = acknowledged.copy();
-            final WriteTransaction w = engine.beginWrite();
-            try
-            {
-                body.accept(new Tx(w, next));
-                w.commit();
-            }
-            finally
-            {
-                w.close();
-            }
-            next.revision = engine.revision();
-            acknowledged = next;
-        }
-    }
-
-    static Model read(final Engine engine)
-    {
-        final Model m = new Model();
-        try (ReadTransaction r = engine.beginRead())
-        {
-            m.revision = r.revision();
-            for (final String name : r.treeNames())
-            {
-                final TreeMap<byte[], byte[]> content = new TreeMap<>(KEY_ORDER);
-                final Tree t = r.tree(name);
-                try (Cursor c = t.cursor())
-                {
-                    for (boolean more = c.first(); more; more = c.next())
-                    {
-                        content.put(c.key(), c.value());
-                    }
-                }
-                assertEquals(t.size(), content.size(), "size() of tree " + name + " disagrees with a full scan");
-                m.trees.put(name, content);
-            }
-        }
-        return m;
     }
 
     // --------------------------------------------------------------------------------------------- scenarios
@@ -286,17 +111,6 @@ class CrashPointTest
         return DatabaseOptions.builder().durability(Durability.SYNC).backgroundCleaner(false);
     }
 
-    static byte[] key(final long k)
-    {
-        return ByteBuffer.allocate(8).putLong(k).array();
-    }
-
-    static byte[] value(final Random r, final int length)
-    {
-        final byte[] v = new byte[length];
-        r.nextBytes(v);
-        return v;
-    }
 
     static Stream<Scenario> scenarios()
     {
@@ -468,7 +282,7 @@ class CrashPointTest
     static int[] treeShape(final Engine engine, final String name)
     {
         final Meta meta = engine.revisions().head().state();
-        final ReadPages pages = new ReadPages(engine.store(), meta.highWater());
+        final ReadPages pages = new ReadPages(engine.store(), meta);
         final BTreeReader reader = new BTreeReader(pages);
         final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         final byte[] entry = reader.getCopy(meta.catalogRoot(), new UnsafeBuffer(nameBytes), 0, nameBytes.length);
@@ -596,6 +410,7 @@ class CrashPointTest
     void everyCrashPointOpensAtAnAcknowledgedRevision(final Scenario s) throws IOException
     {
         final long started = System.nanoTime();
+        final int seeds = SEEDS_OVERRIDE > 0 ? SEEDS_OVERRIDE : s.seeds();
         final int scenarioIndex = s.name().charAt(0);
 
         // 1. Counting run: the final commit's events.
@@ -636,7 +451,7 @@ class CrashPointTest
             }
             int pointPrevious = 0;
             int pointNew = 0;
-            for (int seed = 0; seed < s.seeds(); seed++)
+            for (int seed = 0; seed < seeds; seed++)
             {
                 final long outcomeSeed = mix(BASE_SEED, scenarioIndex, k, seed);
                 final List<PowerLossStorage.Fate> chosen = new ArrayList<>();
@@ -678,7 +493,7 @@ class CrashPointTest
                 "write, %d forces; file %d -> %d bytes); " +
                 "%d crash points x %d seeds = %d images; opened at previous revision %d, at new revision %d, " +
                 "failed %d; fates of unsynced writes %s; %d+%d entries; base seed %d; %.1f s%n%s",
-            s, total, zeroWrites, writes - zeroWrites - 1, total - writes, counting.sizeBefore, counting.sizeAfter, total + 1, s.seeds(), images,
+            s, total, zeroWrites, writes - zeroWrites - 1, total - writes, counting.sizeBefore, counting.sizeAfter, total + 1, seeds, images,
             previousOutcomes, newOutcomes, failures.size(), fates, counting.previous.entries(),
             counting.next.entries(), BASE_SEED, seconds, perPoint);
         if (!failures.isEmpty())
@@ -687,42 +502,9 @@ class CrashPointTest
                 String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
         }
         assertTrue(previousOutcomes > 0);
-        assertTrue(newOutcomes >= s.seeds(), "the point after the meta force must open at the new revision");
+        assertTrue(newOutcomes >= seeds, "the point after the meta force must open at the new revision");
     }
 
-    /**
-     * The recovered database must accept a commit (reusing whatever its free-space map calls free) and still pass
-     * {@code check()}: a wrong free-space map would hand out a page a tree still uses.
-     *
-     * @return null if fine, else the problem.
-     */
-    private static String writeAfterRecovery(final Engine engine)
-    {
-        try
-        {
-            final WriteTransaction w = engine.beginWrite();
-            try
-            {
-                final Tree t = w.openOrCreateTree("after-recovery");
-                final Random r = new Random(99);
-                for (int i = 0; i < 50; i++)
-                {
-                    t.put(key(r.nextLong()), value(r, 64));
-                }
-                w.commit();
-            }
-            finally
-            {
-                w.close();
-            }
-            final CheckReport report = engine.check();
-            return report.ok() ? null : "check() after a commit on the recovered file found " + report.problems();
-        }
-        catch (final RuntimeException | Error e)
-        {
-            return "a commit on the recovered file failed: " + e;
-        }
-    }
 
     /**
      * @return "previous" or "new" if the oracle holds, else a description of the violation.

@@ -1,6 +1,8 @@
 package dev.cambium.crash;
 
 import dev.cambium.Database;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
 import dev.cambium.WriteTransaction;
 
 import java.io.IOException;
@@ -10,9 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Child-JVM main for {@link KillNineTest}. Arguments: database file, ledger file, seed.
+ * Child-JVM main for {@link KillNineTest}. Arguments: database file, ledger file, seed, and optionally the
+ * {@link Durability} (default {@link Durability#SYNC}).
  *
- * <p>Opens the database with the default options ({@link dev.cambium.Durability#SYNC}), reads the number {@code c}
+ * <p>Opens the database with the default options and that durability, reads the number {@code c}
  * of its last commit from {@code meta/commit}, prints {@code ready <c>}, then commits {@code c+1, c+2, ...} of
  * {@link KillNineWorkload} forever. After each {@code commit()} returns, it appends the commit number (8 bytes,
  * big-endian) to the ledger and forces the ledger ({@code force(true)}): a number in the ledger is an acknowledged
@@ -29,7 +32,8 @@ public final class KillNineChild
         final Path dbFile = Path.of(args[0]);
         final Path ledgerFile = Path.of(args[1]);
         final long seed = Long.parseLong(args[2]);
-        try (Database db = Database.open(dbFile);
+        final Durability durability = args.length > 3 ? Durability.valueOf(args[3]) : Durability.SYNC;
+        try (Database db = Database.open(dbFile, DatabaseOptions.builder().durability(durability).build());
              FileChannel ledger = FileChannel.open(ledgerFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                  StandardOpenOption.APPEND))
         {

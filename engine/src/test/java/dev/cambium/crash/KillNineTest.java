@@ -3,6 +3,7 @@ package dev.cambium.crash;
 import dev.cambium.CheckReport;
 import dev.cambium.Cursor;
 import dev.cambium.Database;
+import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +47,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * seeded random delay; that sleep is not synchronisation, it <em>is</em> the random kill moment. A few trials kill
  * at a random moment from the child's start (possibly while it opens and recovers the file).
  *
+ * <p>The same loop runs with the child in {@link Durability#NO_SYNC} mode, whose promise for a crash of the process
+ * (not of the machine) is the same: every write was handed to the kernel before {@code commit()} returned, and the
+ * kernel writes its page cache back whether or not the process lives.
+ *
  * <p>Properties: {@code cambium.kill9.trials} (default 200), {@code cambium.kill9.seconds} (time budget, default
  * 240: when it ends before the trials do, the run stops early, passes and prints a warning with the count; 200
- * trials took about 80 s on a 2-core machine), {@code test.seed} (blank: random; printed on failure and in the
- * summary). The long run: {@code -Dcambium.kill9.trials=2000 -Dcambium.kill9.seconds=3600}.
+ * trials took about 80 s on a 2-core machine), {@code cambium.kill9.nosync.trials} and
+ * {@code cambium.kill9.nosync.seconds} for the {@code NO_SYNC} loop (default 40 trials, 60 s), {@code test.seed}
+ * (blank: random; printed on failure and in the summary). The long profile ({@code mvn verify -Plong}) runs 2,000
+ * trials of each.
  */
 class KillNineTest
 {
@@ -115,13 +122,24 @@ class KillNineTest
     @Test
     void shouldKeepEveryAcknowledgedCommitAndNoPartialOneAcrossSigkills() throws Exception
     {
+        loop(Durability.SYNC, longProperty("cambium.kill9.trials", 200), longProperty("cambium.kill9.seconds", 240));
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedCommitAcrossSigkillsInNoSyncMode() throws Exception
+    {
+        loop(Durability.NO_SYNC, longProperty("cambium.kill9.nosync.trials", 40),
+            longProperty("cambium.kill9.nosync.seconds", 60));
+    }
+
+    private void loop(final Durability durability, final long trials, final long seconds) throws Exception
+    {
         final long seed = seed();
-        final long trials = longProperty("cambium.kill9.trials", 200);
-        final long budgetMs = TimeUnit.SECONDS.toMillis(longProperty("cambium.kill9.seconds", 240));
-        final String where = "seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
+        final long budgetMs = TimeUnit.SECONDS.toMillis(seconds);
+        final String where = durability + ", seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
         try
         {
-            run(seed, trials, budgetMs);
+            run(seed, trials, budgetMs, durability);
         }
         catch (final Throwable t)
         {
@@ -130,7 +148,8 @@ class KillNineTest
         }
     }
 
-    private void run(final long seed, final long trials, final long budgetMs) throws Exception
+    private void run(final long seed, final long trials, final long budgetMs, final Durability durability)
+        throws Exception
     {
         final Path dbFile = dir.resolve("kill9.cambium");
         final Path ledgerFile = dir.resolve("kill9.ledger");
@@ -149,6 +168,7 @@ class KillNineTest
         cmd.add(dbFile.toString());
         cmd.add(ledgerFile.toString());
         cmd.add(Long.toString(seed));
+        cmd.add(durability.name());
 
         final long start = System.nanoTime();
         long trial = 0;
@@ -162,7 +182,7 @@ class KillNineTest
             if (elapsedMs(start) > budgetMs)
             {
                 // a slow machine runs fewer trials rather than failing; the summary says so
-                System.out.printf("KillNineTest: WARNING: time budget of %d s ended after %d of %d trials%n",
+                System.out.printf("KillNineTest: " + durability + ": WARNING: time budget of %d s ended after %d of %d trials%n",
                     budgetMs / 1000, trial, trials);
                 break;
             }
@@ -263,7 +283,7 @@ class KillNineTest
                 lastLedger = ledgerLast;
             }
         }
-        System.out.printf("KillNineTest: seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
+        System.out.printf("KillNineTest: " + durability + ", seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
                 "(database at commit %d), %d kills after a durable commit before its ledger entry (c == L+1), " +
                 "%d trials with no new commit, %.1f s, file %d KiB%n",
             seed, trial, beforeReady, lastLedgerCount(ledgerFile), prevCommit, midCommit, noCommitTrials,

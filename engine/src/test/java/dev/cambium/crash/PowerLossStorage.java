@@ -34,6 +34,9 @@ import java.util.Random;
  * (a force in progress may have written some pending writes: the random outcomes cover that). From then on every
  * write and force throws. {@link #crashImage(Random)} then produces the file a power loss would leave.
  *
+ * <p>Several storages (and a simulated directory, {@link PowerLossDirectory}) can share one {@link Clock}: their
+ * events are then numbered in one sequence, and a crash at event k stops all of them.
+ *
  * <p>Not thread-safe for writes (single writer, like the engine); reads delegate to the file.
  */
 final class PowerLossStorage implements Storage
@@ -58,11 +61,153 @@ final class PowerLossStorage implements Storage
         }
     }
 
-    private record PendingWrite(long position, byte[] bytes)
+    /**
+     * A write not yet forced.
+     *
+     * @param position the file offset.
+     * @param bytes    the bytes written (owned by the storage: do not change).
+     */
+    record PendingWrite(long position, byte[] bytes)
     {
     }
 
+    /**
+     * How likely each fate of an unsynced write is in a crash image, how likely an unforced size change is kept
+     * whole, lost, or kept in part, and whether the writes reach the device in a random order or in issue order.
+     * {@link #UNIFORM} is the harshest mix (every fate equally likely, any order: an older write to a page may land
+     * after a newer one, which has the effect of dropping the newer); {@link #MOSTLY_APPLIED} is closer to a
+     * kernel that wrote back most dirty pages in order before the power went: few writes are missing, none is
+     * garbage, and a missing one leaves the page's previous content (an older version of it) in place.
+     *
+     * @param applied weight of {@link Fate#APPLIED}.
+     * @param dropped weight of {@link Fate#DROPPED}.
+     * @param torn    weight of {@link Fate#TORN}.
+     * @param garbage weight of {@link Fate#GARBAGE}.
+     * @param sizeKept    weight of keeping the current size.
+     * @param sizeLost    weight of falling back to the durable size.
+     * @param sizePartial weight of a sector boundary in between.
+     * @param inOrder     true to apply the writes in issue order, false for a random order.
+     */
+    record FateMix(int applied, int dropped, int torn, int garbage, int sizeKept, int sizeLost, int sizePartial,
+                   boolean inOrder)
+    {
+        /** Every fate and every size outcome equally likely, any order. */
+        static final FateMix UNIFORM = new FateMix(1, 1, 1, 1, 1, 1, 1, false);
+        /** 90 % applied, 8 % dropped, 2 % torn, no garbage, in issue order; the size kept 9 times in 10. */
+        static final FateMix MOSTLY_APPLIED = new FateMix(90, 8, 2, 0, 18, 1, 1, true);
+        /** Half applied, half dropped, any order; nothing torn or garbage; the size always kept. */
+        static final FateMix HALF_DROPPED = new FateMix(1, 1, 0, 0, 1, 0, 0, false);
+
+        Fate pick(final Random random)
+        {
+            int r = random.nextInt(applied + dropped + torn + garbage);
+            if ((r -= applied) < 0)
+            {
+                return Fate.APPLIED;
+            }
+            if ((r -= dropped) < 0)
+            {
+                return Fate.DROPPED;
+            }
+            return r - torn < 0 ? Fate.TORN : Fate.GARBAGE;
+        }
+
+        int pickSize(final Random random)
+        {
+            final int r = random.nextInt(sizeKept + sizeLost + sizePartial);
+            return r < sizeKept ? 0 : r < sizeKept + sizeLost ? 1 : 2;
+        }
+    }
+
+    /**
+     * Numbers the events of every storage sharing it, and decides when the process dies. Single-threaded.
+     */
+    static final class Clock
+    {
+        private long events;
+        private long crashAt = -1;
+        private boolean crashed;
+        private java.util.function.LongConsumer listener;
+
+        /**
+         * @return the number of events so far (the index of the next one).
+         */
+        long events()
+        {
+            return events;
+        }
+
+        /**
+         * Makes the process die during event {@code k}.
+         *
+         * @param k the event; negative for never.
+         */
+        void crashAtEvent(final long k)
+        {
+            crashAt = k;
+        }
+
+        /** Marks the process dead now. */
+        void crashNow()
+        {
+            crashed = true;
+        }
+
+        boolean crashed()
+        {
+            return crashed;
+        }
+
+        /**
+         * @param listener called with each event's index once the event took effect (a write is then pending), and
+         *                 before a crash at that event is thrown; null for none.
+         */
+        void listener(final java.util.function.LongConsumer listener)
+        {
+            this.listener = listener;
+        }
+
+        void checkAlive(final String operation)
+        {
+            if (crashed)
+            {
+                throw new StorageException("simulated power loss: " + operation + " after the crash at event " +
+                    crashAt);
+            }
+        }
+
+        boolean crashAtThis(final long index)
+        {
+            return index == crashAt;
+        }
+
+        /** Starts an event: its index. */
+        long begin(final String operation)
+        {
+            checkAlive(operation);
+            return events++;
+        }
+
+        /** Ends event {@code index}: tells the listener, then dies if this is the crash event. */
+        void end(final long index, final String what)
+        {
+            if (listener != null)
+            {
+                listener.accept(index);
+            }
+            if (index == crashAt)
+            {
+                crashed = true;
+                throw new StorageException("simulated power loss during event " + index + " (" + what + ")");
+            }
+        }
+    }
+
     private final FileStorage current;
+    private final Clock clock;
+    private Path name;
+    /** The smallest size truncated to since the last fsync; {@link Long#MAX_VALUE} if none. */
+    private long truncatedTo = Long.MAX_VALUE;
     private final List<PendingWrite> pending = new ArrayList<>();
     private final List<Event> log = new ArrayList<>();
     private byte[] durable = new byte[0];
@@ -72,21 +217,50 @@ final class PowerLossStorage implements Storage
     private long durableSize;
     /** The size the OS shows, tracked here so that a crash image can be taken after {@link #close}. */
     private long currentSize;
-    private long events;
-    private long crashAt = -1;
-    private boolean crashed;
 
     /**
      * @param file a new or empty file to back the current state.
      */
     PowerLossStorage(final Path file)
     {
-        this.current = FileStorage.open(file);
-        if (current.size() != 0)
+        this(FileStorage.open(file), new Clock());
+        if (currentSize != 0)
         {
             current.close();
             throw new IllegalArgumentException(file + " must be new or empty");
         }
+    }
+
+    /**
+     * @param current an open file to back the current state (this storage closes it); its content is taken as
+     *                durable (a file that existed before the simulated process started).
+     * @param clock   the event clock, possibly shared with other storages.
+     */
+    PowerLossStorage(final FileStorage current, final Clock clock)
+    {
+        this.current = current;
+        this.clock = clock;
+        this.name = current.path();
+        final long size = current.size();
+        if (size > 0)
+        {
+            final ByteBuffer content = ByteBuffer.allocate(Math.toIntExact(size));
+            current.read(content, 0);
+            durable = content.array();
+        }
+        durableExtent = size;
+        durableSize = size;
+        currentSize = size;
+    }
+
+    /**
+     * Gives this storage the name its file was renamed to (for messages).
+     *
+     * @param newName the new name.
+     */
+    void renamed(final Path newName)
+    {
+        this.name = newName;
     }
 
     /**
@@ -96,7 +270,7 @@ final class PowerLossStorage implements Storage
      */
     void crashAtEvent(final long k)
     {
-        crashAt = k;
+        clock.crashAtEvent(k);
     }
 
     /**
@@ -104,20 +278,37 @@ final class PowerLossStorage implements Storage
      */
     void crashNow()
     {
-        crashed = true;
+        clock.crashNow();
     }
 
     boolean crashed()
     {
-        return crashed;
+        return clock.crashed();
     }
 
     /**
-     * @return the number of events so far (the index of the next one).
+     * @return the number of events so far on this storage's clock (the index of the next one).
      */
     long events()
     {
-        return events;
+        return clock.events();
+    }
+
+    /**
+     * @return the clock numbering this storage's events.
+     */
+    Clock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * @param i an index below {@link #pendingWrites()}.
+     * @return the i-th write not yet forced, in issue order.
+     */
+    PendingWrite pendingWrite(final int i)
+    {
+        return pending.get(i);
     }
 
     /**
@@ -136,18 +327,10 @@ final class PowerLossStorage implements Storage
         return pending.size();
     }
 
-    private void checkAlive(final String operation)
-    {
-        if (crashed)
-        {
-            throw new StorageException("simulated power loss: " + operation + " after the crash at event " + crashAt);
-        }
-    }
-
     @Override
     public Path path()
     {
-        return current.path();
+        return name;
     }
 
     @Override
@@ -159,20 +342,14 @@ final class PowerLossStorage implements Storage
     @Override
     public void write(final ByteBuffer src, final long position)
     {
-        checkAlive("write");
-        final long index = events++;
+        final long index = clock.begin("write");
         final byte[] bytes = new byte[src.remaining()];
         src.duplicate().get(bytes);
         current.write(src, position); // leaves src at its limit, as the contract says
         currentSize = Math.max(currentSize, position + bytes.length);
         pending.add(new PendingWrite(position, bytes));
         log.add(new Event(index, false, position, bytes.length, false));
-        if (index == crashAt)
-        {
-            crashed = true;
-            throw new StorageException("simulated power loss during write event " + index + " (" + bytes.length +
-                " bytes at " + position + ")");
-        }
+        clock.end(index, "write of " + bytes.length + " bytes at " + position + " of " + path().getFileName());
     }
 
     @Override
@@ -184,13 +361,23 @@ final class PowerLossStorage implements Storage
     @Override
     public void force(final boolean metadata)
     {
-        checkAlive("force");
-        final long index = events++;
+        final long index = clock.begin("force");
         log.add(new Event(index, true, -1, 0, metadata));
-        if (index == crashAt)
+        if (clock.crashAtThis(index))
         {
-            crashed = true;
-            throw new StorageException("simulated power loss during force event " + index);
+            // dies during the force: nothing more becomes durable (the outcomes cover a force that got partway)
+            clock.end(index, "force of " + path().getFileName());
+        }
+        if (metadata && truncatedTo < durableExtent)
+        {
+            // The truncation becomes durable: the device forgets the bytes past it (the engine truncates only a file
+            // it then rewrites from offset 0, so writes issued before the truncation need no cutting here).
+            Arrays.fill(durable, (int)truncatedTo, (int)durableExtent, (byte)0);
+            durableExtent = truncatedTo;
+        }
+        if (metadata)
+        {
+            truncatedTo = Long.MAX_VALUE;
         }
         for (final PendingWrite w : pending)
         {
@@ -201,6 +388,7 @@ final class PowerLossStorage implements Storage
         {
             durableSize = currentSize;
         }
+        clock.end(index, "force of " + path().getFileName());
     }
 
     private void applyDurably(final PendingWrite w)
@@ -217,11 +405,13 @@ final class PowerLossStorage implements Storage
     @Override
     public void truncate(final long size)
     {
-        checkAlive("truncate");
+        clock.checkAlive("truncate");
         current.truncate(size);
         currentSize = Math.min(currentSize, size);
+        truncatedTo = Math.min(truncatedTo, size);
         // The real file dropped bytes past size; later writes there start from zeros. Pending writes past the
-        // end stay pending: a crash may still apply them to the device (their size is then decided below).
+        // end stay pending: a crash may still apply them to the device (their size is then decided below). Until an
+        // fsync the device keeps the old bytes past size (a crash image may show them, or the old size).
     }
 
     @Override
@@ -237,6 +427,39 @@ final class PowerLossStorage implements Storage
     }
 
     /**
+     * The file a crash of the process alone would leave at this moment: the kernel still writes back every write
+     * issued, so it is the durable image with every pending write applied in issue order, at the current size.
+     *
+     * @return the image.
+     */
+    byte[] processCrashImage()
+    {
+        return imageDropping(-1);
+    }
+
+    /**
+     * The file a power loss would leave if exactly one pending write never reached the device and every other one
+     * did, in issue order, at the current size: the page it was to write keeps its previous content (an older
+     * version of the page, or zeros).
+     *
+     * @param dropped the index of the pending write lost (below {@link #pendingWrites()}), or -1 for none.
+     * @return the image.
+     */
+    byte[] imageDropping(final int dropped)
+    {
+        final byte[] image = Arrays.copyOf(durable, (int)Math.max(durableExtent, currentSize));
+        for (int i = 0; i < pending.size(); i++)
+        {
+            if (i != dropped)
+            {
+                final PendingWrite w = pending.get(i);
+                System.arraycopy(w.bytes, 0, image, (int)w.position, w.bytes.length);
+            }
+        }
+        return Arrays.copyOf(image, (int)currentSize);
+    }
+
+    /**
      * The file a power loss at this moment would leave: the durable image, plus each pending write independently
      * applied, dropped, torn (a random subset of its sectors applied; 512-byte or 4 KiB sectors, chosen per image) or replaced by garbage, applied in
      * a random order. If the size changed since the last fsync, the new size is kept, lost (the durable size) or
@@ -249,6 +472,20 @@ final class PowerLossStorage implements Storage
      */
     byte[] crashImage(final Random random, final List<Fate> fates)
     {
+        return crashImage(random, fates, FateMix.UNIFORM);
+    }
+
+    /**
+     * Like {@link #crashImage(Random, List)}, with the fates and size outcomes drawn from {@code mix}
+     * ({@link FateMix#UNIFORM} draws exactly as {@link #crashImage(Random, List)} does).
+     *
+     * @param random the outcomes.
+     * @param fates  if not null, receives the fate of each pending write (in issue order).
+     * @param mix    how likely each outcome is.
+     * @return the image.
+     */
+    byte[] crashImage(final Random random, final List<Fate> fates, final FateMix mix)
+    {
         long length;
         if (currentSize == durableSize)
         {
@@ -258,7 +495,7 @@ final class PowerLossStorage implements Storage
         {
             final long low = Math.min(currentSize, durableSize);
             final long high = Math.max(currentSize, durableSize);
-            switch (random.nextInt(3))
+            switch (mix.pickSize(random))
             {
                 case 0 -> length = currentSize;
                 case 1 -> length = durableSize;
@@ -277,10 +514,9 @@ final class PowerLossStorage implements Storage
         }
         final byte[] image = Arrays.copyOf(durable, (int)extent); // zeros past the durable content
         final Fate[] chosen = new Fate[pending.size()];
-        final Fate[] all = Fate.values();
         for (int i = 0; i < chosen.length; i++)
         {
-            chosen[i] = all[random.nextInt(all.length)];
+            chosen[i] = mix.pick(random);
         }
         final int sector = random.nextBoolean() ? 512 : 4096;
         final int[] order = new int[pending.size()];
@@ -288,7 +524,7 @@ final class PowerLossStorage implements Storage
         {
             order[i] = i;
         }
-        for (int i = order.length - 1; i > 0; i--)
+        for (int i = mix.inOrder() ? 0 : order.length - 1; i > 0; i--)
         {
             final int j = random.nextInt(i + 1);
             final int t = order[i];

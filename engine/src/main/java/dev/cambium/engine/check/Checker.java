@@ -93,7 +93,7 @@ public final class Checker
         final BitSet unused = new BitSet();
         try
         {
-            FreeSpaceMap.load(new ReadPages(store, meta.highWater()), meta.freeSpaceRoot(), meta.highWater(), unused);
+            FreeSpaceMap.load(new ReadPages(store, meta), meta.freeSpaceRoot(), meta.highWater(), unused);
         }
         catch (final CambiumException e)
         {
@@ -186,9 +186,9 @@ public final class Checker
     /** Walks the catalog, every tree and the free-space map of one revision, verifying every page. */
     private void walkRevision(final Meta meta, final BitSet reached, final String where)
     {
-        final ReadPages pages = new ReadPages(store, meta.highWater());
+        final ReadPages pages = new ReadPages(store, meta);
         final BTreeReader reader = new BTreeReader(pages);
-        walkTree(reader, pages, meta.catalogRoot(), reached, where + " catalog");
+        walkTree(reader, pages, meta, meta.catalogRoot(), reached, where + " catalog");
         final BTreeCursor catalog = new BTreeCursor(pages);
         catalog.reset(meta.catalogRoot());
         long trees = 0;
@@ -206,7 +206,7 @@ public final class Checker
             }
             final long root = CatalogEntry.root(entry);
             final long size = CatalogEntry.size(entry);
-            walkTree(reader, pages, root, reached, where + " tree '" + tree + "'");
+            walkTree(reader, pages, meta, root, reached, where + " tree '" + tree + "'");
             try
             {
                 final long counted = checkOrderAndCount(pages, root, where + " tree '" + tree + "'");
@@ -229,11 +229,11 @@ public final class Checker
         {
             problem(where + ": meta says " + meta.treeCount() + " trees, the catalog holds " + trees);
         }
-        walkTree(reader, pages, meta.freeSpaceRoot(), reached, where + " free-space map");
+        walkTree(reader, pages, meta, meta.freeSpaceRoot(), reached, where + " free-space map");
     }
 
-    private void walkTree(
-        final BTreeReader reader, final PageReader pages, final long root, final BitSet reached, final String where)
+    private void walkTree(final BTreeReader reader, final PageReader pages, final Meta meta, final long root,
+                          final BitSet reached, final String where)
     {
         reader.walkPages(root, (long id) ->
         {
@@ -257,12 +257,17 @@ public final class Checker
         });
         // Verify each reached page's own checksum and header (even in FIRST_READ mode, where a page
         // verified earlier in this open is not verified again by the read path).
-        verifyPages(pages, reached, where);
+        verifyPages(pages, meta.revision(), reached, where);
     }
 
     private final BitSet verifiedHere = new BitSet();
 
-    private void verifyPages(final PageReader pages, final BitSet reached, final String where)
+    /**
+     * Checksum, page id and written revision of each page reached and not yet verified by this check. A page
+     * reachable from revision R was written by R or an earlier revision (copy on write): a later one in its header
+     * means a page of a revision the file does not hold replaced it (a lost write after a power loss in NO_SYNC).
+     */
+    private void verifyPages(final PageReader pages, final long revision, final BitSet reached, final String where)
     {
         for (int id = reached.nextSetBit(2); id >= 0; id = reached.nextSetBit(id + 1))
         {
@@ -287,6 +292,11 @@ public final class Checker
             if (PageHeader.pageId(view) != id)
             {
                 problem(where + ": page " + id + " names itself page " + PageHeader.pageId(view));
+            }
+            if (PageHeader.revision(view) > revision)
+            {
+                problem(where + ": page " + id + " was written by revision " + PageHeader.revision(view) +
+                    ", later than the revision");
             }
         }
     }

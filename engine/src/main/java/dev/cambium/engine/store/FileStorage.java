@@ -45,7 +45,9 @@ public final class FileStorage implements Storage
 
     /**
      * Opens {@code path}, creating it if it does not exist. A newly created file's parent directory is fsynced so
-     * that the file's name survives a power loss. Called once, by the thread that opens the database.
+     * that the file's name survives a power loss. For tests and tools that want a plain file: a database is opened
+     * through {@link DatabaseFile}, which never leaves a half-written file under the database's name. Called once,
+     * by the thread that opens the file.
      *
      * @param path the database file.
      * @return the storage.
@@ -105,6 +107,13 @@ public final class FileStorage implements Storage
      */
     private static void lockExclusively(final Path path, final FileChannel channel) throws IOException
     {
+        lockExclusively(path, channel, " is already open in this JVM; share one Database instance",
+            " is open in another process");
+    }
+
+    private static void lockExclusively(final Path path, final FileChannel channel, final String inThisJvm,
+                                        final String inAnotherProcess) throws IOException
+    {
         final java.nio.channels.FileLock lock;
         try
         {
@@ -113,7 +122,7 @@ public final class FileStorage implements Storage
         catch (final java.nio.channels.OverlappingFileLockException e)
         {
             channel.close();
-            throw new dev.cambium.CambiumException(path + " is already open in this JVM; share one Database instance");
+            throw new dev.cambium.CambiumException(path + inThisJvm);
         }
         catch (final IOException e)
         {
@@ -123,8 +132,108 @@ public final class FileStorage implements Storage
         if (lock == null)
         {
             channel.close();
-            throw new dev.cambium.CambiumException(path + " is open in another process");
+            throw new dev.cambium.CambiumException(path + inAnotherProcess);
         }
+    }
+
+    /**
+     * Opens an existing regular file read-write and locks it exclusively (see {@link #open}).
+     *
+     * @param path the file.
+     * @return the storage, or null if no file has that name.
+     * @throws NotADatabaseException if the path is a directory or another non-regular file.
+     * @throws dev.cambium.CambiumException if the file is open elsewhere.
+     * @throws StorageException if the file cannot be opened.
+     */
+    public static FileStorage openExisting(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath();
+        rejectNonRegular(absolute);
+        final FileChannel channel;
+        try
+        {
+            channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        catch (final NoSuchFileException e)
+        {
+            return null;
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot open " + absolute + ": " + e, e);
+        }
+        try
+        {
+            lockExclusively(absolute, channel);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot lock " + absolute + ": " + e, e);
+        }
+        return new FileStorage(absolute, channel, false);
+    }
+
+    /**
+     * Creates {@code path}, or opens a file left there earlier, locks it exclusively and truncates it to 0 bytes:
+     * the file a new database is written into before it is renamed into place ({@link DatabaseFile}). The lock
+     * makes a second process creating the same database fail here instead of writing the same file.
+     *
+     * @param path the file.
+     * @return the storage, empty.
+     * @throws NotADatabaseException if the path is a directory or another non-regular file.
+     * @throws dev.cambium.CambiumException if another process (or this JVM) holds the file.
+     * @throws StorageException if the file cannot be created or truncated.
+     */
+    public static FileStorage createEmpty(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath();
+        rejectNonRegular(absolute);
+        final FileChannel channel;
+        try
+        {
+            channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot create " + absolute + ": " + e, e);
+        }
+        try
+        {
+            lockExclusively(absolute, channel, " is being created in this JVM",
+                " is being created by another process");
+            channel.truncate(0);
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(channel, e);
+            throw new StorageException("cannot lock or truncate " + absolute + ": " + e, e);
+        }
+        return new FileStorage(absolute, channel, true);
+    }
+
+    private static void closeQuietly(final FileChannel channel, final Throwable primary)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException e)
+        {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /**
+     * The same open file (same channel, same lock) under the name it was renamed to. This object must not be used
+     * any more; close the returned one.
+     *
+     * @param newPath the file's new name.
+     * @return the storage under its new name.
+     */
+    public FileStorage renamed(final Path newPath)
+    {
+        return new FileStorage(newPath.toAbsolutePath(), channel, created);
     }
 
     private static void rejectNonRegular(final Path path)

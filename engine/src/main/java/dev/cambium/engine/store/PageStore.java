@@ -88,16 +88,22 @@ public final class PageStore implements AutoCloseable
     private final long minGrowth;
     private final long maxGrowth;
     private final Meta openedMeta;
+    /**
+     * The revision the file was opened at. A page this process did not write belongs to that revision or an older
+     * one, so its header's revision can be no greater (enforced in {@link #verify}).
+     */
+    private final long openedRevision;
     private final boolean created;
     private final MetaSelector.Selection selection;
 
     /** Read by readers on every {@link #wrap}; written only by the writer. */
     private volatile Mapping mapping;
     /**
-     * FIRST_READ bitmap: bit p set means page p's current content passed verification (or was written by this
-     * process) since open. Grown by the writer by copying; a bit a reader sets in the old array during the copy is
-     * lost, which only costs a second verification. Bits are never cleared, so a race can lose a bit but never
-     * invent one.
+     * Bit p set means page p's current content passed verification (or was written by this process) since open.
+     * Kept in both verification modes: FIRST_READ skips verifying a marked page; both modes check an unmarked page's
+     * written revision against {@link #openedRevision}. Grown by the writer by copying; a bit a reader sets in the
+     * old array during the copy is lost, which only costs a second verification. Bits are never cleared, so a race
+     * can lose a bit but never invent one (the writer's own bits are never lost: it grows and marks on one thread).
      */
     private volatile long[] verified;
     /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
@@ -136,6 +142,7 @@ public final class PageStore implements AutoCloseable
         this.minGrowth = options.minGrowth();
         this.maxGrowth = options.maxGrowth();
         this.openedMeta = meta;
+        this.openedRevision = meta.revision();
         this.created = created;
         this.selection = selection;
         this.metaPage = ByteBuffer.allocateDirect(pageSize);
@@ -148,9 +155,9 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Opens or creates the database file. Called once, by the opening thread, before any other thread sees the
-     * store. A missing or empty file is initialised: both meta pages at revision 0 (empty catalog, high-water
-     * mark 2, page size from {@code options}), forced with metadata, and the parent directory fsynced. An existing
-     * file keeps its own page size; {@link MetaSelector} picks its meta.
+     * store. A missing or empty file becomes a new database (both meta pages at revision 0, empty catalog, high-water
+     * mark 2, page size from {@code options}), created crash-safely by {@link DatabaseFile}. An existing file keeps
+     * its own page size; {@link MetaSelector} picks its meta.
      *
      * @param file    the database file.
      * @param options the options.
@@ -161,29 +168,41 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options)
     {
-        final FileStorage storage = FileStorage.open(file);
+        return open(file, options, StorageDirectory.local());
+    }
+
+    /**
+     * Like {@link #open(Path, DatabaseOptions)}, with the directory operations given (tests simulate a power loss
+     * during creation this way).
+     *
+     * @param file      the database file.
+     * @param options   the options.
+     * @param directory the directory operations.
+     * @return the store.
+     */
+    public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
+    {
+        final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
         try
         {
-            final PageStore store = open(storage, options);
-            if (store.created())
+            if (opened.createdMeta() != null)
             {
-                // FileStorage fsynced the directory when it created the name; this covers a pre-existing empty
-                // file too, and costs one fsync at creation only.
-                FileStorage.syncParentDirectory(storage.path());
+                return new PageStore(opened.storage(), options, opened.createdMeta(), true, null);
             }
-            return store;
+            return open(opened.storage(), options);
         }
         catch (final RuntimeException | Error e)
         {
-            closeQuietly(storage, e);
+            closeQuietly(opened.storage(), e);
             throw e;
         }
     }
 
     /**
      * Opens or initialises a database over any {@link Storage} (tests inject faults this way). Like
-     * {@link #open(Path, DatabaseOptions)} but does not fsync a directory. On failure the storage is left open
-     * for the caller to close.
+     * {@link #open(Path, DatabaseOptions)}, but an empty storage is initialised in place (two meta page writes, then
+     * an fsync), which a power loss before that fsync can leave half written: only {@link DatabaseFile} creates
+     * crash-safely. On failure the storage is left open for the caller to close.
      *
      * @param storage the file.
      * @param options the options.
@@ -264,15 +283,26 @@ public final class PageStore implements AutoCloseable
      * {@link PageVerification} option. Called concurrently by reader threads (and by the writer to read
      * committed pages); allocation-free unless the page must be verified.
      *
+     * <p>Verification checks the CRC32C, the page id in the header, and the revision in the header (the revision
+     * that wrote the page): the first time a page is verified since open (a page this process did not write) it
+     * must be at most the revision the file was opened at; when {@link PageVerification#EVERY_READ} verifies it
+     * again, at most {@code revision}. A greater one means the file holds a page written by a revision the snapshot
+     * cannot contain: after a power loss in {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that
+     * reached the disk over a page of the revision the file fell back to. The cost is one 8-byte read and a compare
+     * per verification.
+     *
      * @param pageId    the page to read.
      * @param highWater the high-water mark of the revision the caller pinned; ids at or past it are not part of
      *                  that revision.
+     * @param revision  the revision the caller pinned (its snapshot); {@link Long#MAX_VALUE} if unknown (tests),
+     *                  which leaves only the bound of the opened revision.
      * @param view      the caller's view, re-wrapped to the page's {@code pageSize} bytes.
      * @throws CorruptDatabaseException if the id is outside {@code [2, highWater)} or the mapped file, the
-     *                                  checksum does not match, or the header names another page id.
+     *                                  checksum does not match, the header names another page id, or the header's
+     *                                  revision is later than the bound above.
      * @throws DatabaseClosedException  if the store was closed.
      */
-    public void wrap(final long pageId, final long highWater, final UnsafeBuffer view)
+    public void wrap(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
     {
         final Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
@@ -283,15 +313,28 @@ public final class PageStore implements AutoCloseable
         final MappedByteBuffer segment = m.segments[(int)(offset >>> segmentShift)];
         final int inSegment = (int)(offset & segmentMask);
         view.wrap(segment, inSegment, pageSize);
-        if (verifyEveryRead)
+        if (!isVerified(pageId))
         {
-            verify(pageId, segment, inSegment, view);
-        }
-        else if (!isVerified(pageId))
-        {
-            verify(pageId, segment, inSegment, view);
+            verify(pageId, segment, inSegment, view, openedRevision);
             markVerified(pageId);
         }
+        else if (verifyEveryRead)
+        {
+            verify(pageId, segment, inSegment, view, revision);
+        }
+    }
+
+    /**
+     * {@link #wrap(long, long, long, UnsafeBuffer)} without a snapshot revision (for tests and tools): a page is
+     * still checked against the revision the file was opened at the first time it is verified.
+     *
+     * @param pageId    the page to read.
+     * @param highWater the high-water mark of the revision the caller pinned.
+     * @param view      the caller's view.
+     */
+    public void wrap(final long pageId, final long highWater, final UnsafeBuffer view)
+    {
+        wrap(pageId, highWater, Long.MAX_VALUE, view);
     }
 
     private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
@@ -309,7 +352,8 @@ public final class PageStore implements AutoCloseable
             m.bytes + " bytes, " + m.pages + " pages)");
     }
 
-    private void verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view)
+    private void verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
+                        final long maxRevision)
     {
         // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
         final int computed = PageChecksum.compute(segment, inSegment, pageSize);
@@ -324,6 +368,13 @@ public final class PageStore implements AutoCloseable
         {
             throw new CorruptDatabaseException("page id mismatch on page " + pageId + " of " + path +
                 ": its header names page " + headerId + " (misdirected write?)");
+        }
+        final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (written > maxRevision)
+        {
+            throw new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
+                written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
+                "no longer holds: writes lost in a power loss without a force?)");
         }
     }
 
@@ -612,10 +663,6 @@ public final class PageStore implements AutoCloseable
 
     private void growBitmap(final long pages)
     {
-        if (verifyEveryRead)
-        {
-            return;
-        }
         final long[] old = verified;
         final long words = (pages + 63) >>> 6;
         if (words <= old.length)

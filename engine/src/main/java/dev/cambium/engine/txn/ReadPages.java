@@ -2,11 +2,13 @@ package dev.cambium.engine.txn;
 
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.btree.PageReader;
+import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The committed pages of one revision: page ids are valid below that revision's high-water mark.
+ * The committed pages of one revision: page ids are valid below that revision's high-water mark, and a page
+ * verified through this reader may not have been written by a later revision ({@link PageStore#wrap}).
  *
  * <p>Threads: one per transaction; the underlying {@link PageStore#wrap} is safe for concurrent
  * readers.
@@ -15,15 +17,17 @@ public final class ReadPages implements PageReader
 {
     private final PageStore store;
     private final long highWater;
+    private final long revision;
 
     /**
-     * @param store     the page store.
-     * @param highWater the revision's high-water mark (page count).
+     * @param store the page store.
+     * @param meta  the revision read: its high-water mark (page count) and its number.
      */
-    public ReadPages(final PageStore store, final long highWater)
+    public ReadPages(final PageStore store, final Meta meta)
     {
         this.store = store;
-        this.highWater = highWater;
+        this.highWater = meta.highWater();
+        this.revision = meta.revision();
     }
 
     @Override
@@ -35,7 +39,7 @@ public final class ReadPages implements PageReader
     @Override
     public void wrap(final long pageId, final UnsafeBuffer view)
     {
-        store.wrap(pageId, highWater, view);
+        store.wrap(pageId, highWater, revision, view);
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class ReadTxn extends AbstractTxn
      */
     public ReadTxn(final PageStore store, final ReaderPin pin, final Cleaner cleaner)
     {
-        this(new ReadPages(store, pin.node().state().highWater()), pin, cleaner);
+        this(new ReadPages(store, pin.node().state()), pin, cleaner);
     }
 
     private ReadTxn(final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
