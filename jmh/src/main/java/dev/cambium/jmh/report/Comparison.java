@@ -64,7 +64,7 @@ public final class Comparison
     public static Comparison of(final List<BenchmarkResult> results, final List<Failure> failures,
                                 final Map<String, Set<String>> declared)
     {
-        final Set<String> ambiguous = ambiguousMethods(results, failures);
+        final Set<String> ambiguous = ambiguousKeys(results, failures);
         final Map<String, Section> byKey = new HashMap<>();
         final Map<Section, String> benchmarkOf = new HashMap<>();
         final SortedSet<String> stores = new TreeSet<>(Stores.COMPARATOR);
@@ -77,7 +77,7 @@ public final class Comparison
                 continue;
             }
             stores.add(r.store());
-            final Section s = section(byKey, workloadName(r.benchmark(), ambiguous), r.params());
+            final Section s = section(byKey, workloadName(r.benchmark(), r.params(), ambiguous), r.params());
             benchmarkOf.putIfAbsent(s, r.benchmark());
             s.add(r);
         }
@@ -88,7 +88,7 @@ public final class Comparison
                 continue;
             }
             stores.add(f.store());
-            final Section s = section(byKey, workloadName(f.benchmark(), ambiguous), f.params());
+            final Section s = section(byKey, workloadName(f.benchmark(), f.params(), ambiguous), f.params());
             benchmarkOf.putIfAbsent(s, f.benchmark());
             s.addFailure(f.store(), f.reason());
         }
@@ -166,7 +166,7 @@ public final class Comparison
     {
         for (final Section s : sections)
         {
-            if (s.workload().equals(READERS_ALONE) && s.params().equals(withWriter.params()))
+            if (s.method().equals(READERS_ALONE) && s.params().equals(withWriter.params()))
             {
                 return s;
             }
@@ -202,36 +202,53 @@ public final class Comparison
     private static Section section(final Map<String, Section> byKey, final String workload,
                                    final SortedMap<String, String> params)
     {
-        return byKey.computeIfAbsent(workload + "\u0000" + params, k -> new Section(workload, params));
+        return byKey.computeIfAbsent(key(workload, params), k -> new Section(workload, params));
     }
 
-    /** A method name that two benchmark classes share is qualified with its class, or their rows would merge. */
-    private static Set<String> ambiguousMethods(final List<BenchmarkResult> results, final List<Failure> failures)
+    /**
+     * Keys (method and parameters) that results of more than one benchmark class share. Different
+     * classes may measure the same workload on different data (Mavibot's classes use smaller sets),
+     * which the parameters tell apart; only when the parameters coincide too, e.g. after a
+     * command-line {@code -p entries=...}, are their rows qualified with the class, or they would merge.
+     */
+    private static Set<String> ambiguousKeys(final List<BenchmarkResult> results, final List<Failure> failures)
     {
-        final Map<String, Set<String>> classesByMethod = new HashMap<>();
+        final Map<String, Set<String>> classesByKey = new HashMap<>();
         for (final BenchmarkResult r : results)
         {
             if (r.store() != null)
             {
-                classesByMethod.computeIfAbsent(r.method(), k -> new HashSet<>()).add(classOf(r.benchmark()));
+                classesByKey.computeIfAbsent(key(methodOf(r.benchmark()), r.params()), k -> new HashSet<>())
+                    .add(classOf(r.benchmark()));
             }
         }
         for (final Failure f : failures)
         {
             if (f.store() != null)
             {
-                classesByMethod.computeIfAbsent(f.method(), k -> new HashSet<>()).add(classOf(f.benchmark()));
+                classesByKey.computeIfAbsent(key(methodOf(f.benchmark()), f.params()), k -> new HashSet<>())
+                    .add(classOf(f.benchmark()));
             }
         }
         final Set<String> ambiguous = new HashSet<>();
-        classesByMethod.forEach((method, classes) ->
+        classesByKey.forEach((key, classes) ->
         {
             if (classes.size() > 1)
             {
-                ambiguous.add(method);
+                ambiguous.add(key);
             }
         });
         return ambiguous;
+    }
+
+    private static String key(final String workload, final SortedMap<String, String> params)
+    {
+        return workload + "\u0000" + params;
+    }
+
+    private static String methodOf(final String benchmark)
+    {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
     private static String classOf(final String benchmark)
@@ -240,10 +257,11 @@ public final class Comparison
         return lastDot < 0 ? "" : benchmark.substring(0, lastDot);
     }
 
-    private static String workloadName(final String benchmark, final Set<String> ambiguous)
+    private static String workloadName(final String benchmark, final SortedMap<String, String> params,
+                                       final Set<String> ambiguous)
     {
-        final String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-        if (!ambiguous.contains(method))
+        final String method = methodOf(benchmark);
+        if (!ambiguous.contains(key(method, params)))
         {
             return method;
         }

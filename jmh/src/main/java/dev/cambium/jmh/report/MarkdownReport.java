@@ -151,7 +151,7 @@ public final class MarkdownReport
         final List<Section> groups = new ArrayList<>();
         for (final Section s : c.sections())
         {
-            if (s.workload().equals(Comparison.READERS_WITH_WRITER))
+            if (s.method().equals(Comparison.READERS_WITH_WRITER))
             {
                 groups.add(s);
             }
@@ -288,7 +288,7 @@ public final class MarkdownReport
             s.allocatedBytesPerOp().forEach((store, b) -> parts.add(Stores.displayName(store) + " " + Format.bytesPerOp(b) + " B"));
             md.append(Format.cell(String.join(", ", parts))).append(".\n\n");
         }
-        if (s.workload().equals(Comparison.READERS_WITH_WRITER))
+        if (s.method().equals(Comparison.READERS_WITH_WRITER))
         {
             final Section alone = c.readersAloneFor(s);
             md.append("Reader throughput kept while a writer commits = readersWithWriter:reader ÷ readersAlone");

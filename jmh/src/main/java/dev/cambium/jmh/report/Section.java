@@ -31,10 +31,16 @@ public final class Section
         this.params = params;
     }
 
-    /** @return the workload name: the benchmark method, or {@code Class.method} when two classes share it */
+    /** @return the workload name: the benchmark method, or {@code Class.method} when two classes ran it with the same parameters */
     public String workload()
     {
         return workload;
+    }
+
+    /** @return the benchmark method (or group) name, without any class qualification */
+    public String method()
+    {
+        return workload.substring(workload.lastIndexOf('.') + 1);
     }
 
     /** @return the non-store parameters, sorted by name */

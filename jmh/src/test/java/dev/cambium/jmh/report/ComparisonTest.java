@@ -133,12 +133,28 @@ class ComparisonTest
     }
 
     @Test
-    void shouldQualifyAMethodNameThatTwoClassesShare()
+    void shouldKeepTheMethodNameWhenClassesSharingItRanOnDifferentData()
     {
         final Comparison c = Comparison.of(List.of(
-            result("A.get", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
-            result("B.get", Mode.AVERAGE_TIME, "lmdb", 2, "ns/op", P)), List.of(), Map.of());
-        assertEquals(List.of("A.get", "B.get"), c.sections().stream().map(Section::workload).toList());
+            result("ReadBenchmarks.get", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", params("entries", "1000000")),
+            result("MavibotReadBenchmarks.get", Mode.AVERAGE_TIME, "mavibot", 2, "ns/op", params("entries", "100000")),
+            result("MavibotReadBenchmarks.get", Mode.AVERAGE_TIME, "lmdb", 2, "ns/op", params("entries", "100000"))),
+            List.of(), Map.of());
+        assertEquals(List.of("get", "get"), c.sections().stream().map(Section::workload).toList());
+        assertEquals(List.of("get (entries=100000)", "get (entries=1000000)"),
+            c.sections().stream().map(s -> c.label(s, "")).toList());
+    }
+
+    @Test
+    void shouldQualifyWithTheClassWhenTwoClassesRanAWorkloadWithTheSameParameters()
+    {
+        final Comparison c = Comparison.of(List.of(
+            result("ReadBenchmarks.get", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
+            result("MavibotReadBenchmarks.get", Mode.AVERAGE_TIME, "lmdb", 2, "ns/op", P),
+            result("ReadBenchmarks.scanForward", Mode.AVERAGE_TIME, "lmdb", 2, "ns/op", P)), List.of(), Map.of());
+        assertEquals(List.of("MavibotReadBenchmarks.get", "ReadBenchmarks.get", "scanForward"),
+            c.sections().stream().map(Section::workload).toList());
+        assertEquals(2.0, c.sections().get(0).results(Section.SINGLE).get("lmdb").score(), "rows did not merge");
     }
 
     @Test
