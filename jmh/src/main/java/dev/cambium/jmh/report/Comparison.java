@@ -157,21 +157,46 @@ public final class Comparison
 
     /**
      * The {@link #READERS_ALONE} section with exactly the same parameters as a
-     * {@link #READERS_WITH_WRITER} section, for the "throughput kept" line.
+     * {@link #READERS_WITH_WRITER} section, for the "throughput kept" line. If several classes ran
+     * the baseline with those parameters (only after a command-line {@code -p} made their data sets
+     * coincide), the one sharing the most stores with the group wins, then the one whose class name
+     * shares the longest prefix with the group's (MavibotReadBenchmarks for MavibotWriteBenchmarks).
      *
      * @param withWriter a readersWithWriter section
      * @return the matching baseline, or null
      */
     public Section readersAloneFor(final Section withWriter)
     {
+        Section best = null;
+        int bestShared = -1;
+        int bestPrefix = -1;
         for (final Section s : sections)
         {
-            if (s.method().equals(READERS_ALONE) && s.params().equals(withWriter.params()))
+            if (!s.method().equals(READERS_ALONE) || !s.params().equals(withWriter.params()))
             {
-                return s;
+                continue;
+            }
+            final Set<String> shared = new HashSet<>(s.involvedStores());
+            shared.retainAll(withWriter.involvedStores());
+            final int prefix = commonPrefix(s.workload(), withWriter.workload());
+            if (shared.size() > bestShared || (shared.size() == bestShared && prefix > bestPrefix))
+            {
+                best = s;
+                bestShared = shared.size();
+                bestPrefix = prefix;
             }
         }
-        return null;
+        return best;
+    }
+
+    private static int commonPrefix(final String a, final String b)
+    {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i))
+        {
+            i++;
+        }
+        return i;
     }
 
     /**

@@ -57,7 +57,12 @@ final class Format
         {
             return String.format(Locale.ROOT, "%.1f×", r);
         }
-        return String.format(Locale.ROOT, "%.2f×", r);
+        if (r >= 0.1)
+        {
+            return String.format(Locale.ROOT, "%.2f×", r);
+        }
+        // Two significant digits, so a store 300 times slower does not read as 0.00×.
+        return String.format(Locale.ROOT, "%.2g×", r);
     }
 
     /** A fraction as a whole percentage; the dash when unknown. */

@@ -18,15 +18,20 @@ public final class RatioChart
     private static final int FONT = 12;
     /** Average glyph width of a 12 px sans-serif face, used to size the label column without measuring text. */
     private static final double CHAR_WIDTH = 6.8;
-    private static final int PLOT_WIDTH = 600;
+    /** Pixels per power of two, within these bounds for the whole plot. */
+    private static final int PX_PER_POWER = 64;
+    private static final int MIN_PLOT_WIDTH = 480;
+    private static final int MAX_PLOT_WIDTH = 880;
+    /** Closest two tick labels may be, centre to centre; wider ranges label every 2nd or 3rd power. */
+    private static final int MIN_TICK_SPACING = 52;
     private static final int GUTTER = 56;
     private static final int RIGHT_MARGIN = 70;
     private static final int BAR = 11;
     private static final int BAR_GAP = 3;
     private static final int GROUP_PAD = 8;
     private static final int TOP = 76;
-    /** Ratios beyond 2^±10 are drawn to the edge with their real value printed. */
-    private static final int MAX_EXPONENT = 10;
+    /** Ratios beyond 2^±8 (256×) are drawn to the edge, marked as cut, with their real value printed. */
+    private static final int MAX_EXPONENT = 8;
 
     /** Okabe–Ito colours, distinguishable with the common colour-vision deficiencies. */
     private static final String[] KNOWN_COLOURS = {
@@ -89,7 +94,9 @@ public final class RatioChart
         }
         final int labelWidth = Math.max(140, (int)Math.ceil(longest * CHAR_WIDTH) + 16);
         final int plotLeft = labelWidth + GUTTER;
-        final int width = plotLeft + PLOT_WIDTH + RIGHT_MARGIN;
+        final Axis axis = new Axis(lo, hi, plotLeft,
+            Math.max(MIN_PLOT_WIDTH, Math.min(MAX_PLOT_WIDTH, PX_PER_POWER * (hi - lo))));
+        final int width = plotLeft + axis.width + RIGHT_MARGIN;
         int height = TOP;
         for (final Row r : rows)
         {
@@ -123,18 +130,23 @@ public final class RatioChart
             y += h;
         }
 
-        // Grid and axis: one line per power of two, the 1× reference drawn over the bars later.
+        // Grid and axis: one line per power of two, labelled as densely as the labels fit; the 1×
+        // reference line is drawn over the bars later.
+        final int stride = (int)Math.ceil(MIN_TICK_SPACING / ((double)axis.width / (hi - lo)));
         for (int e = lo; e <= hi; e++)
         {
-            final double x = x(Math.pow(2, e), lo, hi, plotLeft);
+            final double x = axis.x(Math.pow(2, e));
             svg.append("<line x1=\"").append(fmt(x)).append("\" y1=\"").append(TOP).append("\" x2=\"").append(fmt(x))
                 .append("\" y2=\"").append(plotBottom).append("\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>\n");
-            text(svg, x, plotBottom + 18, "middle", FONT, null, tick(e));
+            if (e % stride == 0)
+            {
+                text(svg, x, plotBottom + 18, "middle", FONT, null, tick(e));
+            }
         }
-        text(svg, plotLeft + PLOT_WIDTH / 2.0, plotBottom + 38, "middle", FONT, null,
+        text(svg, plotLeft + axis.width / 2.0, plotBottom + 38, "middle", FONT, null,
             "× LMDB (higher = faster; ratios from score direction: throughput ÷, time inverted)");
 
-        final double one = x(1, lo, hi, plotLeft);
+        final double one = axis.x(1);
         y = TOP;
         for (final Row r : rows)
         {
@@ -145,7 +157,7 @@ public final class RatioChart
             }
             for (final Bar b : r.bars())
             {
-                bar(svg, b, r.label(), one, by, lo, hi, plotLeft);
+                bar(svg, b, r.label(), by, axis);
                 by += BAR + BAR_GAP;
             }
             y += groupHeight(r);
@@ -190,10 +202,10 @@ public final class RatioChart
         return rows;
     }
 
-    private static void bar(final StringBuilder svg, final Bar b, final String label, final double one, final int y, final int lo, final int hi,
-                            final int plotLeft)
+    private static void bar(final StringBuilder svg, final Bar b, final String label, final int y, final Axis axis)
     {
         final String colour = colour(b.store());
+        final double one = axis.x(1);
         final double textY = y + BAR - 1.5;
         if (b.missing() != null)
         {
@@ -202,8 +214,10 @@ public final class RatioChart
             text(svg, one + 8, textY, "start", 10, null, Stores.displayName(b.store()) + ": " + b.missing());
             return;
         }
-        final double clamped = Math.max(Math.pow(2, lo), Math.min(Math.pow(2, hi), b.ratio()));
-        final double end = x(clamped, lo, hi, plotLeft);
+        final double min = Math.pow(2, axis.lo);
+        final double max = Math.pow(2, axis.hi);
+        final boolean cut = b.ratio() < min || b.ratio() > max;
+        final double end = axis.x(Math.max(min, Math.min(max, b.ratio())));
         final double left = Math.min(one, end);
         final double w = Math.max(1, Math.abs(end - one));
         svg.append("<rect x=\"").append(fmt(left)).append("\" y=\"").append(y).append("\" width=\"").append(fmt(w))
@@ -211,6 +225,16 @@ public final class RatioChart
             .append(Format.xml(Stores.displayName(b.store()) + ", " + label + ": " + Format.ratio(b.ratio()) + " LMDB"))
             .append("</title></rect>\n");
         final boolean right = b.ratio() >= 1;
+        if (cut)
+        {
+            // Two white slashes near the end say the bar is longer than the axis.
+            final double s = right ? end - 10 : end + 6;
+            for (int i = 0; i < 2; i++)
+            {
+                svg.append("<line x1=\"").append(fmt(s + 4 * i)).append("\" y1=\"").append(y + BAR).append("\" x2=\"")
+                    .append(fmt(s + 4 * i + 3)).append("\" y2=\"").append(y).append("\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n");
+            }
+        }
         text(svg, right ? end + 4 : end - 4, textY, right ? "start" : "end", 10, null, Format.ratio(b.ratio()));
     }
 
@@ -247,9 +271,13 @@ public final class RatioChart
         return EXTRA_COLOURS[Math.floorMod(store.hashCode(), EXTRA_COLOURS.length)];
     }
 
-    private static double x(final double ratio, final int lo, final int hi, final int plotLeft)
+    /** The log2 ratio axis: powers of two from {@code lo} to {@code hi} across {@code width} pixels. */
+    private record Axis(int lo, int hi, int left, int width)
     {
-        return plotLeft + (log2(ratio) - lo) / (hi - lo) * PLOT_WIDTH;
+        double x(final double ratio)
+        {
+            return left + (log2(ratio) - lo) / (hi - lo) * width;
+        }
     }
 
     private static double log2(final double v)

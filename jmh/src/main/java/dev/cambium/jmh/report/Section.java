@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One table of the report: a workload (benchmark method or group) at one combination of its
@@ -119,6 +120,19 @@ public final class Section
         final Metric a = r.get(store);
         final Metric b = r.get(reference);
         return a == null || b == null ? Double.NaN : mode.speedup(a.score(), b.score());
+    }
+
+    /** @return every store with a result, a failure or a declaration in this section */
+    public Set<String> involvedStores()
+    {
+        final Set<String> stores = new TreeSet<>(Stores.COMPARATOR);
+        byRole.values().forEach(r -> stores.addAll(r.keySet()));
+        stores.addAll(failures.keySet());
+        if (declaredStores != null)
+        {
+            stores.addAll(declaredStores);
+        }
+        return stores;
     }
 
     /**

@@ -112,6 +112,23 @@ class ComparisonTest
     }
 
     @Test
+    void shouldPairReadersWithTheBaselineOfTheSameDataSetWhenTwoClassesShareParameters()
+    {
+        final List<BenchmarkResult> results = List.of(
+            group("cambium", 900, 50, P), group("mvstore", 300, 10, P),
+            result("MavibotReadBenchmarks.readersAlone", Mode.THROUGHPUT, "cambium", 2000, "ops/s", P),
+            result("MavibotReadBenchmarks.readersAlone", Mode.THROUGHPUT, "mavibot", 10, "ops/s", P),
+            result("ReadBenchmarks.readersAlone", Mode.THROUGHPUT, "cambium", 1000, "ops/s", P),
+            result("ReadBenchmarks.readersAlone", Mode.THROUGHPUT, "mvstore", 600, "ops/s", P));
+        final Comparison c = Comparison.of(results, List.of(), Map.of());
+        final Section withWriter = c.sections().stream().filter(s -> s.method().equals("readersWithWriter"))
+            .findFirst().orElseThrow();
+        final Section alone = c.readersAloneFor(withWriter);
+        assertEquals("ReadBenchmarks.readersAlone", alone.workload(), "shares Cambium and MVStore, not just Cambium");
+        assertEquals(0.5, Comparison.readerThroughputKept(withWriter, alone, "mvstore"), 1e-12);
+    }
+
+    @Test
     void shouldExplainMissingCombosByFailureNotRunOrNotApplicable()
     {
         final Comparison c = Comparison.of(

@@ -66,6 +66,19 @@ class RatioChartTest
         assertTrue(text.contains("20.0×"), "Mavibot's commitDurable ratio is printed");
     }
 
+    @Test
+    void shouldCutBarsBeyondTheAxisAndStillPrintTheirRealRatio() throws Exception
+    {
+        final var p = params("entries", "1000");
+        final String text = RatioChart.render(Comparison.of(List.of(
+            result("R.readTxn", Mode.AVERAGE_TIME, "floor", 1, "ns/op", p),
+            result("R.readTxn", Mode.AVERAGE_TIME, "lmdb", 4000, "ns/op", p)), List.of(), Map.of()));
+        parse(text);
+        assertTrue(text.contains(">4,000×<"), "the real ratio is printed");
+        assertTrue(text.contains(">256×<") && !text.contains(">512×<"), "the axis stops at 2^8");
+        assertTrue(text.contains("stroke=\"#ffffff\""), "the cut is marked");
+    }
+
     private static Document parse(final String svg) throws Exception
     {
         final DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
