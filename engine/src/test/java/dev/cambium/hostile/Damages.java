@@ -28,8 +28,8 @@ final class Damages
     /** Kinds of damage, in the order they are generated and reported. */
     enum Category
     {
-        TRUNCATE_AT_PAGE, TRUNCATE_MID_PAGE, FLIP_BIT, FLIP_BIT_RESTAMPED, ZERO_512, ZERO_4K, APPEND_GARBAGE,
-        RANDOM_META, OTHER_PAGE_SIZE_OPTION
+        TRUNCATE_AT_PAGE, TRUNCATE_MID_PAGE, FLIP_BIT, FLIP_BIT_RESTAMPED, ZERO_512, ZERO_4K, MISDIRECTED_WRITE,
+        APPEND_GARBAGE, RANDOM_META, STALE_META, OTHER_PAGE_SIZE_OPTION
     }
 
     /**
@@ -132,6 +132,20 @@ final class Damages
             }
         }
 
+        // A misdirected write: another data page's intact bytes (valid checksum, wrong page id) at every page.
+        for (long page = 2; page < pages; page++)
+        {
+            for (int s = 0; s < scale; s++)
+            {
+                final long from = 2 + rnd.nextInt((int)pages - 2);
+                if (from != page)
+                {
+                    sink.accept(of(Category.MISDIRECTED_WRITE, "page " + from + " written at page " + page,
+                        overwrite(orig, (int)(page * p), Arrays.copyOfRange(orig, (int)(from * p), (int)((from + 1) * p)))));
+                }
+            }
+        }
+
         // Garbage appended: unused space, so the newest revision must read as if nothing happened.
         for (int s = 0; s < scale; s++)
         {
@@ -157,6 +171,13 @@ final class Damages
                 sink.accept(of(Category.RANDOM_META, "both slots, " + length + " bytes",
                     overwrite(overwrite(orig, 0, random(length)), p, random(length))));
             }
+        }
+
+        // A stale meta page: one slot's page copied over the other, so both hold the same revision.
+        for (final int to : new int[] {0, 1})
+        {
+            sink.accept(of(Category.STALE_META, "meta page " + (1 - to) + " copied over meta page " + to,
+                overwrite(orig, to * p, Arrays.copyOfRange(orig, (1 - to) * p, (2 - to) * p))));
         }
 
         // The intact file opened with every other configured page size: the file's own wins.

@@ -38,11 +38,14 @@ final class Probe
         EMPTY_NEW,
         /** A CambiumException at some step. */
         ERROR,
-        /** Read as a model revision, but check() reported problems. */
+        /** Read without an exception, but check() reported problems: damage found, by the check. */
         CHECK_REPORTED,
         /** Read as an older revision than the previous one (never allowed). */
         OLDER,
-        /** Read without an exception as content matching no model revision, or inconsistently. */
+        /**
+         * Read without an exception as content matching no model revision, or inconsistently, and check()
+         * found nothing: damage nobody noticed (possible only with a recomputed checksum).
+         */
         OTHER_CONTENT
     }
 
@@ -151,6 +154,10 @@ final class Probe
     private Result classify(final long revision, final Content content, final StringBuilder inconsistency,
         final CheckReport report)
     {
+        if (!report.ok())
+        {
+            return new Result(Outcome.CHECK_REPORTED, "check", inconsistency + String.join("; ", report.problems()));
+        }
         if (inconsistency.length() > 0)
         {
             return new Result(Outcome.OTHER_CONTENT, "read", inconsistency.toString());
@@ -160,10 +167,6 @@ final class Probe
         {
             return new Result(Outcome.OTHER_CONTENT, "read", "revision " + revision + " read as " + content +
                 (model == null ? ", a revision never committed" : ", its model is " + model));
-        }
-        if (!report.ok())
-        {
-            return new Result(Outcome.CHECK_REPORTED, "check", String.join("; ", report.problems()));
         }
         if (revision == db.newest.revision())
         {
