@@ -262,7 +262,10 @@ final class Probe
         return Content.wrap(trees);
     }
 
-    /** Commits: put a key into a new tree, delete the first key of the first non-empty tree. */
+    /**
+     * Commits: a key into a new tree; in the first non-empty tree, the first key deleted and keys inserted next to
+     * its first, middle and last keys (copies, splits or merges along three paths of pages read from the file).
+     */
     private static Content commitProbe(final Database database, final Content before)
     {
         final TreeMap<String, TreeMap<byte[], byte[]>> after = new TreeMap<>();
@@ -280,9 +283,19 @@ final class Probe
             {
                 if (!e.getKey().equals(PROBE_TREE) && !e.getValue().isEmpty())
                 {
-                    final byte[] first = e.getValue().firstKey();
-                    txn.tree(e.getKey()).delete(first);
-                    e.getValue().remove(first);
+                    final TreeMap<byte[], byte[]> entries = e.getValue();
+                    final Tree tree = txn.tree(e.getKey());
+                    final List<byte[]> near = List.of(entries.firstKey(), entries.lastKey(),
+                        new ArrayList<>(entries.keySet()).get(entries.size() / 2));
+                    tree.delete(entries.firstKey());
+                    entries.remove(entries.firstKey());
+                    for (final byte[] k : near)
+                    {
+                        final byte[] key = Arrays.copyOf(k, Math.min(k.length + 2, 100));
+                        key[key.length - 1] = 0x7F;
+                        tree.put(key, PROBE_KEY);
+                        entries.put(key, PROBE_KEY);
+                    }
                     break;
                 }
             }
