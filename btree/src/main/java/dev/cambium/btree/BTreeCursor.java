@@ -288,8 +288,8 @@ public final class BTreeCursor
             final int i = nonEmptyChild(c, forward ? 0 : c.count() - 1, forward);
             if (i < 0)
             {
-                throw c.corrupt("branch counted " + path[d - 1].childCount(index[d - 1]) +
-                    " entries by its parent counts none in its own cells");
+                throw c.corrupt("branch holds " + path[d - 1].childCount(index[d - 1]) +
+                    " entries by its parent's count, but none of its own cells counts any");
             }
             index[d] = i;
         }
