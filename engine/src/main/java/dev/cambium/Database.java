@@ -58,11 +58,18 @@ public final class Database implements AutoCloseable
     }
 
     /**
-     * Opens a database file, creating it if absent.
+     * Opens a database file, creating it if absent (unless {@link DatabaseOptions#openRevision()} is set). An
+     * empty (0-byte) file is initialised as a new database. An existing file opens at its newest revision whose
+     * meta page is valid: if the newest meta page is damaged, at the revision before it (logged as a warning).
      *
      * @param file    the database file.
      * @param options how to open it.
      * @return the open database.
+     * @throws NotADatabaseException    if the file exists and is not a Cambium database.
+     * @throws CorruptDatabaseException if both meta pages are damaged.
+     * @throws NoSuchRevisionException  if {@link DatabaseOptions#openRevision()} names a revision the file does
+     *                                  not hold.
+     * @throws StorageException         if the file cannot be opened.
      */
     public static Database open(final Path file, final DatabaseOptions options)
     {
@@ -70,6 +77,27 @@ public final class Database implements AutoCloseable
         Objects.requireNonNull(options, "options");
         JvmAccess.check();
         return new Database(Engine.open(file, options), file);
+    }
+
+    /**
+     * Lists the revisions a database file can be opened at: those with a valid meta page. A file keeps the meta
+     * pages of its last two commits, so this is normally the newest revision and the one before it (only one for
+     * a file whose newest or older meta page is damaged, or a file that was never committed to). Reads the two
+     * meta pages and nothing else, without locking or changing the file, so it also works on a file another
+     * process has open (a commit running meanwhile can only hide a revision, never invent one). Use it to choose
+     * a revision for {@link DatabaseOptions.Builder#openRevision(long)}.
+     *
+     * @param file the database file.
+     * @return the revisions, newest first; empty if the file is empty or both meta pages are damaged.
+     * @throws NotADatabaseException if the file is not a Cambium database.
+     * @throws StorageException      if the file does not exist or cannot be read.
+     */
+    public static List<StoredRevision> revisions(final Path file)
+    {
+        Objects.requireNonNull(file, "file");
+        return dev.cambium.engine.store.MetaSelector.validMetas(file).stream()
+            .map(m -> new StoredRevision(m.revision(), java.time.Instant.ofEpochMilli(m.commitTimeMillis())))
+            .toList();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.cambium;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * How a database is opened. Immutable; build with {@link #builder()}.
@@ -30,6 +31,7 @@ public final class DatabaseOptions
     private final boolean oldestReaderReuse;
     private final Duration maxReadTransactionAge;
     private final boolean trackReadTransactionOrigins;
+    private final long openRevision;
 
     private DatabaseOptions(final Builder b)
     {
@@ -44,6 +46,7 @@ public final class DatabaseOptions
         this.oldestReaderReuse = b.oldestReaderReuse;
         this.maxReadTransactionAge = b.maxReadTransactionAge;
         this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
+        this.openRevision = b.openRevision;
     }
 
     /**
@@ -71,6 +74,7 @@ public final class DatabaseOptions
         b.oldestReaderReuse = oldestReaderReuse;
         b.maxReadTransactionAge = maxReadTransactionAge;
         b.trackReadTransactionOrigins = trackReadTransactionOrigins;
+        b.openRevision = openRevision;
         return b;
     }
 
@@ -168,6 +172,15 @@ public final class DatabaseOptions
         return trackReadTransactionOrigins || maxReadTransactionAge != null;
     }
 
+    /**
+     * @return the revision to open the database at, or empty (the default) to open at the newest valid one.
+     * @see Builder#openRevision(long)
+     */
+    public OptionalLong openRevision()
+    {
+        return openRevision < 0 ? OptionalLong.empty() : OptionalLong.of(openRevision);
+    }
+
     @Override
     public String toString()
     {
@@ -176,7 +189,8 @@ public final class DatabaseOptions
             ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner +
             ", checkEveryCommit=" + checkEveryCommit + ", oldestReaderReuse=" + oldestReaderReuse +
             ", maxReadTransactionAge=" + maxReadTransactionAge +
-            ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() + '}';
+            ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() +
+            (openRevision < 0 ? "" : ", openRevision=" + openRevision) + '}';
     }
 
     /**
@@ -195,6 +209,7 @@ public final class DatabaseOptions
         private boolean oldestReaderReuse;
         private Duration maxReadTransactionAge;
         private boolean trackReadTransactionOrigins;
+        private long openRevision = -1;
 
         private Builder()
         {
@@ -346,6 +361,51 @@ public final class DatabaseOptions
         public Builder trackReadTransactionOrigins(final boolean track)
         {
             this.trackReadTransactionOrigins = track;
+            return this;
+        }
+
+        /**
+         * Opens the database at a named revision instead of the newest, for recovery. A file keeps the meta pages
+         * of its last two commits, revisions R and R - 1 (see {@link Database#revisions(java.nio.file.Path)}). If
+         * the newest meta page is damaged, a plain open already falls back to the other one; this option is for a
+         * newest revision whose meta page is intact but whose data is not ({@link Database#check()} or a read
+         * reports damage), or to undo the last commit.
+         *
+         * <ul>
+         *     <li>The file must exist and hold a valid meta page for {@code revision}; otherwise the open throws
+         *     {@link NoSuchRevisionException}, which lists the revisions the file holds. A missing or empty file
+         *     is not created.</li>
+         *     <li>Opening changes nothing in the file. Transactions see {@code revision} as the newest; every page
+         *     that revision does not use (those written only by a newer revision among them) is free space. Close
+         *     without committing and a plain open finds the newer revision again.</li>
+         *     <li>The first commit discards the newer revision: before it writes any page, it erases the newer
+         *     meta page and forces that to the device, so that a crash during the commit cannot leave a valid meta
+         *     pointing at pages the commit overwrote. The commit then gets revision {@code revision + 1}, the
+         *     discarded revision's number, and its meta page.</li>
+         * </ul>
+         *
+         * @param revision the revision to open at, {@code >= 0}.
+         * @return this.
+         * @throws IllegalArgumentException if {@code revision} is negative.
+         */
+        public Builder openRevision(final long revision)
+        {
+            if (revision < 0)
+            {
+                throw new IllegalArgumentException("revision must not be negative, was " + revision);
+            }
+            this.openRevision = revision;
+            return this;
+        }
+
+        /**
+         * Undoes {@link #openRevision(long)}: open at the newest valid revision (the default).
+         *
+         * @return this.
+         */
+        public Builder openNewestRevision()
+        {
+            this.openRevision = -1;
             return this;
         }
 

@@ -7,8 +7,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A position in one B+tree: the path of (page, index) pairs from the root to a leaf cell.
  *
  * <p>The cursor keeps a flyweight per level, so moving within a leaf touches only that leaf and
- * crossing to the next leaf walks up only as far as needed. Empty leaves (possible after deletes,
- * see {@link BTreeWriter}) are skipped.
+ * crossing to the next leaf walks up only as far as needed. Subtrees whose branch cell counts no
+ * entries (empty leaves are possible after deletes, see {@link BTreeWriter}) are skipped unread.
+ *
+ * <p>On a damaged file a scan fails with the reader's corruption exception instead of running for
+ * ever: a leaf must hold the entries its parent cell counts, and each leaf's keys must lie beyond
+ * those of the leaf before it, so a scan visits each leaf page at most once even when branches share
+ * children (a walk of a shared graph would otherwise be exponential in its depth).
  *
  * <p>The cursor assumes the pages it stands on do not change under it; in a write transaction the
  * engine re-seeks it after the tree changes.
@@ -23,6 +28,9 @@ public final class BTreeCursor
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
+    /** The edge key of the leaf a scan just left (see {@link #advance}); grown as needed. */
+    private final org.agrona.ExpandableArrayBuffer boundary = new org.agrona.ExpandableArrayBuffer(64);
+    private int boundaryLength;
     private long root = BTreeReader.EMPTY;
     private int leaf = -1;
     private boolean valueLoaded;
@@ -63,13 +71,7 @@ public final class BTreeCursor
      */
     public boolean first()
     {
-        if (root == BTreeReader.EMPTY)
-        {
-            return unposition();
-        }
-        path[0].wrap(pages, root);
-        index[0] = 0;
-        return descend(0, true) || advance(true);
+        return edge(true);
     }
 
     /**
@@ -77,13 +79,30 @@ public final class BTreeCursor
      */
     public boolean last()
     {
+        return edge(false);
+    }
+
+    private boolean edge(final boolean forward)
+    {
         if (root == BTreeReader.EMPTY)
         {
             return unposition();
         }
         final Node n = path[0].wrap(pages, root);
-        index[0] = n.isLeaf() ? n.count() - 1 : n.count() - 1;
-        return descend(0, false) || advance(false);
+        if (n.isLeaf())
+        {
+            arriveAtLeaf(0);
+            index[0] = forward ? 0 : n.count() - 1;
+            return n.count() > 0 || unposition();
+        }
+        final int i = nonEmptyChild(n, forward ? 0 : n.count() - 1, forward);
+        if (i < 0)
+        {
+            return unposition(); // every subtree counted empty
+        }
+        index[0] = i;
+        descend(0, forward);
+        return true;
     }
 
     /**
@@ -106,10 +125,13 @@ public final class BTreeCursor
             final Node n = path[d].wrap(pages, id);
             if (n.isLeaf())
             {
+                if (d > 0)
+                {
+                    checkLeafCount(d);
+                }
+                arriveAtLeaf(d);
                 final int idx = n.search(key, keyOff, keyLen);
                 index[d] = idx >= 0 ? idx : -(idx + 1);
-                leaf = d;
-                valueLoaded = false;
                 return index[d] < n.count() || advance(true);
             }
             final int i = n.childIndex(key, keyOff, keyLen);
@@ -241,52 +263,123 @@ public final class BTreeCursor
     }
 
     /**
-     * From index[d] at level d, walks down to a leaf along the first (or last) children.
-     *
-     * @return true if the leaf reached is non-empty (the cursor is then on its first or last cell).
+     * From the child at index[from] of the branch at level {@code from}, whose subtree count is
+     * non-zero, walks down to a leaf along the first (or last) children counted non-empty, checking
+     * each step against the counts. Ends on the leaf's first (or last) cell.
      */
-    private boolean descend(final int from, final boolean forward)
+    private void descend(final int from, final boolean forward)
     {
         int d = from;
-        while (!path[d].isLeaf())
+        while (true)
         {
             if (d + 1 >= path.length)
             {
                 throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
             }
-            final long child = path[d].child(index[d]);
-            final Node c = path[d + 1].wrap(pages, child);
+            final Node c = path[d + 1].wrap(pages, path[d].child(index[d]));
             d++;
-            index[d] = forward ? 0 : c.count() - 1;
+            if (c.isLeaf())
+            {
+                checkLeafCount(d);
+                arriveAtLeaf(d);
+                index[d] = forward ? 0 : c.count() - 1;
+                return;
+            }
+            final int i = nonEmptyChild(c, forward ? 0 : c.count() - 1, forward);
+            if (i < 0)
+            {
+                throw c.corrupt("branch holds " + path[d - 1].childCount(index[d - 1]) +
+                    " entries by its parent's count, but none of its own cells counts any");
+            }
+            index[d] = i;
         }
-        leaf = d;
-        valueLoaded = false;
-        final int count = path[d].count();
-        index[d] = forward ? 0 : count - 1;
-        return count > 0;
     }
 
     /**
-     * Moves to the first cell of the next non-empty leaf (or last cell of the previous one).
+     * @return the first index from {@code i} on (or, backwards, down from {@code i}) whose subtree
+     * count is non-zero, or -1 if none.
+     */
+    private static int nonEmptyChild(final Node n, final int start, final boolean forward)
+    {
+        final int count = n.count();
+        for (int i = start; i >= 0 && i < count; i += forward ? 1 : -1)
+        {
+            if (n.childCount(i) != 0)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A leaf reached from a branch holds exactly the entries its parent cell counts. This is what
+     * lets scans skip empty subtrees without opening them, and keeps an empty leaf from being reached
+     * through a cell counted non-empty.
+     */
+    private void checkLeafCount(final int d)
+    {
+        final long expected = path[d - 1].childCount(index[d - 1]);
+        if (path[d].count() != expected)
+        {
+            throw path[d].corrupt("leaf holds " + path[d].count() + " entries but its parent counts " + expected);
+        }
+    }
+
+    /**
+     * Makes level d the cursor's leaf. Its first key must be below its last: with the check in
+     * {@link #advance} that each leaf's keys lie beyond the previous leaf's, the leaves a scan visits
+     * have strictly increasing key intervals, so no page is visited twice and a scan is linear in the
+     * number of pages even when a damaged file's branches share children.
+     */
+    private void arriveAtLeaf(final int d)
+    {
+        leaf = d;
+        valueLoaded = false;
+        final Node n = path[d];
+        final int count = n.count();
+        if (count > 1 && n.compareKey(0, n.buf, n.keyOffset(count - 1), n.keyLength(count - 1)) >= 0)
+        {
+            throw n.corrupt("keys out of order: the first key of the leaf is not below its last");
+        }
+    }
+
+    /**
+     * Moves to the first cell of the next leaf with entries (or the last cell of the previous one),
+     * skipping subtrees counted empty. The new leaf's keys must lie strictly beyond the one left.
      */
     private boolean advance(final boolean forward)
     {
-        while (true)
+        final Node left = path[leaf];
+        final boolean bounded = left.count() > 0;
+        if (bounded)
         {
-            int d = leaf - 1;
-            while (d >= 0 && (forward ? index[d] + 1 >= path[d].count() : index[d] - 1 < 0))
+            final int edge = forward ? left.count() - 1 : 0;
+            final int len = left.keyLength(edge);
+            boundary.putBytes(0, left.buf, left.keyOffset(edge), len);
+            boundaryLength = len;
+        }
+        int d = leaf - 1;
+        int i = -1;
+        while (d >= 0 && (i = nonEmptyChild(path[d], index[d] + (forward ? 1 : -1), forward)) < 0)
+        {
+            d--;
+        }
+        if (d < 0)
+        {
+            return unposition();
+        }
+        index[d] = i;
+        descend(d, forward);
+        if (bounded)
+        {
+            final int c = path[leaf].compareKey(index[leaf], boundary, 0, boundaryLength);
+            if (forward ? c <= 0 : c >= 0)
             {
-                d--;
-            }
-            if (d < 0)
-            {
-                return unposition();
-            }
-            index[d] += forward ? 1 : -1;
-            if (descend(d, forward))
-            {
-                return true;
+                throw path[leaf].corrupt("keys out of order: the leaf's " + (forward ? "first" : "last") +
+                    " key is not " + (forward ? "above" : "below") + " the keys of the leaf before it in the scan");
             }
         }
+        return true;
     }
 }

@@ -172,7 +172,8 @@ public class BTreeReader
 
     /**
      * Counts a tree's entries by walking it, checking on the way that every branch cell's subtree
-     * count equals the entries below it (for consistency checks; O(pages)).
+     * count equals the entries below it and that no page is reached twice (for consistency checks;
+     * O(pages) time and memory).
      *
      * @param root the tree's root.
      * @return the number of entries.
@@ -180,14 +181,19 @@ public class BTreeReader
      */
     public long countEntries(final long root)
     {
-        return root == EMPTY ? 0 : countBelow(root, 0);
+        return root == EMPTY ? 0 : countBelow(root, 0, new org.agrona.collections.LongHashSet());
     }
 
-    private long countBelow(final long id, final int depth)
+    private long countBelow(final long id, final int depth, final org.agrona.collections.LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {
             throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+        if (!seen.add(id))
+        {
+            // A shared page would be counted once per path to it: exponential in the depth.
+            throw pages.corrupt(id, "page is reachable twice in one tree");
         }
         final Node n = new Node().wrap(pages, id);
         for (int i = n.isLeaf() ? 0 : 1; i < n.count(); i++)
@@ -204,7 +210,7 @@ public class BTreeReader
         long total = 0;
         for (int i = 0; i < n.count(); i++)
         {
-            final long below = countBelow(n.child(i), depth + 1);
+            final long below = countBelow(n.child(i), depth + 1, seen);
             if (below != n.childCount(i))
             {
                 throw pages.corrupt(id, "cell " + i + " counts " + n.childCount(i) + " entries, its subtree holds " + below);

@@ -531,15 +531,20 @@ public final class BTreeWriter extends BTreeReader
     {
         if (root != EMPTY)
         {
-            freeSubtree(root, 0);
+            freeSubtree(root, 0, new org.agrona.collections.LongHashSet());
         }
     }
 
-    private void freeSubtree(final long id, final int depth)
+    private void freeSubtree(final long id, final int depth, final org.agrona.collections.LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {
             throw writer.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+        if (!seen.add(id))
+        {
+            // Freeing a shared page twice would also walk its subtree once per path to it.
+            throw writer.corrupt(id, "page is reachable twice in one tree");
         }
         final Node n = levels[depth].wrap(writer, id);
         final int count = n.count();
@@ -554,7 +559,7 @@ public final class BTreeWriter extends BTreeReader
         {
             for (int i = 0; i < count; i++)
             {
-                freeSubtree(levels[depth].wrap(writer, id).child(i), depth + 1);
+                freeSubtree(levels[depth].wrap(writer, id).child(i), depth + 1, seen);
             }
         }
         writer.free(id);

@@ -194,6 +194,12 @@ final class Node
         {
             throw corrupt("key at " + off + " of length " + len + " runs past the page end");
         }
+        if (len == 0 && leaf)
+        {
+            // Stored keys are never empty (only a branch's first separator is); handing one out would make the
+            // caller's next lookup with it fail as a bad argument instead of as damage.
+            throw corrupt("empty key at " + off);
+        }
         return len;
     }
 
@@ -442,6 +448,12 @@ final class Node
         if (cellStart() - size < slotEnd)
         {
             compact();
+            if (cellStart() - size < slotEnd)
+            {
+                // The caller trusted free(), which trusts the header's cell start and fragmented bytes: a damaged
+                // page can claim room it does not have.
+                throw corrupt("page is fuller than its header says (cell start or fragmented bytes damaged)");
+            }
         }
         final int off = cellStart() - size;
         final int slotPos = HEADER_LENGTH + index * SLOT_SIZE;
@@ -488,23 +500,39 @@ final class Node
         {
             scratch = new UnsafeBuffer(new byte[pageSize]);
         }
+        // Sizes come from the cells, each checked to lie inside the page; together they must fit beside the slots,
+        // which a damaged page copied from the file need not respect.
+        long total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            total += cellSize(i);
+        }
+        if (HEADER_LENGTH + (long)n * SLOT_SIZE + total > pageSize)
+        {
+            throw corrupt("cells of " + total + " bytes and " + n + " slots overflow the page");
+        }
         final UnsafeBuffer old = scratch;
         old.putBytes(0, buf, 0, pageSize);
         int end = pageSize;
-        final boolean leaf = isLeaf();
         for (int i = 0; i < n; i++)
         {
             final int off = old.getShort(HEADER_LENGTH + i * SLOT_SIZE) & 0xFFFF;
-            final int size = leaf ?
-                LEAF_CELL_OVERHEAD + (old.getShort(off) & 0xFFFF) +
-                ((old.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? 8 : old.getInt(off + 3)) :
-                BRANCH_CELL_OVERHEAD + (old.getShort(off + 16) & 0xFFFF);
+            final int size = cellSize(old, off);
             end -= size;
             buf.putBytes(end, old, off, size);
             buf.putShort(HEADER_LENGTH + i * SLOT_SIZE, (short)end);
         }
         cellStart(end);
         fragmented(0);
+    }
+
+    /** Size of the cell at {@code off} of {@code page}, a copy of this page whose cells were checked already. */
+    private int cellSize(final UnsafeBuffer page, final int off)
+    {
+        return isLeaf() ?
+            LEAF_CELL_OVERHEAD + (page.getShort(off) & 0xFFFF) +
+            ((page.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? 8 : page.getInt(off + 3)) :
+            BRANCH_CELL_OVERHEAD + (page.getShort(off + 16) & 0xFFFF);
     }
 
     /** Appends a copy of cell i of {@code from} at the end of this node; returns the new cell's offset. */

@@ -58,10 +58,17 @@ public final class Engine implements AutoCloseable
         this.options = options;
         this.readers = new ReadTransactionTracker(store.path().toString(), options, openReaders);
         final Meta meta = store.openedMeta();
-        if (store.selection() != null && !store.selection().bothValid())
+        final dev.cambium.engine.store.MetaSelector.Selection selection = store.selection();
+        if (selection != null && selection.newer() != null)
         {
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
-                "opened " + store.path() + " with one valid meta page: " + store.selection().describe());
+                "opened " + store.path() + " at an older revision than its newest; revision " +
+                selection.newer().meta().revision() + " will be discarded by the first commit: " + selection.describe());
+        }
+        else if (selection != null && !selection.bothValid())
+        {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                "opened " + store.path() + " with one valid meta page: " + selection.describe());
         }
         // Every page the opened revision does not reference is free: there are no readers yet.
         final java.util.BitSet unused = new java.util.BitSet();

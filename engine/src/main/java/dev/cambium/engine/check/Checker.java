@@ -230,6 +230,18 @@ public final class Checker
             problem(where + ": meta says " + meta.treeCount() + " trees, the catalog holds " + trees);
         }
         walkTree(reader, pages, meta, meta.freeSpaceRoot(), reached, where + " free-space map");
+        // Scans trust the subtree counts of every tree, the catalog's and the map's included.
+        for (final long root : new long[] {meta.catalogRoot(), meta.freeSpaceRoot()})
+        {
+            try
+            {
+                checkOrderAndCount(pages, root, where + (root == meta.catalogRoot() ? " catalog" : " free-space map"));
+            }
+            catch (final CambiumException | IllegalStateException e)
+            {
+                problem(where + ": scan failed: " + e.getMessage());
+            }
+        }
     }
 
     private void walkTree(final BTreeReader reader, final PageReader pages, final Meta meta, final long root,

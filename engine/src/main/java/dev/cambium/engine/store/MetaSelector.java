@@ -2,10 +2,16 @@ package dev.cambium.engine.store;
 
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.Limits;
+import dev.cambium.NoSuchRevisionException;
 import dev.cambium.NotADatabaseException;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +39,10 @@ public final class MetaSelector
      * @param chosenSlot the slot it came from.
      * @param slot0      the candidate read from meta page 0.
      * @param slot1      the candidate accepted or, failing that, the most telling one rejected for meta page 1.
+     * @param requested  true if the caller named the revision to open at.
      */
-    public record Selection(Meta meta, int chosenSlot, MetaCodec.Candidate slot0, MetaCodec.Candidate slot1)
+    public record Selection(
+        Meta meta, int chosenSlot, MetaCodec.Candidate slot0, MetaCodec.Candidate slot1, boolean requested)
     {
         /**
          * @return true if both meta pages were valid; when false, the caller should log {@link #describe()}
@@ -46,12 +54,46 @@ public final class MetaSelector
         }
 
         /**
+         * @return the valid meta of the other slot if it is newer than the chosen one (possible only when the
+         * revision was requested), else null. The first commit discards it.
+         */
+        public MetaCodec.Candidate newer()
+        {
+            final MetaCodec.Candidate other = chosenSlot == 0 ? slot1 : slot0;
+            return other.valid() && other.meta().revision() > meta.revision() ? other : null;
+        }
+
+        /**
          * @return a one-line description of both slots, for a log message.
          */
         public String describe()
         {
-            return "opened at revision " + meta.revision() + " from meta page " + chosenSlot + "; meta page 0: " +
-                status(slot0) + "; meta page 1: " + status(slot1);
+            return "opened at " + (requested ? "the requested " : "") + "revision " + meta.revision() +
+                " from meta page " + chosenSlot + "; meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
+        }
+    }
+
+    /** What both meta slots of a non-empty file hold; see {@link #inspect}. */
+    private record Slots(MetaCodec.Candidate slot0, MetaCodec.Candidate slot1, List<MetaCodec.Candidate> probes)
+    {
+        List<Meta> valid()
+        {
+            final List<Meta> metas = new ArrayList<>(2);
+            if (slot0.valid())
+            {
+                metas.add(slot0.meta());
+            }
+            if (slot1.valid() && !(slot0.valid() && slot0.meta().revision() == slot1.meta().revision()))
+            {
+                metas.add(slot1.meta());
+            }
+            metas.sort((a, b) -> Long.compare(b.revision(), a.revision()));
+            return metas;
+        }
+
+        String detail()
+        {
+            return "meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
         }
     }
 
@@ -66,6 +108,187 @@ public final class MetaSelector
      * @throws IllegalArgumentException  if the file is empty.
      */
     public static Selection select(final Storage storage)
+    {
+        final Slots slots = inspect(storage);
+        final MetaCodec.Candidate slot0 = slots.slot0();
+        final MetaCodec.Candidate slot1 = slots.slot1();
+        if (slot0.valid() && slot1.valid())
+        {
+            // Ties happen only for the two revision-0 metas of a new file; either will do, prefer slot 0.
+            final boolean pick1 = slot1.meta().revision() > slot0.meta().revision();
+            return new Selection(pick1 ? slot1.meta() : slot0.meta(), pick1 ? 1 : 0, slot0, slot1, false);
+        }
+        if (slot0.valid())
+        {
+            return new Selection(slot0.meta(), 0, slot0, slot1, false);
+        }
+        if (slot1.valid())
+        {
+            return new Selection(slot1.meta(), 1, slot0, slot1, false);
+        }
+        throw noValidMeta(storage, slots);
+    }
+
+    /**
+     * Selects the meta of a named revision (recovery: open at the older of the two revisions a file keeps).
+     *
+     * @param storage  the file; not empty.
+     * @param revision the revision wanted.
+     * @return the selection.
+     * @throws NoSuchRevisionException   if neither meta page holds a valid meta for {@code revision}; the
+     *                                   message and {@link NoSuchRevisionException#availableRevisions()} list the
+     *                                   revisions the file holds.
+     * @throws NotADatabaseException     as {@link #select(Storage)}.
+     * @throws IllegalArgumentException  if the file is empty.
+     */
+    public static Selection select(final Storage storage, final long revision)
+    {
+        final Slots slots = inspect(storage);
+        // Slot 0 first: for the two revision-0 metas of a new file either will do.
+        if (slots.slot0().valid() && slots.slot0().meta().revision() == revision)
+        {
+            return new Selection(slots.slot0().meta(), 0, slots.slot0(), slots.slot1(), true);
+        }
+        if (slots.slot1().valid() && slots.slot1().meta().revision() == revision)
+        {
+            return new Selection(slots.slot1().meta(), 1, slots.slot0(), slots.slot1(), true);
+        }
+        final List<Meta> valid = slots.valid();
+        if (valid.isEmpty())
+        {
+            throw noValidMeta(storage, slots);
+        }
+        throw new NoSuchRevisionException(storage.path() + " holds no valid meta page for revision " + revision +
+            "; it holds revision" + (valid.size() == 1 ? " " : "s ") + revisionList(valid) + " (" + slots.detail() +
+            ")", valid.stream().map(Meta::revision).toList());
+    }
+
+    /**
+     * The valid metas of a non-empty file, newest first: at most two, one per meta page (one if both hold the
+     * same revision, as in a new file). Reads only; usable on a file another process has open.
+     *
+     * @param storage the file; not empty.
+     * @return the valid metas, possibly none.
+     * @throws NotADatabaseException if the file is shorter than 512 bytes or no candidate has the magic.
+     */
+    public static List<Meta> validMetas(final Storage storage)
+    {
+        final Slots slots = inspect(storage);
+        final List<Meta> valid = slots.valid();
+        if (valid.isEmpty() && !anyMagic(slots))
+        {
+            throw noValidMeta(storage, slots);
+        }
+        return valid;
+    }
+
+    /**
+     * {@link #validMetas(Storage)} of a file opened read-only, without a lock: for listing the revisions of a file
+     * that may be open elsewhere (a commit racing with the read can only make a meta look invalid, never invent
+     * one, thanks to its checksum). Any thread.
+     *
+     * @param file the database file.
+     * @return the valid metas, newest first; empty for an empty file or one whose meta pages are both damaged.
+     * @throws NotADatabaseException if the file is not a regular file, or is not a Cambium database.
+     * @throws dev.cambium.StorageException if the file cannot be opened or read.
+     */
+    public static List<Meta> validMetas(final Path file)
+    {
+        if (!Files.isRegularFile(file) && Files.exists(file))
+        {
+            throw new NotADatabaseException(file + " is not a Cambium database: it is not a regular file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final Storage storage = new ReadOnlyChannel(file, channel);
+            return storage.size() == 0 ? List.of() : validMetas(storage);
+        }
+        catch (final IOException e)
+        {
+            throw new dev.cambium.StorageException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    /** Just enough of a {@link Storage} for {@link #inspect}: size and positional reads of a read-only channel. */
+    private record ReadOnlyChannel(Path path, FileChannel channel) implements Storage
+    {
+        @Override
+        public long size()
+        {
+            try
+            {
+                return channel.size();
+            }
+            catch (final IOException e)
+            {
+                throw new dev.cambium.StorageException("size of " + path + " failed: " + e, e);
+            }
+        }
+
+        @Override
+        public void read(final ByteBuffer dst, final long position)
+        {
+            long at = position;
+            try
+            {
+                while (dst.hasRemaining())
+                {
+                    final int n = channel.read(dst, at);
+                    if (n < 0)
+                    {
+                        throw new java.io.EOFException("end of file at offset " + at);
+                    }
+                    at += n;
+                }
+            }
+            catch (final IOException e)
+            {
+                throw new dev.cambium.StorageException("read at offset " + position + " of " + path + " failed: " + e, e);
+            }
+        }
+
+        @Override
+        public void write(final ByteBuffer src, final long position)
+        {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void force(final boolean metadata)
+        {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void truncate(final long size)
+        {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public java.nio.MappedByteBuffer mapReadOnly(final long position, final long length)
+        {
+            throw new UnsupportedOperationException("not needed to read meta pages");
+        }
+
+        @Override
+        public void close()
+        {
+            // the caller closes the channel
+        }
+    }
+
+    private static String revisionList(final List<Meta> metas)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Meta m : metas)
+        {
+            sb.append(sb.length() == 0 ? "" : " and ").append(m.revision());
+        }
+        return sb.toString();
+    }
+
+    private static Slots inspect(final Storage storage)
     {
         final long length = storage.size();
         if (length == 0)
@@ -107,43 +330,41 @@ public final class MetaSelector
                 slot1 = mostTelling(probes);
             }
         }
+        return new Slots(slot0, slot1, probes);
+    }
 
-        if (slot0.valid() && slot1.valid())
+    private static boolean anyMagic(final Slots slots)
+    {
+        boolean magic = slots.slot0().magicFound();
+        for (final MetaCodec.Candidate probe : slots.probes())
         {
-            // Ties happen only for the two revision-0 metas of a new file; either will do, prefer slot 0.
-            final boolean pick1 = slot1.meta().revision() > slot0.meta().revision();
-            return new Selection(pick1 ? slot1.meta() : slot0.meta(), pick1 ? 1 : 0, slot0, slot1);
+            magic |= probe.magicFound();
         }
-        if (slot0.valid())
-        {
-            return new Selection(slot0.meta(), 0, slot0, slot1);
-        }
-        if (slot1.valid())
-        {
-            return new Selection(slot1.meta(), 1, slot0, slot1);
-        }
+        return magic;
+    }
 
-        boolean magic = slot0.magicFound();
+    private static RuntimeException noValidMeta(final Storage storage, final Slots slots)
+    {
+        final MetaCodec.Candidate slot0 = slots.slot0();
         boolean onlyVersion = slot0.magicFound() ? slot0.unsupportedVersion() : true;
-        for (final MetaCodec.Candidate probe : probes)
+        for (final MetaCodec.Candidate probe : slots.probes())
         {
             if (probe.magicFound())
             {
-                magic = true;
                 onlyVersion &= probe.unsupportedVersion();
             }
         }
-        final String detail = "meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
-        if (!magic)
+        final String detail = slots.detail();
+        if (!anyMagic(slots))
         {
-            throw new NotADatabaseException(storage.path() + " is not a Cambium database (no meta page magic; " +
+            return new NotADatabaseException(storage.path() + " is not a Cambium database (no meta page magic; " +
                 detail + ")");
         }
         if (onlyVersion)
         {
-            throw new NotADatabaseException(storage.path() + " has an unsupported format version: " + detail);
+            return new NotADatabaseException(storage.path() + " has an unsupported format version: " + detail);
         }
-        throw new CorruptDatabaseException(storage.path() + ": both meta pages are damaged: " + detail);
+        return new CorruptDatabaseException(storage.path() + ": both meta pages are damaged: " + detail);
     }
 
     private static MetaCodec.Candidate readCandidate(

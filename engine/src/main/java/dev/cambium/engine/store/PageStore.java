@@ -118,6 +118,8 @@ public final class PageStore implements AutoCloseable
     private volatile boolean writesRefused;
     private volatile String refusalReason = "a previous fsync failed";
     private Throwable refusalCause;
+    /** File offset of a newer revision's meta page to erase before the first write, or -1; see discardNewerMeta. */
+    private long discardMetaOffset = -1;
 
     private PageStore(
         final Storage storage,
@@ -146,6 +148,8 @@ public final class PageStore implements AutoCloseable
         this.created = created;
         this.selection = selection;
         this.metaPage = ByteBuffer.allocateDirect(pageSize);
+        final MetaCodec.Candidate newer = selection == null ? null : selection.newer();
+        this.discardMetaOffset = newer == null ? -1 : newer.offset();
         this.fileSize = storage.size();
         this.mapping = new Mapping(new MappedByteBuffer[0], 0, 0);
         this.verified = new long[0];
@@ -164,6 +168,8 @@ public final class PageStore implements AutoCloseable
      * @return the store, with the whole file mapped.
      * @throws dev.cambium.NotADatabaseException    if the file is not a Cambium database.
      * @throws CorruptDatabaseException             if both meta pages are damaged.
+     * @throws dev.cambium.NoSuchRevisionException  if {@link DatabaseOptions#openRevision()} names a revision the
+     *                                              file holds no valid meta for (a missing file is not created).
      * @throws StorageException                     if an I/O operation fails.
      */
     public static PageStore open(final Path file, final DatabaseOptions options)
@@ -182,6 +188,12 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
     {
+        if (options.openRevision().isPresent() && file.toFile().length() == 0)
+        {
+            // Recovery of a named revision must not create the file (length() is 0 for a missing file too).
+            throw new dev.cambium.NoSuchRevisionException(file + " is missing or empty: it holds no revisions, so " +
+                "not revision " + options.openRevision().getAsLong(), java.util.List.of());
+        }
         final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
         try
         {
@@ -210,6 +222,12 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Storage storage, final DatabaseOptions options)
     {
+        final java.util.OptionalLong revision = options.openRevision();
+        if (storage.size() == 0 && revision.isPresent())
+        {
+            throw new dev.cambium.NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
+                "revision " + revision.getAsLong(), java.util.List.of());
+        }
         if (storage.size() == 0)
         {
             final Meta meta = Meta.initial(options.pageSize(), System.currentTimeMillis());
@@ -219,7 +237,8 @@ public final class PageStore implements AutoCloseable
             storage.force(true);
             return new PageStore(storage, options, meta, true, null);
         }
-        final MetaSelector.Selection selection = MetaSelector.select(storage);
+        final MetaSelector.Selection selection = revision.isPresent() ?
+            MetaSelector.select(storage, revision.getAsLong()) : MetaSelector.select(storage);
         return new PageStore(storage, options, selection.meta(), false, selection);
     }
 
@@ -528,6 +547,7 @@ public final class PageStore implements AutoCloseable
             }
             previous = id;
         }
+        discardNewerMeta();
         for (int i = 0; i < count; i++)
         {
             final ByteBuffer page = pages[i];
@@ -535,6 +555,24 @@ public final class PageStore implements AutoCloseable
             storage.write(page.duplicate().limit(pageSize).position(0), pageIds[i] << pageShift);
             markVerified(pageIds[i]);
         }
+    }
+
+    /**
+     * When the database was opened at a requested revision older than the other meta page's, the first commit
+     * erases that newer meta page and forces the erasure before writing anything else: the commit writes over
+     * pages the older revision does not use, which include the newer revision's pages, and a crash before the new
+     * meta is durable must not leave a valid meta pointing at them (the next open would choose it, as the newest).
+     * Forced whatever the durability mode, once per such open. Writer thread.
+     */
+    private void discardNewerMeta()
+    {
+        if (discardMetaOffset < 0)
+        {
+            return;
+        }
+        storage.write(ByteBuffer.allocate(pageSize), discardMetaOffset);
+        force();
+        discardMetaOffset = -1;
     }
 
     /**
@@ -557,6 +595,11 @@ public final class PageStore implements AutoCloseable
             throw new IllegalStateException("meta high-water mark " + meta.highWater() +
                 " exceeds the file (" + fileSize + " bytes); a reopen would reject it");
         }
+        if (discardMetaOffset == (long)meta.slot() << pageShift)
+        {
+            discardMetaOffset = -1; // this write replaces it
+        }
+        discardNewerMeta();
         // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
         MetaCodec.encode(meta, metaPage);
         storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)meta.slot() << pageShift);
