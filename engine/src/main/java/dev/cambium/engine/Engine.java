@@ -108,7 +108,7 @@ public final class Engine implements AutoCloseable
      */
     public static Engine open(final Path file, final DatabaseOptions options)
     {
-        return new Engine(PageStore.open(file, options), options);
+        return start(PageStore.open(file, options), options);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class Engine implements AutoCloseable
     public static Engine open(final Path file, final DatabaseOptions options,
                               final dev.cambium.engine.store.StorageDirectory directory)
     {
-        return new Engine(PageStore.open(file, options, directory), options);
+        return start(PageStore.open(file, options, directory), options);
     }
 
     /**
@@ -136,7 +136,32 @@ public final class Engine implements AutoCloseable
      */
     public static Engine open(final dev.cambium.engine.store.Storage storage, final DatabaseOptions options)
     {
-        return new Engine(PageStore.open(storage, options), options);
+        return start(PageStore.open(storage, options), options);
+    }
+
+    /**
+     * Builds the engine over an open store; if that fails (e.g. a damaged free-space map found while loading it),
+     * closes the store so that its file lock is released: otherwise a second open of the same path in this JVM
+     * would report "already open" instead of the damage, until the store happened to be garbage collected.
+     */
+    private static Engine start(final PageStore store, final DatabaseOptions options)
+    {
+        try
+        {
+            return new Engine(store, options);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            try
+            {
+                store.close();
+            }
+            catch (final RuntimeException suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
