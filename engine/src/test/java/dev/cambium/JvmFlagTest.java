@@ -1,5 +1,6 @@
 package dev.cambium;
 
+import dev.cambium.childjvm.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,17 +35,6 @@ class JvmFlagTest
     @TempDir
     Path dir;
 
-    private static String testClassPath()
-    {
-        // surefire may run tests through a manifest-only booter jar; it publishes the real path separately
-        final String surefire = System.getProperty("surefire.test.class.path");
-        if (surefire != null && !surefire.isBlank())
-        {
-            return surefire;
-        }
-        return System.getProperty("java.class.path");
-    }
-
     private record Result(int exit, String out)
     {
     }
@@ -56,7 +46,7 @@ class JvmFlagTest
         cmd.add("-Xmx128m");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(testClassPath());
+        cmd.add(ChildJvm.testClassPath());
         cmd.add(JvmFlagProbe.class.getName());
         cmd.add(dir.toString());
         final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -123,7 +113,8 @@ class JvmFlagTest
     @Test
     void shouldFindTheProbeOnTheTestClassPath()
     {
-        assertTrue(Arrays.stream(testClassPath().split(File.pathSeparator)).anyMatch(e -> e.contains("test-classes")),
-            "test class path: " + testClassPath());
+        final String classPath = ChildJvm.testClassPath();
+        assertTrue(Arrays.stream(classPath.split(File.pathSeparator)).anyMatch(e -> e.contains("test-classes")),
+            "test class path: " + classPath);
     }
 }

@@ -2,6 +2,7 @@ package dev.cambium;
 
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.store.FileStorage;
+import dev.cambium.engine.store.ForwardingStorage;
 import dev.cambium.engine.store.Storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -305,29 +305,16 @@ class OpenRevisionTest
     }
 
     /** Delegates; records the data pages written; fails the write of a non-zero meta page at one offset. */
-    private static final class FailingMetaWrite implements Storage
+    private static final class FailingMetaWrite extends ForwardingStorage
     {
-        private final Storage delegate;
         private final long metaOffset;
         final BitSet pagesWritten = new BitSet();
         int erasures;
 
         FailingMetaWrite(final Storage delegate, final long metaOffset)
         {
-            this.delegate = delegate;
+            super(delegate);
             this.metaOffset = metaOffset;
-        }
-
-        @Override
-        public Path path()
-        {
-            return delegate.path();
-        }
-
-        @Override
-        public long size()
-        {
-            return delegate.size();
         }
 
         @Override
@@ -351,36 +338,6 @@ class OpenRevisionTest
                 pagesWritten.set((int)(position / PAGE_SIZE));
             }
             delegate.write(src, position);
-        }
-
-        @Override
-        public void read(final ByteBuffer dst, final long position)
-        {
-            delegate.read(dst, position);
-        }
-
-        @Override
-        public void force(final boolean metadata)
-        {
-            delegate.force(metadata);
-        }
-
-        @Override
-        public void truncate(final long size)
-        {
-            delegate.truncate(size);
-        }
-
-        @Override
-        public MappedByteBuffer mapReadOnly(final long position, final long length)
-        {
-            return delegate.mapReadOnly(position, length);
-        }
-
-        @Override
-        public void close()
-        {
-            delegate.close();
         }
     }
 

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The model the crash tests compare recovered files with: the content of every tree at each acknowledged revision,
- * changed in step with a write transaction ({@link Tx}), and the reading of a whole database into a model.
+ * changed in step with a write transaction ({@link Tx}), the reading of a whole database into a model, and the
+ * seeds of crash images.
  * Shared by {@link CrashPointTest}, {@link NoSyncPowerLossTest} and {@link CreationCrashTest}.
  */
 final class CrashModel
@@ -223,6 +224,25 @@ final class CrashModel
         final byte[] v = new byte[length];
         r.nextBytes(v);
         return v;
+    }
+
+    /**
+     * The seed of one crash image: a base seed mixed with the image's coordinates (scenario, crash point, kind,
+     * repetition: whatever the test counts by), so that neighbouring images get unrelated random outcomes.
+     *
+     * @param base the test's base seed.
+     * @param a    first coordinate.
+     * @param b    second coordinate.
+     * @param c    third coordinate.
+     * @return the mixed seed.
+     */
+    static long seed(final long base, final long a, final long b, final long c)
+    {
+        long x = base ^ (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL) ^ (c * 0x165667B19E3779F9L);
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        return x;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.StorageException;
+import dev.cambium.TestSeeds;
 import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.engine.Engine;
@@ -67,22 +68,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CrashPointTest
 {
-    private static final long BASE_SEED = baseSeed();
+    private static final long BASE_SEED = TestSeeds.seed();
     /** Seeded outcomes per crash point; {@code -Dcambium.crash.seeds=N} overrides every scenario's own count. */
     private static final int SEEDS_OVERRIDE = Integer.getInteger("cambium.crash.seeds", 0);
 
     @TempDir
     Path dir;
-
-    private static long baseSeed()
-    {
-        final String p = System.getProperty("test.seed");
-        if (p == null || p.isBlank())
-        {
-            return new Random().nextLong();
-        }
-        return Long.parseLong(p.trim());
-    }
 
     // --------------------------------------------------------------------------------------------- scenarios
 
@@ -396,15 +387,6 @@ class CrashPointTest
         return run;
     }
 
-    private static long mix(final long base, final long a, final long b, final long c)
-    {
-        long x = base ^ (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL) ^ (c * 0x165667B19E3779F9L);
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        return x;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void everyCrashPointOpensAtAnAcknowledgedRevision(final Scenario s) throws IOException
@@ -453,7 +435,7 @@ class CrashPointTest
             int pointNew = 0;
             for (int seed = 0; seed < seeds; seed++)
             {
-                final long outcomeSeed = mix(BASE_SEED, scenarioIndex, k, seed);
+                final long outcomeSeed = CrashModel.seed(BASE_SEED, scenarioIndex, k, seed);
                 final List<PowerLossStorage.Fate> chosen = new ArrayList<>();
                 final byte[] image = run.storage.crashImage(new Random(outcomeSeed), chosen);
                 chosen.forEach(f -> fates.merge(f, 1, Integer::sum));

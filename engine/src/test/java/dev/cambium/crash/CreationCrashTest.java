@@ -5,6 +5,7 @@ import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.StorageException;
+import dev.cambium.TestSeeds;
 import dev.cambium.crash.CrashModel.Harness;
 import dev.cambium.crash.CrashModel.Model;
 import dev.cambium.engine.Engine;
@@ -50,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CreationCrashTest
 {
-    private static final long BASE_SEED = seed();
+    private static final long BASE_SEED = TestSeeds.seed();
     private static final int SEEDS = Math.max(1, Integer.getInteger("cambium.crash.seeds", 4));
     private static final int PAGE = 1024;
     private static final DatabaseOptions OPTIONS = DatabaseOptions.builder()
@@ -63,12 +64,6 @@ class CreationCrashTest
 
     @TempDir
     Path dir;
-
-    private static long seed()
-    {
-        final String p = System.getProperty("test.seed");
-        return p == null || p.isBlank() ? new Random().nextLong() : Long.parseLong(p.trim());
-    }
 
     /** What the directory holds before the database is opened. */
     enum Start

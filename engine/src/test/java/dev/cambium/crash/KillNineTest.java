@@ -5,11 +5,12 @@ import dev.cambium.Cursor;
 import dev.cambium.Database;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
+import dev.cambium.TestSeeds;
+import dev.cambium.childjvm.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -65,58 +65,10 @@ class KillNineTest
     @TempDir
     Path dir;
 
-    private static long seed()
-    {
-        final String p = System.getProperty("test.seed");
-        if (p == null || p.isBlank())
-        {
-            return new Random().nextLong();
-        }
-        return Long.parseLong(p.trim());
-    }
-
     private static long longProperty(final String name, final long dflt)
     {
         final String p = System.getProperty(name);
         return p == null || p.isBlank() ? dflt : Long.parseLong(p.trim());
-    }
-
-    private static String testClassPath()
-    {
-        // surefire may run tests through a manifest-only booter jar; it publishes the real path separately
-        final String surefire = System.getProperty("surefire.test.class.path");
-        if (surefire != null && !surefire.isBlank())
-        {
-            return surefire;
-        }
-        return System.getProperty("java.class.path");
-    }
-
-    /** The --add-exports/--add-opens flags of this JVM (from surefire's argLine), for the child. */
-    private static List<String> moduleFlags()
-    {
-        final List<String> out = new ArrayList<>();
-        final List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        for (int i = 0; i < in.size(); i++)
-        {
-            final String a = in.get(i);
-            if (a.startsWith("--add-exports=") || a.startsWith("--add-opens="))
-            {
-                out.add(a);
-            }
-            else if ((a.equals("--add-exports") || a.equals("--add-opens")) && i + 1 < in.size())
-            {
-                out.add(a);
-                out.add(in.get(++i));
-            }
-        }
-        if (out.isEmpty())
-        {
-            // run outside surefire (IDE without the argLine): the flags the engine needs
-            out.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
-            out.add("--add-opens=java.base/java.util.zip=ALL-UNNAMED");
-        }
-        return out;
     }
 
     @Test
@@ -134,7 +86,7 @@ class KillNineTest
 
     private void loop(final Durability durability, final long trials, final long seconds) throws Exception
     {
-        final long seed = seed();
+        final long seed = TestSeeds.seed();
         final long budgetMs = TimeUnit.SECONDS.toMillis(seconds);
         final String where = durability + ", seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
         try
@@ -156,20 +108,6 @@ class KillNineTest
         final Path outFile = dir.resolve("child.out");
         final SplittableRandom kills = new SplittableRandom(seed ^ 0x6B696C6C39L);
         final KillNineWorkload.Model model = new KillNineWorkload.Model(seed);
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx128m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.addAll(moduleFlags());
-        cmd.add("-cp");
-        cmd.add(testClassPath());
-        cmd.add(KillNineChild.class.getName());
-        cmd.add(dbFile.toString());
-        cmd.add(ledgerFile.toString());
-        cmd.add(Long.toString(seed));
-        cmd.add(durability.name());
-
         final long start = System.nanoTime();
         long trial = 0;
         long midCommit = 0;
@@ -188,16 +126,11 @@ class KillNineTest
             }
             trial++;
             final String at = "trial " + trial + ": ";
-            final ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(outFile.toFile());
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            pb.environment().remove("JDK_JAVA_OPTIONS");
-            pb.environment().remove("_JAVA_OPTIONS");
             final boolean killBeforeReady = prevCommit > 0 && kills.nextInt(20) == 0;
             final long delayMs = killBeforeReady ? kills.nextInt(600)
                 : kills.nextInt(10) == 0 ? kills.nextInt(20) : 20 + kills.nextInt(230);
-            final Process child = pb.start();
+            final Process child = ChildJvm.start(KillNineChild.class, List.of(), outFile, dbFile.toString(),
+                ledgerFile.toString(), Long.toString(seed), durability.name());
             try
             {
                 if (killBeforeReady)

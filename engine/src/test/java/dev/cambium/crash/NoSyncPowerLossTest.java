@@ -4,6 +4,7 @@ import dev.cambium.CambiumException;
 import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
+import dev.cambium.TestSeeds;
 import dev.cambium.Tree;
 import dev.cambium.WriteTransaction;
 import dev.cambium.btree.BTreeCursor;
@@ -87,7 +88,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class NoSyncPowerLossTest
 {
-    private static final long BASE_SEED = seed();
+    private static final long BASE_SEED = TestSeeds.seed();
     private static final int SEEDS = Math.max(1, Integer.getInteger("cambium.crash.seeds", 1));
     private static final int PAGE = 1024;
 
@@ -127,12 +128,6 @@ class NoSyncPowerLossTest
 
     @TempDir
     Path dir;
-
-    private static long seed()
-    {
-        final String p = System.getProperty("test.seed");
-        return p == null || p.isBlank() ? new Random().nextLong() : Long.parseLong(p.trim());
-    }
 
     /** How an image ended. */
     enum Outcome
@@ -378,24 +373,15 @@ class NoSyncPowerLossTest
         }
         for (int s = 0; s < SEEDS && pending > 0; s++)
         {
-            image(study, event, Kind.ONE_LOST, mix(BASE_SEED, event, Kind.ONE_LOST.ordinal(), s));
+            image(study, event, Kind.ONE_LOST, CrashModel.seed(BASE_SEED, event, Kind.ONE_LOST.ordinal(), s));
         }
         for (final Kind kind : Kind.values())
         {
             for (int s = 0; s < SEEDS && kind.mix != null; s++)
             {
-                image(study, event, kind, mix(BASE_SEED, event, kind.ordinal(), s));
+                image(study, event, kind, CrashModel.seed(BASE_SEED, event, kind.ordinal(), s));
             }
         }
-    }
-
-    private static long mix(final long base, final long a, final long b, final long c)
-    {
-        long x = base ^ (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL) ^ (c * 0x165667B19E3779F9L);
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        return x;
     }
 
     private void image(final Study study, final long event, final Kind kind, final long seed)

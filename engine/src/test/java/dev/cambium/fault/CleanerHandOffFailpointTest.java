@@ -8,8 +8,8 @@ import dev.cambium.engine.Engine;
 import dev.cambium.failpoint.Action;
 import dev.cambium.failpoint.Failpoint;
 import dev.cambium.failpoint.Hold;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.cambium.fault.FaultFixtures.TIMEOUT_S;
 import static dev.cambium.fault.FaultFixtures.assertClean;
 import static dev.cambium.fault.FaultFixtures.key;
 import static dev.cambium.fault.FaultFixtures.options;
@@ -35,19 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link DatabaseStats#cleanerErrors()}; and a cleaner held in the middle of a hand-off blocks neither readers nor
  * the writer.
  */
+@ExtendWith(FaultFixtures.DisarmFailpoints.class)
 class CleanerHandOffFailpointTest
 {
     private static final int KEYS = 800;
-    private static final long TIMEOUT_S = 60;
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void disarm()
-    {
-        Failpoint.disarmAll();
-    }
 
     /** Commits that each rewrite a different slice of the keys, so obsolete pages come in many groups. */
     private static void churn(final Database db, final int commits)

@@ -6,8 +6,8 @@ import dev.cambium.engine.Engine;
 import dev.cambium.failpoint.Action;
 import dev.cambium.failpoint.Failpoint;
 import dev.cambium.failpoint.Hold;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 
 import static dev.cambium.fault.FaultFixtures.BASE;
 import static dev.cambium.fault.FaultFixtures.COMMIT_POINTS;
+import static dev.cambium.fault.FaultFixtures.TIMEOUT_S;
 import static dev.cambium.fault.FaultFixtures.assertClean;
 import static dev.cambium.fault.FaultFixtures.options;
 import static dev.cambium.fault.FaultFixtures.published;
@@ -34,19 +35,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * revision (the new one only once it is published, i.e. when held after publish); then the commit is released and
  * completes.
  */
+@ExtendWith(FaultFixtures.DisarmFailpoints.class)
 class FailpointDelayTest
 {
     private static final FaultFixtures.Shape SHAPE = new FaultFixtures.Shape(600);
-    private static final long TIMEOUT_S = 60;
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void disarm()
-    {
-        Failpoint.disarmAll();
-    }
 
     @Test
     void shouldNotBlockReadersWhileACommitIsHeldAtAnyStep() throws Exception

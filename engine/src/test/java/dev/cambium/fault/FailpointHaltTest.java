@@ -1,7 +1,6 @@
 package dev.cambium.fault;
 
-import dev.cambium.Durability;
-import dev.cambium.engine.Engine;
+import dev.cambium.childjvm.ChildJvm;
 import dev.cambium.failpoint.Failpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +11,7 @@ import java.util.List;
 
 import static dev.cambium.fault.FaultFixtures.BASE;
 import static dev.cambium.fault.FaultFixtures.COMMIT_POINTS;
-import static dev.cambium.fault.FaultFixtures.assertClean;
 import static dev.cambium.fault.FaultFixtures.metaWritten;
-import static dev.cambium.fault.FaultFixtures.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,24 +40,15 @@ class FailpointHaltTest
         {
             final String at = "HALT at " + point;
             final Path file = dir.resolve(point.name() + ".cambium");
-            final ChildJvm.Result child = ChildJvm.run(FailpointHaltChild.class, dir.resolve(point.name() + ".out"),
-                120, file.toString(), point.name());
+            final ChildJvm.Result child = ChildJvm.run(FailpointHaltChild.class,
+                List.of("-D" + Failpoint.PROPERTY + "=true"), dir.resolve(point.name() + ".out"), 120, file.toString(),
+                point.name());
             assertEquals(FailpointHaltChild.HALT_STATUS, child.exitStatus(), at + ": child output:\n" + child.output());
             assertTrue(child.output().contains("failpoint " + point.name() + ": halting"), at + ":\n" + child.output());
 
             final boolean newRevision = point == Failpoint.CLEANER_HANDOFF || metaWritten(point);
             final long expected = newRevision ? BASE + 1 : BASE;
-            try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
-            {
-                assertEquals(expected, reopened.revision(), at + ": revision after reopen");
-                SHAPE.assertVersion(reopened, newRevision ? 2 : 1, at);
-                assertClean(reopened, at);
-                SHAPE.commit(reopened, 3);
-                reopened.runCleaner();
-                SHAPE.commit(reopened, 4);
-                SHAPE.assertVersion(reopened, 4, at + ", after two more commits");
-                assertClean(reopened, at + ", after two more commits");
-            }
+            SHAPE.reopenAndContinue(file, expected, newRevision ? 2 : 1, 3, at);
             outcomes.append(String.format("  %-17s -> revision %d%n", point, expected));
         }
         System.out.printf("failpoints: %d x HALT in a child JVM (%.1f s), reopened at:%n%s", points.size(),

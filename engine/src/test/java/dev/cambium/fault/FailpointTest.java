@@ -4,8 +4,8 @@ import dev.cambium.failpoint.Action;
 import dev.cambium.failpoint.Failpoint;
 import dev.cambium.failpoint.Hold;
 import dev.cambium.failpoint.InjectedFailureException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,15 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * module's {@code FailpointDisabledTest} covers the disabled JVM). Uses {@link Failpoint#BEFORE_DATA_WRITE}, hit here
  * directly: no engine runs in this test, and no background thread ever hits a commit point.
  */
+@ExtendWith(FaultFixtures.DisarmFailpoints.class)
 class FailpointTest
 {
     private static final Failpoint POINT = Failpoint.BEFORE_DATA_WRITE;
-
-    @AfterEach
-    void disarm()
-    {
-        Failpoint.disarmAll();
-    }
 
     @Test
     void shouldBeEnabledByTheTestConfiguration()

@@ -7,8 +7,8 @@ import dev.cambium.engine.Engine;
 import dev.cambium.failpoint.Action;
 import dev.cambium.failpoint.Failpoint;
 import dev.cambium.failpoint.InjectedFailureException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,18 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * process crash right after the failure would leave it (a copy of it: the page cache) opens at the revision the
  * table predicts, and so does the file after a clean close; {@code check()} is clean in every state.
  */
+@ExtendWith(FaultFixtures.DisarmFailpoints.class)
 class FailpointThrowTest
 {
     private static final FaultFixtures.Shape SHAPE = new FaultFixtures.Shape(600);
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void disarm()
-    {
-        Failpoint.disarmAll();
-    }
 
     @Test
     void shouldFailTheCommitAndKeepThePreviousRevisionWhenAnyCommitStepThrows() throws IOException
@@ -80,7 +75,8 @@ class FailpointThrowTest
                 final Path crashed = dir.resolve(point.name() + ".crashed");
                 Files.copy(file, crashed);
                 final int crashedVersion = metaWritten(point) ? 2 : 1;
-                reopenAndContinue(crashed, BASE + (metaWritten(point) ? 1 : 0), crashedVersion, at + ", crash copy");
+                SHAPE.reopenAndContinue(crashed, BASE + (metaWritten(point) ? 1 : 0), crashedVersion, 4,
+                    at + ", crash copy");
 
                 if (metaWritten(point))
                 {
@@ -103,26 +99,10 @@ class FailpointThrowTest
             {
                 engine.close();
             }
-            reopenAndContinue(file, BASE + 1, metaWritten(point) ? 2 : 3, at + ", reopened");
+            SHAPE.reopenAndContinue(file, BASE + 1, metaWritten(point) ? 2 : 3, 4, at + ", reopened");
         }
         System.out.printf("failpoints: %d x THROW during a SYNC commit (%d refused writes until reopen, %d carried " +
             "on), each reopened twice (crash copy, clean close)%n", COMMIT_POINTS.size(), refused,
             COMMIT_POINTS.size() - refused);
-    }
-
-    /** Opens {@code file}, expects revision and version, checks, commits once more, checks again. */
-    private static void reopenAndContinue(final Path file, final long revision, final int version, final String at)
-    {
-        try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
-        {
-            assertEquals(revision, reopened.revision(), at + ": revision after reopen");
-            SHAPE.assertVersion(reopened, version, at);
-            assertClean(reopened, at);
-            SHAPE.commit(reopened, 4);
-            reopened.runCleaner();
-            SHAPE.commit(reopened, 5);
-            SHAPE.assertVersion(reopened, 5, at + ", after two more commits");
-            assertClean(reopened, at + ", after two more commits");
-        }
     }
 }

@@ -8,8 +8,11 @@ import dev.cambium.Tree;
 import dev.cambium.WriteTransaction;
 import dev.cambium.engine.Engine;
 import dev.cambium.failpoint.Failpoint;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code 0..size(v)-1}, each with a value derived from the key and {@code v}; from version 2 on the tree is larger,
  * so committing version 2 both reuses pages the cleaner reclaimed and grows the file. {@link #prepare} leaves a
  * database at revision {@link #BASE} (version 1) with reclaimed pages free: the commit of version 2 (revision
- * {@code BASE + 1}) is the one the tests break.
+ * {@code BASE + 1}) is the one the tests break; {@link Shape#reopenAndContinue} checks a file after the break. Also
+ * what every failpoint test needs: {@link DisarmFailpoints} and the {@link #TIMEOUT_S} bound on waits.
  */
 final class FaultFixtures
 {
@@ -34,8 +38,27 @@ final class FaultFixtures
         Failpoint.BEFORE_DATA_FORCE, Failpoint.AFTER_DATA_FORCE, Failpoint.BEFORE_META_WRITE,
         Failpoint.AFTER_META_WRITE, Failpoint.BEFORE_META_FORCE, Failpoint.AFTER_META_FORCE, Failpoint.AFTER_PUBLISH);
 
+    /**
+     * How long a test waits for a thread it holds at, or releases from, a failpoint: a bound against a hang, never
+     * reached in a passing run.
+     */
+    static final long TIMEOUT_S = 60;
+
     private FaultFixtures()
     {
+    }
+
+    /**
+     * Disarms every failpoint after each test ({@code @ExtendWith(FaultFixtures.DisarmFailpoints.class)}), so that
+     * a failing test leaves none armed for the next one in the same JVM.
+     */
+    static final class DisarmFailpoints implements AfterEachCallback
+    {
+        @Override
+        public void afterEach(final ExtensionContext context)
+        {
+            Failpoint.disarmAll();
+        }
     }
 
     /**
@@ -117,6 +140,27 @@ final class FaultFixtures
             try (ReadTransaction r = engine.beginRead())
             {
                 assertVersion(r, version, where);
+            }
+        }
+
+        /**
+         * Opens {@code file} after a failure, expects it at {@code revision} holding {@code version}, checks it, then
+         * shows it takes further commits: commits version {@code next}, runs the cleaner, commits {@code next + 1}
+         * and checks again.
+         */
+        void reopenAndContinue(final Path file, final long revision, final int version, final int next,
+            final String where)
+        {
+            try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
+            {
+                assertEquals(revision, reopened.revision(), where + ": revision after reopen");
+                assertVersion(reopened, version, where);
+                assertClean(reopened, where);
+                commit(reopened, next);
+                reopened.runCleaner();
+                commit(reopened, next + 1);
+                assertVersion(reopened, next + 1, where + ", after two more commits");
+                assertClean(reopened, where + ", after two more commits");
             }
         }
 

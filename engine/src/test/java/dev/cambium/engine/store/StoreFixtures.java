@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -144,9 +143,8 @@ public final class StoreFixtures
      * ({@link #failWritesFrom}, {@link #failForceAfter} with {@code persistent}), or every force
      * ({@link #failForce}). A failed write or force does not reach the delegate.
      */
-    public static final class RecordingStorage implements Storage
+    public static final class RecordingStorage extends ForwardingStorage
     {
-        final Storage delegate;
         final List<long[]> writes = new ArrayList<>(); // {position, length} of writes that reached the delegate
         final List<Boolean> forces = new ArrayList<>(); // every force attempted, with its metadata flag
         boolean failForce;
@@ -161,19 +159,7 @@ public final class StoreFixtures
          */
         public RecordingStorage(final Storage delegate)
         {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Path path()
-        {
-            return delegate.path();
-        }
-
-        @Override
-        public long size()
-        {
-            return delegate.size();
+            super(delegate);
         }
 
         /**
@@ -269,12 +255,6 @@ public final class StoreFixtures
         }
 
         @Override
-        public void read(final ByteBuffer dst, final long position)
-        {
-            delegate.read(dst, position);
-        }
-
-        @Override
         public void force(final boolean metadata)
         {
             forces.add(metadata);
@@ -297,24 +277,6 @@ public final class StoreFixtures
                     " failed: " + eio(), eio());
             }
             delegate.force(metadata);
-        }
-
-        @Override
-        public void truncate(final long size)
-        {
-            delegate.truncate(size);
-        }
-
-        @Override
-        public MappedByteBuffer mapReadOnly(final long position, final long length)
-        {
-            return delegate.mapReadOnly(position, length);
-        }
-
-        @Override
-        public void close()
-        {
-            delegate.close();
         }
     }
 }

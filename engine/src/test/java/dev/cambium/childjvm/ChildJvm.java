@@ -1,4 +1,4 @@
-package dev.cambium.fault;
+package dev.cambium.childjvm;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,31 +10,38 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a test main class in a child JVM with this JVM's test class path and module flags and failpoints enabled,
- * its output going to a file (a pipe could fill up and block the child, and a killed child closes it).
+ * Starts a test main class in a child JVM set up like this one: the test class path, this JVM's module flags, a
+ * small heap and quick start-up, and no options smuggled in through the environment. Its output goes to a file: a
+ * pipe could fill up and block the child, and a killed child closes it. Stateless; called from test threads.
  */
-final class ChildJvm
+public final class ChildJvm
 {
     private ChildJvm()
     {
     }
 
-    /** What a finished child left. */
-    record Result(int exitStatus, String output)
+    /**
+     * What a finished child left.
+     *
+     * @param exitStatus its exit status.
+     * @param output     its standard output and error.
+     */
+    public record Result(int exitStatus, String output)
     {
     }
 
     /**
-     * Runs {@code main} with {@code args} and waits for it to end.
+     * Starts {@code main} and returns at once; the caller waits for or kills the child.
      *
-     * @param main    the class whose {@code main} to run.
-     * @param output  where its standard output and error go.
-     * @param timeout how long to wait before killing it and failing.
-     * @param args    its arguments.
-     * @return its exit status and output.
+     * @param main       the class whose {@code main} to run.
+     * @param jvmOptions options for the child beyond the usual ones (e.g. {@code -D} properties).
+     * @param output     where its standard output and error go (replaced).
+     * @param args       its arguments.
+     * @return the running child.
+     * @throws IOException if it cannot be started.
      */
-    static Result run(final Class<?> main, final Path output, final long timeoutSeconds, final String... args)
-        throws IOException, InterruptedException
+    public static Process start(final Class<?> main, final List<String> jvmOptions, final Path output,
+        final String... args) throws IOException
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,7 +49,7 @@ final class ChildJvm
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.addAll(moduleFlags());
-        cmd.add("-Dcambium.failpoints=true");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(testClassPath());
         cmd.add(main.getName());
@@ -51,7 +58,25 @@ final class ChildJvm
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("_JAVA_OPTIONS");
-        final Process child = pb.start();
+        return pb.start();
+    }
+
+    /**
+     * Runs {@code main} and waits for it to end.
+     *
+     * @param main           the class whose {@code main} to run.
+     * @param jvmOptions     options for the child beyond the usual ones (e.g. {@code -D} properties).
+     * @param output         where its standard output and error go (replaced).
+     * @param timeoutSeconds how long to wait before killing it and failing.
+     * @param args           its arguments.
+     * @return its exit status and output.
+     * @throws IOException          if it cannot be started or its output read.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public static Result run(final Class<?> main, final List<String> jvmOptions, final Path output,
+        final long timeoutSeconds, final String... args) throws IOException, InterruptedException
+    {
+        final Process child = start(main, jvmOptions, output, args);
         if (!child.waitFor(timeoutSeconds, TimeUnit.SECONDS))
         {
             child.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
@@ -61,7 +86,10 @@ final class ChildJvm
         return new Result(child.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
-    private static String testClassPath()
+    /**
+     * @return the class path of the tests, for a child JVM that runs test classes.
+     */
+    public static String testClassPath()
     {
         // surefire may run tests through a manifest-only booter jar; it publishes the real path separately
         final String surefire = System.getProperty("surefire.test.class.path");
@@ -88,6 +116,7 @@ final class ChildJvm
         }
         if (out.isEmpty())
         {
+            // run outside surefire (IDE without the argLine): the flags the engine needs
             out.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
             out.add("--add-opens=java.base/java.util.zip=ALL-UNNAMED");
         }
