@@ -22,6 +22,8 @@ final class FloorPeer implements Peer
     private final List<byte[]> pendingKeys = new ArrayList<>();
     private final List<byte[]> pendingValues = new ArrayList<>();
     private volatile Arrays2 arrays = new Arrays2(0, 0, 0, new byte[0], new byte[0][]);
+    /** Set by writers, cleared by the merge; lets readers skip the lock when nothing is pending. */
+    private volatile boolean pending;
 
     /** Immutable sorted arrays, published whole so readers never see a half-built state. */
     private static final class Arrays2
@@ -80,6 +82,7 @@ final class FloorPeer implements Peer
             pendingKeys.add(keys[i]);
             pendingValues.add(values[i]);
         }
+        pending = true;
     }
 
     private synchronized Arrays2 sealed()
@@ -104,6 +107,7 @@ final class FloorPeer implements Peer
         }
         pendingKeys.clear();
         pendingValues.clear();
+        pending = false;
         final Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++)
         {
@@ -146,7 +150,7 @@ final class FloorPeer implements Peer
     @Override
     public Reader beginRead()
     {
-        return new FloorReader(sealed());
+        return new FloorReader(pending ? sealed() : arrays);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cambium.jmh.peers;
 
 import org.apache.directory.mavibot.btree.BTree;
+import org.apache.directory.mavibot.btree.MavibotReclaimerSwitch;
 import org.apache.directory.mavibot.btree.RecordManager;
 import org.apache.directory.mavibot.btree.Tuple;
 import org.apache.directory.mavibot.btree.TupleCursor;
@@ -24,6 +25,10 @@ import java.nio.file.Path;
  *       puts is N commits and is not atomic.</li>
  *   <li>It never forces its file at commit (only at close), so {@code DURABLE} is the same as
  *       {@code NO_SYNC}: its "durable" commits are not durable.</li>
+ *   <li>On a reopened file its page reclaimer can crash and leave the store unusable (see
+ *       {@link MavibotReclaimerSwitch}), so when the file already exists the reclaimer is disabled:
+ *       the workloads that write to a loaded store (update, commitDurable, readersWithWriter) reuse
+ *       no pages. Loads into a new file keep it.</li>
  * </ul>
  * Reads: every {@code get} and {@code browse} opens Mavibot's own read transaction on the newest
  * revision (with old revisions not kept, an older revision cannot be pinned across calls), so the
@@ -47,6 +52,9 @@ final class MavibotPeer implements Peer
         final BTree<byte[], byte[]> existing = rm.getManagedTree("bench");
         if (existing != null)
         {
+            // See MavibotReclaimerSwitch: on reopened files the reclaimer can crash and leave the
+            // store unusable, so a reopened store reuses no pages.
+            MavibotReclaimerSwitch.disable(rm);
             btree = existing;
             return;
         }

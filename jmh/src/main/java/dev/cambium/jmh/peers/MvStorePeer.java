@@ -20,7 +20,14 @@ import java.nio.file.Path;
  *   <li>Retention time {@value #RETENTION_MS} ms instead of the default 45 s: with a commit every
  *       few milliseconds, the default keeps every chunk written in the last 45 s and the file grows
  *       to tens of times the data. Readers are protected by version registration (below), not by
- *       retention. {@code versionsToKeep} stays at its default (5).</li>
+ *       retention. {@code versionsToKeep} stays at its default (5): with both at 0, H2 has open
+       reports of files that no longer open ("Double mark").</li>
+ *   <li>Every {@value #COMPACT_EVERY} commits, {@code compact(80, 16 MiB)}: rewrites chunks whose
+ *       live fill rate fell below 80%. This is the chunk-rewriting step of MVStore's own background
+ *       housekeeping, which does not run with auto-commit disabled; without it, chunks that stay
+ *       partly live are never reclaimed (a 200k-entry random load measured 10.1 x the raw data
+ *       without it and 4.5 x with it, and was no slower). It runs on the writer thread and is
+ *       part of the measured time.</li>
  *   <li>Read cache {@value #CACHE_MB} MB (default 16): the mmap-based stores get the whole OS page
  *       cache, so MVStore gets a page cache big enough for the default data set.</li>
  *   <li>No compression (the default).</li>
@@ -37,10 +44,14 @@ final class MvStorePeer implements Peer
 {
     static final int RETENTION_MS = 0;
     static final int CACHE_MB = 1024;
+    static final int COMPACT_EVERY = 16;
+    static final int COMPACT_FILL_RATE = 80;
+    static final int COMPACT_WRITE_BYTES = 16 << 20;
 
     private MVStore store;
     private MVMap<byte[], byte[]> map;
     private boolean durable;
+    private int commits;
 
     @Override
     public String name()
@@ -56,9 +67,9 @@ final class MvStorePeer implements Peer
             .fileName(dir.resolve("bench.mv.db").toString())
             .autoCommitDisabled()
             .autoCommitBufferSize(0)
-            .cacheSize(Integer.getInteger("cambium.jmh.mvstore.cacheMB", CACHE_MB))
+            .cacheSize(CACHE_MB)
             .open();
-        store.setRetentionTime(Integer.getInteger("cambium.jmh.mvstore.retentionMs", RETENTION_MS));
+        store.setRetentionTime(RETENTION_MS);
         map = store.openMap("bench", new MVMap.Builder<byte[], byte[]>()
             .keyType(ByteArrayDataType.INSTANCE)
             .valueType(ByteArrayDataType.INSTANCE));
@@ -73,6 +84,10 @@ final class MvStorePeer implements Peer
             map.put(keys[i], values[i]);
         }
         store.commit();
+        if (++commits % COMPACT_EVERY == 0)
+        {
+            store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES);
+        }
         if (durable)
         {
             store.sync();
