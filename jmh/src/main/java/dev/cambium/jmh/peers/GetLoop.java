@@ -5,7 +5,8 @@ package dev.cambium.jmh.peers;
  * {@code readersWithWriter}: random gets of present keys from a seeded probe stream, in one read
  * transaction renewed every {@value #GETS_PER_TXN} gets (or one per get).
  *
- * <p>Threads: one instance per benchmark thread.
+ * <p>Threads: one instance per benchmark thread; {@link #end()} may also be called by the thread that
+ * closes the store.
  */
 public final class GetLoop
 {
@@ -28,6 +29,10 @@ public final class GetLoop
     public void begin(final StoreFixture fixture, final int threadIndex)
     {
         peer = fixture.peer;
+        if (!fixture.readers.contains(this))
+        {
+            fixture.readers.add(this);
+        }
         if (probes == null)
         {
             keyLength = fixture.data.keyLength;
@@ -38,8 +43,11 @@ public final class GetLoop
         inTxn = 0;
     }
 
-    /** Ends the current read transaction (at the end of each iteration). */
-    public void end()
+    /**
+     * Ends the current read transaction (at the end of each iteration, and before the store closes).
+     * Idempotent; synchronized because the trial tear-down may call it from another thread.
+     */
+    public synchronized void end()
     {
         if (txn != null)
         {

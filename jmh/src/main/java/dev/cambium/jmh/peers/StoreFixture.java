@@ -2,7 +2,9 @@ package dev.cambium.jmh.peers;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The shared part of every benchmark's {@code Scope.Benchmark} state: the data set and one open
@@ -20,6 +22,11 @@ public abstract class StoreFixture
     /** The open store. */
     public Peer peer;
     private Path workCopy;
+    /**
+     * Readers of this store. In a JMH group the first thread to finish runs the trial tear-down while
+     * another may still be ending its read transaction, so {@link #closeStore} ends them first.
+     */
+    final List<GetLoop> readers = new CopyOnWriteArrayList<>();
 
     /**
      * Opens the cached loaded store read-only in spirit (the read workloads only read it); the floor
@@ -93,6 +100,10 @@ public abstract class StoreFixture
      */
     protected void closeStore() throws IOException
     {
+        for (final GetLoop r : readers)
+        {
+            r.end();
+        }
         if (peer != null)
         {
             peer.close();
