@@ -16,7 +16,7 @@ import java.util.Locale;
  * workloads only need the result.
  *
  * <p>A cached store is built exactly like a measured {@code loadRandom}: the data set in a seeded
- * random order, 1,000 entries per transaction, {@code NO_SYNC}, then closed. It is built in a
+ * random order, 1,000 entries per transaction, {@code NO_SYNC}, then {@link Peer#settle()}d and closed. It is built in a
  * scratch directory and renamed into place with its {@value #MARKER} file, whose content (format
  * version, store, parameters, seed, batch size) must match exactly for reuse; bump {@link #FORMAT}
  * when an adapter's settings change, so a stale or
@@ -31,7 +31,7 @@ public final class DatasetCache
     public static final String MARKER = "cambium-jmh-dataset.ready";
 
     /** Bump when an adapter's settings or the load procedure change, to invalidate old caches. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     /** Entries per load transaction, as in the load workloads. */
     public static final int LOAD_BATCH = 1000;
@@ -80,6 +80,7 @@ public final class DatasetCache
             {
                 peer.open(building, Peer.Durability.NO_SYNC);
                 load(peer, keys, values);
+                peer.settle();
             }
             finally
             {

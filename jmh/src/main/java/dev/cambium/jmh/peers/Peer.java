@@ -52,6 +52,16 @@ public interface Peer extends AutoCloseable
     void putBatch(byte[][] keys, byte[][] values, int from, int to);
 
     /**
+     * Lets background work a store defers after a bulk load finish before the loaded store is cached,
+     * so read workloads start from the state a long-running process would reach. Default: nothing.
+     *
+     * @throws IOException on failure.
+     */
+    default void settle() throws IOException
+    {
+    }
+
+    /**
      * @return a new read transaction: a snapshot where the store offers one cheaply, see
      * {@code jmh/fairness.md}.
      */
