@@ -1,0 +1,139 @@
+package dev.cambium.jmh.peers;
+
+import dev.cambium.Cursor;
+import dev.cambium.Database;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.ReadTransaction;
+import dev.cambium.Tree;
+import dev.cambium.WriteTransaction;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+
+/**
+ * Cambium with its defaults (4 KiB pages, checksums verified on first read, background cleaner),
+ * except durability: {@code NO_SYNC} for throughput runs, {@code SYNC} (data force, meta write,
+ * meta force) for durable commits. Gets and scans are zero-copy views into the mapping.
+ */
+final class CambiumPeer implements Peer
+{
+    static final String TREE = "bench";
+
+    private Database db;
+
+    @Override
+    public String name()
+    {
+        return "cambium";
+    }
+
+    @Override
+    public void open(final Path dir, final Durability durability)
+    {
+        db = Database.open(dir.resolve("bench.cambium"), DatabaseOptions.builder()
+            .durability(durability == Durability.DURABLE ? dev.cambium.Durability.SYNC : dev.cambium.Durability.NO_SYNC)
+            .build());
+        // Readers need the tree to exist; creating it is a commit, so do it once here.
+        db.write(txn -> txn.openOrCreateTree(TREE));
+    }
+
+    @Override
+    public void putBatch(final byte[][] keys, final byte[][] values, final int from, final int to)
+    {
+        try (WriteTransaction txn = db.beginWrite())
+        {
+            final Tree t = txn.tree(TREE);
+            for (int i = from; i < to; i++)
+            {
+                t.put(keys[i], values[i]);
+            }
+            txn.commit();
+        }
+    }
+
+    @Override
+    public Reader beginRead()
+    {
+        return new CambiumReader(db.beginRead());
+    }
+
+    @Override
+    public void close()
+    {
+        if (db != null)
+        {
+            db.close();
+            db = null;
+        }
+    }
+
+    private static final class CambiumReader implements Reader
+    {
+        private final ReadTransaction txn;
+        private final Tree tree;
+        private final UnsafeBuffer key = new UnsafeBuffer(new byte[1]);
+        private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
+
+        CambiumReader(final ReadTransaction txn)
+        {
+            this.txn = txn;
+            this.tree = txn.tree(TREE);
+        }
+
+        @Override
+        public long get(final byte[] k)
+        {
+            key.wrap(k);
+            if (!tree.get(key, 0, k.length, value))
+            {
+                return Fingerprint.ABSENT;
+            }
+            final int length = value.capacity();
+            return Fingerprint.valueOf(length, Fingerprint.head(value, 0, length), Fingerprint.tail(value, 0, length));
+        }
+
+        @Override
+        public long scanForward()
+        {
+            long acc = 0;
+            try (Cursor c = tree.cursor())
+            {
+                for (boolean ok = c.first(); ok; ok = c.next())
+                {
+                    acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public long scanBackward()
+        {
+            long acc = 0;
+            try (Cursor c = tree.cursor())
+            {
+                for (boolean ok = c.last(); ok; ok = c.prev())
+                {
+                    acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        private static long step(final long acc, final Cursor c)
+        {
+            final DirectBuffer k = c.keyBuffer();
+            final DirectBuffer v = c.valueBuffer();
+            final int kl = k.capacity();
+            final int vl = v.capacity();
+            return Fingerprint.scanStep(acc, kl, Fingerprint.head(k, 0, kl), vl, Fingerprint.head(v, 0, vl));
+        }
+
+        @Override
+        public void close()
+        {
+            txn.close();
+        }
+    }
+}

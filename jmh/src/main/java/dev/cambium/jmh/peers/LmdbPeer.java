@@ -1,0 +1,155 @@
+package dev.cambium.jmh.peers;
+
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * LMDB through lmdbjava 0.9.3 with its default {@code ByteBuffer} proxy (the "optimal" one: buffers
+ * re-pointed into the memory map with Unsafe, zero-copy). lmdbjava's Agrona proxy is never touched:
+ * lmdbjava was built against Agrona 1.x and Cambium ships Agrona 2.x.
+ *
+ * <p>Settings: one named database, map size 256 GiB (address space only: without
+ * {@code MDB_WRITEMAP} the file grows as pages are written), {@code MDB_NOTLS} (a Java thread may
+ * hold more than one read transaction, e.g. the writer's own). {@code NO_SYNC} adds
+ * {@code MDB_NOSYNC}; {@code DURABLE} uses LMDB's default (fdatasync of data, then of the meta page,
+ * per commit). Keys and values are copied into direct buffers, as the proxy requires.
+ */
+final class LmdbPeer implements Peer
+{
+    private static final long MAP_SIZE = 256L << 30;
+
+    private Env<ByteBuffer> env;
+    private Dbi<ByteBuffer> dbi;
+    private ByteBuffer putKey = ByteBuffer.allocateDirect(64);
+    private ByteBuffer putValue = ByteBuffer.allocateDirect(4096);
+
+    @Override
+    public String name()
+    {
+        return "lmdb";
+    }
+
+    @Override
+    public void open(final Path dir, final Durability durability)
+    {
+        final EnvFlags[] flags = durability == Durability.DURABLE
+            ? new EnvFlags[] {EnvFlags.MDB_NOTLS}
+            : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC};
+        env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(126).open(dir.toFile(), flags);
+        dbi = env.openDbi("bench", DbiFlags.MDB_CREATE);
+    }
+
+    @Override
+    public void putBatch(final byte[][] keys, final byte[][] values, final int from, final int to)
+    {
+        try (Txn<ByteBuffer> txn = env.txnWrite())
+        {
+            for (int i = from; i < to; i++)
+            {
+                putKey = fill(putKey, keys[i]);
+                putValue = fill(putValue, values[i]);
+                dbi.put(txn, putKey, putValue);
+            }
+            txn.commit();
+        }
+    }
+
+    static ByteBuffer fill(final ByteBuffer buffer, final byte[] bytes)
+    {
+        final ByteBuffer b = buffer.capacity() >= bytes.length ? buffer
+            : ByteBuffer.allocateDirect(Integer.highestOneBit(bytes.length) << 1);
+        b.clear();
+        b.put(bytes).flip();
+        return b;
+    }
+
+    @Override
+    public Reader beginRead()
+    {
+        return new LmdbReader(env.txnRead());
+    }
+
+    @Override
+    public void close()
+    {
+        if (env != null)
+        {
+            dbi.close();
+            env.close();
+            env = null;
+        }
+    }
+
+    private final class LmdbReader implements Reader
+    {
+        private final Txn<ByteBuffer> txn;
+        private ByteBuffer key = ByteBuffer.allocateDirect(64);
+
+        LmdbReader(final Txn<ByteBuffer> txn)
+        {
+            this.txn = txn;
+        }
+
+        @Override
+        public long get(final byte[] k)
+        {
+            key = fill(key, k);
+            final ByteBuffer v = dbi.get(txn, key);
+            if (v == null)
+            {
+                return Fingerprint.ABSENT;
+            }
+            v.order(ByteOrder.BIG_ENDIAN);
+            return Fingerprint.valueOf(v.remaining(), Fingerprint.head(v), Fingerprint.tail(v));
+        }
+
+        @Override
+        public long scanForward()
+        {
+            long acc = 0;
+            try (Cursor<ByteBuffer> c = dbi.openCursor(txn))
+            {
+                for (boolean ok = c.first(); ok; ok = c.next())
+                {
+                    acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public long scanBackward()
+        {
+            long acc = 0;
+            try (Cursor<ByteBuffer> c = dbi.openCursor(txn))
+            {
+                for (boolean ok = c.last(); ok; ok = c.prev())
+                {
+                    acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        private long step(final long acc, final Cursor<ByteBuffer> c)
+        {
+            final ByteBuffer k = c.key().order(ByteOrder.BIG_ENDIAN);
+            final ByteBuffer v = c.val().order(ByteOrder.BIG_ENDIAN);
+            return Fingerprint.scanStep(acc, k.remaining(), Fingerprint.head(k), v.remaining(), Fingerprint.head(v));
+        }
+
+        @Override
+        public void close()
+        {
+            txn.close();
+        }
+    }
+}
