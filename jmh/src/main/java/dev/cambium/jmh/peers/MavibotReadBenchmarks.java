@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Mavibot's read workloads: as {@link ReadBenchmarks}, on a data set of 100,000 entries (Mavibot
- * commits every put separately and loads about a thousand entries per second, so a 1M-entry data set
- * is out of reach), beside Cambium, LMDB and the floor on the same data so its table has the same
+ * commits every put separately, at hundreds of microseconds per put, so a 1M-entry data set is out of
+ * reach), beside Cambium, LMDB and the floor on the same data so its table has the same
  * references.
  */
 @Warmup(iterations = 2, time = 1)
