@@ -35,8 +35,32 @@ class PinVersusRetireModelCheckTest {
     @Test
     void shouldCatchTheRaceInTheNaiveProtocol() {
         // Negative control: proves the scenario and the checks can see the bug the real protocol avoids.
-        assertThrows(LincheckAssertionError.class,
+        expectLincheckFailure(
                 () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(PinRetireProtocol.naive())));
+    }
+
+    /**
+     * Runs a model check that must find a failure. Lincheck 3.7 sometimes finds the failure and then fails
+     * while rendering its interleaving trace for the report ({@code IndexOutOfBoundsException} from
+     * {@code TraceNodes.traceToTree}, thrown inside {@code LincheckAssertionError}'s constructor): the failure
+     * was found, only its description was lost. Anything else (no failure, or an exception from elsewhere)
+     * fails the test.
+     *
+     * @return the assertion error's message, or null when Lincheck lost it while rendering
+     */
+    private static String expectLincheckFailure(org.junit.jupiter.api.function.Executable check) {
+        final Throwable thrown = assertThrows(Throwable.class, check);
+        if (thrown instanceof LincheckAssertionError) {
+            return String.valueOf(thrown.getMessage());
+        }
+        final boolean whileReporting = java.util.Arrays.stream(thrown.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals(LincheckAssertionError.class.getName())
+                        && frame.getMethodName().equals("<init>"));
+        if (!whileReporting) {
+            throw new AssertionError("expected Lincheck to report a failure, got " + thrown, thrown);
+        }
+        System.out.println("Lincheck found the failure but could not render its trace (" + thrown + ")");
+        return null;
     }
 
     /**
