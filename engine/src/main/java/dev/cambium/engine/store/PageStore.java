@@ -99,11 +99,13 @@ public final class PageStore implements AutoCloseable
     /** Read by readers on every {@link #wrap}; written only by the writer. */
     private volatile Mapping mapping;
     /**
-     * Bit p set means page p's current content passed verification (or was written by this process) since open.
-     * Kept in both verification modes: FIRST_READ skips verifying a marked page; both modes check an unmarked page's
-     * written revision against {@link #openedRevision}. Grown by the writer by copying; a bit a reader sets in the
-     * old array during the copy is lost, which only costs a second verification. Bits are never cleared, so a race
-     * can lose a bit but never invent one (the writer's own bits are never lost: it grows and marks on one thread).
+     * Bit p set means page p was written by this process since open or, in FIRST_READ mode only, that its current
+     * content passed verification. FIRST_READ skips verifying a marked page and checks an unmarked one's written
+     * revision against {@link #openedRevision}; EVERY_READ verifies every read and consults the bitmap only for a
+     * page written after {@link #openedRevision}, which must be one this process wrote (its readers never mark).
+     * Grown by the writer by copying; a bit a reader sets in the old array during the copy is lost, which only costs
+     * a second verification. Bits are never cleared, so a race can lose a bit but never invent one (the writer's own
+     * bits are never lost: it grows and marks on one thread).
      */
     private volatile long[] verified;
     /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
@@ -303,18 +305,19 @@ public final class PageStore implements AutoCloseable
      * committed pages); allocation-free unless the page must be verified.
      *
      * <p>Verification checks the CRC32C, the page id in the header, and the revision in the header (the revision
-     * that wrote the page): the first time a page is verified since open (a page this process did not write) it
-     * must be at most the revision the file was opened at; when {@link PageVerification#EVERY_READ} verifies it
-     * again, at most {@code revision}. A greater one means the file holds a page written by a revision the snapshot
-     * cannot contain: after a power loss in {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that
-     * reached the disk over a page of the revision the file fell back to. The cost is one 8-byte read and a compare
-     * per verification.
+     * that wrote the page): a page this process did not write must be at most the revision the file was opened at
+     * (checked the first time it is verified; with {@link PageVerification#EVERY_READ}, on every read), and with
+     * {@code EVERY_READ} every page must be at most {@code revision}. A greater one means the file holds a page
+     * written by a revision the snapshot cannot contain: after a power loss in
+     * {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that reached the disk over a page of the
+     * revision the file fell back to. The cost is one 8-byte read and a compare per verification.
      *
      * @param pageId    the page to read.
      * @param highWater the high-water mark of the revision the caller pinned; ids at or past it are not part of
      *                  that revision.
-     * @param revision  the revision the caller pinned (its snapshot); {@link Long#MAX_VALUE} if unknown (tests),
-     *                  which leaves only the bound of the opened revision.
+     * @param revision  the revision the caller pinned (its snapshot), at least the revision the file was opened
+     *                  at; {@link Long#MAX_VALUE} if unknown (tests), which leaves only the bound of the opened
+     *                  revision.
      * @param view      the caller's view, re-wrapped to the page's {@code pageSize} bytes.
      * @throws CorruptDatabaseException if the id is outside {@code [2, highWater)} or the mapped file, the
      *                                  checksum does not match, the header names another page id, or the header's
@@ -332,28 +335,20 @@ public final class PageStore implements AutoCloseable
         final MappedByteBuffer segment = m.segments[(int)(offset >>> segmentShift)];
         final int inSegment = (int)(offset & segmentMask);
         view.wrap(segment, inSegment, pageSize);
-        if (!isVerified(pageId))
+        if (verifyEveryRead)
+        {
+            final long written = verify(pageId, segment, inSegment, view, revision);
+            // Only a page newer than the opened revision needs the bitmap: it must be one this process wrote.
+            if (written > openedRevision && !isVerified(pageId))
+            {
+                throw writtenLater(pageId, written, openedRevision);
+            }
+        }
+        else if (!isVerified(pageId))
         {
             verify(pageId, segment, inSegment, view, openedRevision);
             markVerified(pageId);
         }
-        else if (verifyEveryRead)
-        {
-            verify(pageId, segment, inSegment, view, revision);
-        }
-    }
-
-    /**
-     * {@link #wrap(long, long, long, UnsafeBuffer)} without a snapshot revision (for tests and tools): a page is
-     * still checked against the revision the file was opened at the first time it is verified.
-     *
-     * @param pageId    the page to read.
-     * @param highWater the high-water mark of the revision the caller pinned.
-     * @param view      the caller's view.
-     */
-    public void wrap(final long pageId, final long highWater, final UnsafeBuffer view)
-    {
-        wrap(pageId, highWater, Long.MAX_VALUE, view);
     }
 
     private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
@@ -371,7 +366,8 @@ public final class PageStore implements AutoCloseable
             m.bytes + " bytes, " + m.pages + " pages)");
     }
 
-    private void verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
+    /** Checks the page's checksum, id and written revision ({@code <= maxRevision}); returns the written revision. */
+    private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
                         final long maxRevision)
     {
         // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
@@ -391,10 +387,16 @@ public final class PageStore implements AutoCloseable
         final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (written > maxRevision)
         {
-            throw new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
-                written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
-                "no longer holds: writes lost in a power loss without a force?)");
+            throw writtenLater(pageId, written, maxRevision);
         }
+        return written;
+    }
+
+    private CorruptDatabaseException writtenLater(final long pageId, final long written, final long maxRevision)
+    {
+        return new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
+            written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
+            "no longer holds: writes lost in a power loss without a force?)");
     }
 
     private boolean isVerified(final long pageId)
