@@ -3,6 +3,7 @@ package dev.cambium.engine.store;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
 import dev.cambium.btree.PageHeader;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Owns the database file: its {@link Storage}, the page size, the read-only memory mappings and the page
@@ -170,7 +172,7 @@ public final class PageStore implements AutoCloseable
      * @return the store, with the whole file mapped.
      * @throws dev.cambium.NotADatabaseException    if the file is not a Cambium database.
      * @throws CorruptDatabaseException             if both meta pages are damaged.
-     * @throws dev.cambium.NoSuchRevisionException  if {@link DatabaseOptions#openRevision()} names a revision the
+     * @throws NoSuchRevisionException              if {@link DatabaseOptions#openRevision()} names a revision the
      *                                              file holds no valid meta for (a missing file is not created).
      * @throws StorageException                     if an I/O operation fails.
      */
@@ -190,24 +192,33 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
     {
-        if (options.openRevision().isPresent() && file.toFile().length() == 0)
+        final Storage storage;
+        final Meta createdMeta;
+        if (options.openRevision().isPresent())
         {
-            // Recovery of a named revision must not create the file (length() is 0 for a missing file too).
-            throw new dev.cambium.NoSuchRevisionException(file + " is missing or empty: it holds no revisions, so " +
-                "not revision " + options.openRevision().getAsLong(), java.util.List.of());
+            // Recovery of a named revision never creates the file; an empty one is refused by open(Storage).
+            storage = directory.openExisting(file.toAbsolutePath());
+            if (storage == null)
+            {
+                throw new NoSuchRevisionException(file + " is missing: it holds no revisions, so not revision " +
+                    options.openRevision().getAsLong(), List.of());
+            }
+            createdMeta = null;
         }
-        final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
+        else
+        {
+            final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
+            storage = opened.storage();
+            createdMeta = opened.createdMeta();
+        }
         try
         {
-            if (opened.createdMeta() != null)
-            {
-                return new PageStore(opened.storage(), options, opened.createdMeta(), true, null);
-            }
-            return open(opened.storage(), options);
+            return createdMeta != null ? new PageStore(storage, options, createdMeta, true, null) :
+                open(storage, options);
         }
         catch (final RuntimeException | Error e)
         {
-            closeQuietly(opened.storage(), e);
+            DatabaseFile.closeQuietly(storage, e);
             throw e;
         }
     }
@@ -224,36 +235,20 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Storage storage, final DatabaseOptions options)
     {
-        final java.util.OptionalLong revision = options.openRevision();
-        if (storage.size() == 0 && revision.isPresent())
-        {
-            throw new dev.cambium.NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
-                "revision " + revision.getAsLong(), java.util.List.of());
-        }
+        final OptionalLong revision = options.openRevision();
         if (storage.size() == 0)
         {
-            final Meta meta = Meta.initial(options.pageSize(), System.currentTimeMillis());
-            final ByteBuffer page = MetaCodec.encodePage(meta);
-            storage.write(page.duplicate(), 0);
-            storage.write(page.duplicate(), meta.pageSize());
-            storage.force(true);
-            return new PageStore(storage, options, meta, true, null);
+            if (revision.isPresent())
+            {
+                throw new NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
+                    "revision " + revision.getAsLong(), List.of());
+            }
+            return new PageStore(storage, options, DatabaseFile.writeInitialMetas(storage, options.pageSize()), true,
+                null);
         }
         final MetaSelector.Selection selection = revision.isPresent() ?
             MetaSelector.select(storage, revision.getAsLong()) : MetaSelector.select(storage);
         return new PageStore(storage, options, selection.meta(), false, selection);
-    }
-
-    private static void closeQuietly(final Storage storage, final Throwable primary)
-    {
-        try
-        {
-            storage.close();
-        }
-        catch (final RuntimeException e)
-        {
-            primary.addSuppressed(e);
-        }
     }
 
     /**
