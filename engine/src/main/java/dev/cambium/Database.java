@@ -3,9 +3,11 @@ package dev.cambium;
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.JvmAccess;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.txn.WriteTxn;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -95,8 +97,8 @@ public final class Database implements AutoCloseable
     public static List<StoredRevision> revisions(final Path file)
     {
         Objects.requireNonNull(file, "file");
-        return dev.cambium.engine.store.MetaSelector.validMetas(file).stream()
-            .map(m -> new StoredRevision(m.revision(), java.time.Instant.ofEpochMilli(m.commitTimeMillis())))
+        return MetaSelector.validMetas(file).stream()
+            .map(m -> new StoredRevision(m.revision(), Instant.ofEpochMilli(m.commitTimeMillis())))
             .toList();
     }
 

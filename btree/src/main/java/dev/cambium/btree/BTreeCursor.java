@@ -1,6 +1,7 @@
 package dev.cambium.btree;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -29,7 +30,7 @@ public final class BTreeCursor
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
     /** The edge key of the leaf a scan just left (see {@link #advance}); grown as needed. */
-    private final org.agrona.ExpandableArrayBuffer boundary = new org.agrona.ExpandableArrayBuffer(64);
+    private final ExpandableArrayBuffer boundary = new ExpandableArrayBuffer(64);
     private int boundaryLength;
     private long root = BTreeReader.EMPTY;
     private int leaf = -1;

@@ -1,6 +1,7 @@
 package dev.cambium.btree;
 
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -181,10 +182,10 @@ public class BTreeReader
      */
     public long countEntries(final long root)
     {
-        return root == EMPTY ? 0 : countBelow(root, 0, new org.agrona.collections.LongHashSet());
+        return root == EMPTY ? 0 : countBelow(root, 0, new LongHashSet());
     }
 
-    private long countBelow(final long id, final int depth, final org.agrona.collections.LongHashSet seen)
+    private long countBelow(final long id, final int depth, final LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {

@@ -1,6 +1,7 @@
 package dev.cambium.btree;
 
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static dev.cambium.btree.NodeLayout.BRANCH_CELL_OVERHEAD;
@@ -531,11 +532,11 @@ public final class BTreeWriter extends BTreeReader
     {
         if (root != EMPTY)
         {
-            freeSubtree(root, 0, new org.agrona.collections.LongHashSet());
+            freeSubtree(root, 0, new LongHashSet());
         }
     }
 
-    private void freeSubtree(final long id, final int depth, final org.agrona.collections.LongHashSet seen)
+    private void freeSubtree(final long id, final int depth, final LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {

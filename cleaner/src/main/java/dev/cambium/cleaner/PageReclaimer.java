@@ -157,8 +157,8 @@ public final class PageReclaimer<S> {
      *
      * <p>Exception-safe (the {@link Failpoint#CLEANER_HANDOFF} failpoint throws here, before each
      * offer): a group leaves {@code pending} only together with its successful offer, the counters
-     * move per group, and a scan cut short is repeated on the next call even if nothing changed. So
-     * a failure loses no page and hands none out twice.
+     * move by the pages actually offered, and a scan cut short is repeated on the next call even if
+     * nothing changed. So a failure loses no page and hands none out twice.
      *
      * @return the number of pages handed to the writer
      */
@@ -176,29 +176,33 @@ public final class PageReclaimer<S> {
         pendingChanged = true;
         boolean offerAgain = false;
         int released = 0;
-        for (int i = 0; i < pending.size(); ) {
-            final Group g = pending.get(i);
-            // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
-            final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
-            if (anyWithin(live, from, g.to)) {
-                i++;
-                continue;
+        try {
+            for (int i = 0; i < pending.size(); ) {
+                final Group g = pending.get(i);
+                // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
+                final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
+                if (anyWithin(live, from, g.to)) {
+                    i++;
+                    continue;
+                }
+                Failpoint.CLEANER_HANDOFF.hit();
+                if (handOff.offer(g.pages)) {
+                    // Order does not matter: swap-remove keeps this O(1).
+                    final int last = pending.size() - 1;
+                    pending.set(i, pending.get(last));
+                    pending.remove(last);
+                    released += g.pages.length;
+                } else {
+                    offerAgain = true; // releasable but the queue was full: try again next cycle
+                    i++;
+                }
             }
-            Failpoint.CLEANER_HANDOFF.hit();
-            if (handOff.offer(g.pages)) {
-                // Order does not matter: swap-remove keeps this O(1).
-                final int last = pending.size() - 1;
-                pending.set(i, pending.get(last));
-                pending.remove(last);
-                released += g.pages.length;
-                pendingPages -= g.pages.length;
-                reclaimedPages += g.pages.length;
-            } else {
-                offerAgain = true; // releasable but the queue was full: try again next cycle
-                i++;
-            }
+            pendingChanged = offerAgain;
+        } finally {
+            // Once per call, not per group: two volatile writes.
+            pendingPages -= released;
+            reclaimedPages += released;
         }
-        pendingChanged = offerAgain;
         return released;
     }
 

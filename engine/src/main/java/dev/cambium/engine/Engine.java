@@ -1,10 +1,16 @@
 package dev.cambium.engine;
 
+import dev.cambium.CheckReport;
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.ReadTransactionInfo;
+import dev.cambium.engine.check.Checker;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.store.Storage;
+import dev.cambium.engine.store.StorageDirectory;
 import dev.cambium.engine.txn.ReadPages;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.engine.txn.ReadTxn;
@@ -16,10 +22,12 @@ import dev.cambium.engine.space.FreeSpace;
 import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
+import org.agrona.concurrent.AgentInvoker;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +50,7 @@ public final class Engine implements AutoCloseable
     private final PageReclaimer<Meta> reclaimer;
     private final FreeSpace freeSpace;
     private long freeMapChunks;
-    private final org.agrona.concurrent.AgentInvoker cleanerInvoker;
+    private final AgentInvoker cleanerInvoker;
     private final Semaphore writeGate = new Semaphore(1, true);
     private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
     private final AtomicLong openReaders = new AtomicLong();
@@ -58,7 +66,7 @@ public final class Engine implements AutoCloseable
         this.options = options;
         this.readers = new ReadTransactionTracker(store.path().toString(), options, openReaders);
         final Meta meta = store.openedMeta();
-        final dev.cambium.engine.store.MetaSelector.Selection selection = store.selection();
+        final MetaSelector.Selection selection = store.selection();
         if (selection != null && selection.newer() != null)
         {
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
@@ -71,12 +79,12 @@ public final class Engine implements AutoCloseable
                 "opened " + store.path() + " with one valid meta page: " + selection.describe());
         }
         // Every page the opened revision does not reference is free: there are no readers yet.
-        final java.util.BitSet unused = new java.util.BitSet();
+        final BitSet unused = new BitSet();
         this.freeMapChunks = FreeSpaceMap.load(
             new ReadPages(store, meta), meta.freeSpaceRoot(), meta.highWater(), unused);
         if (unused.cardinality() != meta.freePageCount())
         {
-            throw new dev.cambium.CorruptDatabaseException("free-space map of " + store.path() + " lists " +
+            throw new CorruptDatabaseException("free-space map of " + store.path() + " lists " +
                 unused.cardinality() + " pages, the meta page says " + meta.freePageCount());
         }
         this.freeSpace = new FreeSpace(unused);
@@ -121,7 +129,7 @@ public final class Engine implements AutoCloseable
      * @return the engine.
      */
     public static Engine open(final Path file, final DatabaseOptions options,
-                              final dev.cambium.engine.store.StorageDirectory directory)
+                              final StorageDirectory directory)
     {
         return start(PageStore.open(file, options, directory), options);
     }
@@ -134,7 +142,7 @@ public final class Engine implements AutoCloseable
      * @param options the options.
      * @return the engine.
      */
-    public static Engine open(final dev.cambium.engine.store.Storage storage, final DatabaseOptions options)
+    public static Engine open(final Storage storage, final DatabaseOptions options)
     {
         return start(PageStore.open(storage, options), options);
     }
@@ -386,7 +394,7 @@ public final class Engine implements AutoCloseable
      *
      * @return the report.
      */
-    public dev.cambium.CheckReport check()
+    public CheckReport check()
     {
         checkOpen();
         if (writerThread == Thread.currentThread())
@@ -410,13 +418,13 @@ public final class Engine implements AutoCloseable
      *
      * @return the report.
      */
-    public dev.cambium.CheckReport checkHoldingWriteGate()
+    public CheckReport checkHoldingWriteGate()
     {
         reclaimer.drain(freeSpace::reusable); // what the cleaner released is free, as a writer would see it
         final RevisionNode<Meta> head = revisions.pin();
         try
         {
-            return new dev.cambium.engine.check.Checker(store, revisions, freeSpace).run(head, openReaders() + 1);
+            return new Checker(store, revisions, freeSpace).run(head, openReaders() + 1);
         }
         finally
         {

@@ -188,7 +188,7 @@ public final class Checker
     {
         final ReadPages pages = new ReadPages(store, meta);
         final BTreeReader reader = new BTreeReader(pages);
-        walkTree(reader, pages, meta, meta.catalogRoot(), reached, where + " catalog");
+        walkTree(reader, pages, meta.revision(), meta.catalogRoot(), reached, where + " catalog");
         final BTreeCursor catalog = new BTreeCursor(pages);
         catalog.reset(meta.catalogRoot());
         long trees = 0;
@@ -206,18 +206,11 @@ public final class Checker
             }
             final long root = CatalogEntry.root(entry);
             final long size = CatalogEntry.size(entry);
-            walkTree(reader, pages, meta, root, reached, where + " tree '" + tree + "'");
-            try
+            walkTree(reader, pages, meta.revision(), root, reached, where + " tree '" + tree + "'");
+            final long counted = scan(pages, root, where + " tree '" + tree + "'");
+            if (counted >= 0 && counted != size)
             {
-                final long counted = checkOrderAndCount(pages, root, where + " tree '" + tree + "'");
-                if (counted != size)
-                {
-                    problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
-                }
-            }
-            catch (final CambiumException | IllegalStateException e)
-            {
-                problem(where + " tree '" + tree + "': scan failed: " + e.getMessage());
+                problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
             }
             if (previous != null && Arrays.compareUnsigned(previous, name) >= 0)
             {
@@ -229,24 +222,17 @@ public final class Checker
         {
             problem(where + ": meta says " + meta.treeCount() + " trees, the catalog holds " + trees);
         }
-        walkTree(reader, pages, meta, meta.freeSpaceRoot(), reached, where + " free-space map");
+        walkTree(reader, pages, meta.revision(), meta.freeSpaceRoot(), reached, where + " free-space map");
         // Scans trust the subtree counts of every tree, the catalog's and the map's included.
-        for (final long root : new long[] {meta.catalogRoot(), meta.freeSpaceRoot()})
-        {
-            try
-            {
-                checkOrderAndCount(pages, root, where + (root == meta.catalogRoot() ? " catalog" : " free-space map"));
-            }
-            catch (final CambiumException | IllegalStateException e)
-            {
-                problem(where + ": scan failed: " + e.getMessage());
-            }
-        }
+        scan(pages, meta.catalogRoot(), where + " catalog");
+        scan(pages, meta.freeSpaceRoot(), where + " free-space map");
     }
 
-    private void walkTree(final BTreeReader reader, final PageReader pages, final Meta meta, final long root,
+    private void walkTree(final BTreeReader reader, final PageReader pages, final long revision, final long root,
                           final BitSet reached, final String where)
     {
+        // The pages this walk adds to `reached`: those reached by earlier walks were verified by them.
+        final BitSet added = new BitSet();
         reader.walkPages(root, (long id) ->
         {
             if (id < 2 || id > Integer.MAX_VALUE)
@@ -260,6 +246,7 @@ public final class Checker
                 return false; // descend once: shared subtrees in a damaged file must not blow up the walk
             }
             reached.set((int)id);
+            added.set((int)id);
             return true;
         }, (id, e) ->
         {
@@ -269,13 +256,13 @@ public final class Checker
         });
         // Verify each reached page's own checksum and header (even in FIRST_READ mode, where a page
         // verified earlier in this open is not verified again by the read path).
-        verifyPages(pages, meta.revision(), reached, where);
+        verifyPages(pages, revision, added, where);
     }
 
     private final BitSet verifiedHere = new BitSet();
 
     /**
-     * Checksum, page id and written revision of each page reached and not yet verified by this check. A page
+     * Checksum, page id and written revision of each page of {@code reached} not yet verified by this check. A page
      * reachable from revision R was written by R or an earlier revision (copy on write): a later one in its header
      * means a page of a revision the file does not hold replaced it (a lost write after a power loss in NO_SYNC).
      */
@@ -310,6 +297,20 @@ public final class Checker
                 problem(where + ": page " + id + " was written by revision " + PageHeader.revision(view) +
                     ", later than the revision");
             }
+        }
+    }
+
+    /** {@link #checkOrderAndCount}, reporting a scan that fails; returns the count, or -1 if the scan failed. */
+    private long scan(final PageReader pages, final long root, final String where)
+    {
+        try
+        {
+            return checkOrderAndCount(pages, root, where);
+        }
+        catch (final CambiumException | IllegalStateException e)
+        {
+            problem(where + ": scan failed: " + e.getMessage());
+            return -1;
         }
     }
 

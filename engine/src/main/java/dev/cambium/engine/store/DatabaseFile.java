@@ -1,5 +1,7 @@
 package dev.cambium.engine.store;
 
+import dev.cambium.CambiumException;
+
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -92,17 +94,13 @@ public final class DatabaseFile
                 created = null;
                 if (attempts <= 1)
                 {
-                    throw new dev.cambium.CambiumException(target + " keeps appearing while this open creates it; " +
+                    throw new CambiumException(target + " keeps appearing while this open creates it; " +
                         "is another program creating it?");
                 }
                 return open(target, pageSize, directory, attempts - 1);
             }
-            final Meta meta = Meta.initial(pageSize, System.currentTimeMillis());
-            final ByteBuffer page = MetaCodec.encodePage(meta);
-            created.write(page.duplicate(), 0);
-            created.write(page.duplicate(), meta.pageSize());
-            // With the size, before the name points at it: the name never shows a file shorter than two pages.
-            created.force(true);
+            // Forced with the size before the name points at it: the name never shows a file shorter than two pages.
+            final Meta meta = writeInitialMetas(created, pageSize);
             created = directory.rename(created, target);
             directory.sync(target);
             if (existing != null)
@@ -119,6 +117,23 @@ public final class DatabaseFile
         }
     }
 
+    /**
+     * Writes the revision-0 meta into both meta pages of an empty storage and forces it with metadata (the size).
+     *
+     * @param storage  an empty file.
+     * @param pageSize the new database's page size.
+     * @return the meta written.
+     */
+    static Meta writeInitialMetas(final Storage storage, final int pageSize)
+    {
+        final Meta meta = Meta.initial(pageSize, System.currentTimeMillis());
+        final ByteBuffer page = MetaCodec.encodePage(meta);
+        storage.write(page.duplicate(), 0);
+        storage.write(page.duplicate(), meta.pageSize());
+        storage.force(true);
+        return meta;
+    }
+
     private static long sizeOrClose(final Storage storage)
     {
         try
@@ -132,7 +147,8 @@ public final class DatabaseFile
         }
     }
 
-    private static void closeQuietly(final Storage storage, final Throwable primary)
+    /** Closes {@code storage} if not null, adding a failure to close to {@code primary}'s suppressed ones. */
+    static void closeQuietly(final Storage storage, final Throwable primary)
     {
         if (storage == null)
         {

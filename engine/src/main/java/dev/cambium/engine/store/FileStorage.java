@@ -1,5 +1,6 @@
 package dev.cambium.engine.store;
 
+import dev.cambium.CambiumException;
 import dev.cambium.NotADatabaseException;
 import dev.cambium.StorageException;
 
@@ -122,7 +123,7 @@ public final class FileStorage implements Storage
         catch (final java.nio.channels.OverlappingFileLockException e)
         {
             channel.close();
-            throw new dev.cambium.CambiumException(path + inThisJvm);
+            throw new CambiumException(path + inThisJvm);
         }
         catch (final IOException e)
         {
@@ -132,7 +133,7 @@ public final class FileStorage implements Storage
         if (lock == null)
         {
             channel.close();
-            throw new dev.cambium.CambiumException(path + inAnotherProcess);
+            throw new CambiumException(path + inAnotherProcess);
         }
     }
 
@@ -171,6 +172,30 @@ public final class FileStorage implements Storage
             throw new StorageException("cannot lock " + absolute + ": " + e, e);
         }
         return new FileStorage(absolute, channel, false);
+    }
+
+    /**
+     * Opens an existing regular file read-only and without a lock, for reading the meta pages of a file that may be
+     * open elsewhere ({@link MetaSelector#validMetas(Path)}): only {@link #size}, {@link #read} and {@link #close}
+     * may be used.
+     *
+     * @param path the file.
+     * @return the storage.
+     * @throws NotADatabaseException if the path is a directory or another non-regular file.
+     * @throws StorageException      if the file does not exist or cannot be opened.
+     */
+    static FileStorage openReadOnly(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath();
+        rejectNonRegular(absolute);
+        try
+        {
+            return new FileStorage(absolute, FileChannel.open(absolute, StandardOpenOption.READ), false);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException("cannot read " + absolute + ": " + e, e);
+        }
     }
 
     /**

@@ -5,13 +5,9 @@ import dev.cambium.Limits;
 import dev.cambium.NoSuchRevisionException;
 import dev.cambium.NotADatabaseException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +65,7 @@ public final class MetaSelector
         public String describe()
         {
             return "opened at " + (requested ? "the requested " : "") + "revision " + meta.revision() +
-                " from meta page " + chosenSlot + "; meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
+                " from meta page " + chosenSlot + "; " + detail(slot0, slot1);
         }
     }
 
@@ -91,10 +87,29 @@ public final class MetaSelector
             return metas;
         }
 
+        /** The selection of the slot holding a valid meta of {@code revision} (slot 0 first), or null if none. */
+        Selection at(final long revision, final boolean requested)
+        {
+            if (slot0.valid() && slot0.meta().revision() == revision)
+            {
+                return new Selection(slot0.meta(), 0, slot0, slot1, requested);
+            }
+            if (slot1.valid() && slot1.meta().revision() == revision)
+            {
+                return new Selection(slot1.meta(), 1, slot0, slot1, requested);
+            }
+            return null;
+        }
+
         String detail()
         {
-            return "meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
+            return MetaSelector.detail(slot0, slot1);
         }
+    }
+
+    private static String detail(final MetaCodec.Candidate slot0, final MetaCodec.Candidate slot1)
+    {
+        return "meta page 0: " + status(slot0) + "; meta page 1: " + status(slot1);
     }
 
     /**
@@ -110,23 +125,13 @@ public final class MetaSelector
     public static Selection select(final Storage storage)
     {
         final Slots slots = inspect(storage);
-        final MetaCodec.Candidate slot0 = slots.slot0();
-        final MetaCodec.Candidate slot1 = slots.slot1();
-        if (slot0.valid() && slot1.valid())
+        final List<Meta> valid = slots.valid();
+        if (valid.isEmpty())
         {
-            // Ties happen only for the two revision-0 metas of a new file; either will do, prefer slot 0.
-            final boolean pick1 = slot1.meta().revision() > slot0.meta().revision();
-            return new Selection(pick1 ? slot1.meta() : slot0.meta(), pick1 ? 1 : 0, slot0, slot1, false);
+            throw noValidMeta(storage, slots);
         }
-        if (slot0.valid())
-        {
-            return new Selection(slot0.meta(), 0, slot0, slot1, false);
-        }
-        if (slot1.valid())
-        {
-            return new Selection(slot1.meta(), 1, slot0, slot1, false);
-        }
-        throw noValidMeta(storage, slots);
+        // The newest; ties happen only for the two revision-0 metas of a new file, where slot 0 is taken.
+        return slots.at(valid.get(0).revision(), false);
     }
 
     /**
@@ -144,14 +149,10 @@ public final class MetaSelector
     public static Selection select(final Storage storage, final long revision)
     {
         final Slots slots = inspect(storage);
-        // Slot 0 first: for the two revision-0 metas of a new file either will do.
-        if (slots.slot0().valid() && slots.slot0().meta().revision() == revision)
+        final Selection selection = slots.at(revision, true);
+        if (selection != null)
         {
-            return new Selection(slots.slot0().meta(), 0, slots.slot0(), slots.slot1(), true);
-        }
-        if (slots.slot1().valid() && slots.slot1().meta().revision() == revision)
-        {
-            return new Selection(slots.slot1().meta(), 1, slots.slot0(), slots.slot1(), true);
+            return selection;
         }
         final List<Meta> valid = slots.valid();
         if (valid.isEmpty())
@@ -194,87 +195,14 @@ public final class MetaSelector
      */
     public static List<Meta> validMetas(final Path file)
     {
-        if (!Files.isRegularFile(file) && Files.exists(file))
+        final FileStorage storage = FileStorage.openReadOnly(file);
+        try
         {
-            throw new NotADatabaseException(file + " is not a Cambium database: it is not a regular file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            final Storage storage = new ReadOnlyChannel(file, channel);
             return storage.size() == 0 ? List.of() : validMetas(storage);
         }
-        catch (final IOException e)
+        finally
         {
-            throw new dev.cambium.StorageException("cannot read " + file + ": " + e, e);
-        }
-    }
-
-    /** Just enough of a {@link Storage} for {@link #inspect}: size and positional reads of a read-only channel. */
-    private record ReadOnlyChannel(Path path, FileChannel channel) implements Storage
-    {
-        @Override
-        public long size()
-        {
-            try
-            {
-                return channel.size();
-            }
-            catch (final IOException e)
-            {
-                throw new dev.cambium.StorageException("size of " + path + " failed: " + e, e);
-            }
-        }
-
-        @Override
-        public void read(final ByteBuffer dst, final long position)
-        {
-            long at = position;
-            try
-            {
-                while (dst.hasRemaining())
-                {
-                    final int n = channel.read(dst, at);
-                    if (n < 0)
-                    {
-                        throw new java.io.EOFException("end of file at offset " + at);
-                    }
-                    at += n;
-                }
-            }
-            catch (final IOException e)
-            {
-                throw new dev.cambium.StorageException("read at offset " + position + " of " + path + " failed: " + e, e);
-            }
-        }
-
-        @Override
-        public void write(final ByteBuffer src, final long position)
-        {
-            throw new UnsupportedOperationException("read-only");
-        }
-
-        @Override
-        public void force(final boolean metadata)
-        {
-            throw new UnsupportedOperationException("read-only");
-        }
-
-        @Override
-        public void truncate(final long size)
-        {
-            throw new UnsupportedOperationException("read-only");
-        }
-
-        @Override
-        public java.nio.MappedByteBuffer mapReadOnly(final long position, final long length)
-        {
-            throw new UnsupportedOperationException("not needed to read meta pages");
-        }
-
-        @Override
-        public void close()
-        {
-            // the caller closes the channel
+            storage.close();
         }
     }
 

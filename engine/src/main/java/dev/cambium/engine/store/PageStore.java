@@ -3,6 +3,7 @@ package dev.cambium.engine.store;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
 import dev.cambium.btree.PageHeader;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Owns the database file: its {@link Storage}, the page size, the read-only memory mappings and the page
@@ -99,11 +101,13 @@ public final class PageStore implements AutoCloseable
     /** Read by readers on every {@link #wrap}; written only by the writer. */
     private volatile Mapping mapping;
     /**
-     * Bit p set means page p's current content passed verification (or was written by this process) since open.
-     * Kept in both verification modes: FIRST_READ skips verifying a marked page; both modes check an unmarked page's
-     * written revision against {@link #openedRevision}. Grown by the writer by copying; a bit a reader sets in the
-     * old array during the copy is lost, which only costs a second verification. Bits are never cleared, so a race
-     * can lose a bit but never invent one (the writer's own bits are never lost: it grows and marks on one thread).
+     * Bit p set means page p was written by this process since open or, in FIRST_READ mode only, that its current
+     * content passed verification. FIRST_READ skips verifying a marked page and checks an unmarked one's written
+     * revision against {@link #openedRevision}; EVERY_READ verifies every read and consults the bitmap only for a
+     * page written after {@link #openedRevision}, which must be one this process wrote (its readers never mark).
+     * Grown by the writer by copying; a bit a reader sets in the old array during the copy is lost, which only costs
+     * a second verification. Bits are never cleared, so a race can lose a bit but never invent one (the writer's own
+     * bits are never lost: it grows and marks on one thread).
      */
     private volatile long[] verified;
     /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
@@ -168,7 +172,7 @@ public final class PageStore implements AutoCloseable
      * @return the store, with the whole file mapped.
      * @throws dev.cambium.NotADatabaseException    if the file is not a Cambium database.
      * @throws CorruptDatabaseException             if both meta pages are damaged.
-     * @throws dev.cambium.NoSuchRevisionException  if {@link DatabaseOptions#openRevision()} names a revision the
+     * @throws NoSuchRevisionException              if {@link DatabaseOptions#openRevision()} names a revision the
      *                                              file holds no valid meta for (a missing file is not created).
      * @throws StorageException                     if an I/O operation fails.
      */
@@ -188,24 +192,33 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
     {
-        if (options.openRevision().isPresent() && file.toFile().length() == 0)
+        final Storage storage;
+        final Meta createdMeta;
+        if (options.openRevision().isPresent())
         {
-            // Recovery of a named revision must not create the file (length() is 0 for a missing file too).
-            throw new dev.cambium.NoSuchRevisionException(file + " is missing or empty: it holds no revisions, so " +
-                "not revision " + options.openRevision().getAsLong(), java.util.List.of());
+            // Recovery of a named revision never creates the file; an empty one is refused by open(Storage).
+            storage = directory.openExisting(file.toAbsolutePath());
+            if (storage == null)
+            {
+                throw new NoSuchRevisionException(file + " is missing: it holds no revisions, so not revision " +
+                    options.openRevision().getAsLong(), List.of());
+            }
+            createdMeta = null;
         }
-        final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
+        else
+        {
+            final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
+            storage = opened.storage();
+            createdMeta = opened.createdMeta();
+        }
         try
         {
-            if (opened.createdMeta() != null)
-            {
-                return new PageStore(opened.storage(), options, opened.createdMeta(), true, null);
-            }
-            return open(opened.storage(), options);
+            return createdMeta != null ? new PageStore(storage, options, createdMeta, true, null) :
+                open(storage, options);
         }
         catch (final RuntimeException | Error e)
         {
-            closeQuietly(opened.storage(), e);
+            DatabaseFile.closeQuietly(storage, e);
             throw e;
         }
     }
@@ -222,36 +235,20 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Storage storage, final DatabaseOptions options)
     {
-        final java.util.OptionalLong revision = options.openRevision();
-        if (storage.size() == 0 && revision.isPresent())
-        {
-            throw new dev.cambium.NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
-                "revision " + revision.getAsLong(), java.util.List.of());
-        }
+        final OptionalLong revision = options.openRevision();
         if (storage.size() == 0)
         {
-            final Meta meta = Meta.initial(options.pageSize(), System.currentTimeMillis());
-            final ByteBuffer page = MetaCodec.encodePage(meta);
-            storage.write(page.duplicate(), 0);
-            storage.write(page.duplicate(), meta.pageSize());
-            storage.force(true);
-            return new PageStore(storage, options, meta, true, null);
+            if (revision.isPresent())
+            {
+                throw new NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
+                    "revision " + revision.getAsLong(), List.of());
+            }
+            return new PageStore(storage, options, DatabaseFile.writeInitialMetas(storage, options.pageSize()), true,
+                null);
         }
         final MetaSelector.Selection selection = revision.isPresent() ?
             MetaSelector.select(storage, revision.getAsLong()) : MetaSelector.select(storage);
         return new PageStore(storage, options, selection.meta(), false, selection);
-    }
-
-    private static void closeQuietly(final Storage storage, final Throwable primary)
-    {
-        try
-        {
-            storage.close();
-        }
-        catch (final RuntimeException e)
-        {
-            primary.addSuppressed(e);
-        }
     }
 
     /**
@@ -303,18 +300,19 @@ public final class PageStore implements AutoCloseable
      * committed pages); allocation-free unless the page must be verified.
      *
      * <p>Verification checks the CRC32C, the page id in the header, and the revision in the header (the revision
-     * that wrote the page): the first time a page is verified since open (a page this process did not write) it
-     * must be at most the revision the file was opened at; when {@link PageVerification#EVERY_READ} verifies it
-     * again, at most {@code revision}. A greater one means the file holds a page written by a revision the snapshot
-     * cannot contain: after a power loss in {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that
-     * reached the disk over a page of the revision the file fell back to. The cost is one 8-byte read and a compare
-     * per verification.
+     * that wrote the page): a page this process did not write must be at most the revision the file was opened at
+     * (checked the first time it is verified; with {@link PageVerification#EVERY_READ}, on every read), and with
+     * {@code EVERY_READ} every page must be at most {@code revision}. A greater one means the file holds a page
+     * written by a revision the snapshot cannot contain: after a power loss in
+     * {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that reached the disk over a page of the
+     * revision the file fell back to. The cost is one 8-byte read and a compare per verification.
      *
      * @param pageId    the page to read.
      * @param highWater the high-water mark of the revision the caller pinned; ids at or past it are not part of
      *                  that revision.
-     * @param revision  the revision the caller pinned (its snapshot); {@link Long#MAX_VALUE} if unknown (tests),
-     *                  which leaves only the bound of the opened revision.
+     * @param revision  the revision the caller pinned (its snapshot), at least the revision the file was opened
+     *                  at; {@link Long#MAX_VALUE} if unknown (tests), which leaves only the bound of the opened
+     *                  revision.
      * @param view      the caller's view, re-wrapped to the page's {@code pageSize} bytes.
      * @throws CorruptDatabaseException if the id is outside {@code [2, highWater)} or the mapped file, the
      *                                  checksum does not match, the header names another page id, or the header's
@@ -332,28 +330,20 @@ public final class PageStore implements AutoCloseable
         final MappedByteBuffer segment = m.segments[(int)(offset >>> segmentShift)];
         final int inSegment = (int)(offset & segmentMask);
         view.wrap(segment, inSegment, pageSize);
-        if (!isVerified(pageId))
+        if (verifyEveryRead)
+        {
+            final long written = verify(pageId, segment, inSegment, view, revision);
+            // Only a page newer than the opened revision needs the bitmap: it must be one this process wrote.
+            if (written > openedRevision && !isVerified(pageId))
+            {
+                throw writtenLater(pageId, written, openedRevision);
+            }
+        }
+        else if (!isVerified(pageId))
         {
             verify(pageId, segment, inSegment, view, openedRevision);
             markVerified(pageId);
         }
-        else if (verifyEveryRead)
-        {
-            verify(pageId, segment, inSegment, view, revision);
-        }
-    }
-
-    /**
-     * {@link #wrap(long, long, long, UnsafeBuffer)} without a snapshot revision (for tests and tools): a page is
-     * still checked against the revision the file was opened at the first time it is verified.
-     *
-     * @param pageId    the page to read.
-     * @param highWater the high-water mark of the revision the caller pinned.
-     * @param view      the caller's view.
-     */
-    public void wrap(final long pageId, final long highWater, final UnsafeBuffer view)
-    {
-        wrap(pageId, highWater, Long.MAX_VALUE, view);
     }
 
     private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
@@ -371,7 +361,8 @@ public final class PageStore implements AutoCloseable
             m.bytes + " bytes, " + m.pages + " pages)");
     }
 
-    private void verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
+    /** Checks the page's checksum, id and written revision ({@code <= maxRevision}); returns the written revision. */
+    private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
                         final long maxRevision)
     {
         // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
@@ -391,10 +382,16 @@ public final class PageStore implements AutoCloseable
         final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (written > maxRevision)
         {
-            throw new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
-                written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
-                "no longer holds: writes lost in a power loss without a force?)");
+            throw writtenLater(pageId, written, maxRevision);
         }
+        return written;
+    }
+
+    private CorruptDatabaseException writtenLater(final long pageId, final long written, final long maxRevision)
+    {
+        return new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
+            written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
+            "no longer holds: writes lost in a power loss without a force?)");
     }
 
     private boolean isVerified(final long pageId)

@@ -1,5 +1,8 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.CheckReport;
+import dev.cambium.CorruptDatabaseException;
+import dev.cambium.Durability;
 import dev.cambium.NoSuchTreeException;
 import dev.cambium.Tree;
 import dev.cambium.TreeExistsException;
@@ -182,7 +185,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             Failpoint.AFTER_DATA_WRITE.hit();
 
             // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
-            final boolean sync = engine.options().durability() == dev.cambium.Durability.SYNC;
+            final boolean sync = engine.options().durability() == Durability.SYNC;
             if (sync)
             {
                 Failpoint.BEFORE_DATA_FORCE.hit();
@@ -217,10 +220,10 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             // 13. Strict mode (tests): the whole database must be consistent after every commit.
             if (engine.options().checkEveryCommit())
             {
-                final dev.cambium.CheckReport report = engine.checkHoldingWriteGate();
+                final CheckReport report = engine.checkHoldingWriteGate();
                 if (!report.ok())
                 {
-                    throw new dev.cambium.CorruptDatabaseException("check after commit of revision " + revision() +
+                    throw new CorruptDatabaseException("check after commit of revision " + revision() +
                         " found: " + String.join("; ", report.problems()));
                 }
             }

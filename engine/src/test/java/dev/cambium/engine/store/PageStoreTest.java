@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PageStoreTest
 {
+    /** No snapshot bound: only the revision the file was opened at limits a page's written revision. */
+    private static final long ANY_REVISION = Long.MAX_VALUE;
+
     private static final int PAGE = 4096;
     private static final DatabaseOptions OPTIONS = DatabaseOptions.builder().growth(PAGE, 1 << 20).build();
 
@@ -135,11 +138,12 @@ class PageStoreTest
             for (final long id : new long[]{0, 1, 6, 7, -1, Long.MAX_VALUE, Long.MIN_VALUE})
             {
                 final CorruptDatabaseException e =
-                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(id, 6, view));
+                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(id, 6, ANY_REVISION, view));
                 assertTrue(e.getMessage().contains(Long.toString(id)), e.getMessage());
             }
-            store.wrap(5, 6, view);
-            assertThrows(CorruptDatabaseException.class, () -> store.wrap(5, 5, view), "past a pinned high water");
+            store.wrap(5, 6, ANY_REVISION, view);
+            assertThrows(CorruptDatabaseException.class, () -> store.wrap(5, 5, ANY_REVISION, view),
+                "past a pinned high water");
         }
     }
 
@@ -172,7 +176,7 @@ class PageStoreTest
                 assertEquals(PageChecksum.compute(pages[i], 0, PAGE), PageChecksum.stored(pages[i], 0));
             }
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            store.wrap(3, 8, view);
+            store.wrap(3, 8, ANY_REVISION, view);
             assertEquals(PAGE, view.capacity());
             assertPage(view, PAGE, 3, 1);
         }
@@ -183,7 +187,7 @@ class PageStoreTest
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
             for (final long id : new long[]{2, 3, 7})
             {
-                store.wrap(id, 8, view);
+                store.wrap(id, 8, ANY_REVISION, view);
                 assertPage(view, PAGE, id, 1);
             }
         }
@@ -220,11 +224,11 @@ class PageStoreTest
         try (PageStore store = PageStore.open(file, OPTIONS))
         {
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            store.wrap(2, 6, view);
+            store.wrap(2, 6, ANY_REVISION, view);
             for (int attempt = 0; attempt < 3; attempt++)
             {
                 final CorruptDatabaseException e =
-                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(3, 6, view));
+                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(3, 6, ANY_REVISION, view));
                 assertTrue(e.getMessage().contains("checksum mismatch on page 3"), e.getMessage());
             }
         }
@@ -241,19 +245,19 @@ class PageStoreTest
         try (PageStore store = PageStore.open(file, OPTIONS))
         {
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            store.wrap(4, 6, view);
+            store.wrap(4, 6, ANY_REVISION, view);
             flipBit(file, 4L * PAGE + 200, 0); // visible through the mapping: one page cache
-            store.wrap(4, 6, view); // FIRST_READ: already verified in this open, not checked again
+            store.wrap(4, 6, ANY_REVISION, view); // FIRST_READ: already verified in this open, not checked again
             flipBit(file, 4L * PAGE + 200, 0);
         }
         final DatabaseOptions everyRead = OPTIONS.toBuilder().pageVerification(PageVerification.EVERY_READ).build();
         try (PageStore store = PageStore.open(file, everyRead))
         {
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            store.wrap(4, 6, view);
+            store.wrap(4, 6, ANY_REVISION, view);
             flipBit(file, 4L * PAGE + 200, 0);
-            assertThrows(CorruptDatabaseException.class, () -> store.wrap(4, 6, view));
-            assertThrows(CorruptDatabaseException.class, () -> store.wrap(4, 6, view));
+            assertThrows(CorruptDatabaseException.class, () -> store.wrap(4, 6, ANY_REVISION, view));
+            assertThrows(CorruptDatabaseException.class, () -> store.wrap(4, 6, ANY_REVISION, view));
         }
     }
 
@@ -270,7 +274,8 @@ class PageStoreTest
         try (PageStore store = PageStore.open(file, OPTIONS))
         {
             final CorruptDatabaseException e =
-                assertThrows(CorruptDatabaseException.class, () -> store.wrap(4, 6, new UnsafeBuffer(0, 0)));
+                assertThrows(CorruptDatabaseException.class,
+                    () -> store.wrap(4, 6, ANY_REVISION, new UnsafeBuffer(0, 0)));
             assertTrue(e.getMessage().contains("page id mismatch on page 4"), e.getMessage());
         }
     }
@@ -288,7 +293,7 @@ class PageStoreTest
             commit(store, 1, 101, range(2, 101));
             assertEquals(store.fileSize(), store.mappedBytes());
             final UnsafeBuffer early = new UnsafeBuffer(0, 0);
-            store.wrap(100, 101, early);
+            store.wrap(100, 101, ANY_REVISION, early);
 
             long highWater = 101;
             for (long revision = 2; highWater < 420; revision++)
@@ -306,7 +311,7 @@ class PageStoreTest
             // [101 + 37 (r - 2), 101 + 37 (r - 1)).
             for (final long id : new long[]{101, 127, 128, 255, 256, 383, 384, highWater - 1})
             {
-                store.wrap(id, highWater, view);
+                store.wrap(id, highWater, ANY_REVISION, view);
                 assertPage(view, pageSize, id, 2 + (id - 101) / 37);
             }
         }
@@ -317,7 +322,7 @@ class PageStoreTest
             final long highWater = store.openedMeta().highWater();
             for (long id = 2; id < highWater; id++)
             {
-                store.wrap(id, highWater, view);
+                store.wrap(id, highWater, ANY_REVISION, view);
                 assertEquals(id, view.getLong(8, ByteOrder.LITTLE_ENDIAN));
             }
         }
@@ -333,7 +338,7 @@ class PageStoreTest
             assertEquals(mapped, store.mappedBytes());
             assertTrue(store.fileSize() >= 40L * PAGE);
             final CorruptDatabaseException e = assertThrows(CorruptDatabaseException.class,
-                () -> store.wrap(30, 40, new UnsafeBuffer(0, 0)));
+                () -> store.wrap(30, 40, ANY_REVISION, new UnsafeBuffer(0, 0)));
             assertTrue(e.getMessage().contains("beyond the mapped length"), e.getMessage());
             store.mapUpTo(40);
             assertEquals(store.fileSize(), store.mappedBytes());
@@ -417,7 +422,7 @@ class PageStoreTest
             assertEquals(writesSoFar, storage.writes.size());
 
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            store.wrap(4, 6, view);
+            store.wrap(4, 6, ANY_REVISION, view);
             assertPage(view, PAGE, 4, 1);
         }
     }
@@ -455,7 +460,7 @@ class PageStoreTest
         commit(store, 1, 4, 2, 3);
         store.close();
         store.close();
-        assertThrows(DatabaseClosedException.class, () -> store.wrap(2, 4, new UnsafeBuffer(0, 0)));
+        assertThrows(DatabaseClosedException.class, () -> store.wrap(2, 4, ANY_REVISION, new UnsafeBuffer(0, 0)));
         assertThrows(DatabaseClosedException.class, () -> store.ensureCapacity(10));
     }
 
@@ -475,7 +480,7 @@ class PageStoreTest
             assertEquals(1, store.openedMeta().revision());
             assertFalse(store.selection().bothValid());
             assertEquals(10L * PAGE, store.mappedBytes());
-            store.wrap(3, 4, new UnsafeBuffer(0, 0));
+            store.wrap(3, 4, ANY_REVISION, new UnsafeBuffer(0, 0));
         }
     }
 
@@ -505,7 +510,7 @@ class PageStoreTest
                             final long highWater = published.get(); // "pin" a revision
                             for (long id = 2; id < highWater; id++)
                             {
-                                store.wrap(id, highWater, view);
+                                store.wrap(id, highWater, ANY_REVISION, view);
                                 assertEquals(id, view.getLong(8, ByteOrder.LITTLE_ENDIAN));
                             }
                         }
