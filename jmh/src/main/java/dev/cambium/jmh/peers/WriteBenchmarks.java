@@ -8,7 +8,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -29,20 +28,12 @@ public class WriteBenchmarks extends WriteWorkloads
 
     /** A reader thread's probe stream and read transaction. */
     @State(Scope.Thread)
-    public static class Reader
+    public static class Reader extends GetLoop.ReaderState
     {
-        final GetLoop loop = new GetLoop();
-
         @Setup(Level.Iteration)
         public void begin(final Db db, final ThreadParams thread)
         {
             loop.begin(db, thread.getThreadIndex());
-        }
-
-        @TearDown(Level.Iteration)
-        public void end()
-        {
-            loop.end();
         }
     }
 
