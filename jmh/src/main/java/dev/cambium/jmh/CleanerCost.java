@@ -20,14 +20,21 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
+import static dev.cambium.jmh.Overwrites.KEY_LENGTH;
+import static dev.cambium.jmh.Overwrites.LOAD_BATCH;
+import static dev.cambium.jmh.Overwrites.UPDATE_BATCH;
+import static dev.cambium.jmh.Overwrites.VALUE_LENGTH;
+import static dev.cambium.jmh.Overwrites.inUse;
+import static dev.cambium.jmh.Overwrites.mib;
+
 /**
  * Measures what the background cleaner costs: (i) its CPU time per reclaimed page, and (ii) its effect
  * on commit latency. A measurement, not a test: it prints what it sees, and checks the issue's target
  * "commit latency with the cleaner running within 10% of commit latency with it paused" on the
  * medians of p50 and mean. Exits 0 whatever the outcome (2 for bad arguments).
  *
- * <p>Workload of every run, on a fresh file: load {@code --keys} seeded random 16-byte keys with
- * 100-byte values, 1,000 keys per transaction (as {@link FileGrowth}); then {@code --updates} random
+ * <p>Workload of every run ({@link Overwrites}), on a fresh file: load {@code --keys} seeded random
+ * 16-byte keys with 100-byte values, 1,000 keys per transaction (as {@link FileGrowth}); then {@code --updates} random
  * overwrites (the same seeded sequence in every run) in transactions of 100 updates, no readers. The
  * latency of a commit is {@link System#nanoTime()} around {@link Database#write} (put of 100
  * pre-generated values, then commit); values are generated outside the timed region. After every
@@ -74,10 +81,6 @@ public final class CleanerCost
 {
     static final String CLEANER_THREAD = "cambium-cleaner";
     static final String TREE = "cost";
-    static final int KEY_LENGTH = FileGrowth.KEY_LENGTH;
-    static final int VALUE_LENGTH = FileGrowth.VALUE_LENGTH;
-    static final int LOAD_BATCH = FileGrowth.LOAD_BATCH;
-    static final int UPDATE_BATCH = FileGrowth.UPDATE_BATCH;
 
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
@@ -252,15 +255,10 @@ public final class CleanerCost
         String only = "all";
         try
         {
-            for (int i = 0; i < args.length; i++)
+            for (final String[] option : Overwrites.options(args))
             {
-                final String arg = args[i];
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException("missing value after " + arg);
-                }
-                final String value = args[++i];
-                switch (arg)
+                final String value = option[1];
+                switch (option[0])
                 {
                     case "--keys" -> keys = Integer.parseInt(value);
                     case "--updates" -> updates = Integer.parseInt(value);
@@ -271,7 +269,7 @@ public final class CleanerCost
                     case "--sync-updates" -> syncUpdates = Integer.parseInt(value);
                     case "--idle-ms" -> idleMs = Long.parseLong(value);
                     case "--only" -> only = value.toLowerCase(Locale.ROOT);
-                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                    default -> throw new IllegalArgumentException("unknown option " + option[0]);
                 }
             }
             if (!only.matches("all|nosync|sync"))
@@ -402,12 +400,7 @@ public final class CleanerCost
         final Path file = dir.resolve("cost-" + mode.tag + "-" + durability + "-" + round + ".cambium");
         Files.deleteIfExists(file);
         final int n = keys.length;
-        final SplittableRandom loadRnd = new SplittableRandom(seed + 1);
-        final long[] valueSeed = new long[n];
-        for (int i = 0; i < n; i++)
-        {
-            valueSeed[i] = loadRnd.nextLong();
-        }
+        final long[] valueSeed = Overwrites.loadSeeds(n, seed);
         final DatabaseOptions options = DatabaseOptions.builder()
             .durability(durability)
             .backgroundCleaner(mode.background)
@@ -421,15 +414,7 @@ public final class CleanerCost
             final long cleanerCpu0 = cpu(cleanerId);
             for (int i = 0; i < n; i += LOAD_BATCH)
             {
-                final int from = i;
-                db.write(txn ->
-                {
-                    final Tree t = txn.openOrCreateTree(TREE);
-                    for (int j = from; j < Math.min(n, from + LOAD_BATCH); j++)
-                    {
-                        t.put(keys[j], Data.value(VALUE_LENGTH, valueSeed[j]));
-                    }
-                });
+                Overwrites.loadBatch(db, TREE, keys, valueSeed, i);
                 if (mode == Mode.INLINE)
                 {
                     db.runCleaner();   // reuse during the load too, as A does
@@ -594,30 +579,13 @@ public final class CleanerCost
         return db.read(txn ->
         {
             final Tree t = txn.tree(TREE);
-            long wrong = 0;
-            for (int i = 0; i < keys.length; i++)
-            {
-                if (!Arrays.equals(t.get(keys[i]), Data.value(VALUE_LENGTH, valueSeed[i])))
-                {
-                    wrong++;
-                }
-            }
+            final long wrong = Overwrites.wrongValues(t, keys, valueSeed);
             if (t.size() != keys.length)
             {
                 return "FAILED: " + t.size() + " entries";
             }
             return wrong == 0 ? "ok" : "FAILED: " + wrong + " wrong";
         });
-    }
-
-    static String mib(final long bytes)
-    {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
-    }
-
-    static long inUse(final DatabaseStats s)
-    {
-        return s.pageCount() * s.pageSize();
     }
 
     static void printRunLine(final Run r)

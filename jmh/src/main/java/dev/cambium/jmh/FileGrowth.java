@@ -11,18 +11,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.cambium.jmh.Overwrites.KEY_LENGTH;
+import static dev.cambium.jmh.Overwrites.LOAD_BATCH;
+import static dev.cambium.jmh.Overwrites.UPDATE_BATCH;
+import static dev.cambium.jmh.Overwrites.VALUE_LENGTH;
+import static dev.cambium.jmh.Overwrites.inUse;
+import static dev.cambium.jmh.Overwrites.mib;
 
 /**
  * Measures how the database file grows under overwrites, for the cleaner's page-reuse work. A
  * measurement, not a test: it prints what it sees and PASS/FAIL against the targets, and exits 0
  * whatever the outcome (2 for bad arguments, 1 if a variant could not be measured because it threw).
  *
- * <p>Scenario, run once per variant on a fresh file ({@link Durability#NO_SYNC}, default page size):
+ * <p>Scenario ({@link Overwrites}), run once per variant on a fresh file ({@link Durability#NO_SYNC},
+ * default page size):
  * <ol>
  *   <li>Load {@code --keys} distinct seeded random 16-byte keys with seeded random 100-byte values,
  *       1,000 keys per transaction. {@code S0} is the size after the load.</li>
@@ -76,10 +83,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FileGrowth
 {
     static final String TREE = "growth";
-    static final int KEY_LENGTH = 16;
-    static final int VALUE_LENGTH = 100;
-    static final int LOAD_BATCH = 1000;
-    static final int UPDATE_BATCH = 100;
     static final int READER_GETS = 4;
     /** Progress lines per variant. */
     static final int PROGRESS_STEPS = 10;
@@ -206,21 +209,16 @@ public final class FileGrowth
         String which = "all";
         try
         {
-            for (int i = 0; i < args.length; i++)
+            for (final String[] option : Overwrites.options(args))
             {
-                final String arg = args[i];
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException("missing value after " + arg);
-                }
-                final String value = args[++i];
-                switch (arg)
+                final String value = option[1];
+                switch (option[0])
                 {
                     case "--keys" -> keys = Integer.parseInt(value);
                     case "--updates" -> updates = Integer.parseInt(value);
                     case "--seed" -> seed = Long.decode(value);
                     case "--variant" -> which = value.toLowerCase(Locale.ROOT);
-                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                    default -> throw new IllegalArgumentException("unknown option " + option[0]);
                 }
             }
             if (keys < 1 || updates < UPDATE_BATCH)
@@ -320,12 +318,7 @@ public final class FileGrowth
         final long midMark) throws InterruptedException
     {
         final int n = keys.length;
-        final long[] valueSeed = new long[n];   // the current value of key i is Data.value(100, valueSeed[i])
-        final SplittableRandom loadRnd = new SplittableRandom(seed + 1);
-        for (int i = 0; i < n; i++)
-        {
-            valueSeed[i] = loadRnd.nextLong();
-        }
+        final long[] valueSeed = Overwrites.loadSeeds(n, seed);
 
         final long t0 = System.nanoTime();
         final DatabaseOptions options = DatabaseOptions.builder()
@@ -336,15 +329,7 @@ public final class FileGrowth
         {
             for (int i = 0; i < n; i += LOAD_BATCH)
             {
-                final int from = i;
-                db.write(txn ->
-                {
-                    final Tree t = txn.openOrCreateTree(TREE);
-                    for (int j = from; j < Math.min(n, from + LOAD_BATCH); j++)
-                    {
-                        t.put(keys[j], Data.value(VALUE_LENGTH, valueSeed[j]));
-                    }
-                });
+                Overwrites.loadBatch(db, TREE, keys, valueSeed, i);
             }
             final long t1 = System.nanoTime();
             r.loadNanos = t1 - t0;
@@ -482,30 +467,13 @@ public final class FileGrowth
         return db.read(txn ->
         {
             final Tree t = txn.tree(TREE);
-            long wrong = 0;
-            for (int i = 0; i < keys.length; i++)
-            {
-                if (!Arrays.equals(t.get(keys[i]), Data.value(VALUE_LENGTH, valueSeed[i])))
-                {
-                    wrong++;
-                }
-            }
+            final long wrong = Overwrites.wrongValues(t, keys, valueSeed);
             if (t.size() != keys.length)
             {
                 return "FAILED: tree has " + t.size() + " entries, expected " + keys.length;
             }
             return wrong == 0 ? "ok (" + keys.length + " keys hold their last value)" : "FAILED: " + wrong + " keys hold a wrong value";
         });
-    }
-
-    static long inUse(final DatabaseStats s)
-    {
-        return s.pageCount() * s.pageSize();
-    }
-
-    static String mib(final long bytes)
-    {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
     static void printTable(final List<Result> results, final long midMark, final int updates)

@@ -1,5 +1,8 @@
 package dev.cambium.jmh.peers;
 
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.TearDown;
+
 /**
  * The reader code shared by {@code get}, {@code getOwnTxn}, {@code readersAlone} and the reader of
  * {@code readersWithWriter}: random gets of present keys from a seeded probe stream, in one read
@@ -87,6 +90,23 @@ public final class GetLoop
         try (Peer.Reader r = peer.beginRead())
         {
             return present(r.get(k));
+        }
+    }
+
+    /**
+     * The part of a reader thread's JMH state that does not depend on which store state it reads:
+     * the loop, ended after every iteration. Subclasses (one per store state) add the
+     * {@code @Setup(Level.Iteration)} that calls {@link GetLoop#begin} with their store.
+     */
+    public abstract static class ReaderState
+    {
+        final GetLoop loop = new GetLoop();
+
+        /** Ends the iteration's read transaction. */
+        @TearDown(Level.Iteration)
+        public void end()
+        {
+            loop.end();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.cambium.jmh.peers;
 
-/** JVM flags every peer benchmark fork needs. */
+/** JVM flags every peer benchmark fork needs ({@link PeerWorkload}). */
 final class Jvm
 {
     /** Agrona 2.x (Cambium). */
@@ -14,7 +14,10 @@ final class Jvm
     /** Room for the data set, the floor's arrays and MVStore's 1 GiB page cache. */
     static final String HEAP = "-Xmx6g";
 
-    /** All of them, for {@code @Fork(jvmArgsPrepend = ...)}. */
+    /**
+     * All of them, for a JVM that runs the stores outside JMH ({@link LoadTimes}); an annotation
+     * cannot take an array constant, so {@link PeerWorkload}'s {@code @Fork} lists them one by one.
+     */
     static final String[] FLAGS = {AGRONA_EXPORTS, AGRONA_OPENS, LMDB_NIO, LMDB_NIO_CH, HEAP};
 
     private Jvm()

@@ -30,6 +30,14 @@ final class LmdbPeer implements Peer
     private Dbi<ByteBuffer> dbi;
     private ByteBuffer putKey = ByteBuffer.allocateDirect(64);
     private ByteBuffer putValue = ByteBuffer.allocateDirect(4096);
+    /**
+     * Each reading thread's key buffer (grown by {@link #fill}), kept across its read transactions:
+     * allocating a direct buffer per transaction put an {@code allocateDirect} and its cleaner into
+     * every measured {@code getOwnTxn} and {@code readTxn}. A reader uses it only within one
+     * {@code get} call, so readers of one thread may share it.
+     */
+    private final ThreadLocal<ByteBuffer[]> readKey =
+        ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(64)});
 
     @Override
     public String name()
@@ -91,7 +99,7 @@ final class LmdbPeer implements Peer
     private final class LmdbReader implements Reader
     {
         private final Txn<ByteBuffer> txn;
-        private ByteBuffer key = ByteBuffer.allocateDirect(64);
+        private final ByteBuffer[] key = readKey.get();
 
         LmdbReader(final Txn<ByteBuffer> txn)
         {
@@ -101,8 +109,9 @@ final class LmdbPeer implements Peer
         @Override
         public long get(final byte[] k)
         {
-            key = fill(key, k);
-            final ByteBuffer v = dbi.get(txn, key);
+            final ByteBuffer b = fill(key[0], k);
+            key[0] = b;
+            final ByteBuffer v = dbi.get(txn, b);
             if (v == null)
             {
                 return Fingerprint.ABSENT;

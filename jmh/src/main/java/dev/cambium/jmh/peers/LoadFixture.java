@@ -1,5 +1,10 @@
 package dev.cambium.jmh.peers;
 
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
@@ -8,8 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Shared part of the load workloads' state: the data set in sequential and in shuffled order (the
- * same shuffle the cached data sets are built with), and a fresh empty store per invocation.
+ * The load workloads' state ({@link LoadWorkloads}): the data set in sequential and in shuffled order
+ * (the same shuffle the cached data sets are built with), and a fresh empty store per invocation.
  *
  * <p>Warm-up iterations load a tenth of the entries (at least one transaction): they exist to
  * compile the load path, and a full load per warm-up iteration would double the cost of a run for
@@ -18,7 +23,8 @@ import java.nio.file.Path;
  *
  * <p>Threads: one JMH thread.
  */
-public abstract class LoadFixture
+@State(Scope.Benchmark)
+public class LoadFixture
 {
     private Dataset data;
     private String store;
@@ -29,17 +35,13 @@ public abstract class LoadFixture
     private Peer peer;
 
     /**
-     * @param storeName   store name.
-     * @param entries     entries.
-     * @param keyLength   key length.
-     * @param keyOrder    key order.
-     * @param valueLength value length.
+     * @param params the benchmark's parameters: store and data set.
      */
-    protected void prepare(final String storeName, final int entries, final int keyLength, final String keyOrder,
-        final int valueLength)
+    @Setup(Level.Trial)
+    public void prepare(final BenchmarkParams params)
     {
-        store = storeName;
-        data = Dataset.of(entries, keyLength, keyOrder, valueLength, Dataset.SEED);
+        store = PeerWorkload.store(params);
+        data = PeerWorkload.dataset(params);
         final int[] order = data.shuffledOrder(data.seed + 1);
         randomKeys = data.keysIn(order);
         randomValues = data.valuesIn(order);
@@ -48,17 +50,19 @@ public abstract class LoadFixture
     /**
      * @param iteration JMH's iteration parameters.
      */
-    protected void iteration(final IterationParams iteration)
+    @Setup(Level.Iteration)
+    public void iteration(final IterationParams iteration)
     {
         warmup = iteration.getType() == IterationType.WARMUP;
     }
 
     /**
-     * Opens an empty store in a new directory.
+     * Opens an empty store in a new directory, outside the measured time.
      *
      * @throws IOException on failure.
      */
-    protected void openEmpty() throws IOException
+    @Setup(Level.Invocation)
+    public void openEmpty() throws IOException
     {
         dir = StoreFiles.newDirectory("load-" + store + "-");
         peer = Peers.create(store);
@@ -66,12 +70,14 @@ public abstract class LoadFixture
     }
 
     /**
-     * Closes the store, appends its size after a measured load, and deletes it.
+     * Closes the store, appends its size after a measured load, and deletes it, outside the measured
+     * time.
      *
      * @param benchmark JMH's benchmark parameters (for the workload name).
      * @throws IOException on failure.
      */
-    protected void closeAndMeasure(final BenchmarkParams benchmark) throws IOException
+    @TearDown(Level.Invocation)
+    public void closeAndMeasure(final BenchmarkParams benchmark) throws IOException
     {
         peer.close();
         peer = null;
