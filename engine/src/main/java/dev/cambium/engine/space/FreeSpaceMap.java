@@ -18,7 +18,7 @@ import java.util.BitSet;
  * <pre>
  *  key:   u64 chunk number, big-endian (so chunks sort by number)
  *  value: bitmap of the chunk's pages, little-endian 64-bit words; bit i = page chunk * chunkPages + i
- *  chunkPages = 8 * chunkBytes, chunkBytes = min(256, floor8(maxCellWithSlot - 2 - 7 - 8))
+ *  chunkPages = 8 * chunkBytes, chunkBytes = min(256, floor8(maxCellWithSlot - 6 - 7 - 8))   (slot, leaf cell overhead, 8-byte key)
  *             = 2048 pages a chunk at 4 KiB pages, 1088 at 512 B
  * </pre>
  * An all-zero chunk is not stored. A commit rewrites only the chunks its pages fall in, so its cost is

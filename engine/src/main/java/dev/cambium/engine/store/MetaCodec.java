@@ -33,13 +33,13 @@ import java.util.zip.CRC32C;
  *  |                         tree count                            |  40
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |          free-space root page id (0 = none, reserved)         |  48
+ *  |     free-space map root page id (0 = empty map)             |  48
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |     pending (obsolete-lists) root page id (0 = none, reserved)|  56
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                 free page count (reserved)                    |  64
+ *  |        unused page count (pages listed by the map)            |  64
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                 commit time, epoch millis                     |  72
