@@ -249,10 +249,14 @@ public final class Database implements AutoCloseable
      * Returns current counters. Also checks the ages of open read transactions, as
      * {@link #checkReadTransactions()} does, logging any newly over-age one.
      *
+     * <p>Threads: any thread, concurrently with transactions.
+     *
      * @return current counters.
+     * @throws DatabaseClosedException if the database is closed.
      */
     public DatabaseStats stats()
     {
+        engine.checkOpen();
         final long now = System.nanoTime();
         engine.checkReaderAges(now);
         final Meta head = engine.revisions().head().state();
@@ -293,8 +297,10 @@ public final class Database implements AutoCloseable
 
     /**
      * Closes the database: refuses new transactions, waits for an open write transaction to end,
-     * stops the cleaner and closes the file. Read transactions still open fail with
-     * {@link DatabaseClosedException} at their next page access. Idempotent.
+     * stops the cleaner and closes the file. Read transactions still open, their trees and cursors
+     * fail with {@link DatabaseClosedException} at their next call (closing them is still allowed).
+     * Idempotent: a call concurrent with another returns once the database is closed, except on
+     * the thread that holds the open write transaction, where it returns at once.
      */
     @Override
     public void close()

@@ -1,7 +1,8 @@
 package dev.cambium;
 
 /**
- * The database was closed; no new transaction can begin.
+ * The database was closed: no new transaction can begin, and every call on a transaction, tree or cursor
+ * still open (other than closing it) throws this.
  */
 public class DatabaseClosedException extends CambiumException
 {

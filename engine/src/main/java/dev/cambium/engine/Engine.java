@@ -29,7 +29,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (registration with the JDK {@code Cleaner} takes a brief JDK-internal lock shared by readers). {@link #beginWrite()} from any thread;
  * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
  * transaction may be ended on another thread than began it). {@link #publish} only from the writer
- * inside commit. {@link #close()} from any thread, once.
+ * inside commit. {@link #close()} from any thread, any number of times (see there).
  */
 public final class Engine implements AutoCloseable
 {
@@ -58,7 +60,10 @@ public final class Engine implements AutoCloseable
     private final AtomicLong commits = new AtomicLong();
     private volatile long lastCommitPages;
     private volatile Thread writerThread;
-    private volatile boolean closed;
+    /** Set by the one {@link #close()} call that wins it; from then on no transaction begins. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when that close has finished, releasing concurrent {@link #close()} calls. */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
 
     private Engine(final PageStore store, final DatabaseOptions options)
     {
@@ -196,9 +201,14 @@ public final class Engine implements AutoCloseable
         return revisions;
     }
 
-    private void checkOpen()
+    /**
+     * Any thread.
+     *
+     * @throws DatabaseClosedException if {@link #close()} has been called.
+     */
+    public void checkOpen()
     {
-        if (closed)
+        if (closed.get())
         {
             throw new DatabaseClosedException("database " + store.path() + " is closed");
         }
@@ -485,32 +495,69 @@ public final class Engine implements AutoCloseable
     /**
      * Refuses new transactions, waits for the open write transaction (if any) to end, stops the
      * cleaner and closes the file. A read transaction still open fails with
-     * {@link DatabaseClosedException} at its next page access. Idempotent.
+     * {@link DatabaseClosedException} at its next call. Idempotent.
+     *
+     * <p>Threads: any thread, any number of times, concurrently. Exactly one call (the first to flip
+     * {@link #closed}) does the work; a concurrent call returns only once that work is done, so that whoever
+     * sees {@code close()} return may reopen the file. The exception is the thread holding the open write
+     * transaction: the closing call is waiting for that transaction to end, so a second close on that thread
+     * returns at once instead of waiting for itself.
      */
     @Override
     public void close()
     {
-        if (closed)
+        if (!closed.compareAndSet(false, true))
         {
+            if (writerThread != Thread.currentThread())
+            {
+                awaitClosed();
+            }
             return;
-        }
-        closed = true;
-        final boolean waited = writerThread != Thread.currentThread();
-        if (waited)
-        {
-            writeGate.acquireUninterruptibly();
         }
         try
         {
-            cleaner.close();
+            final boolean waited = writerThread != Thread.currentThread();
+            if (waited)
+            {
+                writeGate.acquireUninterruptibly();
+            }
+            try
+            {
+                cleaner.close();
+            }
+            finally
+            {
+                store.close();
+                if (waited)
+                {
+                    writeGate.release(); // let queued beginWrite calls fail with DatabaseClosedException
+                }
+            }
         }
         finally
         {
-            store.close();
-            if (waited)
+            closeDone.countDown();
+        }
+    }
+
+    private void awaitClosed()
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
             {
-                writeGate.release(); // let queued beginWrite calls fail with DatabaseClosedException
+                closeDone.await();
+                break;
             }
+            catch (final InterruptedException e)
+            {
+                interrupted = true; // close() is not interruptible, like the write gate it waits for
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }

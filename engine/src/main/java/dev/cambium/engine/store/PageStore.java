@@ -27,9 +27,10 @@ import java.util.OptionalLong;
  * <h2>Threads</h2>
  * <ul>
  *     <li>Reader threads call only {@link #wrap}, and the read-only accessors {@link #pageSize()},
- *     {@link #mappedBytes()}, {@link #writesRefused()}, {@link #openedMeta()}, {@link #created()}.</li>
+ *     {@link #mappedBytes()}, {@link #writesRefused()}, {@link #openedMeta()}, {@link #created()},
+ *     {@link #fileSize()} and {@link #isClosed()}.</li>
  *     <li>Everything else ({@link #ensureCapacity}, {@link #writePages}, {@link #force}, {@link #writeMeta},
- *     {@link #mapUpTo}, {@link #fileSize()}, {@link #close}) is called by the single writer thread (or, for
+ *     {@link #mapUpTo}, {@link #close}) is called by the single writer thread (or, for
  *     {@link #close}, once no reader can call {@link #wrap} any more).</li>
  * </ul>
  *
@@ -113,12 +114,18 @@ public final class PageStore implements AutoCloseable
     /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
     private final List<MappedByteBuffer> retired = new ArrayList<>();
 
+    /**
+     * The file's length as the writer last grew or observed it. Written only by the writer; volatile because
+     * {@code Database.stats()} reads it from any thread.
+     */
+    private volatile long fileSize;
+
     // Writer-thread state.
-    private long fileSize;
     private boolean grownSinceForce;
     private ByteBuffer zeros;
     private final ByteBuffer metaPage;
-    private boolean closed;
+    /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
+    private volatile boolean closed;
     private volatile boolean writesRefused;
     private volatile String refusalReason = "a previous fsync failed";
     private Throwable refusalCause;
@@ -433,7 +440,8 @@ public final class PageStore implements AutoCloseable
     // ------------------------------------------------------------------------------------------------- writer
 
     /**
-     * @return the file's length as the writer last grew or observed it. Writer thread.
+     * @return the file's length as the writer last grew or observed it. Any thread: a reader sees the length at
+     * some point no earlier than the last commit it observed.
      */
     public long fileSize()
     {
@@ -725,6 +733,16 @@ public final class PageStore implements AutoCloseable
             throw new IllegalArgumentException("high-water mark " + highWater + " is out of range");
         }
         return highWater << pageShift;
+    }
+
+    /**
+     * @return true once {@link #close()} has begun. Any thread; the volatile write in {@code close()} happens-before a
+     * read that returns true, so a transaction that checks this before each call stops at the first call after the
+     * database is closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     private void checkOpen()

@@ -38,12 +38,12 @@ public final class ReadTxn extends AbstractTxn
      */
     public ReadTxn(final PageStore store, final ReaderPin pin, final Cleaner cleaner)
     {
-        this(new ReadPages(store, pin.node().state()), pin, cleaner);
+        this(store, new ReadPages(store, pin.node().state()), pin, cleaner);
     }
 
-    private ReadTxn(final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
+    private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
     {
-        super(pages, new BTreeReader(pages), pin.node().state().catalogRoot(), pin.node().state().treeCount(),
+        super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(), pin.node().state().treeCount(),
             pin.node().state().highWater());
         this.node = pin.node();
         this.pin = pin;

@@ -52,7 +52,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     private WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm,
         final BTreeWriter writer)
     {
-        super(wm, writer, base.catalogRoot(), base.treeCount(), base.highWater());
+        super(store, wm, writer, base.catalogRoot(), base.treeCount(), base.highWater());
         this.engine = engine;
         this.store = store;
         this.base = base;
