@@ -1,5 +1,9 @@
 package dev.cambium.jmh.report;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -85,14 +89,14 @@ public record BenchmarkResult(String benchmark, Mode mode, String store, SortedM
      */
     public static List<BenchmarkResult> parseAll(final String json)
     {
-        final Object root = Json.parse(json);
-        if (!(root instanceof List))
+        final JsonElement root = Json.parse(json);
+        if (!root.isJsonArray())
         {
             throw new IllegalArgumentException("a JMH result file is a JSON array, found " + kind(root));
         }
         final List<BenchmarkResult> results = new ArrayList<>();
         int index = 0;
-        for (final Object entry : (List<?>)root)
+        for (final JsonElement entry : root.getAsJsonArray())
         {
             try
             {
@@ -107,16 +111,16 @@ public record BenchmarkResult(String benchmark, Mode mode, String store, SortedM
         return Collections.unmodifiableList(results);
     }
 
-    private static BenchmarkResult parse(final Map<String, Object> entry)
+    private static BenchmarkResult parse(final JsonObject entry)
     {
         final String benchmark = string(entry.get("benchmark"), "benchmark");
         final Mode mode = Mode.of(string(entry.get("mode"), "mode"));
         final SortedMap<String, String> params = new TreeMap<>();
         String store = null;
-        final Object rawParams = entry.get("params");
+        final JsonElement rawParams = present(entry.get("params"));
         if (rawParams != null)
         {
-            for (final Map.Entry<String, Object> p : object(rawParams, "params").entrySet())
+            for (final Map.Entry<String, JsonElement> p : object(rawParams, "params").entrySet())
             {
                 final String value = scalar(p.getValue());
                 if (STORE_PARAM.equals(p.getKey()))
@@ -131,10 +135,10 @@ public record BenchmarkResult(String benchmark, Mode mode, String store, SortedM
         }
         final Metric primary = metric(object(entry.get("primaryMetric"), "primaryMetric"));
         final Map<String, Metric> secondary = new LinkedHashMap<>();
-        final Object rawSecondary = entry.get("secondaryMetrics");
+        final JsonElement rawSecondary = present(entry.get("secondaryMetrics"));
         if (rawSecondary != null)
         {
-            for (final Map.Entry<String, Object> s : object(rawSecondary, "secondaryMetrics").entrySet())
+            for (final Map.Entry<String, JsonElement> s : object(rawSecondary, "secondaryMetrics").entrySet())
             {
                 secondary.put(stripProfilerPrefix(s.getKey()), metric(object(s.getValue(), s.getKey())));
             }
@@ -149,65 +153,72 @@ public record BenchmarkResult(String benchmark, Mode mode, String store, SortedM
         return name.startsWith("\u00b7") ? name.substring(1) : name;
     }
 
-    private static Metric metric(final Map<String, Object> m)
+    private static Metric metric(final JsonObject m)
     {
-        final Object score = m.get("score");
+        final JsonElement score = present(m.get("score"));
         if (score == null)
         {
             throw new IllegalArgumentException("metric without a score");
         }
-        final Object unit = m.get("scoreUnit");
+        final JsonElement unit = present(m.get("scoreUnit"));
         return new Metric(Json.number(score), Json.number(m.get("scoreError")), unit == null ? "" : scalar(unit));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(final Object value, final String what)
+    /** A member written as JSON {@code null} counts as absent, as a missing one does. */
+    private static JsonElement present(final JsonElement value)
     {
-        if (!(value instanceof Map))
+        return value == null || value.isJsonNull() ? null : value;
+    }
+
+    private static JsonObject object(final JsonElement value, final String what)
+    {
+        if (value == null || !value.isJsonObject())
         {
             throw new IllegalArgumentException("'" + what + "' should be an object, found " + kind(value));
         }
-        return (Map<String, Object>)value;
+        return value.getAsJsonObject();
     }
 
-    private static String string(final Object value, final String what)
+    private static String string(final JsonElement value, final String what)
     {
-        if (!(value instanceof String))
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString())
         {
             throw new IllegalArgumentException("'" + what + "' should be a string, found " + kind(value));
         }
-        return (String)value;
+        return value.getAsString();
     }
 
     /** Parameter values are strings in JMH's files; tolerate numbers written by hand in fixtures. */
-    private static String scalar(final Object value)
+    private static String scalar(final JsonElement value)
     {
-        if (value instanceof Double)
+        if (value != null && value.isJsonPrimitive())
         {
-            final double d = (Double)value;
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long)d) : Double.toString(d);
-        }
-        if (value instanceof String || value instanceof Boolean)
-        {
-            return value.toString();
+            final JsonPrimitive p = value.getAsJsonPrimitive();
+            if (p.isNumber())
+            {
+                final double d = p.getAsDouble();
+                return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long)d) : Double.toString(d);
+            }
+            return p.getAsString();
         }
         throw new IllegalArgumentException("expected a string or number, found " + kind(value));
     }
 
-    private static String kind(final Object value)
+    private static String kind(final JsonElement value)
     {
-        if (value == null)
+        if (value == null || value.isJsonNull())
         {
             return "null";
         }
-        if (value instanceof Map)
+        if (value.isJsonObject())
         {
             return "an object";
         }
-        if (value instanceof List)
+        if (value.isJsonArray())
         {
             return "an array";
         }
-        return value instanceof String ? "a string" : value instanceof Double ? "a number" : "a boolean";
+        final JsonPrimitive p = value.getAsJsonPrimitive();
+        return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
     }
 }
