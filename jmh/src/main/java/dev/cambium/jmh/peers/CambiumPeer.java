@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /**
  * Cambium with its defaults (4 KiB pages, checksums verified on first read, background cleaner),
  * except durability: {@code NO_SYNC} for throughput runs, {@code SYNC} (data force, meta write,
- * meta force) for durable commits. Gets and scans are zero-copy views into the mapping.
+ * meta force) for durable commits. Gets and scans are zero-copy views into the mapping; the copying
+ * variants use {@code Tree.get(byte[])} and {@code Cursor.key()}/{@code value()}, which return copies.
  */
 final class CambiumPeer implements Peer
 {
@@ -94,6 +95,13 @@ final class CambiumPeer implements Peer
         }
 
         @Override
+        public long getCopy(final byte[] k)
+        {
+            final byte[] v = tree.get(k);
+            return v == null ? Fingerprint.ABSENT : Fingerprint.valueOf(v);
+        }
+
+        @Override
         public long scanForward()
         {
             long acc = 0;
@@ -102,6 +110,20 @@ final class CambiumPeer implements Peer
                 for (boolean ok = c.first(); ok; ok = c.next())
                 {
                     acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public long scanForwardCopy()
+        {
+            long acc = 0;
+            try (Cursor c = tree.cursor())
+            {
+                for (boolean ok = c.first(); ok; ok = c.next())
+                {
+                    acc = Fingerprint.scanStep(acc, c.key(), c.value());
                 }
             }
             return acc;

@@ -191,6 +191,29 @@ public final class Dataset
         return out;
     }
 
+    /**
+     * A stream of keys to look up in key order: {@code count} consecutive keys starting at entry
+     * {@code start}, wrapping to the first key after the last, back to back in one array.
+     *
+     * @param count number of lookups (at most {@link #entries()}, so no key repeats).
+     * @param start entry number of the first key, {@code 0 <= start < entries}.
+     * @return {@code count * keyLength} bytes.
+     */
+    public byte[] inOrderProbes(final int count, final int start)
+    {
+        if (count < 1 || count > entries || start < 0 || start >= entries)
+        {
+            throw new IllegalArgumentException("need 1 <= count <= " + entries + " and 0 <= start < " + entries
+                + ", got count " + count + " and start " + start);
+        }
+        final byte[] out = new byte[Math.multiplyExact(count, keyLength)];
+        for (int i = 0; i < count; i++)
+        {
+            System.arraycopy(keys[(start + i) % entries], 0, out, i * keyLength, keyLength);
+        }
+        return out;
+    }
+
     /** @return the number of entries. */
     public int entries()
     {

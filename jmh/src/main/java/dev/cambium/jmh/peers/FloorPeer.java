@@ -170,6 +170,20 @@ final class FloorPeer implements Peer
         @Override
         public long get(final byte[] key)
         {
+            final int i = find(key);
+            if (i < 0)
+            {
+                return Fingerprint.ABSENT;
+            }
+            final int vl = a.valueLength;
+            final byte[] chunk = a.valueChunks[i / a.entriesPerChunk];
+            final int voff = (i % a.entriesPerChunk) * vl;
+            return Fingerprint.valueOf(vl, Fingerprint.head(chunk, voff, vl), Fingerprint.tail(chunk, voff, vl));
+        }
+
+        /** @return the entry number of {@code key}, or -1 if absent (binary search of the flat keys). */
+        private int find(final byte[] key)
+        {
             final byte[] keys = a.keys;
             final int kl = a.keyLength;
             int lo = 0;
@@ -189,13 +203,18 @@ final class FloorPeer implements Peer
                 }
                 else
                 {
-                    final int vl = a.valueLength;
-                    final byte[] chunk = a.valueChunks[mid / a.entriesPerChunk];
-                    final int voff = (mid % a.entriesPerChunk) * vl;
-                    return Fingerprint.valueOf(vl, Fingerprint.head(chunk, voff, vl), Fingerprint.tail(chunk, voff, vl));
+                    return mid;
                 }
             }
-            return Fingerprint.ABSENT;
+            return -1;
+        }
+
+        /** Finds the entry as {@link #get} does, then copies the value out: the cost of the copy alone. */
+        @Override
+        public long getCopy(final byte[] key)
+        {
+            final int i = find(key);
+            return i < 0 ? Fingerprint.ABSENT : Fingerprint.valueOf(a.value(i));
         }
 
         @Override
@@ -205,6 +224,18 @@ final class FloorPeer implements Peer
             for (int i = 0; i < a.size; i++)
             {
                 acc = step(acc, i);
+            }
+            return acc;
+        }
+
+        /** Copies every key and value out, in order: the floor of a copying scan. */
+        @Override
+        public long scanForwardCopy()
+        {
+            long acc = 0;
+            for (int i = 0; i < a.size; i++)
+            {
+                acc = Fingerprint.scanStep(acc, a.key(i), a.value(i));
             }
             return acc;
         }

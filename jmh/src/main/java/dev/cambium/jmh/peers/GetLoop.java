@@ -3,10 +3,15 @@ package dev.cambium.jmh.peers;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.SplittableRandom;
+
 /**
- * The reader code shared by {@code get}, {@code getOwnTxn}, {@code readersAlone} and the reader of
- * {@code readersWithWriter}: random gets of present keys from a seeded probe stream, in one read
- * transaction renewed every {@value #GETS_PER_TXN} gets (or one per get).
+ * The reader code shared by {@code get}, {@code getCopy}, {@code getInOrder}, {@code getOwnTxn},
+ * {@code readersAlone} and the reader of {@code readersWithWriter}: gets of present keys from a
+ * precomputed probe stream, in one read transaction renewed every {@value #GETS_PER_TXN} gets (or one
+ * per get). The stream is either seeded random keys ({@link #begin}) or the keys in key order
+ * ({@link #beginInOrder}), so each lookup of the ordered stream finds its pages where the previous
+ * one left them in the CPU caches.
  *
  * <p>Threads: one instance per benchmark thread; {@link #end()} may also be called by the thread that
  * closes the store.
@@ -19,6 +24,7 @@ public final class GetLoop
 
     private Peer peer;
     private byte[] probes;
+    private int probeCount;
     private byte[] key;
     private int keyLength;
     private int next;
@@ -26,20 +32,56 @@ public final class GetLoop
     private Peer.Reader txn;
 
     /**
+     * Starts an iteration on the random probe stream.
+     *
      * @param fixture     the open store and its data set.
      * @param threadIndex JMH's thread index, so threads probe different sequences.
      */
     public void begin(final StoreFixture fixture, final int threadIndex)
+    {
+        if (probes == null)
+        {
+            probes = fixture.data.probes(PROBES, probeSeed(fixture, threadIndex));
+            probeCount = PROBES;
+        }
+        start(fixture);
+    }
+
+    /**
+     * Starts an iteration on the in-order probe stream: up to {@value #PROBES} consecutive keys in
+     * key order from a seeded start (all of them when the data set is no larger), then again from
+     * that start.
+     *
+     * @param fixture     the open store and its data set.
+     * @param threadIndex JMH's thread index, so threads start at different keys.
+     */
+    public void beginInOrder(final StoreFixture fixture, final int threadIndex)
+    {
+        if (probes == null)
+        {
+            final Dataset data = fixture.data;
+            probeCount = Math.min(PROBES, data.entries);
+            final int first = new SplittableRandom(probeSeed(fixture, threadIndex)).nextInt(data.entries);
+            probes = data.inOrderProbes(probeCount, first);
+        }
+        start(fixture);
+    }
+
+    private static long probeSeed(final StoreFixture fixture, final int threadIndex)
+    {
+        return fixture.data.seed + 7919L * (threadIndex + 1);
+    }
+
+    private void start(final StoreFixture fixture)
     {
         peer = fixture.peer;
         if (!fixture.readers.contains(this))
         {
             fixture.readers.add(this);
         }
-        if (probes == null)
+        keyLength = fixture.data.keyLength;
+        if (key == null)
         {
-            keyLength = fixture.data.keyLength;
-            probes = fixture.data.probes(PROBES, fixture.data.seed + 7919L * (threadIndex + 1));
             key = new byte[keyLength];
         }
         txn = peer.beginRead();
@@ -62,15 +104,19 @@ public final class GetLoop
     private byte[] nextKey()
     {
         final int i = next;
-        next = i + 1 == PROBES ? 0 : i + 1;
+        next = i + 1 == probeCount ? 0 : i + 1;
         System.arraycopy(probes, i * keyLength, key, 0, keyLength);
         return key;
     }
 
-    /**
-     * @return the value's fingerprint, in the long-lived read transaction.
-     */
-    public long get()
+    /** @return the key of the latest lookup (the loop's own array, overwritten by the next one), for tests. */
+    byte[] lastKey()
+    {
+        return key;
+    }
+
+    /** @return the read transaction for the next get, renewed every {@value #GETS_PER_TXN} gets. */
+    private Peer.Reader txn()
     {
         if (++inTxn == GETS_PER_TXN)
         {
@@ -78,7 +124,23 @@ public final class GetLoop
             txn.close();
             txn = peer.beginRead();
         }
-        return present(txn.get(nextKey()));
+        return txn;
+    }
+
+    /**
+     * @return the value's fingerprint, in the long-lived read transaction.
+     */
+    public long get()
+    {
+        return present(txn().get(nextKey()));
+    }
+
+    /**
+     * @return as {@link #get()}, through the store's copying API ({@link Peer.Reader#getCopy}).
+     */
+    public long getCopy()
+    {
+        return present(txn().getCopy(nextKey()));
     }
 
     /**
@@ -95,8 +157,9 @@ public final class GetLoop
 
     /**
      * The part of a reader thread's JMH state that does not depend on which store state it reads:
-     * the loop, ended after every iteration. Subclasses (one per store state) add the
-     * {@code @Setup(Level.Iteration)} that calls {@link GetLoop#begin} with their store.
+     * the loop, ended after every iteration. Subclasses (one per store state and probe stream) add
+     * the {@code @Setup(Level.Iteration)} that calls {@link GetLoop#begin} or
+     * {@link GetLoop#beginInOrder} with their store.
      */
     public abstract static class ReaderState
     {

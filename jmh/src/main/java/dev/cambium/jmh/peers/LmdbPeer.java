@@ -20,7 +20,8 @@ import java.nio.file.Path;
  * {@code MDB_WRITEMAP} the file grows as pages are written), {@code MDB_NOTLS} (a Java thread may
  * hold more than one read transaction, e.g. the writer's own). {@code NO_SYNC} adds
  * {@code MDB_NOSYNC}; {@code DURABLE} uses LMDB's default (fdatasync of data, then of the meta page,
- * per commit). Keys and values are copied into direct buffers, as the proxy requires.
+ * per commit). Keys and values are copied into direct buffers, as the proxy requires. The copying
+ * reads copy the zero-copy views into new arrays (see {@link #copy}).
  */
 final class LmdbPeer implements Peer
 {
@@ -121,6 +122,15 @@ final class LmdbPeer implements Peer
         }
 
         @Override
+        public long getCopy(final byte[] k)
+        {
+            final ByteBuffer b = fill(key[0], k);
+            key[0] = b;
+            final ByteBuffer v = dbi.get(txn, b);
+            return v == null ? Fingerprint.ABSENT : Fingerprint.valueOf(copy(v));
+        }
+
+        @Override
         public long scanForward()
         {
             long acc = 0;
@@ -129,6 +139,20 @@ final class LmdbPeer implements Peer
                 for (boolean ok = c.first(); ok; ok = c.next())
                 {
                     acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public long scanForwardCopy()
+        {
+            long acc = 0;
+            try (Cursor<ByteBuffer> c = dbi.openCursor(txn))
+            {
+                for (boolean ok = c.first(); ok; ok = c.next())
+                {
+                    acc = Fingerprint.scanStep(acc, copy(c.key()), copy(c.val()));
                 }
             }
             return acc;
@@ -160,5 +184,17 @@ final class LmdbPeer implements Peer
         {
             txn.close();
         }
+    }
+
+    /**
+     * The copying read: what lmdbjava's {@code byte[]} proxy does for every key and value it returns
+     * (a new array filled from the map); the {@code byte[]} proxy itself would need a second
+     * environment, since one {@link Env} has one proxy.
+     */
+    private static byte[] copy(final ByteBuffer view)
+    {
+        final byte[] out = new byte[view.remaining()];
+        view.get(view.position(), out);
+        return out;
     }
 }

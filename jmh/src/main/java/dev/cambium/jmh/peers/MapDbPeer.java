@@ -79,8 +79,22 @@ final class MapDbPeer implements Peer
             return v == null ? Fingerprint.ABSENT : Fingerprint.valueOf(v);
         }
 
+        /** MapDB's API returns arrays (a new one per get, deserialized from the node): the same call as {@link #get}. */
+        @Override
+        public long getCopy(final byte[] key)
+        {
+            return get(key);
+        }
+
         @Override
         public long scanForward()
+        {
+            return scan(map.entryIterator());
+        }
+
+        /** The same iterator as {@link #scanForward}: its keys and values are already arrays. */
+        @Override
+        public long scanForwardCopy()
         {
             return scan(map.entryIterator());
         }

@@ -129,6 +129,20 @@ final class MavibotPeer implements Peer
             }
         }
 
+        /** Mavibot's API returns arrays: the same call as {@link #get}. */
+        @Override
+        public long getCopy(final byte[] key)
+        {
+            return get(key);
+        }
+
+        /** The same cursor as {@link #scanForward}: its keys and values are already arrays. */
+        @Override
+        public long scanForwardCopy()
+        {
+            return scanForward();
+        }
+
         @Override
         public long scanForward()
         {

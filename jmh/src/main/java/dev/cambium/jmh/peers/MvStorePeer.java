@@ -122,8 +122,22 @@ final class MvStorePeer implements Peer
             return v == null ? Fingerprint.ABSENT : Fingerprint.valueOf(v);
         }
 
+        /** MVStore's API returns arrays: the same call as {@link #get} (it hands out its cached array, no copy). */
+        @Override
+        public long getCopy(final byte[] key)
+        {
+            return get(key);
+        }
+
         @Override
         public long scanForward()
+        {
+            return scan(false);
+        }
+
+        /** The same cursor as {@link #scanForward}: its keys and values are already arrays. */
+        @Override
+        public long scanForwardCopy()
         {
             return scan(false);
         }

@@ -85,11 +85,29 @@ public interface Peer extends AutoCloseable
         long get(byte[] key);
 
         /**
+         * Looks a key up through the store's copying API: the call that hands the caller a
+         * {@code byte[]} of the value it may keep (for stores whose only API returns arrays, the same
+         * call as {@link #get}). See {@code jmh/fairness.md} for each store's call.
+         *
+         * @param key the key; the caller may reuse the array after the call.
+         * @return the same fingerprint as {@link #get}.
+         */
+        long getCopy(byte[] key);
+
+        /**
          * Visits every entry in ascending key order.
          *
          * @return {@link Fingerprint#scanStep} folded over the entries in visiting order.
          */
         long scanForward();
+
+        /**
+         * Visits every entry in ascending key order through the store's copying API: each key and
+         * value as a {@code byte[]} the caller may keep (see {@link #getCopy}).
+         *
+         * @return the same fingerprint as {@link #scanForward}.
+         */
+        long scanForwardCopy();
 
         /**
          * Visits every entry in descending key order.

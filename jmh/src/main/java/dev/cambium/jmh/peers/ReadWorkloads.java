@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Read workloads on a loaded store (the cached data set, opened once per trial and scanned once to
- * warm every cache): {@code get}, {@code getOwnTxn}, {@code scanForward}, {@code scanBackward},
- * {@code readTxn}, and {@code readersAlone} (the reader of {@code readersWithWriter} with no writer).
+ * warm every cache): {@code get}, {@code getCopy}, {@code getInOrder}, {@code getOwnTxn},
+ * {@code scanForward}, {@code scanForwardCopy}, {@code scanBackward}, {@code readTxn}, and
+ * {@code readersAlone} (the reader of {@code readersWithWriter} with no writer). The {@code Copy}
+ * variants read through each store's copying API ({@link Peer.Reader#getCopy},
+ * {@link Peer.Reader#scanForwardCopy}) beside the zero-copy one.
  * Run as {@link ReadBenchmarks} and, on a smaller data set, {@link MavibotReadBenchmarks}.
  */
 @Warmup(iterations = 2, time = 1)
@@ -48,6 +51,17 @@ public abstract class ReadWorkloads extends PeerWorkload
         }
     }
 
+    /** A reader thread's in-order probe stream and read transaction. */
+    @State(Scope.Thread)
+    public static class InOrderReader extends GetLoop.ReaderState
+    {
+        @Setup(Level.Iteration)
+        public void begin(final Db db, final ThreadParams thread)
+        {
+            loop.beginInOrder(db, thread.getThreadIndex());
+        }
+    }
+
     /**
      * @return fingerprint of the value of a random present key; one read transaction per 1,000 gets.
      */
@@ -55,6 +69,29 @@ public abstract class ReadWorkloads extends PeerWorkload
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public long get(final Reader r)
+    {
+        return r.loop.get();
+    }
+
+    /**
+     * @return as {@code get}, through the store's copying API (the value as a {@code byte[]}).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public long getCopy(final Reader r)
+    {
+        return r.loop.getCopy();
+    }
+
+    /**
+     * @return fingerprint of the value of the next present key in key order; one read transaction per
+     * 1,000 gets, so each lookup finds its pages in the CPU caches and the time is the lookup's own.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public long getInOrder(final InOrderReader r)
     {
         return r.loop.get();
     }
@@ -81,6 +118,20 @@ public abstract class ReadWorkloads extends PeerWorkload
         try (Peer.Reader r = db.peer.beginRead())
         {
             return r.scanForward();
+        }
+    }
+
+    /**
+     * @return as {@code scanForward}, through the store's copying API (keys and values as {@code byte[]}).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long scanForwardCopy(final Db db)
+    {
+        try (Peer.Reader r = db.peer.beginRead())
+        {
+            return r.scanForwardCopy();
         }
     }
 

@@ -12,6 +12,7 @@ import jetbrains.exodus.env.Transaction;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * JetBrains Xodus 2.0.1 {@code xodus-environment}: one store, {@link StoreConfig#WITHOUT_DUPLICATES}
@@ -21,7 +22,8 @@ import java.nio.file.Path;
  * {@code NO_SYNC}: {@code setLogDurableWrite(false)} (the default: commits are written to the log
  * without fsync). {@code DURABLE}: {@code setLogDurableWrite(true)} (fsync per commit).
  * Read transactions are Xodus's read-only snapshot transactions; keys are wrapped in
- * {@link ArrayByteIterable}, values read through {@link ByteIterable#getBytesUnsafe()}.
+ * {@link ArrayByteIterable}, values read through {@link ByteIterable#getBytesUnsafe()}; the copying
+ * reads copy that into an array of the value's length.
  */
 final class XodusPeer implements Peer
 {
@@ -135,6 +137,16 @@ final class XodusPeer implements Peer
         }
     }
 
+    /**
+     * The copying read: Xodus has no call that returns an array the caller owns
+     * ({@code getBytesUnsafe()} may return a shared array longer than the value), so the user's
+     * idiom, a copy of its first {@code getLength()} bytes.
+     */
+    private static byte[] copy(final ByteIterable v)
+    {
+        return Arrays.copyOf(v.getBytesUnsafe(), v.getLength());
+    }
+
     private static long fingerprint(final ByteIterable v)
     {
         final int length = v.getLength();
@@ -159,6 +171,13 @@ final class XodusPeer implements Peer
         }
 
         @Override
+        public long getCopy(final byte[] key)
+        {
+            final ByteIterable v = store.get(txn, new ArrayByteIterable(key));
+            return v == null ? Fingerprint.ABSENT : Fingerprint.valueOf(copy(v));
+        }
+
+        @Override
         public long scanForward()
         {
             long acc = 0;
@@ -167,6 +186,20 @@ final class XodusPeer implements Peer
                 while (c.getNext())
                 {
                     acc = step(acc, c);
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public long scanForwardCopy()
+        {
+            long acc = 0;
+            try (Cursor c = store.openCursor(txn))
+            {
+                while (c.getNext())
+                {
+                    acc = Fingerprint.scanStep(acc, copy(c.getKey()), copy(c.getValue()));
                 }
             }
             return acc;

@@ -26,8 +26,9 @@ import java.util.TreeSet;
 public final class Comparison
 {
     /** Workload (benchmark method) names in report order. */
-    public static final List<String> WORKLOAD_ORDER = List.of("get", "getOwnTxn", "scanForward", "scanBackward",
-        "loadSequential", "loadRandom", "update", "commitDurable", "readTxn", "readersWithWriter", "readersAlone");
+    public static final List<String> WORKLOAD_ORDER = List.of("get", "getCopy", "getInOrder", "getOwnTxn",
+        "scanForward", "scanForwardCopy", "scanBackward", "loadSequential", "loadRandom", "update", "commitDurable",
+        "readTxn", "readersWithWriter", "readersAlone");
 
     /** The group benchmark whose readers are compared with {@link #READERS_ALONE}. */
     public static final String READERS_WITH_WRITER = "readersWithWriter";

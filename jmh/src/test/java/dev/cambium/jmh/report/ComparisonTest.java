@@ -64,6 +64,22 @@ class ComparisonTest
     }
 
     @Test
+    void shouldPutEachCopyingVariantRightAfterItsZeroCopyWorkload()
+    {
+        final Comparison c = Comparison.of(List.of(
+            result("R.scanBackward", Mode.AVERAGE_TIME, "lmdb", 1, "ms/op", P),
+            result("R.scanForwardCopy", Mode.AVERAGE_TIME, "lmdb", 1, "ms/op", P),
+            result("R.getOwnTxn", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
+            result("R.getInOrder", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
+            result("R.scanForward", Mode.AVERAGE_TIME, "lmdb", 1, "ms/op", P),
+            result("R.getCopy", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
+            result("R.get", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P)), List.of(), Map.of());
+        final List<String> labels = c.sections().stream().map(s -> c.label(s, "")).toList();
+        assertEquals(List.of("get", "getCopy", "getInOrder", "getOwnTxn", "scanForward", "scanForwardCopy",
+            "scanBackward"), labels);
+    }
+
+    @Test
     void shouldOrderStoresFixedWithUnknownStoresLast()
     {
         final Comparison c = Comparison.of(List.of(
