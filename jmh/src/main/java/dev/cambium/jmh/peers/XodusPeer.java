@@ -138,7 +138,7 @@ final class XodusPeer implements Peer
     }
 
     /**
-     * The copying read: Xodus has no call that returns an array the caller owns
+     * The copying read: {@link ByteIterable} has no call that returns an array the caller owns
      * ({@code getBytesUnsafe()} may return a shared array longer than the value), so the user's
      * idiom, a copy of its first {@code getLength()} bytes.
      */
