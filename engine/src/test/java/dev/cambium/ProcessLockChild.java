@@ -1,5 +1,8 @@
 package dev.cambium;
 
+import dev.cambium.engine.store.DatabaseLock;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -12,6 +15,8 @@ import java.nio.file.Path;
  *     <li>{@code hold}: opens the database, commits key {@code 1} into tree {@code held}, prints {@code ready} and
  *     waits for a line on its standard input (or its end); then commits key {@code 2}, closes and prints
  *     {@code closed}. The parent may kill it instead while it waits.</li>
+ *     <li>{@code lock}: takes the database's {@link DatabaseLock} without opening or creating the database (as an
+ *     opener does first), prints {@code ready}, waits for a line, releases it and prints {@code released}.</li>
  * </ul>
  * Any other outcome prints {@code CHILD FAILED} with the stack trace and exits with status 3.
  */
@@ -30,6 +35,7 @@ public final class ProcessLockChild
             {
                 case "probe" -> probe(file);
                 case "hold" -> hold(file);
+                case "lock" -> lockOnly(file);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
             System.out.flush();
@@ -69,18 +75,34 @@ public final class ProcessLockChild
             db.write(txn -> txn.openOrCreateTree("held").put(bytes("1"), bytes("one")));
             System.out.println("ready");
             System.out.flush();
-            // the parent's line (or the end of the pipe) is the signal to go on
-            while (true)
-            {
-                final int c = System.in.read();
-                if (c == -1 || c == '\n')
-                {
-                    break;
-                }
-            }
+            awaitParent();
             db.write(txn -> txn.tree("held").put(bytes("2"), bytes("two")));
         }
         System.out.println("closed");
+    }
+
+    private static void lockOnly(final Path file) throws IOException
+    {
+        try (DatabaseLock lock = DatabaseLock.acquire(file))
+        {
+            System.out.println("ready");
+            System.out.flush();
+            awaitParent();
+        }
+        System.out.println("released");
+    }
+
+    /** The parent's line (or the end of the pipe) is the signal to go on. */
+    private static void awaitParent() throws IOException
+    {
+        while (true)
+        {
+            final int c = System.in.read();
+            if (c == -1 || c == '\n')
+            {
+                return;
+            }
+        }
     }
 
     static byte[] bytes(final String s)

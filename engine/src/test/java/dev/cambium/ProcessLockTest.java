@@ -1,6 +1,8 @@
 package dev.cambium;
 
 import dev.cambium.childjvm.ChildJvm;
+import dev.cambium.engine.store.DatabaseFile;
+import dev.cambium.engine.store.DatabaseLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,7 +61,9 @@ class ProcessLockTest
                 @Override
                 void run(final Path file, final Database db)
                 {
-                    final CambiumException e = assertThrows(CambiumException.class, () -> Database.open(file));
+                    final DatabaseLockedException e =
+                        assertThrows(DatabaseLockedException.class, () -> Database.open(file));
+                    assertTrue(e.heldInThisJvm(), e.getMessage());
                     assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
                 }
             },
@@ -92,8 +97,9 @@ class ProcessLockTest
                 void run(final Path file, final Database db)
                 {
                     final DatabaseOptions options = DatabaseOptions.builder().openRevision(db.revision()).build();
-                    final CambiumException e = assertThrows(CambiumException.class,
+                    final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
                         () -> Database.open(file, options));
+                    assertTrue(e.heldInThisJvm(), e.getMessage());
                     assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
                 }
             };
@@ -139,8 +145,13 @@ class ProcessLockTest
             awaitReady(holder, out);
             for (int attempt = 0; attempt < 3; attempt++)
             {
-                final CambiumException e = assertThrows(CambiumException.class, () -> Database.open(file));
+                final DatabaseLockedException e =
+                    assertThrows(DatabaseLockedException.class, () -> Database.open(file));
+                assertFalse(e.heldInThisJvm(), e.getMessage());
+                assertEquals(DatabaseLock.lockFileOf(file), e.lockFile());
                 assertRefusalNames(file, e.getMessage(), "attempt " + attempt);
+                assertTrue(e.getMessage().contains("by process " + holder.pid()), "names the holder: " +
+                    e.getMessage());
                 assertEquals(1, Database.revisions(file).get(0).revision(), "revisions() reads a held file");
             }
             try (OutputStream toHolder = holder.getOutputStream())
@@ -185,14 +196,50 @@ class ProcessLockTest
             assertTrue(holder.waitFor(60, TimeUnit.SECONDS), "the holder did not die of SIGKILL");
         }
         assertEquals(137, holder.exitValue(), "SIGKILL");
+        final Path lockFile = DatabaseLock.lockFileOf(file);
+        assertTrue(Files.exists(lockFile), "the dead holder's lock file stays");
+        final Object lockFileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
         try (Database db = Database.open(file))
         {
+            assertEquals(lockFileKey, Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey(),
+                "the lock file is reused as it is");
             assertArrayEquals(bytes("one"), db.read(txn -> txn.tree("held").get(bytes("1"))));
             db.write(txn -> txn.tree("held").put(bytes("3"), bytes("after the kill")));
             Checks.assertConsistent(db);
         }
         final String probed = probe(file, "after the kill, database closed");
         assertTrue(probed.contains("OPENED AND COMMITTED"), "a closed database opens in another process: " + probed);
+    }
+
+    @Test
+    void shouldCreateNothingWhileAnotherProcessHoldsTheLockOfAMissingDatabase() throws Exception
+    {
+        final Path file = dir.resolve("new.cambium");
+        final Path out = dir.resolve("locker.out");
+        final Process locker = ChildJvm.start(ProcessLockChild.class, List.of(), out, "lock", file.toString());
+        try
+        {
+            awaitReady(locker, out);
+            final DatabaseLockedException e = assertThrows(DatabaseLockedException.class, () -> Database.open(file));
+            assertFalse(e.heldInThisJvm(), e.getMessage());
+            assertRefusalNames(file, e.getMessage(), "creation");
+            assertFalse(Files.exists(file), "no database may appear while another process holds the lock");
+            assertFalse(Files.exists(DatabaseFile.creationPath(file)), "nor a temporary creation file");
+            try (OutputStream toLocker = locker.getOutputStream())
+            {
+                toLocker.write('\n');
+            }
+            assertTrue(locker.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), "the locker did not end");
+            assertEquals(0, locker.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            locker.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+        try (Database db = Database.open(file))
+        {
+            assertEquals(0, db.revision(), "created once the other process let go");
+        }
     }
 
     /** Runs a {@code probe} child on {@code file} and returns its output. */
@@ -215,7 +262,8 @@ class ProcessLockTest
             fail(label + ": a second process opened " + file + " for writing while this JVM had it open, and " +
                 "committed into it (two writers on one file lose data): " + probeOutput.trim());
         }
-        assertTrue(probeOutput.startsWith("REFUSED "), label + ": " + probeOutput);
+        assertTrue(probeOutput.startsWith("REFUSED " + DatabaseLockedException.class.getName() + ": "),
+            label + ": " + probeOutput);
         assertRefusalNames(file, probeOutput, label);
     }
 
