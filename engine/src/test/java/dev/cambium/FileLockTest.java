@@ -8,7 +8,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +58,60 @@ class FileLockTest
                 return null;
             });
             Checks.assertConsistent(db);
+        }
+    }
+
+    @Test
+    void shouldLetExactlyOneOfConcurrentOpensInOneJvmHaveTheDatabase() throws Exception
+    {
+        final Path file = dir.resolve("raced.cambium");
+        final int threads = 4;
+        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                final CountDownLatch start = new CountDownLatch(1);
+                final List<Future<Database>> opens = new ArrayList<>();
+                for (int t = 0; t < threads; t++)
+                {
+                    opens.add(pool.submit(() ->
+                    {
+                        start.await();
+                        try
+                        {
+                            return Database.open(file);
+                        }
+                        catch (final DatabaseLockedException e)
+                        {
+                            assertTrue(e.heldInThisJvm(), e.getMessage());
+                            return null;
+                        }
+                    }));
+                }
+                start.countDown();
+                final List<Database> opened = new ArrayList<>();
+                for (final Future<Database> f : opens)
+                {
+                    final Database db = f.get(60, TimeUnit.SECONDS);
+                    if (db != null)
+                    {
+                        opened.add(db);
+                    }
+                }
+                assertEquals(1, opened.size(), "round " + round + ": exactly one open wins");
+                final long r = round;
+                opened.get(0).write(txn -> txn.openOrCreateTree("t").put(new byte[]{(byte)r}, new byte[]{1}));
+                opened.get(0).close();
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        try (Database db = Database.open(file))
+        {
+            assertEquals(20, db.revision(), "every round's winner committed once");
         }
     }
 
