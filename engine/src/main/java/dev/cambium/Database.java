@@ -50,6 +50,7 @@ public final class Database implements AutoCloseable
      *
      * @param file the database file.
      * @return the open database.
+     * @throws DatabaseLockedException  if the database is already open, in this JVM or in another process.
      * @throws NotADatabaseException    if the file exists and is not a Cambium database.
      * @throws CorruptDatabaseException if both meta pages are damaged.
      * @throws StorageException         if the file cannot be opened.
@@ -64,9 +65,17 @@ public final class Database implements AutoCloseable
      * empty (0-byte) file is initialised as a new database. An existing file opens at its newest revision whose
      * meta page is valid: if the newest meta page is damaged, at the revision before it (logged as a warning).
      *
+     * <p>One {@code Database} at a time may have a file open, in the whole machine: the open takes an exclusive lock
+     * on a lock file beside the database ({@code <name>-lock}, created on first open and left in place; never
+     * delete it while the database may be open) and holds it until {@link #close()}. Nothing the rest of the
+     * process does with the database file itself (reading it, copying it, opening and closing channels to it)
+     * releases that lock. A lock left by a process that died is released by the operating system with the process.
+     *
      * @param file    the database file.
      * @param options how to open it.
      * @return the open database.
+     * @throws DatabaseLockedException  if the database is already open, in this JVM or in another process
+     *                                  ({@link DatabaseLockedException#heldInThisJvm()} says which).
      * @throws NotADatabaseException    if the file exists and is not a Cambium database.
      * @throws CorruptDatabaseException if both meta pages are damaged.
      * @throws NoSuchRevisionException  if {@link DatabaseOptions#openRevision()} names a revision the file does
@@ -85,8 +94,9 @@ public final class Database implements AutoCloseable
      * Lists the revisions a database file can be opened at: those with a valid meta page. A file keeps the meta
      * pages of its last two commits, so this is normally the newest revision and the one before it (only one for
      * a file whose newest or older meta page is damaged, or a file that was never committed to). Reads the two
-     * meta pages and nothing else, without locking or changing the file, so it also works on a file another
-     * process has open (a commit running meanwhile can only hide a revision, never invent one). Use it to choose
+     * meta pages and nothing else, without locking or changing the file, so it also works on a file this JVM or
+     * another process has open (a commit running meanwhile can only hide a revision, never invent one), and it never
+     * weakens the lock of an open {@code Database} (it does not touch the lock file). Use it to choose
      * a revision for {@link DatabaseOptions.Builder#openRevision(long)}.
      *
      * @param file the database file.

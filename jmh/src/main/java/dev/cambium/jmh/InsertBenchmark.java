@@ -73,6 +73,7 @@ public class InsertBenchmark
     {
         db.close();
         Files.delete(dir.resolve("insert.cambium"));
+        Files.delete(dir.resolve("insert.cambium-lock")); // the lock file stays after close; this directory goes
         Files.delete(dir);
     }
 

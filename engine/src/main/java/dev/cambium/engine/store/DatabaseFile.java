@@ -21,9 +21,10 @@ import java.nio.file.Path;
  *     <li>a crash after the rename leaves a complete, forced file under the name, or, if the directory force had
  *     not happened, the name as it was (the rename is atomic in the file system's journal).</li>
  * </ul>
- * The temporary file is locked while it is written, so a second process creating the same database fails with a
- * clear exception instead of writing the same file; and once the temporary file is locked the name is checked again,
- * so a database another process finished creating meanwhile is opened, not replaced.
+ * The caller holds the database's {@link DatabaseLock} (taken before the name is first looked at), so no other
+ * opener, in this JVM or another process, can be creating or writing the same database meanwhile. The name is still
+ * checked again once the temporary file exists, so that a database another program (one not taking the lock) put
+ * under the name meanwhile is opened, not replaced.
  *
  * <p>Threads: called only by the thread opening a database.
  */
@@ -36,7 +37,7 @@ public final class DatabaseFile
     /**
      * An open database file.
      *
-     * @param storage     the file, locked exclusively.
+     * @param storage     the file (the caller holds its lock).
      * @param createdMeta the revision-0 meta written into both meta pages if this open created the database, else
      *                    null (the caller selects the file's meta).
      */
@@ -57,14 +58,13 @@ public final class DatabaseFile
 
     /**
      * Opens {@code file}, creating a new database (both meta pages at revision 0, page size {@code pageSize}) if
-     * it is missing or empty.
+     * it is missing or empty. The caller must hold the database's {@link DatabaseLock}.
      *
      * @param file      the database file.
      * @param pageSize  the page size of a new database.
      * @param directory the directory operations.
      * @return the open file.
-     * @throws dev.cambium.CambiumException if the file is held by another process, or another process is creating
-     *                                      it, or an I/O operation fails.
+     * @throws dev.cambium.CambiumException if the file is not a regular file, or an I/O operation fails.
      */
     public static Opened open(final Path file, final int pageSize, final StorageDirectory directory)
     {
@@ -79,7 +79,7 @@ public final class DatabaseFile
         {
             return new Opened(existing, null);
         }
-        // Missing, or 0 bytes (held locked in `existing`, which keeps other openers of the name out meanwhile).
+        // Missing, or 0 bytes (the database's lock keeps other Cambium openers of the name out meanwhile).
         final Path temporary = creationPath(target);
         Storage created = null;
         try
@@ -87,7 +87,7 @@ public final class DatabaseFile
             created = directory.createEmpty(temporary);
             if (existing == null && directory.exists(target))
             {
-                // Another process renamed its new database into place before we locked the temporary name (which
+                // Another program renamed a new database into place after the name was looked at (the temporary name
                 // then named a file of our own): open that database instead of replacing it.
                 directory.delete(temporary);
                 created.close();

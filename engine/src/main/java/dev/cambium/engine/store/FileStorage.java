@@ -1,6 +1,5 @@
 package dev.cambium.engine.store;
 
-import dev.cambium.CambiumException;
 import dev.cambium.NotADatabaseException;
 import dev.cambium.StorageException;
 
@@ -20,6 +19,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * {@link Storage} over a {@link FileChannel} opened READ, WRITE, CREATE. Writes and reads are positional
  * ({@code pwrite64}/{@code pread64}), so they never touch the channel's shared position.
  *
+ * <p>The file itself is never locked: a POSIX lock on it would be dropped by any close of the file anywhere in the
+ * process. The right to write a database file is its {@link DatabaseLock}, on a separate lock file, which
+ * {@link PageStore#open(Path, dev.cambium.DatabaseOptions)} takes before it opens the file through this class.
+ *
  * <p>Threads: see {@link Storage}. Caveat: a {@link FileChannel} is interruptible; interrupting the writer
  * thread during an I/O call closes the channel for everyone. The engine must not interrupt its writer.
  */
@@ -30,7 +33,7 @@ public final class FileStorage implements Storage
     private final boolean created;
 
     /**
-     * Wraps an open channel without locking it or syncing a directory. Package-private: {@link #open} is the way in;
+     * Wraps an open channel without syncing a directory. Package-private: {@link #open} is the way in;
      * tests pass a channel that returns short writes or runs out of space.
      *
      * @param path    the file's absolute path, for messages.
@@ -47,8 +50,8 @@ public final class FileStorage implements Storage
     /**
      * Opens {@code path}, creating it if it does not exist. A newly created file's parent directory is fsynced so
      * that the file's name survives a power loss. For tests and tools that want a plain file: a database is opened
-     * through {@link DatabaseFile}, which never leaves a half-written file under the database's name. Called once,
-     * by the thread that opens the file.
+     * through {@link DatabaseFile}, which never leaves a half-written file under the database's name, while its
+     * {@link DatabaseLock} is held. Not locked. Called once, by the thread that opens the file.
      *
      * @param path the database file.
      * @return the storage.
@@ -79,7 +82,6 @@ public final class FileStorage implements Storage
                     StandardOpenOption.CREATE);
                 created = false;
             }
-            lockExclusively(absolute, channel);
             final FileStorage storage = new FileStorage(absolute, channel, created);
             if (created)
             {
@@ -102,48 +104,12 @@ public final class FileStorage implements Storage
     }
 
     /**
-     * Two writers on one file would each allocate the same page ids and overwrite each other's
-     * revisions, so the file is locked exclusively (an advisory {@code fcntl} lock, held until the
-     * channel closes) against a second open, in this process or another.
-     */
-    private static void lockExclusively(final Path path, final FileChannel channel) throws IOException
-    {
-        lockExclusively(path, channel, " is already open in this JVM; share one Database instance",
-            " is open in another process");
-    }
-
-    private static void lockExclusively(final Path path, final FileChannel channel, final String inThisJvm,
-                                        final String inAnotherProcess) throws IOException
-    {
-        final java.nio.channels.FileLock lock;
-        try
-        {
-            lock = channel.tryLock();
-        }
-        catch (final java.nio.channels.OverlappingFileLockException e)
-        {
-            channel.close();
-            throw new CambiumException(path + inThisJvm);
-        }
-        catch (final IOException e)
-        {
-            channel.close();
-            throw e;
-        }
-        if (lock == null)
-        {
-            channel.close();
-            throw new CambiumException(path + inAnotherProcess);
-        }
-    }
-
-    /**
-     * Opens an existing regular file read-write and locks it exclusively (see {@link #open}).
+     * Opens an existing regular file read-write, without locking it: the caller holds the database's
+     * {@link DatabaseLock}.
      *
      * @param path the file.
      * @return the storage, or null if no file has that name.
      * @throws NotADatabaseException if the path is a directory or another non-regular file.
-     * @throws dev.cambium.CambiumException if the file is open elsewhere.
      * @throws StorageException if the file cannot be opened.
      */
     public static FileStorage openExisting(final Path path)
@@ -162,14 +128,6 @@ public final class FileStorage implements Storage
         catch (final IOException e)
         {
             throw new StorageException("cannot open " + absolute + ": " + e, e);
-        }
-        try
-        {
-            lockExclusively(absolute, channel);
-        }
-        catch (final IOException e)
-        {
-            throw new StorageException("cannot lock " + absolute + ": " + e, e);
         }
         return new FileStorage(absolute, channel, false);
     }
@@ -199,14 +157,14 @@ public final class FileStorage implements Storage
     }
 
     /**
-     * Creates {@code path}, or opens a file left there earlier, locks it exclusively and truncates it to 0 bytes:
-     * the file a new database is written into before it is renamed into place ({@link DatabaseFile}). The lock
-     * makes a second process creating the same database fail here instead of writing the same file.
+     * Creates {@code path}, or opens a file left there earlier, and truncates it to 0 bytes: the file a new
+     * database is written into before it is renamed into place ({@link DatabaseFile}). Not locked: the caller holds
+     * the database's {@link DatabaseLock}, so no other opener, in this JVM or another process, is creating the same
+     * database.
      *
      * @param path the file.
      * @return the storage, empty.
      * @throws NotADatabaseException if the path is a directory or another non-regular file.
-     * @throws dev.cambium.CambiumException if another process (or this JVM) holds the file.
      * @throws StorageException if the file cannot be created or truncated.
      */
     public static FileStorage createEmpty(final Path path)
@@ -225,14 +183,12 @@ public final class FileStorage implements Storage
         }
         try
         {
-            lockExclusively(absolute, channel, " is being created in this JVM",
-                " is being created by another process");
             channel.truncate(0);
         }
         catch (final IOException e)
         {
             closeQuietly(channel, e);
-            throw new StorageException("cannot lock or truncate " + absolute + ": " + e, e);
+            throw new StorageException("cannot truncate " + absolute + ": " + e, e);
         }
         return new FileStorage(absolute, channel, true);
     }
@@ -250,7 +206,7 @@ public final class FileStorage implements Storage
     }
 
     /**
-     * The same open file (same channel, same lock) under the name it was renamed to. This object must not be used
+     * The same open file (same channel) under the name it was renamed to. This object must not be used
      * any more; close the returned one.
      *
      * @param newPath the file's new name.
@@ -261,7 +217,12 @@ public final class FileStorage implements Storage
         return new FileStorage(newPath.toAbsolutePath(), channel, created);
     }
 
-    private static void rejectNonRegular(final Path path)
+    /**
+     * @param path a file name.
+     * @throws NotADatabaseException if the name exists and is a directory or another non-regular file.
+     * @throws StorageException      if its attributes cannot be read.
+     */
+    static void rejectNonRegular(final Path path)
     {
         final BasicFileAttributes attributes;
         try

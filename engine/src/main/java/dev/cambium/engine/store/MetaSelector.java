@@ -186,7 +186,8 @@ public final class MetaSelector
     /**
      * {@link #validMetas(Storage)} of a file opened read-only, without a lock: for listing the revisions of a file
      * that may be open elsewhere (a commit racing with the read can only make a meta look invalid, never invent
-     * one, thanks to its checksum). Any thread.
+     * one, thanks to its checksum). It opens and closes a channel of the database file only, never of its lock file,
+     * so it cannot release the lock of a {@code Database} open in this JVM ({@link DatabaseLock}). Any thread.
      *
      * @param file the database file.
      * @return the valid metas, newest first; empty for an empty file or one whose meta pages are both damaged.

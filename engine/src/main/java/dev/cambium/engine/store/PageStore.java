@@ -172,11 +172,13 @@ public final class PageStore implements AutoCloseable
      * Opens or creates the database file. Called once, by the opening thread, before any other thread sees the
      * store. A missing or empty file becomes a new database (both meta pages at revision 0, empty catalog, high-water
      * mark 2, page size from {@code options}), created crash-safely by {@link DatabaseFile}. An existing file keeps
-     * its own page size; {@link MetaSelector} picks its meta.
+     * its own page size; {@link MetaSelector} picks its meta. The file's {@link DatabaseLock} is taken first and held
+     * until {@link #close} (or released at once if the open fails).
      *
      * @param file    the database file.
      * @param options the options.
      * @return the store, with the whole file mapped.
+     * @throws dev.cambium.DatabaseLockedException  if the database is open in this JVM or in another process.
      * @throws dev.cambium.NotADatabaseException    if the file is not a Cambium database.
      * @throws CorruptDatabaseException             if both meta pages are damaged.
      * @throws NoSuchRevisionException              if {@link DatabaseOptions#openRevision()} names a revision the
@@ -199,24 +201,35 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
     {
+        // Taken before the file is created or opened for writing, and released when the storage closes.
+        final DatabaseLock lock = DatabaseLock.acquire(file);
         final Storage storage;
         final Meta createdMeta;
-        if (options.openRevision().isPresent())
+        try
         {
-            // Recovery of a named revision never creates the file; an empty one is refused by open(Storage).
-            storage = directory.openExisting(file.toAbsolutePath());
-            if (storage == null)
+            if (options.openRevision().isPresent())
             {
-                throw new NoSuchRevisionException(file + " is missing: it holds no revisions, so not revision " +
-                    options.openRevision().getAsLong(), List.of());
+                // Recovery of a named revision never creates the file; an empty one is refused by open(Storage).
+                final Storage existing = directory.openExisting(file.toAbsolutePath());
+                if (existing == null)
+                {
+                    throw new NoSuchRevisionException(file + " is missing: it holds no revisions, so not revision " +
+                        options.openRevision().getAsLong(), List.of());
+                }
+                storage = new LockedStorage(existing, lock);
+                createdMeta = null;
             }
-            createdMeta = null;
+            else
+            {
+                final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
+                storage = new LockedStorage(opened.storage(), lock);
+                createdMeta = opened.createdMeta();
+            }
         }
-        else
+        catch (final RuntimeException | Error e)
         {
-            final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
-            storage = opened.storage();
-            createdMeta = opened.createdMeta();
+            releaseQuietly(lock, e);
+            throw e;
         }
         try
         {
@@ -227,6 +240,18 @@ public final class PageStore implements AutoCloseable
         {
             DatabaseFile.closeQuietly(storage, e);
             throw e;
+        }
+    }
+
+    private static void releaseQuietly(final DatabaseLock lock, final Throwable primary)
+    {
+        try
+        {
+            lock.close();
+        }
+        catch (final RuntimeException e)
+        {
+            primary.addSuppressed(e);
         }
     }
 

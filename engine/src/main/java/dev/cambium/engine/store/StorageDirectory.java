@@ -20,21 +20,20 @@ public interface StorageDirectory
     }
 
     /**
-     * Opens an existing file read-write, locked exclusively against other openers.
+     * Opens an existing file read-write. Not locked: the caller holds the database's {@link DatabaseLock}.
      *
      * @param file the file.
      * @return its storage, or null if no file has that name.
      * @throws dev.cambium.NotADatabaseException if the name is a directory or another non-regular file.
-     * @throws dev.cambium.CambiumException      if another process or this JVM holds the file.
      */
     Storage openExisting(Path file);
 
     /**
-     * Creates a file, or takes over a file left under that name, locked exclusively and truncated to 0 bytes.
+     * Creates a file, or takes over a file left under that name, truncated to 0 bytes. Not locked: the caller holds
+     * the database's {@link DatabaseLock}.
      *
      * @param file the file.
      * @return its storage, empty.
-     * @throws dev.cambium.CambiumException if another process or this JVM holds the file.
      */
     Storage createEmpty(Path file);
 

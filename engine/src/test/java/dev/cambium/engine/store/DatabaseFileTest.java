@@ -1,17 +1,13 @@
 package dev.cambium.engine.store;
 
-import dev.cambium.CambiumException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.NotADatabaseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -76,25 +72,6 @@ class DatabaseFileTest
         }
         assertEquals(2L * PAGE, Files.size(file));
         assertFalse(Files.exists(DatabaseFile.creationPath(file)));
-    }
-
-    @Test
-    void shouldRefuseToCreateWhileTheTemporaryFileIsLockedByAnotherCreator() throws IOException
-    {
-        final Path file = dir.resolve("db");
-        try (FileChannel other = FileChannel.open(DatabaseFile.creationPath(file), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-             FileLock lock = other.lock())
-        {
-            assertTrue(lock.isValid());
-            final CambiumException e = assertThrows(CambiumException.class, () -> PageStore.open(file, OPTIONS));
-            assertTrue(e.getMessage().contains("is being created"), e.getMessage());
-            assertFalse(Files.exists(file), "no database file may appear while another creator holds the file");
-        }
-        try (PageStore store = PageStore.open(file, OPTIONS))
-        {
-            assertTrue(store.created(), "once the other creator is gone, creation succeeds");
-        }
     }
 
     @Test
