@@ -3,6 +3,7 @@ package dev.cambium;
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.JvmAccess;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.MetaCodec;
 import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.txn.WriteTxn;
 
@@ -36,6 +37,9 @@ import java.util.function.Function;
  */
 public final class Database implements AutoCloseable
 {
+    /** The version of the file format this library reads and writes (in every meta page). */
+    public static final int FORMAT_VERSION = MetaCodec.FORMAT_VERSION;
+
     private final Engine engine;
     private final Path path;
 
@@ -274,6 +278,23 @@ public final class Database implements AutoCloseable
             engine.reclaimer().reclaimedPages(),
             Math.max(0, engine.revisions().size() - 1 - engine.revisions().pinnedNodeCount()),
             engine.cleaner().errorCount());
+    }
+
+    /**
+     * Walks every tree of the newest revision and reports its entries, depth and pages by kind (branch, leaf,
+     * overflow), as {@code mdb_stat} does per database. Runs in a read transaction of its own: never blocks or
+     * delays the writer. Pages of the catalog and the free-space map are not counted here; {@link #stats()}
+     * gives the file's totals.
+     *
+     * <p>Cost: one read of every page of every tree, O(pages).
+     *
+     * @return one entry per tree, in the order of {@link ReadTransaction#treeNames()}.
+     * @throws DatabaseClosedException  if the database is closed.
+     * @throws CorruptDatabaseException if a page cannot be read.
+     */
+    public List<TreeStats> treeStats()
+    {
+        return engine.treeStats();
     }
 
     /**

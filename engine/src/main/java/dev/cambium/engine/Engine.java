@@ -5,7 +5,9 @@ import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.ReadTransactionInfo;
+import dev.cambium.TreeStats;
 import dev.cambium.engine.check.Checker;
+import dev.cambium.engine.stats.TreeSurvey;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.store.PageStore;
@@ -429,6 +431,21 @@ public final class Engine implements AutoCloseable
         finally
         {
             head.unpin();
+        }
+    }
+
+    /**
+     * Walks every tree of the newest revision from a read transaction and counts its pages; see
+     * {@link dev.cambium.Database#treeStats()}. Any thread; never blocks the writer.
+     *
+     * @return one entry per tree, in name order.
+     */
+    public List<TreeStats> treeStats()
+    {
+        try (ReadTxn txn = beginRead())
+        {
+            final Meta meta = txn.meta();
+            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot());
         }
     }
 
