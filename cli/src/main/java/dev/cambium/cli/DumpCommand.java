@@ -46,8 +46,8 @@ final class DumpCommand extends DatabaseCommand implements Callable<Integer>
     @ArgGroup(exclusive = true)
     Selection selection;
 
-    @Option(names = "-p", description = "format=print: printable ASCII as it is, \\\\ for a backslash, \\xx for any"
-        + " other byte (default: format=bytevalue, two hex digits per byte).")
+    @Option(names = "-p", description = "format=print: printable ASCII as it is, any other byte (a backslash too) as \\xx,"
+        + " a backslash and two hex digits (default: format=bytevalue, two hex digits per byte).")
     boolean print;
 
     @Option(names = "-f", paramLabel = "OUT", description = "Write to OUT instead of standard output.")

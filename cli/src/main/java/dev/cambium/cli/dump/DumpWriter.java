@@ -9,10 +9,12 @@ import java.io.Writer;
  * {@code mapsize=N}, {@code HEADER=END}), then each key and each value on a line of its own starting with a space,
  * then {@code DATA=END}.
  *
- * <p>{@code bytevalue} writes two lowercase hex digits per byte; {@code print} writes printable ASCII as it is, a
- * backslash as {@code \\} and any other byte as a backslash and two hex digits. (Debian's lmdb-utils 0.9.24
- * {@code mdb_dump -p} leaves a backslash single, which its own {@code mdb_load} then misreads; both read
- * {@code \\}.)
+ * <p>{@code bytevalue} writes two lowercase hex digits per byte; {@code print} writes printable ASCII as it is and any
+ * other byte, a backslash included, as a backslash and two hex digits ({@code \5c} for a backslash). Why not
+ * {@code \\}, which LMDB's later {@code mdb_dump -p} writes: Debian's lmdb-utils 0.9.24 {@code mdb_load} decodes
+ * {@code \\} right only when it is the first escape on its line (after any other escape it keeps a stale byte:
+ * {@code c:\\dir\\0} loads as {@code c:\dirr0}), and its {@code mdb_dump -p} leaves a backslash single. Every
+ * {@code mdb_load} reads {@code \5c} as a backslash; {@link DumpReader} reads both spellings.
  *
  * <p>Threads: one thread.
  */
@@ -94,11 +96,7 @@ public final class DumpWriter
             {
                 line.append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
-            else if (c == '\\')
-            {
-                line.append('\\').append('\\');
-            }
-            else if (c >= 0x20 && c < 0x7F)
+            else if (c >= 0x20 && c < 0x7F && c != '\\') // a backslash as \5c: see the class comment
             {
                 line.append((char)c);
             }
