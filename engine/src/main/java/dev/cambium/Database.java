@@ -281,6 +281,49 @@ public final class Database implements AutoCloseable
     }
 
     /**
+     * Writes a hot backup of the newest revision to {@code target}: a page-for-page copy that opens at exactly the
+     * revision returned, taken from a read transaction while writers go on. Same as {@code backup(target, false)}.
+     *
+     * @param target the file to create; must not exist.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target)
+    {
+        return backup(target, false);
+    }
+
+    /**
+     * Writes a hot backup of the newest revision to {@code target}, taken from a read transaction: it never blocks
+     * or delays the writer, which goes on committing while the copy is written, and the copy holds exactly the
+     * revision the transaction pinned. The copy is written to a temporary file in the target's directory
+     * ({@code .<name>.backup-<pid>-<n>.tmp}), forced, renamed to {@code target} and the directory forced: a crash
+     * at any moment leaves either no file named {@code target} or the complete copy (and perhaps the temporary
+     * file, which nothing opens).
+     *
+     * <p>{@code compact == false}: every page below the revision's high-water mark is copied and the revision's
+     * meta page written to both meta slots; the copy opens at the returned revision, the same size as that
+     * revision's part of the file. {@code compact == true} (like {@code mdb_copy -c}): every entry of every tree is
+     * written in key order into a new file, which then holds only live pages, numbered from the start and nearly
+     * full; it holds the returned revision's data but numbers its own revisions from 1.
+     *
+     * <p>Cost: reads every page below the high-water mark (full) or every entry (compact) once; the pinned
+     * revision's obsolete pages are not reclaimed until the copy ends.
+     *
+     * @param target  the file to create; must not exist.
+     * @param compact true to copy only the live data, renumbered.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target, final boolean compact)
+    {
+        Objects.requireNonNull(target, "target");
+        return engine.backup(target, compact);
+    }
+
+    /**
      * Walks every tree of the newest revision and reports its entries, depth and pages by kind (branch, leaf,
      * overflow), as {@code mdb_stat} does per database. Runs in a read transaction of its own: never blocks or
      * delays the writer. Pages of the catalog and the free-space map are not counted here; {@link #stats()}

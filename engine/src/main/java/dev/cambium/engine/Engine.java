@@ -6,6 +6,7 @@ import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.TreeStats;
+import dev.cambium.engine.backup.Backup;
 import dev.cambium.engine.check.Checker;
 import dev.cambium.engine.stats.TreeSurvey;
 import dev.cambium.engine.store.Meta;
@@ -432,6 +433,20 @@ public final class Engine implements AutoCloseable
         {
             head.unpin();
         }
+    }
+
+    /**
+     * Writes a consistent copy of the newest revision to {@code target}; see
+     * {@link dev.cambium.Database#backup(Path, boolean)}. Any thread; never blocks the writer.
+     *
+     * @param target  the file to create.
+     * @param compact true to copy only the live data into a new, renumbered file.
+     * @return the revision copied.
+     */
+    public long backup(final Path target, final boolean compact)
+    {
+        checkOpen();
+        return new Backup(this).run(target, compact);
     }
 
     /**
