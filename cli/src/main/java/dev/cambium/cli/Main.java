@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
     description = "Operator tools for Cambium database files.",
     subcommands = {
         DemoCommand.class, StatCommand.class, CheckCommand.class, TreesCommand.class, RevisionsCommand.class,
-        GetCommand.class, ScanCommand.class, DumpCommand.class, LoadCommand.class,
+        GetCommand.class, ScanCommand.class, DumpCommand.class, LoadCommand.class, CopyCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -257,11 +257,51 @@ class CliCommandsIT
     }
 
     @Test
+    void shouldCopyPageForPageOrCompactedAndNeverOverwrite() throws IOException
+    {
+        // delete most of the numbers, so that a compacted copy is smaller than a page-for-page one
+        try (Database db = Database.open(file))
+        {
+            db.write(txn ->
+            {
+                final Tree t = txn.tree("numbers");
+                for (int i = 0; i < 2700; i += 3)
+                {
+                    t.delete(key(i));
+                }
+            });
+        }
+        final Map<String, TreeMap<byte[], byte[]>> expected = TestData.read(file);
+        final long revision = Database.revisions(file).get(0).revision();
+        final Path full = dir.resolve("full.cambium");
+        final CambiumJar.Result copy = run(dir, "copy", file.toString(), full.toString());
+        assertEquals(0, copy.exit(), copy.toString());
+        assertEquals("", copy.out() + copy.err(), copy.toString());
+        assertEquals(revision, Database.revisions(full).get(0).revision(), "a full copy is at the same revision");
+        TestData.assertSameTrees(expected, TestData.read(full), "copy");
+
+        final Path compact = dir.resolve("compact.cambium");
+        final CambiumJar.Result c = run(dir, "copy", "--compact", file.toString(), compact.toString());
+        assertEquals(0, c.exit(), c.toString());
+        TestData.assertSameTrees(expected, TestData.read(compact), "copy --compact");
+        final CambiumJar.Result stat = run(dir, "stat", "--json", compact.toString());
+        assertTrue(number(stat.out(), "pagesFree") + number(stat.out(), "pagesPending") <= 4, stat.toString());
+        assertTrue(number(stat.out(), "pages") < number(run(dir, "stat", "--json", full.toString()).out(), "pages"),
+            "the compacted copy has fewer pages");
+        assertEquals(0, run(dir, "check", compact.toString()).exit());
+
+        final CambiumJar.Result exists = run(dir, "copy", file.toString(), full.toString());
+        assertEquals(1, exists.exit(), exists.toString());
+        assertTrue(exists.err().contains("exists"), exists.toString());
+        assertEquals(2, run(dir, "copy", dir.resolve("absent").toString(), dir.resolve("x").toString()).exit());
+    }
+
+    @Test
     void shouldDocumentEveryCommandAndItsExitStatuses()
     {
         final CambiumJar.Result top = run(dir, "--help");
         assertEquals(0, top.exit(), top.toString());
-        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump", "load"))
+        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump", "load", "copy"))
         {
             assertTrue(top.out().contains("  " + command + " "), command + " missing from --help; " + top);
             final CambiumJar.Result help = run(dir, command, "--help");
