@@ -32,6 +32,9 @@ import java.util.function.Function;
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona); {@link #open} says so if
  * it is missing.
  *
+ * <p>While open, the database is registered with the platform MBean server as a {@link DatabaseMXBean} named
+ * {@code dev.cambium:type=Database,name=<absolute path>} (see {@link DatabaseOptions.Builder#registerMBean}).
+ *
  * <p>Threads: every method may be called from any thread. {@link #beginRead()} never blocks;
  * {@link #beginWrite()} waits while another write transaction is open.
  */
@@ -42,11 +45,13 @@ public final class Database implements AutoCloseable
 
     private final Engine engine;
     private final Path path;
+    private final DatabaseMBean mbean;
 
-    private Database(final Engine engine, final Path path)
+    private Database(final Engine engine, final Path path, final boolean registerMBean)
     {
         this.engine = engine;
         this.path = path;
+        this.mbean = registerMBean ? DatabaseMBean.register(this) : null;
     }
 
     /**
@@ -82,7 +87,7 @@ public final class Database implements AutoCloseable
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
         JvmAccess.check();
-        return new Database(Engine.open(file, options), file);
+        return new Database(Engine.open(file, options), file, options.registerMBean());
     }
 
     /**
@@ -356,13 +361,17 @@ public final class Database implements AutoCloseable
     }
 
     /**
-     * Closes the database: refuses new transactions, waits for an open write transaction to end,
-     * stops the cleaner and closes the file. Read transactions still open fail with
+     * Closes the database: unregisters its {@link DatabaseMXBean}, refuses new transactions, waits for an open
+     * write transaction to end, stops the cleaner and closes the file. Read transactions still open fail with
      * {@link DatabaseClosedException} at their next page access. Idempotent.
      */
     @Override
     public void close()
     {
+        if (mbean != null)
+        {
+            mbean.unregister();
+        }
         engine.close();
     }
 
