@@ -16,7 +16,8 @@ final class Progress implements AutoCloseable
     private final PrintWriter err;
     private final String task;
     private final boolean enabled;
-    private long last = System.nanoTime();
+    /** The first update is shown at once, so that even a short run in a terminal says what it did. */
+    private long last = System.nanoTime() - INTERVAL_NANOS;
     private boolean shown;
 
     private Progress(final PrintWriter err, final String task, final boolean enabled)

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -294,6 +295,28 @@ class CliCommandsIT
         assertEquals(1, exists.exit(), exists.toString());
         assertTrue(exists.err().contains("exists"), exists.toString());
         assertEquals(2, run(dir, "copy", dir.resolve("absent").toString(), dir.resolve("x").toString()).exit());
+    }
+
+    @Test
+    void shouldShowProgressOnStandardErrorOnlyInATerminal() throws Exception
+    {
+        final Path quietDump = dir.resolve("quiet.txt");
+        final CambiumJar.Result quiet = run(dir, "dump", "-f", quietDump.toString(), file.toString());
+        assertEquals(0, quiet.exit(), quiet.toString());
+        assertEquals("", quiet.out() + quiet.err(), "no terminal, no progress");
+
+        // script(1) from util-linux runs the command on a pseudo-terminal and records what it printed there
+        final Path typescript = dir.resolve("typescript");
+        final Path ttyDump = dir.resolve("tty.txt");
+        final String command = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" +
+            CambiumJar.jar() + "' dump -f '" + ttyDump + "' '" + file + "'";
+        final Process p = new ProcessBuilder("script", "-qec", command, typescript.toString())
+            .redirectErrorStream(true).redirectOutput(dir.resolve("script.out").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "script did not end");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("script.out")));
+        final String terminal = Files.readString(typescript);
+        assertTrue(terminal.contains("\rdump: 1 entries"), "progress in a terminal: " + terminal);
+        assertEquals(Files.readString(quietDump), Files.readString(ttyDump), "the same dump either way");
     }
 
     @Test
