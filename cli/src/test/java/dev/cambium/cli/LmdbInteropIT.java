@@ -60,7 +60,8 @@ class LmdbInteropIT
         }
         final String output = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), "lmdb-roundtrip.sh failed; " + context + ":\n" + output);
-        System.out.println("LmdbInteropIT " + format + ": " + output.lines().findFirst().orElse(""));
+        System.out.println("LmdbInteropIT " + format + ": " +
+            output.lines().filter(l -> l.startsWith("lmdb-utils ")).findFirst().orElse("(no version line)"));
         final String lmdbDump = Files.readString(dir.resolve("lmdb.txt"), StandardCharsets.ISO_8859_1);
         assertTrue(lmdbDump.startsWith("VERSION=3\nformat=bytevalue\ndatabase="), "mdb_dump wrote the file we load");
         TestData.assertSameTrees(trees, TestData.read(target), "Cambium -> mdb_load -> mdb_dump -> Cambium, " + context);
