@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static dev.cambium.cli.CambiumJar.run;
@@ -86,7 +87,7 @@ class DumpLoadIT
         final CambiumJar.Result l = run(dir, "load", "-s", "merged", "-f", in.toString(), target.toString());
         assertEquals(0, l.exit(), l.toString());
         final Map<String, TreeMap<byte[], byte[]>> read = TestData.read(target);
-        assertEquals(java.util.Set.of("merged"), read.keySet());
+        assertEquals(Set.of("merged"), read.keySet());
         assertEquals(4, read.get("merged").size());
         assertEquals("x\\\\y\\", new String(read.get("merged").get("back\\slash".getBytes()), StandardCharsets.UTF_8),
             "\\\\ and \\5c are both a backslash");
