@@ -3,6 +3,7 @@ package dev.cambium;
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.JvmAccess;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.MetaCodec;
 import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.txn.WriteTxn;
 
@@ -31,18 +32,26 @@ import java.util.function.Function;
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona); {@link #open} says so if
  * it is missing.
  *
+ * <p>While open, the database is registered with the platform MBean server as a {@link DatabaseMXBean} named
+ * {@code dev.cambium:type=Database,name=<absolute path>} (see {@link DatabaseOptions.Builder#registerMBean}).
+ *
  * <p>Threads: every method may be called from any thread. {@link #beginRead()} never blocks;
  * {@link #beginWrite()} waits while another write transaction is open.
  */
 public final class Database implements AutoCloseable
 {
+    /** The version of the file format this library reads and writes (in every meta page). */
+    public static final int FORMAT_VERSION = MetaCodec.FORMAT_VERSION;
+
     private final Engine engine;
     private final Path path;
+    private final DatabaseMBean mbean;
 
-    private Database(final Engine engine, final Path path)
+    private Database(final Engine engine, final Path path, final boolean registerMBean)
     {
         this.engine = engine;
         this.path = path;
+        this.mbean = registerMBean ? DatabaseMBean.register(this) : null;
     }
 
     /**
@@ -87,7 +96,7 @@ public final class Database implements AutoCloseable
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
         JvmAccess.check();
-        return new Database(Engine.open(file, options), file);
+        return new Database(Engine.open(file, options), file, options.registerMBean());
     }
 
     /**
@@ -291,6 +300,66 @@ public final class Database implements AutoCloseable
     }
 
     /**
+     * Writes a hot backup of the newest revision to {@code target}: a page-for-page copy that opens at exactly the
+     * revision returned, taken from a read transaction while writers go on. Same as {@code backup(target, false)}.
+     *
+     * @param target the file to create; must not exist.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target)
+    {
+        return backup(target, false);
+    }
+
+    /**
+     * Writes a hot backup of the newest revision to {@code target}, taken from a read transaction: it never blocks
+     * or delays the writer, which goes on committing while the copy is written, and the copy holds exactly the
+     * revision the transaction pinned. The copy is written to a temporary file in the target's directory
+     * ({@code .<name>.backup-<pid>-<n>.tmp}), forced, renamed to {@code target} and the directory forced: a crash
+     * at any moment leaves either no file named {@code target} or the complete copy (and perhaps the temporary
+     * file, which nothing opens).
+     *
+     * <p>{@code compact == false}: every page below the revision's high-water mark is copied and the revision's
+     * meta page written to both meta slots; the copy opens at the returned revision, the same size as that
+     * revision's part of the file. {@code compact == true} (like {@code mdb_copy -c}): every entry of every tree is
+     * written in key order into a new file, which then holds only live pages, numbered from the start and nearly
+     * full; it holds the returned revision's data but numbers its own revisions from 1.
+     *
+     * <p>Cost: reads every page below the high-water mark (full) or every entry (compact) once; the pinned
+     * revision's obsolete pages are not reclaimed until the copy ends.
+     *
+     * @param target  the file to create; must not exist.
+     * @param compact true to copy only the live data, renumbered.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target, final boolean compact)
+    {
+        Objects.requireNonNull(target, "target");
+        return engine.backup(target, compact);
+    }
+
+    /**
+     * Walks every tree of the newest revision and reports its entries, depth and pages by kind (branch, leaf,
+     * overflow), as {@code mdb_stat} does per database. Runs in a read transaction of its own: never blocks or
+     * delays the writer. Pages of the catalog and the free-space map are not counted here; {@link #stats()}
+     * gives the file's totals.
+     *
+     * <p>Cost: one read of every page of every tree, O(pages).
+     *
+     * @return one entry per tree, in the order of {@link ReadTransaction#treeNames()}.
+     * @throws DatabaseClosedException  if the database is closed.
+     * @throws CorruptDatabaseException if a page cannot be read.
+     */
+    public List<TreeStats> treeStats()
+    {
+        return engine.treeStats();
+    }
+
+    /**
      * Finds read transactions open longer than {@link DatabaseOptions#maxReadTransactionAge()}: probably
      * forgotten, and keeping their revisions' pages from being reclaimed. Each one is also logged once,
      * at {@code WARNING} through {@link System.Logger} (logger {@code dev.cambium.engine.Engine}), with
@@ -306,15 +375,19 @@ public final class Database implements AutoCloseable
     }
 
     /**
-     * Closes the database: refuses new transactions, waits for an open write transaction to end,
-     * stops the cleaner and closes the file. Read transactions still open, their trees and cursors
-     * fail with {@link DatabaseClosedException} at their next call (closing them is still allowed).
-     * Idempotent: a call concurrent with another returns once the database is closed, except on
-     * the thread that holds the open write transaction, where it returns at once.
+     * Closes the database: unregisters its {@link DatabaseMXBean}, refuses new transactions, waits for an open
+     * write transaction to end, stops the cleaner and closes the file. Read transactions still open, their trees
+     * and cursors fail with {@link DatabaseClosedException} at their next call (closing them is still allowed).
+     * Idempotent: a call concurrent with another returns once the database is closed, except on the thread that
+     * holds the open write transaction, where it returns at once.
      */
     @Override
     public void close()
     {
+        if (mbean != null)
+        {
+            mbean.unregister();
+        }
         engine.close();
     }
 

@@ -32,6 +32,7 @@ public final class DatabaseOptions
     private final Duration maxReadTransactionAge;
     private final boolean trackReadTransactionOrigins;
     private final long openRevision;
+    private final boolean registerMBean;
 
     private DatabaseOptions(final Builder b)
     {
@@ -47,6 +48,7 @@ public final class DatabaseOptions
         this.maxReadTransactionAge = b.maxReadTransactionAge;
         this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
         this.openRevision = b.openRevision;
+        this.registerMBean = b.registerMBean;
     }
 
     /**
@@ -75,6 +77,7 @@ public final class DatabaseOptions
         b.maxReadTransactionAge = maxReadTransactionAge;
         b.trackReadTransactionOrigins = trackReadTransactionOrigins;
         b.openRevision = openRevision;
+        b.registerMBean = registerMBean;
         return b;
     }
 
@@ -181,6 +184,16 @@ public final class DatabaseOptions
         return openRevision < 0 ? OptionalLong.empty() : OptionalLong.of(openRevision);
     }
 
+    /**
+     * @return true (the default) if the open database registers a {@link DatabaseMXBean} with the platform MBean
+     * server.
+     * @see Builder#registerMBean(boolean)
+     */
+    public boolean registerMBean()
+    {
+        return registerMBean;
+    }
+
     @Override
     public String toString()
     {
@@ -190,7 +203,8 @@ public final class DatabaseOptions
             ", checkEveryCommit=" + checkEveryCommit + ", oldestReaderReuse=" + oldestReaderReuse +
             ", maxReadTransactionAge=" + maxReadTransactionAge +
             ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() +
-            (openRevision < 0 ? "" : ", openRevision=" + openRevision) + '}';
+            (openRevision < 0 ? "" : ", openRevision=" + openRevision) +
+            (registerMBean ? "" : ", registerMBean=false") + '}';
     }
 
     /**
@@ -210,6 +224,7 @@ public final class DatabaseOptions
         private Duration maxReadTransactionAge;
         private boolean trackReadTransactionOrigins;
         private long openRevision = -1;
+        private boolean registerMBean = true;
 
         private Builder()
         {
@@ -406,6 +421,20 @@ public final class DatabaseOptions
         public Builder openNewestRevision()
         {
             this.openRevision = -1;
+            return this;
+        }
+
+        /**
+         * Whether the open database registers a {@link DatabaseMXBean} named
+         * {@code dev.cambium:type=Database,name=<absolute path>} with the platform MBean server (unregistered at
+         * close). Default: true. Turn it off for many short-lived databases, or where JMX is not wanted.
+         *
+         * @param register false to register no MBean.
+         * @return this.
+         */
+        public Builder registerMBean(final boolean register)
+        {
+            this.registerMBean = register;
             return this;
         }
 

@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * {@link #CLEANER_HANDOFF} is hit by the cleaner thread in {@code PageReclaimer.release()}, once for each group of
  * reclaimed pages it is about to pass to the writer, just before the group enters the hand-off queue.
+ * {@link #BACKUP_PAGES} and {@link #BACKUP_BEFORE_RENAME} are hit by the thread running {@code Database.backup}: once
+ * per chunk of pages (or, for a compact backup, of entries) written to the temporary file, and once after that file
+ * was forced, before it is renamed to the target name.
  *
  * <h2>Threads</h2>
  * {@link #arm}, {@link #disarm}, {@link #disarmAll} and {@link #hits()} may be called from any thread (a test's);
@@ -58,7 +61,11 @@ public enum Failpoint
     /** Writer, after the revision was published to readers and the writer's free space updated. */
     AFTER_PUBLISH,
     /** Cleaner thread, about to pass one group of reclaimed pages to the writer. */
-    CLEANER_HANDOFF;
+    CLEANER_HANDOFF,
+    /** Backup thread, before writing each chunk of pages (compact: of entries) to the temporary file. */
+    BACKUP_PAGES,
+    /** Backup thread, after the temporary file was forced, before it is renamed to the target name. */
+    BACKUP_BEFORE_RENAME;
 
     /** The system property that enables failpoints ({@code true}); read once. */
     public static final String PROPERTY = "cambium.failpoints";

@@ -10,7 +10,7 @@ import dev.cambium.codec.KeyRange;
 import dev.cambium.codec.Tuple;
 import dev.cambium.codec.TupleEncoder;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +25,9 @@ final class Demo
 {
     static final String DEFAULT_FILE = "cambium-demo.db";
 
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    Demo(final PrintStream out)
+    Demo(final PrintWriter out)
     {
         this.out = out;
     }

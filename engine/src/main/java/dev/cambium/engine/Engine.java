@@ -5,7 +5,10 @@ import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.ReadTransactionInfo;
+import dev.cambium.TreeStats;
+import dev.cambium.engine.backup.Backup;
 import dev.cambium.engine.check.Checker;
+import dev.cambium.engine.stats.TreeSurvey;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.store.PageStore;
@@ -439,6 +442,35 @@ public final class Engine implements AutoCloseable
         finally
         {
             head.unpin();
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the newest revision to {@code target}; see
+     * {@link dev.cambium.Database#backup(Path, boolean)}. Any thread; never blocks the writer.
+     *
+     * @param target  the file to create.
+     * @param compact true to copy only the live data into a new, renumbered file.
+     * @return the revision copied.
+     */
+    public long backup(final Path target, final boolean compact)
+    {
+        checkOpen();
+        return new Backup(this).run(target, compact);
+    }
+
+    /**
+     * Walks every tree of the newest revision from a read transaction and counts its pages; see
+     * {@link dev.cambium.Database#treeStats()}. Any thread; never blocks the writer.
+     *
+     * @return one entry per tree, in name order.
+     */
+    public List<TreeStats> treeStats()
+    {
+        try (ReadTxn txn = beginRead())
+        {
+            final Meta meta = txn.meta();
+            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot());
         }
     }
 

@@ -10,9 +10,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class JvmAccess
 {
-    /** The JVM options every process that runs Cambium needs. */
-    public static final String REQUIRED_FLAGS =
-        "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/java.util.zip=ALL-UNNAMED";
+    /**
+     * The JVM option every process that runs Cambium needs (the README and the CLI jar's manifest name the same one;
+     * {@code --add-opens java.base/java.util.zip} is needed only by Agrona's own CRC32C class, which Cambium does
+     * not use).
+     */
+    public static final String REQUIRED_FLAGS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
 
     private static volatile boolean checked;
 
@@ -46,9 +49,8 @@ public final class JvmAccess
         }
         catch (final IllegalAccessError | ExceptionInInitializerError | NoClassDefFoundError e)
         {
-            throw new CambiumException("Cambium needs the JVM option " +
-                "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED (Agrona uses jdk.internal.misc.Unsafe); " +
-                "start java with: " + REQUIRED_FLAGS, e);
+            throw new CambiumException("Cambium needs the JVM option " + REQUIRED_FLAGS +
+                " (Agrona uses jdk.internal.misc.Unsafe); start java with it", e);
         }
     }
 }

@@ -446,6 +446,25 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
+     * Reads whole pages as they are in the file now, without verifying them: for a backup, which copies every page
+     * below a pinned revision's high-water mark (the pages that revision can see are stable while it is pinned; the
+     * others may be being rewritten, and the copy never reads them). Any thread; a positional read, no mapping.
+     *
+     * @param firstPage the first page id.
+     * @param dst       receives {@code dst.remaining()} bytes, a whole number of pages.
+     * @throws IllegalArgumentException if {@code dst.remaining()} is not a multiple of the page size.
+     * @throws dev.cambium.StorageException if the read fails or the file ends first.
+     */
+    public void readPages(final long firstPage, final ByteBuffer dst)
+    {
+        if ((dst.remaining() & (pageSize - 1)) != 0)
+        {
+            throw new IllegalArgumentException(dst.remaining() + " bytes is not a whole number of pages");
+        }
+        storage.read(dst, firstPage << pageShift);
+    }
+
+    /**
      * @return the number of bytes of the file currently mapped (readable through {@link #wrap}). Any thread.
      */
     public long mappedBytes()
