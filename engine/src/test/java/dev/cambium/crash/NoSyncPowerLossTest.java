@@ -629,13 +629,13 @@ class NoSyncPowerLossTest
         final BTreeReader reader = new BTreeReader(pages);
         final BitSet reached = new BitSet();
         final LongConsumer add = id -> reached.set((int)id);
-        reader.forEachPage(meta.catalogRoot(), add);
-        reader.forEachPage(meta.freeSpaceRoot(), add);
+        reader.forEachPage(meta.catalogRoot(), meta.catalogRootRevision(), add);
+        reader.forEachPage(meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), add);
         final BTreeCursor catalog = new BTreeCursor(pages);
-        catalog.reset(meta.catalogRoot());
+        catalog.reset(meta.catalogRoot(), meta.catalogRootRevision());
         for (boolean ok = catalog.first(); ok; ok = catalog.next())
         {
-            reader.forEachPage(CatalogEntry.root(catalog.value()), add);
+            reader.forEachPage(CatalogEntry.root(catalog.value()), CatalogEntry.rootRevision(catalog.value()), add);
         }
         return reached;
     }

@@ -7,6 +7,7 @@ import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
 import dev.cambium.btree.PageHeader;
+import dev.cambium.btree.PageReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -320,6 +321,66 @@ public final class PageStore implements AutoCloseable
      * @throws DatabaseClosedException  if the store was closed.
      */
     public void wrap(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
+    {
+        wrapVerified(pageId, highWater, revision, view);
+    }
+
+    /**
+     * Like {@link #wrap(long, long, long, UnsafeBuffer)}, and then compares the revision in the page's header with
+     * {@code expectedRevision}, the revision the pointer followed to the page records (file format 2). A page that
+     * passed verification but holds another revision is a valid page that is not the one the pointer was written
+     * for: an older version of itself whose newer write was lost (a power loss in
+     * {@link dev.cambium.Durability#NO_SYNC} mode, a device that lies about flushes), or another page's content
+     * (a misdirected write). The compare runs on every read, whatever the {@link PageVerification} mode: one
+     * 8-byte read of the header (whose cache line every reader touches anyway) and a compare, no allocation.
+     *
+     * @param pageId           the page to read.
+     * @param highWater        as for {@link #wrap(long, long, long, UnsafeBuffer)}.
+     * @param revision         as for {@link #wrap(long, long, long, UnsafeBuffer)}.
+     * @param expectedRevision the revision the pointer to the page records.
+     * @param view             the caller's view, re-wrapped to the page's {@code pageSize} bytes.
+     * @throws CorruptDatabaseException as for {@link #wrap(long, long, long, UnsafeBuffer)}, or if the header's
+     *                                  revision is not {@code expectedRevision}.
+     * @throws DatabaseClosedException  if the store was closed.
+     */
+    public void wrap(
+        final long pageId, final long highWater, final long revision, final long expectedRevision,
+        final UnsafeBuffer view)
+    {
+        wrapVerified(pageId, highWater, revision, view);
+        final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (written != expectedRevision)
+        {
+            throw revisionMismatch(pageId, expectedRevision, written);
+        }
+    }
+
+    /**
+     * @param pageId   a page.
+     * @param expected the revision a pointer to it records.
+     * @param found    the revision in its header.
+     * @return the exception for a page that is not the version its pointer was written for.
+     */
+    public CorruptDatabaseException revisionMismatch(final long pageId, final long expected, final long found)
+    {
+        return new CorruptDatabaseException("page " + pageId + " of " + path + ": " +
+            PageReader.mismatchProblem(expected, found));
+    }
+
+    /**
+     * Names the structure a damaged page was read for (a tree, the catalog, the free-space map): the page store
+     * and the B+tree code know the page, not whose it is.
+     *
+     * @param where what was being read, e.g. {@code tree 'users'}.
+     * @param e     the failure.
+     * @return a new exception with the same meaning, its message prefixed by {@code where}, {@code e} as its cause.
+     */
+    public static CorruptDatabaseException located(final String where, final CorruptDatabaseException e)
+    {
+        return new CorruptDatabaseException(where + ": " + e.getMessage(), e);
+    }
+
+    private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
     {
         final Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)

@@ -1,5 +1,6 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.LimitExceededException;
 import dev.cambium.NoSuchTreeException;
 import dev.cambium.ReadTransaction;
@@ -10,6 +11,7 @@ import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -35,15 +37,17 @@ abstract class AbstractTxn implements ReadTransaction
     final long highWaterForValidation;
     final int maxKeyLength;
     long catalogRoot;
+    long catalogRootRevision;
     long treeCount;
     boolean ended;
 
-    AbstractTxn(final PageReader pages, final BTreeReader reader, final long catalogRoot, final long treeCount,
-        final long highWater)
+    AbstractTxn(final PageReader pages, final BTreeReader reader, final long catalogRoot,
+        final long catalogRootRevision, final long treeCount, final long highWater)
     {
         this.pages = pages;
         this.reader = reader;
         this.catalogRoot = catalogRoot;
+        this.catalogRootRevision = catalogRootRevision;
         this.treeCount = treeCount;
         this.highWaterForValidation = highWater;
         this.maxKeyLength = NodeLayout.maxKeyLength(pages.pageSize());
@@ -89,11 +93,18 @@ abstract class AbstractTxn implements ReadTransaction
     final boolean lookup(final byte[] name)
     {
         keyScratch.wrap(name);
-        if (!reader.get(catalogRoot, keyScratch, 0, name.length, entryView))
+        try
         {
-            return false;
+            if (!reader.get(catalogRoot, catalogRootRevision, keyScratch, 0, name.length, entryView))
+            {
+                return false;
+            }
         }
-        if (!CatalogEntry.isValid(entryView, highWater()))
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageStore.located("catalog", e);
+        }
+        if (!CatalogEntry.isValid(entryView, highWater(), revision()))
         {
             throw pages.corrupt(catalogRoot, "catalog entry for tree '" +
                 new String(name, StandardCharsets.UTF_8) + "' is malformed");
@@ -115,7 +126,8 @@ abstract class AbstractTxn implements ReadTransaction
         {
             throw new NoSuchTreeException("no tree named '" + name + "'");
         }
-        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView), CatalogEntry.size(entryView));
+        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView),
+            CatalogEntry.rootRevision(entryView), CatalogEntry.size(entryView));
         handles.put(name, handle);
         return handle;
     }
@@ -133,10 +145,17 @@ abstract class AbstractTxn implements ReadTransaction
         checkOpen();
         final List<String> names = new ArrayList<>();
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(catalogRoot);
-        for (boolean ok = c.first(); ok; ok = c.next())
+        c.reset(catalogRoot, catalogRootRevision);
+        try
         {
-            names.add(new String(c.keyCopy(), StandardCharsets.UTF_8));
+            for (boolean ok = c.first(); ok; ok = c.next())
+            {
+                names.add(new String(c.keyCopy(), StandardCharsets.UTF_8));
+            }
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageStore.located("catalog", e);
         }
         return names;
     }
