@@ -5,7 +5,7 @@ import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.BTreeWriter;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
-import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.store.PageDamage;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -72,7 +72,7 @@ public final class FreeSpaceMap
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("free-space map", e);
+            throw PageDamage.located("free-space map", e);
         }
     }
 
@@ -151,7 +151,7 @@ public final class FreeSpaceMap
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("free-space map", e);
+            throw PageDamage.located("free-space map", e);
         }
     }
 

@@ -330,13 +330,10 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Like {@link #wrap(long, long, long, UnsafeBuffer)}, and then compares the revision in the page's header with
-     * {@code expectedRevision}, the revision the pointer followed to the page records (file format 2). A page that
-     * passed verification but holds another revision is a valid page that is not the one the pointer was written
-     * for: an older version of itself whose newer write was lost (a power loss in
-     * {@link dev.cambium.Durability#NO_SYNC} mode, a device that lies about flushes), or another page's content
-     * (a misdirected write). The compare runs on every read, whatever the {@link PageVerification} mode: one
-     * 8-byte read of the header (whose cache line every reader touches anyway) and a compare, no allocation.
+     * Like {@link #wrap(long, long, long, UnsafeBuffer)}, then compares the page's header revision with the one the
+     * pointer followed to it records (file format 2). A verified page holding another revision is an older version
+     * of itself whose newer write was lost, or another page's content (a misdirected write). Runs on every read,
+     * whatever the {@link PageVerification} mode: one 8-byte read from the header's cache line and a compare.
      *
      * @param pageId           the page to read.
      * @param highWater        as for {@link #wrap(long, long, long, UnsafeBuffer)}.
@@ -363,25 +360,11 @@ public final class PageStore implements AutoCloseable
      * @param pageId   a page.
      * @param expected the revision a pointer to it records.
      * @param found    the revision in its header.
-     * @return the exception for a page that is not the version its pointer was written for.
+     * @return the exception for a page that is not the version its pointer was written for. Any thread.
      */
     public CorruptDatabaseException revisionMismatch(final long pageId, final long expected, final long found)
     {
-        return new CorruptDatabaseException("page " + pageId + " of " + path + ": " +
-            PageReader.mismatchProblem(expected, found));
-    }
-
-    /**
-     * Names the structure a damaged page was read for (a tree, the catalog, the free-space map): the page store
-     * and the B+tree code know the page, not whose it is.
-     *
-     * @param where what was being read, e.g. {@code tree 'users'}.
-     * @param e     the failure.
-     * @return a new exception with the same meaning, its message prefixed by {@code where}, {@code e} as its cause.
-     */
-    public static CorruptDatabaseException located(final String where, final CorruptDatabaseException e)
-    {
-        return new CorruptDatabaseException(where + ": " + e.getMessage(), e);
+        return PageDamage.page(path, pageId, PageReader.mismatchProblem(expected, found));
     }
 
     private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
@@ -452,12 +435,11 @@ public final class PageStore implements AutoCloseable
         {
             throw writtenLater(pageId, written, maxRevision);
         }
-        // Here, not on every read: with FIRST_READ verification the order of a page's keys costs one pass per
-        // page and open, and a lookup in a disordered page would otherwise miss keys without an error.
+        // Here, not on every read: with FIRST_READ a page's key order costs one pass per page and open.
         final String disorder = NodeCheck.keyOrderProblem(view, pageSize);
         if (disorder != null)
         {
-            throw new CorruptDatabaseException("page " + pageId + " of " + path + ": " + disorder);
+            throw PageDamage.page(path, pageId, disorder);
         }
         return written;
     }

@@ -11,7 +11,7 @@ import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.catalog.CatalogEntry;
-import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.store.PageDamage;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -102,7 +102,7 @@ abstract class AbstractTxn implements ReadTransaction
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("catalog", e);
+            throw PageDamage.located("catalog", e);
         }
         if (!CatalogEntry.isValid(entryView, highWater(), revision()))
         {
@@ -155,7 +155,7 @@ abstract class AbstractTxn implements ReadTransaction
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("catalog", e);
+            throw PageDamage.located("catalog", e);
         }
         return names;
     }

@@ -3,6 +3,7 @@ package dev.cambium.engine.txn;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -75,6 +76,6 @@ public final class ReadPages implements PageReader
 
     static CorruptDatabaseException corruptPage(final PageStore store, final long pageId, final String problem)
     {
-        return new CorruptDatabaseException("page " + pageId + " of " + store.path() + ": " + problem);
+        return PageDamage.page(store.path(), pageId, problem);
     }
 }

@@ -6,7 +6,7 @@ import dev.cambium.LimitExceededException;
 import dev.cambium.NoSuchTreeException;
 import dev.cambium.ReadOnlyTransactionException;
 import dev.cambium.Tree;
-import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.store.PageDamage;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -289,7 +289,7 @@ final class TreeHandle implements Tree
      */
     CorruptDatabaseException located(final CorruptDatabaseException e)
     {
-        return PageStore.located("tree '" + name + "'", e);
+        return PageDamage.located("tree '" + name + "'", e);
     }
 
     void closed(final CursorImpl c)

@@ -12,6 +12,7 @@ import dev.cambium.engine.Engine;
 import dev.cambium.engine.catalog.CatalogEntry;
 import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -120,7 +121,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("tree '" + name + "'", e);
+            throw PageDamage.located("tree '" + name + "'", e);
         }
         keyScratch.wrap(h.encodedName);
         try
@@ -130,7 +131,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("catalog", e);
+            throw PageDamage.located("catalog", e);
         }
         if (!writer.lastDeleteFound())
         {
@@ -153,7 +154,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         }
         catch (final CorruptDatabaseException e)
         {
-            throw PageStore.located("catalog", e);
+            throw PageDamage.located("catalog", e);
         }
         catalogRootRevision = writer.rootRevision();
         catalogChanged = true;
