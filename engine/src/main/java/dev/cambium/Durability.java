@@ -28,20 +28,22 @@ public enum Durability
      * lost, torn or reordered, and the file's growth lost. Then one of:
      * <ul>
      *     <li>the file opens at some committed revision, possibly much older than the last returned
-     *     commit, {@code check()} is clean, and the content is that revision's (but see the last
-     *     case);</li>
+     *     commit, {@code check()} is clean, and the content is that revision's;</li>
      *     <li>a {@link CambiumException} (typically {@link CorruptDatabaseException}) from
      *     {@link Database#open}, from a read, or problems reported by {@link Database#check()}: restore
-     *     or rebuild the data. A page written by a later revision than the one read is always
-     *     rejected this way;</li>
-     *     <li>rarely, wrong content that {@code check()} cannot see: when a commit reused a page id, its
-     *     write of that page was lost but its meta page reached the disk, the page still holds its
-     *     own older version, with a valid checksum, id and revision. If that older version has the
-     *     same keys (values rewritten, as a counter is), reads return the older values. A workload
-     *     rewriting one small tree in every commit showed this in about 4 % of simulated power losses;
-     *     a mixed workload in none.</li>
+     *     or rebuild the data.</li>
      * </ul>
-     * Run {@link Database#check()} after an unclean shutdown, and do not keep data in this mode
+     * Wrong content is not returned silently: a page written by a later revision than the one read is
+     * rejected, and so is a page whose newest write was lost while the meta page pointing at it reached
+     * the disk (a reused page id then still holds its own older version, with a valid checksum, id and
+     * revision), because every pointer to a page records the revision that wrote it (file format 2) and
+     * every read compares the two. The same comparison catches a lost or misdirected write in
+     * {@link #SYNC} mode on a device that does not honour flushes. A read that meets such a page, or
+     * {@code check()}, reports it as a {@link CorruptDatabaseException} naming the page, both revisions
+     * and the tree. (One narrow case remains, after two power losses in a row: see docs/design.md,
+     * section 9.)
+     *
+     * <p>Run {@link Database#check()} after an unclean shutdown, and do not keep data in this mode
      * that cannot be rebuilt.
      */
     NO_SYNC

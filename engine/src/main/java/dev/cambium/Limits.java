@@ -25,8 +25,8 @@ public final class Limits
 
     /**
      * The longest key (and tree name, in UTF-8 bytes) at a page size. Chosen so that any three
-     * entries fit in one page, which keeps every split and merge well defined: 1330 bytes at 4 KiB,
-     * 136 at 512 B.
+     * entries fit in one page, which keeps every split and merge well defined: 1322 bytes at 4 KiB,
+     * 128 at 512 B.
      *
      * @param pageSize a page size, a power of two from {@link #MIN_PAGE_SIZE} to {@link #MAX_PAGE_SIZE}.
      * @return the maximum key length in bytes.

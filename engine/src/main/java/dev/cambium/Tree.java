@@ -10,7 +10,7 @@ import org.agrona.DirectBuffer;
  * key it is a prefix of). Use {@link dev.cambium.codec.KeyCodecs} to encode numbers, strings, UUIDs
  * and tuples so that this order is the natural one.
  *
- * <p>Limits: a key is 1 to {@link Limits#maxKeyLength(int)} bytes (1330 at the default 4 KiB
+ * <p>Limits: a key is 1 to {@link Limits#maxKeyLength(int)} bytes (1322 at the default 4 KiB
  * page); a value is 0 to {@link Limits#MAX_VALUE_LENGTH} bytes. Large values are stored on overflow
  * pages.
  *

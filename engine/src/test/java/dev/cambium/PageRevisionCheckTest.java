@@ -72,7 +72,7 @@ class PageRevisionCheckTest
         final Meta meta = engine.revisions().head().state();
         final byte[] name = tree.getBytes(StandardCharsets.UTF_8);
         final byte[] entry = new BTreeReader(new ReadPages(engine.store(), meta))
-            .getCopy(meta.catalogRoot(), new UnsafeBuffer(name), 0, name.length);
+            .getCopy(meta.catalogRoot(), meta.catalogRootRevision(), new UnsafeBuffer(name), 0, name.length);
         return CatalogEntry.root(new UnsafeBuffer(entry));
     }
 

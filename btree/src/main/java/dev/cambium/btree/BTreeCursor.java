@@ -33,6 +33,7 @@ public final class BTreeCursor
     private final ExpandableArrayBuffer boundary = new ExpandableArrayBuffer(64);
     private int boundaryLength;
     private long root = BTreeReader.EMPTY;
+    private long rootRevision;
     private int leaf = -1;
     private boolean valueLoaded;
 
@@ -51,11 +52,13 @@ public final class BTreeCursor
     /**
      * Points the cursor at a (possibly new) root and unpositions it.
      *
-     * @param root the tree's root page id.
+     * @param root         the tree's root page id.
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      */
-    public void reset(final long root)
+    public void reset(final long root, final long rootRevision)
     {
         this.root = root;
+        this.rootRevision = rootRevision;
         this.leaf = -1;
     }
 
@@ -89,7 +92,7 @@ public final class BTreeCursor
         {
             return unposition();
         }
-        final Node n = path[0].wrap(pages, root);
+        final Node n = path[0].wrap(pages, root, rootRevision);
         if (n.isLeaf())
         {
             arriveAtLeaf(0);
@@ -121,9 +124,10 @@ public final class BTreeCursor
             return unposition();
         }
         long id = root;
+        long revision = rootRevision;
         for (int d = 0; d < path.length; d++)
         {
-            final Node n = path[d].wrap(pages, id);
+            final Node n = path[d].wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 if (d > 0)
@@ -138,6 +142,7 @@ public final class BTreeCursor
             final int i = n.childIndex(key, keyOff, keyLen);
             index[d] = i;
             id = n.child(i);
+            revision = n.childRevision(i);
         }
         throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
     }
@@ -202,7 +207,7 @@ public final class BTreeCursor
             final int len = n.valueLength(i);
             if (n.isOverflow(i))
             {
-                valueView.wrap(Overflow.read(pages, overflowView, n.overflowPage(i), len));
+                valueView.wrap(Overflow.read(pages, overflowView, n.overflowPage(i), n.overflowRevision(i), len));
             }
             else
             {
@@ -277,7 +282,7 @@ public final class BTreeCursor
             {
                 throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
             }
-            final Node c = path[d + 1].wrap(pages, path[d].child(index[d]));
+            final Node c = path[d + 1].wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
             d++;
             if (c.isLeaf())
             {

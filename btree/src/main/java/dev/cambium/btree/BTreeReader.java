@@ -7,8 +7,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Read-only operations on one B+tree: point lookups and ranks (counts of keys below a bound).
  *
- * <p>A tree is identified by its root page id; {@link #EMPTY} is the empty tree. The reader holds
- * reusable flyweights, so lookups allocate nothing (values on overflow pages excepted).
+ * <p>A tree is identified by its root page id and the revision that wrote the root (recorded wherever the root
+ * is: in a catalog entry or the meta record); {@link #EMPTY} is the empty tree, whose root revision is 0. Every
+ * descent carries the revision each pointer records and the page store compares it with the page's header, so a
+ * lost or misdirected write is reported as damage instead of read as data. The reader holds reusable flyweights,
+ * so lookups allocate nothing (values on overflow pages excepted).
  *
  * <p>Threads: not thread-safe; one instance per transaction.
  */
@@ -48,17 +51,21 @@ public class BTreeReader
      *
      * @return the key's index in the leaf if present, else {@code -(insertionPoint + 1)}.
      */
-    final int findLeaf(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    final int findLeaf(
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
         long id = root;
+        long revision = rootRevision;
         for (int depth = 0; depth < MAX_DEPTH; depth++)
         {
-            final Node n = node.wrap(pages, id);
+            final Node n = node.wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 return n.search(key, keyOff, keyLen);
             }
-            id = n.child(n.childIndex(key, keyOff, keyLen));
+            final int i = n.childIndex(key, keyOff, keyLen);
+            id = n.child(i);
+            revision = n.childRevision(i);
         }
         throw pages.corrupt(root, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
     }
@@ -68,6 +75,7 @@ public class BTreeReader
      * a value on overflow pages is copied into a new array first.
      *
      * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
      * @param keyLen length of the key.
@@ -75,13 +83,14 @@ public class BTreeReader
      * @return true if found; {@code valueView} then covers the value.
      */
     public boolean get(
-        final long root, final DirectBuffer key, final int keyOff, final int keyLen, final DirectBuffer valueView)
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen,
+        final DirectBuffer valueView)
     {
         if (root == EMPTY)
         {
             return false;
         }
-        final int idx = findLeaf(root, key, keyOff, keyLen);
+        final int idx = findLeaf(root, rootRevision, key, keyOff, keyLen);
         if (idx < 0)
         {
             return false;
@@ -89,7 +98,7 @@ public class BTreeReader
         final int len = node.valueLength(idx);
         if (node.isOverflow(idx))
         {
-            valueView.wrap(Overflow.read(pages, overflowView, node.overflowPage(idx), len));
+            valueView.wrap(Overflow.read(pages, overflowView, node.overflowPage(idx), node.overflowRevision(idx), len));
         }
         else
         {
@@ -100,18 +109,20 @@ public class BTreeReader
 
     /**
      * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
      * @param keyLen length of the key.
      * @return a copy of the value, or null if the key is absent.
      */
-    public byte[] getCopy(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    public byte[] getCopy(
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
         if (root == EMPTY)
         {
             return null;
         }
-        final int idx = findLeaf(root, key, keyOff, keyLen);
+        final int idx = findLeaf(root, rootRevision, key, keyOff, keyLen);
         if (idx < 0)
         {
             return null;
@@ -119,7 +130,7 @@ public class BTreeReader
         final int len = node.valueLength(idx);
         if (node.isOverflow(idx))
         {
-            return Overflow.read(pages, overflowView, node.overflowPage(idx), len);
+            return Overflow.read(pages, overflowView, node.overflowPage(idx), node.overflowRevision(idx), len);
         }
         final int offset = node.valueOffset(idx); // checks the value lies inside the page before allocating
         final byte[] out = new byte[len];
@@ -129,26 +140,30 @@ public class BTreeReader
 
     /**
      * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
      * @param keyLen length of the key.
      * @return true if the key is present.
      */
-    public boolean contains(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    public boolean contains(
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
-        return root != EMPTY && findLeaf(root, key, keyOff, keyLen) >= 0;
+        return root != EMPTY && findLeaf(root, rootRevision, key, keyOff, keyLen) >= 0;
     }
 
     /**
      * The rank of a key: how many entries are strictly less than it. O(depth x fan-out), using the
      * subtree counts in branch cells.
      * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
      * @param keyLen length of the key.
      * @return the number of entries whose key is less than {@code key}.
      */
-    public long rank(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    public long rank(
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
         if (root == EMPTY)
         {
@@ -156,9 +171,10 @@ public class BTreeReader
         }
         long rank = 0;
         long id = root;
+        long revision = rootRevision;
         for (int depth = 0; depth < MAX_DEPTH; depth++)
         {
-            final Node n = node.wrap(pages, id);
+            final Node n = node.wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 final int idx = n.search(key, keyOff, keyLen);
@@ -167,6 +183,7 @@ public class BTreeReader
             final int i = n.childIndex(key, keyOff, keyLen);
             rank += n.sumCounts(i);
             id = n.child(i);
+            revision = n.childRevision(i);
         }
         throw pages.corrupt(root, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
     }
@@ -177,15 +194,16 @@ public class BTreeReader
      * O(pages) time and memory).
      *
      * @param root the tree's root.
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      * @return the number of entries.
      * @throws RuntimeException the reader's corruption exception on a wrong subtree count.
      */
-    public long countEntries(final long root)
+    public long countEntries(final long root, final long rootRevision)
     {
-        return root == EMPTY ? 0 : countBelow(root, 0, new LongHashSet());
+        return root == EMPTY ? 0 : countBelow(root, rootRevision, 0, new LongHashSet());
     }
 
-    private long countBelow(final long id, final int depth, final LongHashSet seen)
+    private long countBelow(final long id, final long revision, final int depth, final LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {
@@ -196,7 +214,7 @@ public class BTreeReader
             // A shared page would be counted once per path to it: exponential in the depth.
             throw pages.corrupt(id, "page is reachable twice in one tree");
         }
-        final Node n = new Node().wrap(pages, id);
+        final Node n = new Node().wrap(pages, id, revision);
         for (int i = n.isLeaf() ? 0 : 1; i < n.count(); i++)
         {
             if (n.slotHead(i) != Node.head(n.buf, n.keyOffset(i), n.keyLength(i)))
@@ -211,7 +229,7 @@ public class BTreeReader
         long total = 0;
         for (int i = 0; i < n.count(); i++)
         {
-            final long below = countBelow(n.child(i), depth + 1, seen);
+            final long below = countBelow(n.child(i), n.childRevision(i), depth + 1, seen);
             if (below != n.childCount(i))
             {
                 throw pages.corrupt(id, "cell " + i + " counts " + n.childCount(i) + " entries, its subtree holds " + below);
@@ -224,14 +242,15 @@ public class BTreeReader
     /**
      * Visits every page of a tree (branches, leaves and overflow pages), for consistency checks and
      * page accounting. Recursion depth is bounded by {@link #MAX_DEPTH}.
-     * @param root   the tree's root page id ({@link #EMPTY} for an empty tree).
-     * @param visitor called with every page id of the tree.
+     * @param root         the tree's root page id ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
+     * @param visitor      called with every page id of the tree.
      */
-    public void forEachPage(final long root, final java.util.function.LongConsumer visitor)
+    public void forEachPage(final long root, final long rootRevision, final java.util.function.LongConsumer visitor)
     {
         if (root != EMPTY)
         {
-            visit(root, 0, id ->
+            visit(root, rootRevision, 0, (id, revision) ->
             {
                 visitor.accept(id);
                 return true;
@@ -240,61 +259,45 @@ public class BTreeReader
     }
 
     /**
-     * Like {@link #forEachPage(long, java.util.function.LongConsumer)}, but a page that cannot be read
-     * (checksum, structure) is reported to {@code onError} and its subtree skipped, so the walk goes
-     * on with the rest of the tree (for consistency checks that should list every problem).
+     * Like {@link #forEachPage(long, long, java.util.function.LongConsumer)}, but the visitor decides whether to
+     * descend below each page, and a page that cannot be read (checksum, structure, a revision other than its
+     * pointer's) is reported to {@code onError} and its subtree skipped, so the walk goes on with the rest of the
+     * tree (for consistency checks that should list every problem). A checker's visitor returns false for a page
+     * it has seen before, so a damaged file whose branches share children costs one visit per page instead of a
+     * walk exponential in the depth.
      *
-     * @param root    the tree's root.
-     * @param visitor called with every page id reached.
-     * @param onError called with the id of each unreadable page and why.
-     */
-    public void forEachPage(
-        final long root, final java.util.function.LongConsumer visitor,
-        final java.util.function.BiConsumer<Long, RuntimeException> onError)
-    {
-        walkPages(root, id ->
-        {
-            visitor.accept(id);
-            return true;
-        }, onError);
-    }
-
-    /**
-     * Like {@link #forEachPage(long, java.util.function.LongConsumer, java.util.function.BiConsumer)},
-     * but the visitor decides whether to descend below each page: a checker returns false for a page
-     * it has seen before, so a damaged file whose branches share children costs one visit per page
-     * instead of a walk exponential in the depth.
-     *
-     * @param root    the tree's root.
-     * @param visitor called with every page id reached; returns true to descend into it.
-     * @param onError called with the id of each unreadable page and why.
+     * @param root         the tree's root.
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
+     * @param visitor      called with every page reached and the revision its pointer records, before the page is
+     *                     read; returns true to descend into it.
+     * @param onError      called with the id of each unreadable page and why.
      */
     public void walkPages(
-        final long root, final java.util.function.LongPredicate visitor,
+        final long root, final long rootRevision, final PageVisitor visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
         if (root != EMPTY)
         {
-            visit(root, 0, visitor, onError);
+            visit(root, rootRevision, 0, visitor, onError);
         }
     }
 
     private void visit(
-        final long id, final int depth, final java.util.function.LongPredicate visitor,
+        final long id, final long revision, final int depth, final PageVisitor visitor,
         final java.util.function.BiConsumer<Long, RuntimeException> onError)
     {
         if (depth >= MAX_DEPTH)
         {
             throw pages.corrupt(id, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
-        if (!visitor.test(id))
+        if (!visitor.visit(id, revision))
         {
             return;
         }
         final Node n;
         try
         {
-            n = new Node().wrap(pages, id);
+            n = new Node().wrap(pages, id, revision);
         }
         catch (final RuntimeException e)
         {
@@ -314,7 +317,8 @@ public class BTreeReader
                 {
                     try
                     {
-                        Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.valueLength(i), visitor::test);
+                        Overflow.forEachPage(pages, overflowView, n.overflowPage(i), n.overflowRevision(i),
+                            n.valueLength(i), visitor);
                     }
                     catch (final RuntimeException e)
                     {
@@ -330,7 +334,7 @@ public class BTreeReader
         }
         for (int i = 0; i < count; i++)
         {
-            visit(n.child(i), depth + 1, visitor, onError);
+            visit(n.child(i), n.childRevision(i), depth + 1, visitor, onError);
         }
     }
 

@@ -12,8 +12,9 @@ import static dev.cambium.btree.NodeLayout.SLOT_SIZE;
  * Copy-on-write changes to one B+tree: insert with splits, delete with merges, dropping a tree.
  *
  * <p><b>Design note.</b> Every change descends from the root and makes each page on the path
- * private with {@link PageWriter#makePrivate(long)} before touching it, storing the private id in
- * the (already private) parent. A page already private in this transaction keeps its id, so a
+ * private with {@link PageWriter#makePrivate(long, long)} before touching it, storing the private id in
+ * the (already private) parent together with the transaction's revision, which the private copy's header holds;
+ * cells of untouched children keep the revision they record. A page already private in this transaction keeps its id, so a
  * transaction copies each committed page at most once however many changes it takes, and the
  * committed revision is never written. Splits happen on the way back up: a child returns its new
  * right sibling and separator through {@link #splitRight}/{@link #splitKey}, and the parent inserts
@@ -41,6 +42,7 @@ public final class BTreeWriter extends BTreeReader
     private long splitRight;
     private long splitRightCount;
     private boolean inserted;
+    private long rootRevision;
 
     /**
      * @param pages the transaction's working memory.
@@ -72,6 +74,7 @@ public final class BTreeWriter extends BTreeReader
      * Inserts or replaces an entry.
      *
      * @param root the current root ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the current root (0 for an empty tree).
      * @param size the current number of entries in the tree (to keep subtree counts exact).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
@@ -79,12 +82,13 @@ public final class BTreeWriter extends BTreeReader
      * @param value    buffer holding the value.
      * @param valueOff offset of the value.
      * @param valueLen length of the value.
-     * @return the new root; {@link #lastPutInserted()} tells whether the key was new.
+     * @return the new root, a private page ({@link #rootRevision()} is {@link PageWriter#revision()});
+     * {@link #lastPutInserted()} tells whether the key was new.
      * @throws IllegalArgumentException if the key is empty or longer than {@link #maxKeyLength()}, or
      *                                  the value length is negative.
      */
     public long put(
-        final long root, final long size,
+        final long root, final long rootRevision, final long size,
         final DirectBuffer key, final int keyOff, final int keyLen,
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
@@ -98,6 +102,7 @@ public final class BTreeWriter extends BTreeReader
         }
         inserted = false;
         splitRight = 0;
+        this.rootRevision = writer.revision();
         if (root == EMPTY)
         {
             final long id = writer.allocate();
@@ -107,7 +112,7 @@ public final class BTreeWriter extends BTreeReader
             inserted = true;
             return id;
         }
-        final long newRoot = insert(root, 0, size, true, key, keyOff, keyLen, value, valueOff, valueLen);
+        final long newRoot = insert(root, rootRevision, 0, size, true, key, keyOff, keyLen, value, valueOff, valueLen);
         if (splitRight == 0)
         {
             return newRoot;
@@ -117,10 +122,19 @@ public final class BTreeWriter extends BTreeReader
         final Node r = levels[0].wrapWritable(writer, id);
         r.init(PageHeader.TYPE_BRANCH);
         final long total = size + (inserted ? 1 : 0);
-        r.insertBranch(0, newRoot, total - splitRightCount, splitKey, 0, 0);
-        r.insertBranch(1, splitRight, splitRightCount, splitKey, 0, splitKeyLength);
+        r.insertBranch(0, newRoot, writer.revision(), total - splitRightCount, splitKey, 0, 0);
+        r.insertBranch(1, splitRight, writer.revision(), splitRightCount, splitKey, 0, splitKeyLength);
         splitRight = 0;
         return id;
+    }
+
+    /**
+     * @return the revision that wrote the root returned by the last {@link #put} or {@link #delete} (0 if the tree
+     * is empty): to be recorded with the root wherever the root is recorded.
+     */
+    public long rootRevision()
+    {
+        return rootRevision;
     }
 
     /**
@@ -132,7 +146,7 @@ public final class BTreeWriter extends BTreeReader
     }
 
     private long insert(
-        final long pageId, final int depth, final long subtreeCount, final boolean rightmost,
+        final long pageId, final long revision, final int depth, final long subtreeCount, final boolean rightmost,
         final DirectBuffer key, final int keyOff, final int keyLen,
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
@@ -140,7 +154,7 @@ public final class BTreeWriter extends BTreeReader
         {
             throw writer.corrupt(pageId, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
-        final long id = writer.makePrivate(pageId);
+        final long id = writer.makePrivate(pageId, revision);
         final Node n = levels[depth].wrapWritable(writer, id).check();
         if (n.isLeaf())
         {
@@ -162,9 +176,9 @@ public final class BTreeWriter extends BTreeReader
         final int i = n.childIndex(key, keyOff, keyLen);
         final long childCount = n.childCount(i);
         final long child = insert(
-            n.child(i), depth + 1, childCount, rightmost && i == n.count() - 1,
+            n.child(i), n.childRevision(i), depth + 1, childCount, rightmost && i == n.count() - 1,
             key, keyOff, keyLen, value, valueOff, valueLen);
-        n.child(i, child);
+        n.child(i, child, writer.revision());
         final long newChildCount = childCount + (inserted ? 1 : 0);
         if (splitRight == 0)
         {
@@ -180,7 +194,7 @@ public final class BTreeWriter extends BTreeReader
         splitRight = 0;
         if (BRANCH_CELL_OVERHEAD + sepLen + SLOT_SIZE <= n.free())
         {
-            n.insertBranch(i + 1, right, rightCount, cell, 0, sepLen);
+            n.insertBranch(i + 1, right, writer.revision(), rightCount, cell, 0, sepLen);
         }
         else
         {
@@ -198,13 +212,13 @@ public final class BTreeWriter extends BTreeReader
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
         final boolean overflow = isOverflow(writer.pageSize(), keyLen, valueLen);
-        final int size = LEAF_CELL_OVERHEAD + keyLen + (overflow ? 8 : valueLen);
+        final int size = LEAF_CELL_OVERHEAD + keyLen + (overflow ? NodeLayout.OVERFLOW_POINTER_LENGTH : valueLen);
         final long first = overflow ? Overflow.write(writer, overflowView, value, valueOff, valueLen) : 0;
         if (size + SLOT_SIZE <= n.free())
         {
             if (overflow)
             {
-                n.insertLeafOverflow(idx, key, keyOff, keyLen, valueLen, first);
+                n.insertLeafOverflow(idx, key, keyOff, keyLen, valueLen, first, writer.revision());
             }
             else
             {
@@ -220,6 +234,7 @@ public final class BTreeWriter extends BTreeReader
         if (overflow)
         {
             cell.putLong(LEAF_CELL_OVERHEAD + keyLen, first);
+            cell.putLong(LEAF_CELL_OVERHEAD + keyLen + 8, writer.revision());
         }
         else if (valueLen > 0)
         {
@@ -307,6 +322,7 @@ public final class BTreeWriter extends BTreeReader
             final boolean isNew = j == pos;
             final int src = j < pos ? j : j - 1;
             final long child = isNew ? right : old.child(src);
+            final long childRevision = isNew ? writer.revision() : old.childRevision(src);
             final long childCount = isNew ? rightCount : old.childCount(src);
             if (j == k)
             {
@@ -321,11 +337,11 @@ public final class BTreeWriter extends BTreeReader
                     splitKeyLength = old.keyLength(src);
                     splitKey.putBytes(0, old.buf, old.keyOffset(src), splitKeyLength);
                 }
-                dst.insertBranch(dst.count(), child, childCount, cell, 0, 0);
+                dst.insertBranch(dst.count(), child, childRevision, childCount, cell, 0, 0);
             }
             else if (isNew)
             {
-                dst.insertBranch(dst.count(), child, childCount, cell, 0, sepLen);
+                dst.insertBranch(dst.count(), child, childRevision, childCount, cell, 0, sepLen);
             }
             else
             {
@@ -387,7 +403,7 @@ public final class BTreeWriter extends BTreeReader
     {
         if (leaf.isOverflow(idx))
         {
-            Overflow.free(writer, overflowView, leaf.overflowPage(idx), leaf.valueLength(idx));
+            Overflow.free(writer, overflowView, leaf.overflowPage(idx), leaf.overflowRevision(idx), leaf.valueLength(idx));
         }
     }
 
@@ -397,41 +413,50 @@ public final class BTreeWriter extends BTreeReader
      * Deletes a key. Pages are made private only if the key is present.
      *
      * @param root the current root.
+     * @param rootRevision the revision that wrote the current root (0 for an empty tree).
      * @param key    buffer holding the key.
      * @param keyOff offset of the key in {@code key}.
      * @param keyLen length of the key.
-     * @return the new root ({@link #EMPTY} if the tree became empty); {@link #lastDeleteFound()}
-     * tells whether the key was present.
+     * @return the new root ({@link #EMPTY} if the tree became empty), written by {@link #rootRevision()};
+     * {@link #lastDeleteFound()} tells whether the key was present.
      */
-    public long delete(final long root, final DirectBuffer key, final int keyOff, final int keyLen)
+    public long delete(
+        final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
         found = false;
-        if (root == EMPTY || keyLen < 1 || keyLen > maxKey || findLeaf(root, key, keyOff, keyLen) < 0)
+        this.rootRevision = rootRevision;
+        if (root == EMPTY || keyLen < 1 || keyLen > maxKey || findLeaf(root, rootRevision, key, keyOff, keyLen) < 0)
         {
             return root;
         }
         found = true;
-        long id = remove(root, 0, key, keyOff, keyLen);
+        long id = remove(root, rootRevision, 0, key, keyOff, keyLen);
+        long revision = writer.revision();
         // Collapse the root while it is a branch with one child, and drop an empty root leaf.
         while (true)
         {
-            final Node r = levels[0].wrap(writer, id);
+            final Node r = levels[0].wrap(writer, id, revision);
             if (r.isLeaf())
             {
                 if (r.count() == 0)
                 {
-                    writer.free(id);
+                    writer.free(id, revision);
+                    this.rootRevision = 0;
                     return EMPTY;
                 }
+                this.rootRevision = revision;
                 return id;
             }
             if (r.count() > 1)
             {
+                this.rootRevision = revision;
                 return id;
             }
             final long only = r.child(0);
-            writer.free(id);
+            final long onlyRevision = r.childRevision(0);
+            writer.free(id, revision);
             id = only;
+            revision = onlyRevision;
         }
     }
 
@@ -445,13 +470,15 @@ public final class BTreeWriter extends BTreeReader
         return found;
     }
 
-    private long remove(final long pageId, final int depth, final DirectBuffer key, final int keyOff, final int keyLen)
+    private long remove(
+        final long pageId, final long revision, final int depth, final DirectBuffer key, final int keyOff,
+        final int keyLen)
     {
         if (depth >= MAX_DEPTH)
         {
             throw writer.corrupt(pageId, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
-        final long id = writer.makePrivate(pageId);
+        final long id = writer.makePrivate(pageId, revision);
         final Node n = levels[depth].wrapWritable(writer, id).check();
         if (n.isLeaf())
         {
@@ -465,8 +492,8 @@ public final class BTreeWriter extends BTreeReader
             return id;
         }
         final int i = n.childIndex(key, keyOff, keyLen);
-        final long child = remove(n.child(i), depth + 1, key, keyOff, keyLen);
-        n.child(i, child);
+        final long child = remove(n.child(i), n.childRevision(i), depth + 1, key, keyOff, keyLen);
+        n.child(i, child, writer.revision());
         n.childCount(i, n.childCount(i) - 1);
         rebalance(n, i);
         return id;
@@ -481,15 +508,15 @@ public final class BTreeWriter extends BTreeReader
         {
             return;
         }
-        final Node c = mergeLeft.wrap(writer, n.child(i));
+        final Node c = mergeLeft.wrap(writer, n.child(i), n.childRevision(i));
         if (c.used() * 4 >= c.capacity())
         {
             return;
         }
         final int li = i > 0 ? i - 1 : i;
         final int ri = li + 1;
-        final Node left = mergeLeft.wrap(writer, n.child(li));
-        final Node right = mergeRight.wrap(writer, n.child(ri));
+        final Node left = mergeLeft.wrap(writer, n.child(li), n.childRevision(li));
+        final Node right = mergeRight.wrap(writer, n.child(ri), n.childRevision(ri));
         final boolean leaf = left.isLeaf();
         if (leaf != right.isLeaf())
         {
@@ -500,17 +527,18 @@ public final class BTreeWriter extends BTreeReader
         {
             return;
         }
-        final long leftId = writer.makePrivate(n.child(li));
-        n.child(li, leftId);
+        final long leftId = writer.makePrivate(n.child(li), n.childRevision(li));
+        n.child(li, leftId, writer.revision());
         final long rightId = n.child(ri);
+        final long rightRevision = n.childRevision(ri);
         final Node l = mergeLeft.wrapWritable(writer, leftId);
-        final Node r = mergeRight.wrap(writer, rightId);
+        final Node r = mergeRight.wrap(writer, rightId, rightRevision);
         final int rc = r.count();
         for (int j = 0; j < rc; j++)
         {
             if (!leaf && j == 0)
             {
-                l.insertBranch(l.count(), r.child(0), r.childCount(0), n.buf, n.keyOffset(ri), sepLen);
+                l.insertBranch(l.count(), r.child(0), r.childRevision(0), r.childCount(0), n.buf, n.keyOffset(ri), sepLen);
             }
             else
             {
@@ -519,7 +547,7 @@ public final class BTreeWriter extends BTreeReader
         }
         n.childCount(li, n.childCount(li) + n.childCount(ri));
         n.removeSlot(ri);
-        writer.free(rightId);
+        writer.free(rightId, rightRevision);
     }
 
     // ---------------------------------------------------------------- drop
@@ -527,16 +555,17 @@ public final class BTreeWriter extends BTreeReader
     /**
      * Frees every page of a tree (used when a tree is dropped).
      * @param root the root of the tree to free.
+     * @param rootRevision the revision that wrote the root (0 for an empty tree).
      */
-    public void freeTree(final long root)
+    public void freeTree(final long root, final long rootRevision)
     {
         if (root != EMPTY)
         {
-            freeSubtree(root, 0, new LongHashSet());
+            freeSubtree(root, rootRevision, 0, new LongHashSet());
         }
     }
 
-    private void freeSubtree(final long id, final int depth, final LongHashSet seen)
+    private void freeSubtree(final long id, final long revision, final int depth, final LongHashSet seen)
     {
         if (depth >= MAX_DEPTH)
         {
@@ -547,7 +576,7 @@ public final class BTreeWriter extends BTreeReader
             // Freeing a shared page twice would also walk its subtree once per path to it.
             throw writer.corrupt(id, "page is reachable twice in one tree");
         }
-        final Node n = levels[depth].wrap(writer, id);
+        final Node n = levels[depth].wrap(writer, id, revision);
         final int count = n.count();
         if (n.isLeaf())
         {
@@ -560,9 +589,10 @@ public final class BTreeWriter extends BTreeReader
         {
             for (int i = 0; i < count; i++)
             {
-                freeSubtree(levels[depth].wrap(writer, id).child(i), depth + 1, seen);
+                final Node parent = levels[depth].wrap(writer, id, revision);
+                freeSubtree(parent.child(i), parent.childRevision(i), depth + 1, seen);
             }
         }
-        writer.free(id);
+        writer.free(id, revision);
     }
 }

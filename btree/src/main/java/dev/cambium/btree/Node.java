@@ -6,19 +6,24 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 
 import static dev.cambium.btree.NodeLayout.BRANCH_CELL_OVERHEAD;
+import static dev.cambium.btree.NodeLayout.BRANCH_COUNT_OFFSET;
+import static dev.cambium.btree.NodeLayout.BRANCH_KEY_LENGTH_OFFSET;
+import static dev.cambium.btree.NodeLayout.BRANCH_REVISION_OFFSET;
 import static dev.cambium.btree.NodeLayout.CELL_START_OFFSET;
 import static dev.cambium.btree.NodeLayout.FRAGMENTED_OFFSET;
 import static dev.cambium.btree.NodeLayout.HEADER_LENGTH;
 import static dev.cambium.btree.NodeLayout.LEAF_CELL_OVERHEAD;
 import static dev.cambium.btree.NodeLayout.LEAF_FLAG_OVERFLOW;
+import static dev.cambium.btree.NodeLayout.OVERFLOW_POINTER_LENGTH;
 import static dev.cambium.btree.NodeLayout.SLOT_SIZE;
 
 /**
  * Flyweight over a leaf or branch page (see {@link NodeLayout} for the page layout).
  *
  * <pre>
- *  Leaf cell:   | u16 key length | u8 flags | u32 value length | key | value, or u64 overflow page id |
- *  Branch cell: | u64 child page id | u64 entries in child's subtree | u16 key length | key |
+ *  Leaf cell:   | u16 key length | u8 flags | u32 value length | key | value, or overflow pointer |
+ *               overflow pointer: | u64 first overflow page id | u64 revision that wrote the chain |
+ *  Branch cell: | u64 child page id | u64 child's revision | u64 entries in child's subtree | u16 key length | key |
  * </pre>
  *
  * <p>In a branch with n cells, cell i points to the subtree of keys k with key(i) &lt;= k &lt;
@@ -38,12 +43,17 @@ final class Node
     private PageReader pages;
     private UnsafeBuffer scratch;
 
-    Node wrap(final PageReader pages, final long pageId)
+    /**
+     * Wraps a committed or private page for reading.
+     *
+     * @param expectedRevision the revision the pointer to the page records; the page's header must hold it.
+     */
+    Node wrap(final PageReader pages, final long pageId, final long expectedRevision)
     {
         this.pages = pages;
         this.pageId = pageId;
         this.pageSize = pages.pageSize();
-        pages.wrap(pageId, buf);
+        pages.wrap(pageId, expectedRevision, buf);
         checkHeader();
         return this;
     }
@@ -188,7 +198,7 @@ final class Node
     private int keyLengthAt(final int off)
     {
         final boolean leaf = isLeaf();
-        final int len = buf.getShort(off + (leaf ? 0 : 16)) & 0xFFFF;
+        final int len = buf.getShort(off + (leaf ? 0 : BRANCH_KEY_LENGTH_OFFSET)) & 0xFFFF;
         final int overhead = leaf ? LEAF_CELL_OVERHEAD : BRANCH_CELL_OVERHEAD;
         if (off + overhead + len > pageSize)
         {
@@ -358,7 +368,7 @@ final class Node
         final int keyLen = keyLengthAt(off);
         final int valueOff = off + LEAF_CELL_OVERHEAD + keyLen;
         final boolean overflow = (buf.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0;
-        final long stored = overflow ? 8 : (buf.getInt(off + 3) & 0xFFFFFFFFL);
+        final long stored = overflow ? OVERFLOW_POINTER_LENGTH : (buf.getInt(off + 3) & 0xFFFFFFFFL);
         if (valueOff + stored > pageSize)
         {
             throw corrupt("value of cell " + i + " runs past the page end");
@@ -371,12 +381,18 @@ final class Node
         return buf.getLong(valueOffset(i));
     }
 
+    /** The revision that wrote the overflow chain of leaf cell i (the revision in each of its pages' headers). */
+    long overflowRevision(final int i)
+    {
+        return buf.getLong(valueOffset(i) + 8);
+    }
+
     int leafCellSize(final int i)
     {
         final int off = cellOffset(i);
         final int keyLen = keyLengthAt(off);
         final boolean overflow = (buf.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0;
-        final long size = LEAF_CELL_OVERHEAD + keyLen + (overflow ? 8 : (buf.getInt(off + 3) & 0xFFFFFFFFL));
+        final long size = LEAF_CELL_OVERHEAD + keyLen + (overflow ? OVERFLOW_POINTER_LENGTH : (buf.getInt(off + 3) & 0xFFFFFFFFL));
         if (off + size > pageSize)
         {
             throw corrupt("cell " + i + " runs past the page end");
@@ -391,14 +407,23 @@ final class Node
         return buf.getLong(cellOffset(i));
     }
 
-    void child(final int i, final long pageId)
+    /** The revision that wrote child i, as recorded when the cell was written. */
+    long childRevision(final int i)
     {
-        buf.putLong(cellOffset(i), pageId);
+        return buf.getLong(cellOffset(i) + BRANCH_REVISION_OFFSET);
+    }
+
+    /** Points cell i at a child page written by {@code revision}. */
+    void child(final int i, final long pageId, final long revision)
+    {
+        final int off = cellOffset(i);
+        buf.putLong(off, pageId);
+        buf.putLong(off + BRANCH_REVISION_OFFSET, revision);
     }
 
     long childCount(final int i)
     {
-        final long c = buf.getLong(cellOffset(i) + 8);
+        final long c = buf.getLong(cellOffset(i) + BRANCH_COUNT_OFFSET);
         if (c < 0)
         {
             throw corrupt("negative subtree count in cell " + i);
@@ -408,7 +433,7 @@ final class Node
 
     void childCount(final int i, final long count)
     {
-        buf.putLong(cellOffset(i) + 8, count);
+        buf.putLong(cellOffset(i) + BRANCH_COUNT_OFFSET, count);
     }
 
     int branchCellSize(final int i)
@@ -531,8 +556,8 @@ final class Node
     {
         return isLeaf() ?
             LEAF_CELL_OVERHEAD + (page.getShort(off) & 0xFFFF) +
-            ((page.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? 8 : page.getInt(off + 3)) :
-            BRANCH_CELL_OVERHEAD + (page.getShort(off + 16) & 0xFFFF);
+            ((page.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? OVERFLOW_POINTER_LENGTH : page.getInt(off + 3)) :
+            BRANCH_CELL_OVERHEAD + (page.getShort(off + BRANCH_KEY_LENGTH_OFFSET) & 0xFFFF);
     }
 
     /** Appends a copy of cell i of {@code from} at the end of this node; returns the new cell's offset. */
@@ -563,24 +588,27 @@ final class Node
     /** Writes a leaf cell whose value lives on an overflow chain; the caller checked it fits. */
     void insertLeafOverflow(
         final int index, final DirectBuffer key, final int keyOff, final int keyLen,
-        final int valueLen, final long firstOverflowPage)
+        final int valueLen, final long firstOverflowPage, final long chainRevision)
     {
-        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + 8, head(key, keyOff, keyLen));
+        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + OVERFLOW_POINTER_LENGTH, head(key, keyOff, keyLen));
         buf.putShort(off, (short)keyLen);
         buf.putByte(off + 2, (byte)LEAF_FLAG_OVERFLOW);
         buf.putInt(off + 3, valueLen);
         buf.putBytes(off + LEAF_CELL_OVERHEAD, key, keyOff, keyLen);
         buf.putLong(off + LEAF_CELL_OVERHEAD + keyLen, firstOverflowPage);
+        buf.putLong(off + LEAF_CELL_OVERHEAD + keyLen + 8, chainRevision);
     }
 
     /** Writes a branch cell at slot index; the caller checked it fits. */
     void insertBranch(
-        final int index, final long child, final long count, final DirectBuffer key, final int keyOff, final int keyLen)
+        final int index, final long child, final long childRevision, final long count,
+        final DirectBuffer key, final int keyOff, final int keyLen)
     {
         final int off = insertSlot(index, BRANCH_CELL_OVERHEAD + keyLen, head(key, keyOff, keyLen));
         buf.putLong(off, child);
-        buf.putLong(off + 8, count);
-        buf.putShort(off + 16, (short)keyLen);
+        buf.putLong(off + BRANCH_REVISION_OFFSET, childRevision);
+        buf.putLong(off + BRANCH_COUNT_OFFSET, count);
+        buf.putShort(off + BRANCH_KEY_LENGTH_OFFSET, (short)keyLen);
         if (keyLen > 0)
         {
             buf.putBytes(off + BRANCH_CELL_OVERHEAD, key, keyOff, keyLen);

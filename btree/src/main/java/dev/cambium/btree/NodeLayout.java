@@ -44,12 +44,32 @@ public final class NodeLayout
     /** Offset of the key head within a slot. */
     public static final int SLOT_HEAD_OFFSET = 2;
 
-    /** Branch cell: u64 child page id, u64 subtree entry count, u16 key length, key bytes. */
-    public static final int BRANCH_CELL_OVERHEAD = 18;
-    /** Leaf cell: u16 key length, u8 flags, u32 value length, key bytes, value bytes or u64 overflow id. */
+    /**
+     * Branch cell: u64 child page id, u64 revision that wrote the child, u64 subtree entry count, u16 key length,
+     * key bytes.
+     */
+    public static final int BRANCH_CELL_OVERHEAD = 26;
+    /** Offset of the child page id within a branch cell. */
+    public static final int BRANCH_CHILD_OFFSET = 0;
+    /**
+     * Offset of the child's revision within a branch cell: the revision in the child's header when the cell was
+     * written. A read compares the two, so a lost or misdirected write of the child (an older valid version of the
+     * page, or another page) is found instead of read.
+     */
+    public static final int BRANCH_REVISION_OFFSET = 8;
+    /** Offset of the subtree entry count within a branch cell. */
+    public static final int BRANCH_COUNT_OFFSET = 16;
+    /** Offset of the u16 key length within a branch cell. */
+    public static final int BRANCH_KEY_LENGTH_OFFSET = 24;
+    /** Leaf cell: u16 key length, u8 flags, u32 value length, key bytes, value bytes or the overflow pointer. */
     public static final int LEAF_CELL_OVERHEAD = 7;
-    /** Leaf cell flag: the value is on a chain of overflow pages whose first id follows the key. */
+    /** Leaf cell flag: the value is on a chain of overflow pages whose pointer follows the key. */
     public static final int LEAF_FLAG_OVERFLOW = 1;
+    /**
+     * Bytes of a leaf cell's overflow pointer, in place of the value: u64 first overflow page id, u64 revision that
+     * wrote the chain.
+     */
+    public static final int OVERFLOW_POINTER_LENGTH = 16;
 
     private NodeLayout()
     {

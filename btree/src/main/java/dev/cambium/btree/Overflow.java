@@ -12,22 +12,27 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  | common header (PageHeader)   |     type = TYPE_OVERFLOW, count = 0
  *  +------------------------------+ 24
  *  | u64 next page id (0 = last)  |
- *  +--------------+---------------+ 32
- *  | u32 bytes    | u32 reserved  |     bytes of the value held by this page
+ *  +------------------------------+ 32
+ *  | u64 next page's revision     |     0 on the last page
  *  +--------------+---------------+ 40
+ *  | u32 bytes    | u32 reserved  |     bytes of the value held by this page
+ *  +--------------+---------------+ 48
  *  | value bytes ...              |
  *  +------------------------------+ pageSize
  * </pre>
  *
  * <p>Chains are immutable once committed: a changed value gets a new chain and the old one is
  * freed whole, so copy-on-write never copies overflow pages. Reading follows at most
- * {@code ceil(length / capacity)} links, which bounds the walk even on a damaged file.
+ * {@code ceil(length / capacity)} links, which bounds the walk even on a damaged file. Every link (the leaf
+ * cell's pointer and each next pointer) records the revision that wrote the page it leads to; a chain is
+ * written by one commit, so all its pages carry the same revision, and each read compares it.
  */
 final class Overflow
 {
     static final int NEXT_OFFSET = PageHeader.LENGTH;
-    static final int LENGTH_OFFSET = PageHeader.LENGTH + 8;
-    static final int DATA_OFFSET = PageHeader.LENGTH + 16;
+    static final int NEXT_REVISION_OFFSET = PageHeader.LENGTH + 8;
+    static final int LENGTH_OFFSET = PageHeader.LENGTH + 16;
+    static final int DATA_OFFSET = PageHeader.LENGTH + 24;
 
     private Overflow()
     {
@@ -47,7 +52,7 @@ final class Overflow
     /**
      * Writes a value to a new chain.
      *
-     * @return the id of the first page.
+     * @return the id of the first page; every page of the chain carries {@link PageWriter#revision()}.
      */
     static long write(final PageWriter pages, final UnsafeBuffer view, final DirectBuffer value, final int off, final int len)
     {
@@ -63,6 +68,7 @@ final class Overflow
             final int chunk = Math.min(cap, len - start);
             view.putByte(PageHeader.TYPE_OFFSET, PageHeader.TYPE_OVERFLOW);
             view.putLong(NEXT_OFFSET, next);
+            view.putLong(NEXT_REVISION_OFFSET, next == 0 ? 0 : pages.revision());
             view.putInt(LENGTH_OFFSET, chunk);
             view.putBytes(DATA_OFFSET, value, off + start, chunk);
             next = id;
@@ -73,7 +79,8 @@ final class Overflow
     /**
      * Reads a whole value from its chain.
      */
-    static byte[] read(final PageReader pages, final UnsafeBuffer view, final long first, final int len)
+    static byte[] read(
+        final PageReader pages, final UnsafeBuffer view, final long first, final long firstRevision, final int len)
     {
         final int cap = capacity(pages.pageSize());
         final int maxPages = pagesFor(len, cap);
@@ -85,16 +92,18 @@ final class Overflow
         }
         // Walk the chain first, allocating nothing: only a chain that really holds len bytes is copied.
         long id = first;
+        long revision = firstRevision;
         long total = 0;
         for (int p = 0; p < maxPages && id != 0; p++)
         {
-            final int chunk = wrapChecked(pages, view, id, cap);
+            final int chunk = wrapChecked(pages, view, id, revision, cap);
             if (chunk != cap && view.getLong(NEXT_OFFSET) != 0)
             {
                 throw pages.corrupt(id, "overflow page holds " + chunk + " bytes but is not the last of its chain");
             }
             total += chunk;
             id = view.getLong(NEXT_OFFSET);
+            revision = view.getLong(NEXT_REVISION_OFFSET);
         }
         if (total != len || id != 0)
         {
@@ -102,13 +111,15 @@ final class Overflow
         }
         final byte[] out = new byte[len];
         id = first;
+        revision = firstRevision;
         int pos = 0;
         while (pos < len)
         {
-            final int chunk = wrapChecked(pages, view, id, cap);
+            final int chunk = wrapChecked(pages, view, id, revision, cap);
             view.getBytes(DATA_OFFSET, out, pos, chunk);
             pos += chunk;
             id = view.getLong(NEXT_OFFSET);
+            revision = view.getLong(NEXT_REVISION_OFFSET);
         }
         return out;
     }
@@ -116,17 +127,21 @@ final class Overflow
     /**
      * Frees every page of a chain.
      */
-    static void free(final PageWriter pages, final UnsafeBuffer view, final long first, final int len)
+    static void free(
+        final PageWriter pages, final UnsafeBuffer view, final long first, final long firstRevision, final int len)
     {
         final int cap = capacity(pages.pageSize());
         final int maxPages = pagesFor(len, cap);
         long id = first;
+        long revision = firstRevision;
         for (int p = 0; p < maxPages && id != 0; p++)
         {
-            wrapChecked(pages, view, id, cap);
+            wrapChecked(pages, view, id, revision, cap);
             final long next = view.getLong(NEXT_OFFSET);
-            pages.free(id);
+            final long nextRevision = view.getLong(NEXT_REVISION_OFFSET);
+            pages.free(id, revision);
             id = next;
+            revision = nextRevision;
         }
     }
 
@@ -134,27 +149,30 @@ final class Overflow
      * Visits every page id of a chain (for consistency checks and page accounting).
      */
     static void forEachPage(
-        final PageReader pages, final UnsafeBuffer view, final long first, final int len,
-        final java.util.function.LongConsumer visitor)
+        final PageReader pages, final UnsafeBuffer view, final long first, final long firstRevision, final int len,
+        final PageVisitor visitor)
     {
         final int cap = capacity(pages.pageSize());
         final int maxPages = pagesFor(len, cap);
         long id = first;
+        long revision = firstRevision;
         for (int p = 0; p < maxPages && id != 0; p++)
         {
-            wrapChecked(pages, view, id, cap);
-            visitor.accept(id);
+            wrapChecked(pages, view, id, revision, cap);
+            visitor.visit(id, revision);
             id = view.getLong(NEXT_OFFSET);
+            revision = view.getLong(NEXT_REVISION_OFFSET);
         }
     }
 
-    private static int wrapChecked(final PageReader pages, final UnsafeBuffer view, final long id, final int cap)
+    private static int wrapChecked(
+        final PageReader pages, final UnsafeBuffer view, final long id, final long revision, final int cap)
     {
         if (id == 0)
         {
             throw pages.corrupt(id, "overflow chain ends early");
         }
-        pages.wrap(id, view);
+        pages.wrap(id, revision, view);
         if (view.getByte(PageHeader.TYPE_OFFSET) != PageHeader.TYPE_OVERFLOW)
         {
             throw pages.corrupt(id, "expected an overflow page, found type " + view.getByte(PageHeader.TYPE_OFFSET));

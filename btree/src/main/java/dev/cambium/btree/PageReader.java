@@ -20,17 +20,22 @@ public interface PageReader
     int pageSize();
 
     /**
-     * Points {@code view} at the {@link #pageSize()} bytes of page {@code pageId}.
+     * Points {@code view} at the {@link #pageSize()} bytes of page {@code pageId}, which the pointer followed to
+     * it says was written by revision {@code expectedRevision}.
      *
      * <p>The implementation validates the id (against the high-water mark) and, where configured,
-     * the page checksum before the view is usable; an invalid page raises the exception returned by
-     * {@link #corrupt(long, String)}. Views of committed pages stay valid while the transaction lives;
-     * views of private pages are valid until the page is next changed.
+     * the page checksum before the view is usable, and on every call compares the revision in the page's header
+     * ({@link PageHeader#REVISION_OFFSET}) with {@code expectedRevision}: a page that differs is an older (or
+     * newer) valid version of itself or another page's content, left by a lost or misdirected write, and raises
+     * the exception of {@link #revisionMismatch}. An invalid page raises the exception returned by
+     * {@link #corrupt(long, String)}. Views of committed pages stay valid while the transaction lives; views of
+     * private pages are valid until the page is next changed. Allocation-free.
      *
-     * @param pageId the page to view; page ids 0 and 1 are the meta pages and never tree pages.
-     * @param view   the flyweight to point at the page.
+     * @param pageId           the page to view; page ids 0 and 1 are the meta pages and never tree pages.
+     * @param expectedRevision the revision the pointer to the page records.
+     * @param view             the flyweight to point at the page.
      */
-    void wrap(long pageId, UnsafeBuffer view);
+    void wrap(long pageId, long expectedRevision, UnsafeBuffer view);
 
     /**
      * An upper bound on page ids (exclusive): the revision's high-water mark. Used to reject, before
@@ -52,4 +57,28 @@ public interface PageReader
      * @return the exception to throw; never null.
      */
     RuntimeException corrupt(long pageId, String problem);
+
+    /**
+     * Builds the exception thrown when a page's header revision is not the one the pointer to it records.
+     *
+     * @param pageId   the page read.
+     * @param expected the revision the pointer records.
+     * @param found    the revision in the page's header.
+     * @return the exception to throw; never null.
+     */
+    default RuntimeException revisionMismatch(final long pageId, final long expected, final long found)
+    {
+        return corrupt(pageId, mismatchProblem(expected, found));
+    }
+
+    /**
+     * @param expected the revision a pointer records.
+     * @param found    the revision in the page's header.
+     * @return the description of a revision mismatch, shared by every implementation's message.
+     */
+    static String mismatchProblem(final long expected, final long found)
+    {
+        return "the page holds revision " + found + " but the pointer to it expects revision " + expected +
+            " (a lost or misdirected write)";
+    }
 }

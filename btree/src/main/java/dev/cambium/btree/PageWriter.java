@@ -33,13 +33,18 @@ public interface PageWriter extends PageReader
      * allocated, the committed content is copied into it with its header re-stamped (page id,
      * revision), and the committed page is recorded as made obsolete by this transaction.
      *
-     * @param pageId a committed or private page.
+     * <p>The private copy's header revision is {@link #revision()}: the parent stores that revision with the
+     * returned id.
+     *
+     * @param pageId           a committed or private page.
+     * @param expectedRevision the revision the pointer to {@code pageId} records (checked as by
+     *                         {@link #wrap(long, long, UnsafeBuffer)}).
      * @return the id of the private copy, to be stored in the parent in place of {@code pageId}.
      */
-    long makePrivate(long pageId);
+    long makePrivate(long pageId, long expectedRevision);
 
     /**
-     * Allocates a new private page, zero-filled except for its stamped header (page id, revision).
+     * Allocates a new private page, zero-filled except for its stamped header (page id, {@link #revision()}).
      *
      * @return the new page's id.
      */
@@ -50,9 +55,12 @@ public interface PageWriter extends PageReader
      * becomes obsolete as of this transaction; a private page may be handed out again by
      * {@link #allocate()} within the same transaction.
      *
-     * @param pageId the page released.
+     * @param pageId   the page released.
+     * @param revision the revision the pointer to it records (checked as by
+     *                 {@link #wrap(long, long, UnsafeBuffer)}; for a committed page, the revision the cleaner
+     *                 needs).
      */
-    void free(long pageId);
+    void free(long pageId, long revision);
 
     /**
      * Points {@code view} at the private page {@code pageId} for reading and writing.

@@ -72,7 +72,7 @@ class BTreeModelTest
             rnd.nextBytes(key);
             final byte[] value = new byte[rnd.nextInt(4) == 0 ? rnd.nextInt(5000) : rnd.nextInt(100)];
             rnd.nextBytes(value);
-            root = w.put(root, model.size(), buf(key), 0, key.length, buf(value), 0, value.length);
+            root = w.put(root, pages.revisionOf(root), model.size(), buf(key), 0, key.length, buf(value), 0, value.length);
             model.put(key, value);
         }
         pages.commit();
@@ -106,18 +106,20 @@ class BTreeModelTest
                 if (op < (deletePhase ? 2 : 6))
                 {
                     final byte[] value = value(rnd);
-                    r = w.put(r, working.size(), buf(key), 0, key.length, buf(value), 0, value.length);
+                    r = w.put(r, pages.revisionOf(r), working.size(), buf(key), 0, key.length, buf(value), 0, value.length);
+                    assertEquals(pages.revisionOf(r), w.rootRevision());
                     assertEquals(!working.containsKey(key), w.lastPutInserted());
                     working.put(key, value);
                 }
                 else if (op < 9)
                 {
-                    r = w.delete(r, buf(key), 0, key.length);
+                    r = w.delete(r, pages.revisionOf(r), buf(key), 0, key.length);
+                    assertEquals(pages.revisionOf(r), w.rootRevision());
                     assertEquals(working.remove(key) != null, w.lastDeleteFound());
                 }
                 else
                 {
-                    assertArrayEquals(working.get(key), w.getCopy(r, buf(key), 0, key.length));
+                    assertArrayEquals(working.get(key), w.getCopy(r, pages.revisionOf(r), buf(key), 0, key.length));
                 }
             }
             verify(pages, r, working, rnd, "txn " + t);
@@ -157,7 +159,7 @@ class BTreeModelTest
     private static Set<Long> reachable(final MemoryPages pages, final long root)
     {
         final Set<Long> ids = new HashSet<>();
-        new BTreeReader(pages).forEachPage(root, id ->
+        new BTreeReader(pages).forEachPage(root, pages.revisionOf(root), id ->
         {
             if (!ids.add(id))
             {
@@ -194,7 +196,7 @@ class BTreeModelTest
     {
         final BTreeReader r = new BTreeReader(pages);
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, pages.revisionOf(root));
         // Forward scan equals the model.
         Iterator<Map.Entry<byte[], byte[]>> it = model.entrySet().iterator();
         boolean ok = c.first();
@@ -220,7 +222,7 @@ class BTreeModelTest
         assertFalse(ok, where);
         // Subtree counts are exact, and every slot's key head matches its key.
         checkCounts(pages, root, where);
-        assertEquals(model.size(), new BTreeReader(pages).countEntries(root), where);
+        assertEquals(model.size(), new BTreeReader(pages).countEntries(root, pages.revisionOf(root)), where);
         // Seeks, ranks and gets at random points.
         for (int i = 0; i < 30; i++)
         {
@@ -245,11 +247,11 @@ class BTreeModelTest
                     assertNull(lower, where);
                 }
             }
-            assertEquals(model.headMap(probe, false).size(), r.rank(root, buf(probe), 0, probe.length), where);
-            final byte[] v = r.getCopy(root, buf(probe), 0, probe.length);
+            assertEquals(model.headMap(probe, false).size(), r.rank(root, pages.revisionOf(root), buf(probe), 0, probe.length), where);
+            final byte[] v = r.getCopy(root, pages.revisionOf(root), buf(probe), 0, probe.length);
             assertArrayEquals(model.get(probe), v, where);
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            assertEquals(model.containsKey(probe), r.get(root, buf(probe), 0, probe.length, view));
+            assertEquals(model.containsKey(probe), r.get(root, pages.revisionOf(root), buf(probe), 0, probe.length, view));
         }
     }
 
@@ -259,7 +261,7 @@ class BTreeModelTest
         {
             return 0;
         }
-        final Node n = new Node().wrap(pages, root);
+        final Node n = new Node().wrap(pages, root, pages.revisionOf(root));
         if (n.isLeaf())
         {
             return n.count();

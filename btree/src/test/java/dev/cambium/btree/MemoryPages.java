@@ -35,20 +35,37 @@ final class MemoryPages implements PageWriter
     }
 
     @Override
-    public void wrap(final long pageId, final UnsafeBuffer view)
+    public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
     {
         final UnsafeBuffer p = privatePages.get(pageId);
         if (p != null)
         {
             view.wrap(p, 0, pageSize);
-            return;
         }
-        final byte[] c = committed.get(pageId);
-        if (c == null)
+        else
         {
-            throw new IllegalStateException("no page " + pageId);
+            final byte[] c = committed.get(pageId);
+            if (c == null)
+            {
+                throw new IllegalStateException("no page " + pageId);
+            }
+            view.wrap(c);
         }
-        view.wrap(c);
+        if (PageHeader.revision(view) != expectedRevision)
+        {
+            throw revisionMismatch(pageId, expectedRevision, PageHeader.revision(view));
+        }
+    }
+
+    /** The revision in a page's header (0 for the empty tree): what a pointer to it must record. */
+    long revisionOf(final long pageId)
+    {
+        if (pageId == BTreeReader.EMPTY)
+        {
+            return 0;
+        }
+        final UnsafeBuffer p = privatePages.get(pageId);
+        return PageHeader.revision(p != null ? p : new UnsafeBuffer(committed.get(pageId)));
     }
 
     @Override
@@ -70,8 +87,9 @@ final class MemoryPages implements PageWriter
     }
 
     @Override
-    public long makePrivate(final long pageId)
+    public long makePrivate(final long pageId, final long expectedRevision)
     {
+        wrap(pageId, expectedRevision, new UnsafeBuffer(0, 0));
         if (privatePages.containsKey(pageId))
         {
             return pageId;
@@ -104,8 +122,9 @@ final class MemoryPages implements PageWriter
     }
 
     @Override
-    public void free(final long pageId)
+    public void free(final long pageId, final long revision)
     {
+        wrap(pageId, revision, new UnsafeBuffer(0, 0));
         if (privatePages.remove(pageId) != null)
         {
             return;

@@ -57,7 +57,7 @@ class SharedChildrenTest
             for (int i = 0; i < FAN_OUT; i++)
             {
                 final UnsafeBuffer sep = bytes(String.format("sep-%03d", i));
-                n.insertBranch(i, child, childCount, sep, 0, i == 0 ? 0 : sep.capacity());
+                n.insertBranch(i, child, pages.revision(), childCount, sep, 0, i == 0 ? 0 : sep.capacity());
             }
             child = id;
             // Counts would overflow at the top levels; they only need to be consistent near the leaf.
@@ -70,7 +70,7 @@ class SharedChildrenTest
     private static long scanForward(final MemoryPages pages, final long root)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, pages.revisionOf(root));
         long n = 0;
         for (boolean ok = c.first(); ok; ok = c.next())
         {
@@ -82,7 +82,7 @@ class SharedChildrenTest
     private static long scanBackward(final MemoryPages pages, final long root)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, pages.revisionOf(root));
         long n = 0;
         for (boolean ok = c.last(); ok; ok = c.prev())
         {
@@ -110,7 +110,7 @@ class SharedChildrenTest
         final MemoryPages pages = new MemoryPages(PAGE_SIZE);
         final long root = sharedDag(pages, 3, 3);
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, pages.revisionOf(root));
         final UnsafeBuffer probe = bytes("sep-050");
         assertTimeoutPreemptively(BOUND, () -> assertThrows(IllegalStateException.class, () ->
         {
@@ -146,11 +146,11 @@ class SharedChildrenTest
         final MemoryPages pages = new MemoryPages(PAGE_SIZE);
         final long root = sharedDag(pages, 3, 3);
         final RuntimeException counting = assertTimeoutPreemptively(BOUND,
-            () -> assertThrows(IllegalStateException.class, () -> new BTreeReader(pages).countEntries(root)));
+            () -> assertThrows(IllegalStateException.class, () -> new BTreeReader(pages).countEntries(root, pages.revisionOf(root))));
         assertTrue(counting.getMessage().contains("twice"), counting.getMessage());
         final BTreeWriter writer = new BTreeWriter(pages);
         final RuntimeException freeing = assertTimeoutPreemptively(BOUND,
-            () -> assertThrows(IllegalStateException.class, () -> writer.freeTree(root)));
+            () -> assertThrows(IllegalStateException.class, () -> writer.freeTree(root, pages.revisionOf(root))));
         assertTrue(freeing.getMessage().contains("twice"), freeing.getMessage());
         pages.rollback();
     }
@@ -166,23 +166,23 @@ class SharedChildrenTest
         for (int i = 0; i < 600; i++)
         {
             final UnsafeBuffer k = bytes(String.format("k%05d", i));
-            root = w.put(root, size++, k, 0, k.capacity(), bytes("value-" + i), 0, 6);
+            root = w.put(root, pages.revisionOf(root), size++, k, 0, k.capacity(), bytes("value-" + i), 0, 6);
         }
         for (int i = 0; i < 600; i++)
         {
             if (i % 50 > 2)
             {
                 final UnsafeBuffer k = bytes(String.format("k%05d", i));
-                root = w.delete(root, k, 0, k.capacity());
+                root = w.delete(root, pages.revisionOf(root), k, 0, k.capacity());
                 size--;
             }
         }
         pages.commit();
         assertEquals(size, scanForward(pages, root));
         assertEquals(size, scanBackward(pages, root));
-        assertEquals(size, new BTreeReader(pages).countEntries(root));
+        assertEquals(size, new BTreeReader(pages).countEntries(root, pages.revisionOf(root)));
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, pages.revisionOf(root));
         final UnsafeBuffer probe = bytes("k00104");
         assertTrue(c.seek(probe, 0, probe.capacity()));
         assertEquals("k00150", c.key().getStringWithoutLengthAscii(0, c.key().capacity()));

@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable
         // Every page the opened revision does not reference is free: there are no readers yet.
         final BitSet unused = new BitSet();
         this.freeMapChunks = FreeSpaceMap.load(
-            new ReadPages(store, meta), meta.freeSpaceRoot(), meta.highWater(), unused);
+            new ReadPages(store, meta), meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), meta.highWater(), unused);
         if (unused.cardinality() != meta.freePageCount())
         {
             throw new CorruptDatabaseException("free-space map of " + store.path() + " lists " +
@@ -470,7 +470,7 @@ public final class Engine implements AutoCloseable
         try (ReadTxn txn = beginRead())
         {
             final Meta meta = txn.meta();
-            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot());
+            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot(), meta.catalogRootRevision());
         }
     }
 

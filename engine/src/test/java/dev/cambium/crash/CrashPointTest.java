@@ -276,14 +276,16 @@ class CrashPointTest
         final ReadPages pages = new ReadPages(engine.store(), meta);
         final BTreeReader reader = new BTreeReader(pages);
         final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        final byte[] entry = reader.getCopy(meta.catalogRoot(), new UnsafeBuffer(nameBytes), 0, nameBytes.length);
+        final byte[] entry = reader.getCopy(meta.catalogRoot(), meta.catalogRootRevision(), new UnsafeBuffer(nameBytes), 0,
+            nameBytes.length);
         final long root = CatalogEntry.root(new UnsafeBuffer(entry));
+        final long rootRevision = CatalogEntry.rootRevision(new UnsafeBuffer(entry));
         final UnsafeBuffer view = new UnsafeBuffer(new byte[1]);
         final int[] shape = new int[3];
         final boolean[] leafSeen = {false};
-        reader.forEachPage(root, id ->
+        reader.walkPages(root, rootRevision, (id, revision) ->
         {
-            pages.wrap(id, view);
+            pages.wrap(id, revision, view);
             final byte type = PageHeader.type(view);
             if (type == PageHeader.TYPE_BRANCH)
             {
@@ -302,7 +304,8 @@ class CrashPointTest
                     shape[2]++;
                 }
             }
-        });
+            return true;
+        }, null);
         return shape;
     }
 

@@ -24,9 +24,12 @@ import java.util.List;
  * cyclically when the input holds fewer than six; every id sees the same bytes when it holds one);
  * every other id is reported corrupt.
  *
- * <p>{@link #rawPage} hands the bytes over as they are (a reader that does not verify checksums);
- * {@link #checksummedPage} stamps each page's own id and its correct CRC32C first, and its reader
- * verifies both, so every mutation reaches the decoder as a "valid-checksum" page.
+ * <p>{@link #rawPage} hands the bytes over as they are (a reader that verifies neither checksums nor the
+ * revision each pointer records, so every pointer is followed whatever revision it names);
+ * {@link #checksummedPage} stamps each page's own id, the revision {@link #REVISION} and its correct CRC32C
+ * first, and its reader verifies all three as the engine does (the root pointer records {@link #REVISION}; a
+ * branch cell or overflow link naming another revision is reported corrupt), so every mutation reaches the
+ * decoder as a "valid-checksum" page.
  *
  * <p>Regression inputs: {@code src/test/resources/dev/cambium/fuzz/PageDecoderFuzzTestInputs/<method>/}.
  */
@@ -35,6 +38,8 @@ class PageDecoderFuzzTest
     /** Ids [FIRST, LIMIT) are readable pages. */
     static final int FIRST = 2;
     static final int LIMIT = 8;
+    /** The revision {@link #checksummedPage} stamps into every page, and the root pointer records. */
+    static final long REVISION = 1;
     /** Bound on cursor steps per direction. */
     static final int MAX_STEPS = 10_000;
 
@@ -74,6 +79,7 @@ class PageDecoderFuzzTest
                 {
                     final UnsafeBuffer b = new UnsafeBuffer(p);
                     b.putLong(PageHeader.PAGE_ID_OFFSET, FIRST + i);
+                    b.putLong(PageHeader.REVISION_OFFSET, REVISION);
                     final int crc = PageChecksum.compute(b, pageSize);
                     b.putInt(PageHeader.CHECKSUM_OFFSET, crc, java.nio.ByteOrder.LITTLE_ENDIAN);
                 }
@@ -94,7 +100,7 @@ class PageDecoderFuzzTest
         }
 
         @Override
-        public void wrap(final long pageId, final UnsafeBuffer view)
+        public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
         {
             if (pageId < FIRST || pageId >= LIMIT)
             {
@@ -110,6 +116,10 @@ class PageDecoderFuzzTest
                 if (PageHeader.pageId(view) != pageId)
                 {
                     throw corrupt(pageId, "page id mismatch");
+                }
+                if (PageHeader.revision(view) != expectedRevision)
+                {
+                    throw revisionMismatch(pageId, expectedRevision, PageHeader.revision(view));
                 }
             }
         }
@@ -144,6 +154,7 @@ class PageDecoderFuzzTest
     {
         final FuzzPages pages = new FuzzPages(data, checksummed);
         final long root = pages.root(data);
+        final long rev = REVISION;
         final List<byte[]> keys = new ArrayList<>();
         keys.add(new byte[0]);
         keys.add(Arrays.copyOfRange(data, Math.min(1, data.length), Math.min(9, data.length)));
@@ -158,22 +169,23 @@ class PageDecoderFuzzTest
         for (final byte[] k : keys)
         {
             final UnsafeBuffer kb = new UnsafeBuffer(k);
-            guarded("get", () -> reader.get(root, kb, 0, k.length, valueView));
-            guarded("getCopy", () -> reader.getCopy(root, kb, 0, k.length));
-            guarded("contains", () -> reader.contains(root, kb, 0, k.length));
-            guarded("rank", () -> reader.rank(root, kb, 0, k.length));
+            guarded("get", () -> reader.get(root, rev, kb, 0, k.length, valueView));
+            guarded("getCopy", () -> reader.getCopy(root, rev, kb, 0, k.length));
+            guarded("contains", () -> reader.contains(root, rev, kb, 0, k.length));
+            guarded("rank", () -> reader.rank(root, rev, kb, 0, k.length));
             guarded("seekAndStep", () -> seekAndStep(pages, root, kb, k.length));
         }
-        guarded("countEntries", () -> reader.countEntries(root));
+        guarded("countEntries", () -> reader.countEntries(root, rev));
         final long[] visited = new long[1];
-        guarded("forEachPage", () -> reader.forEachPage(root, id -> visited[0]++));
-        guarded("forEachPage(onError)", () -> reader.forEachPage(root, id -> visited[0]++, (id, e) -> requireClean(e)));
+        guarded("forEachPage", () -> reader.forEachPage(root, rev, id -> visited[0]++));
+        guarded("walkPages(onError)", () -> reader.walkPages(root, rev, (id, revision) -> visited[0]++ >= 0,
+            (id, e) -> requireClean(e)));
     }
 
     private static void forwardScan(final PageReader pages, final long root, final List<byte[]> keys)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, REVISION);
         int steps = 0;
         for (boolean ok = c.first(); ok && steps < MAX_STEPS; ok = c.next(), steps++)
         {
@@ -191,7 +203,7 @@ class PageDecoderFuzzTest
     private static void backwardScan(final PageReader pages, final long root)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, REVISION);
         int steps = 0;
         for (boolean ok = c.last(); ok && steps < MAX_STEPS; ok = c.prev(), steps++)
         {
@@ -203,7 +215,7 @@ class PageDecoderFuzzTest
     private static void seekAndStep(final PageReader pages, final long root, final DirectBuffer key, final int len)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, REVISION);
         if (c.seek(key, 0, len))
         {
             c.key();

@@ -223,13 +223,14 @@ final class CorpusDatabase
         final BitSet walked = new BitSet();
         final dev.cambium.engine.txn.ReadPages pages = new dev.cambium.engine.txn.ReadPages(engine.store(), meta);
         final BTreeReader reader = new BTreeReader(pages);
-        reader.forEachPage(meta.catalogRoot(), id -> walked.set((int)id));
-        reader.forEachPage(meta.freeSpaceRoot(), id -> walked.set((int)id));
+        reader.forEachPage(meta.catalogRoot(), meta.catalogRootRevision(), id -> walked.set((int)id));
+        reader.forEachPage(meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), id -> walked.set((int)id));
         final dev.cambium.btree.BTreeCursor catalog = new dev.cambium.btree.BTreeCursor(pages);
-        catalog.reset(meta.catalogRoot());
+        catalog.reset(meta.catalogRoot(), meta.catalogRootRevision());
         for (boolean ok = catalog.first(); ok; ok = catalog.next())
         {
-            reader.forEachPage(dev.cambium.engine.catalog.CatalogEntry.root(catalog.value()), id -> walked.set((int)id));
+            reader.forEachPage(dev.cambium.engine.catalog.CatalogEntry.root(catalog.value()),
+                dev.cambium.engine.catalog.CatalogEntry.rootRevision(catalog.value()), id -> walked.set((int)id));
         }
         return walked;
     }

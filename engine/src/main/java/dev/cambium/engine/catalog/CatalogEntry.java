@@ -10,24 +10,30 @@ import org.agrona.MutableDirectBuffer;
  *  +---------------------------------------------------------------+  0
  *  |                 root page id (0 = empty tree)                 |
  *  +---------------------------------------------------------------+  8
+ *  |      revision that wrote the root page (0 = empty tree)       |
+ *  +---------------------------------------------------------------+ 16
  *  |                 number of entries                             |
- *  +-------------------------------+-------------------------------+ 16
- *  |          flags (0)            |         reserved (0)          |
  *  +-------------------------------+-------------------------------+ 24
+ *  |          flags (0)            |         reserved (0)          |
+ *  +-------------------------------+-------------------------------+ 32
  * </pre>
  *
- * <p>The catalog's keys are tree names in UTF-8; its root and entry count live in the meta page.
+ * <p>The root's revision is compared with the root page's header on every read, like every other pointer to a
+ * page. The catalog's keys are tree names in UTF-8; its own root, root revision and entry count live in the meta
+ * page.
  */
 public final class CatalogEntry
 {
     /** Offset of the root page id. */
     public static final int ROOT_OFFSET = 0;
+    /** Offset of the revision that wrote the root page. */
+    public static final int ROOT_REVISION_OFFSET = 8;
     /** Offset of the entry count. */
-    public static final int SIZE_OFFSET = 8;
+    public static final int SIZE_OFFSET = 16;
     /** Offset of the flags. */
-    public static final int FLAGS_OFFSET = 16;
+    public static final int FLAGS_OFFSET = 24;
     /** Length of an entry. */
-    public static final int LENGTH = 24;
+    public static final int LENGTH = 32;
 
     private CatalogEntry()
     {
@@ -35,13 +41,15 @@ public final class CatalogEntry
 
     /**
      * Encodes an entry.
-     * @param b    the buffer, at least {@link #LENGTH} bytes.
-     * @param root the tree's root page id.
-     * @param size the tree's entry count.
+     * @param b            the buffer, at least {@link #LENGTH} bytes.
+     * @param root         the tree's root page id.
+     * @param rootRevision the revision that wrote the root page (0 for an empty tree).
+     * @param size         the tree's entry count.
      */
-    public static void write(final MutableDirectBuffer b, final long root, final long size)
+    public static void write(final MutableDirectBuffer b, final long root, final long rootRevision, final long size)
     {
         b.putLong(ROOT_OFFSET, root);
+        b.putLong(ROOT_REVISION_OFFSET, rootRevision);
         b.putLong(SIZE_OFFSET, size);
         b.putInt(FLAGS_OFFSET, 0);
         b.putInt(FLAGS_OFFSET + 4, 0);
@@ -50,17 +58,20 @@ public final class CatalogEntry
     /**
      * @param b         an entry.
      * @param highWater the revision's high-water mark.
+     * @param revision  the revision read: no page it reaches was written later.
      * @return true if the buffer has the length of an entry and plausible fields.
      */
-    public static boolean isValid(final DirectBuffer b, final long highWater)
+    public static boolean isValid(final DirectBuffer b, final long highWater, final long revision)
     {
         if (b.capacity() != LENGTH)
         {
             return false;
         }
         final long root = b.getLong(ROOT_OFFSET);
+        final long rootRevision = b.getLong(ROOT_REVISION_OFFSET);
         final long size = b.getLong(SIZE_OFFSET);
-        return (root == 0 ? size == 0 : root >= 2 && root < highWater && size > 0);
+        return root == 0 ? size == 0 && rootRevision == 0 :
+            root >= 2 && root < highWater && size > 0 && rootRevision >= 1 && rootRevision <= revision;
     }
 
     /**
@@ -70,6 +81,15 @@ public final class CatalogEntry
     public static long root(final DirectBuffer b)
     {
         return b.getLong(ROOT_OFFSET);
+    }
+
+    /**
+     * @param b an entry.
+     * @return the revision that wrote the root page.
+     */
+    public static long rootRevision(final DirectBuffer b)
+    {
+        return b.getLong(ROOT_REVISION_OFFSET);
     }
 
     /**

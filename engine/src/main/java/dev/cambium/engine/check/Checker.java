@@ -93,7 +93,8 @@ public final class Checker
         final BitSet unused = new BitSet();
         try
         {
-            FreeSpaceMap.load(new ReadPages(store, meta), meta.freeSpaceRoot(), meta.highWater(), unused);
+            FreeSpaceMap.load(new ReadPages(store, meta), meta.freeSpaceRoot(), meta.freeSpaceRootRevision(),
+                meta.highWater(), unused);
         }
         catch (final CambiumException e)
         {
@@ -183,14 +184,18 @@ public final class Checker
             unused.cardinality() - freeCount, live.size(), pinned, verified, List.copyOf(problems));
     }
 
-    /** Walks the catalog, every tree and the free-space map of one revision, verifying every page. */
+    /**
+     * Walks the catalog, every tree and the free-space map of one revision, verifying every page, and that each
+     * page holds the revision its pointer records (a page that does not is reported as unreadable by the walk).
+     */
     private void walkRevision(final Meta meta, final BitSet reached, final String where)
     {
         final ReadPages pages = new ReadPages(store, meta);
         final BTreeReader reader = new BTreeReader(pages);
-        walkTree(reader, pages, meta.revision(), meta.catalogRoot(), reached, where + " catalog");
+        walkTree(reader, pages, meta.revision(), meta.catalogRoot(), meta.catalogRootRevision(), reached,
+            where + " catalog");
         final BTreeCursor catalog = new BTreeCursor(pages);
-        catalog.reset(meta.catalogRoot());
+        catalog.reset(meta.catalogRoot(), meta.catalogRootRevision());
         long trees = 0;
         byte[] previous = null;
         for (boolean ok = catalog.first(); ok; ok = catalog.next())
@@ -199,15 +204,16 @@ public final class Checker
             final byte[] name = catalog.keyCopy();
             final String tree = new String(name, StandardCharsets.UTF_8);
             final DirectBuffer entry = catalog.value();
-            if (!CatalogEntry.isValid(entry, meta.highWater()))
+            if (!CatalogEntry.isValid(entry, meta.highWater(), meta.revision()))
             {
                 problem(where + ": malformed catalog entry for tree '" + tree + "'");
                 continue;
             }
             final long root = CatalogEntry.root(entry);
+            final long rootRevision = CatalogEntry.rootRevision(entry);
             final long size = CatalogEntry.size(entry);
-            walkTree(reader, pages, meta.revision(), root, reached, where + " tree '" + tree + "'");
-            final long counted = scan(pages, root, where + " tree '" + tree + "'");
+            walkTree(reader, pages, meta.revision(), root, rootRevision, reached, where + " tree '" + tree + "'");
+            final long counted = scan(pages, root, rootRevision, where + " tree '" + tree + "'");
             if (counted >= 0 && counted != size)
             {
                 problem(where + " tree '" + tree + "': catalog says " + size + " entries, the tree holds " + counted);
@@ -222,18 +228,19 @@ public final class Checker
         {
             problem(where + ": meta says " + meta.treeCount() + " trees, the catalog holds " + trees);
         }
-        walkTree(reader, pages, meta.revision(), meta.freeSpaceRoot(), reached, where + " free-space map");
+        walkTree(reader, pages, meta.revision(), meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), reached,
+            where + " free-space map");
         // Scans trust the subtree counts of every tree, the catalog's and the map's included.
-        scan(pages, meta.catalogRoot(), where + " catalog");
-        scan(pages, meta.freeSpaceRoot(), where + " free-space map");
+        scan(pages, meta.catalogRoot(), meta.catalogRootRevision(), where + " catalog");
+        scan(pages, meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), where + " free-space map");
     }
 
-    private void walkTree(final BTreeReader reader, final PageReader pages, final long revision, final long root,
-                          final BitSet reached, final String where)
+    private void walkTree(final BTreeReader reader, final ReadPages pages, final long revision, final long root,
+                          final long rootRevision, final BitSet reached, final String where)
     {
         // The pages this walk adds to `reached`: those reached by earlier walks were verified by them.
         final BitSet added = new BitSet();
-        reader.walkPages(root, (long id) ->
+        reader.walkPages(root, rootRevision, (id, pageRevision) ->
         {
             if (id < 2 || id > Integer.MAX_VALUE)
             {
@@ -266,7 +273,7 @@ public final class Checker
      * reachable from revision R was written by R or an earlier revision (copy on write): a later one in its header
      * means a page of a revision the file does not hold replaced it (a lost write after a power loss in NO_SYNC).
      */
-    private void verifyPages(final PageReader pages, final long revision, final BitSet reached, final String where)
+    private void verifyPages(final ReadPages pages, final long revision, final BitSet reached, final String where)
     {
         for (int id = reached.nextSetBit(2); id >= 0; id = reached.nextSetBit(id + 1))
         {
@@ -277,7 +284,7 @@ public final class Checker
             verifiedHere.set(id);
             try
             {
-                pages.wrap(id, view);
+                pages.wrapVerified(id, view); // the revision its pointer records was compared by the walk
             }
             catch (final CambiumException e)
             {
@@ -301,11 +308,11 @@ public final class Checker
     }
 
     /** {@link #checkOrderAndCount}, reporting a scan that fails; returns the count, or -1 if the scan failed. */
-    private long scan(final PageReader pages, final long root, final String where)
+    private long scan(final PageReader pages, final long root, final long rootRevision, final String where)
     {
         try
         {
-            return checkOrderAndCount(pages, root, where);
+            return checkOrderAndCount(pages, root, rootRevision, where);
         }
         catch (final CambiumException | IllegalStateException e)
         {
@@ -315,10 +322,11 @@ public final class Checker
     }
 
     /** Scans a tree in order: keys strictly ascending, and the number of entries. */
-    private long checkOrderAndCount(final PageReader pages, final long root, final String where)
+    private long checkOrderAndCount(
+        final PageReader pages, final long root, final long rootRevision, final String where)
     {
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, rootRevision);
         long n = 0;
         byte[] previous = null;
         for (boolean ok = c.first(); ok; ok = c.next())
@@ -334,7 +342,7 @@ public final class Checker
         }
         try
         {
-            final long total = new BTreeReader(pages).countEntries(root);
+            final long total = new BTreeReader(pages).countEntries(root, rootRevision);
             if (total != n)
             {
                 problem(where + ": subtree counts add up to " + total + " but a scan finds " + n + " entries");

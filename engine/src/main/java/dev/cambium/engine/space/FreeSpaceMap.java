@@ -1,9 +1,11 @@
 package dev.cambium.engine.space;
 
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.BTreeWriter;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
+import dev.cambium.engine.store.PageDamage;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -53,18 +55,34 @@ public final class FreeSpaceMap
     /**
      * Reads a revision's free-space map.
      *
-     * @param pages     the revision's pages.
-     * @param root      the map's root (0 = empty).
-     * @param highWater the revision's high-water mark: every bit must lie below it.
-     * @param unused    receives the unused pages.
+     * @param pages        the revision's pages.
+     * @param root         the map's root (0 = empty).
+     * @param rootRevision the revision that wrote the root (0 = empty).
+     * @param highWater    the revision's high-water mark: every bit must lie below it.
+     * @param unused       receives the unused pages.
      * @return the number of chunks in the map.
+     * @throws CorruptDatabaseException if a page of the map is damaged; the message names the free-space map.
      */
-    public static long load(final PageReader pages, final long root, final long highWater, final BitSet unused)
+    public static long load(
+        final PageReader pages, final long root, final long rootRevision, final long highWater, final BitSet unused)
+    {
+        try
+        {
+            return loadChunks(pages, root, rootRevision, highWater, unused);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("free-space map", e);
+        }
+    }
+
+    private static long loadChunks(
+        final PageReader pages, final long root, final long rootRevision, final long highWater, final BitSet unused)
     {
         final int chunkBytes = chunkBytes(pages.pageSize());
         final long chunkPages = chunkBytes * 8L;
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root);
+        c.reset(root, rootRevision);
         long chunks = 0;
         long previous = -1;
         for (boolean ok = c.first(); ok; ok = c.next())
@@ -117,21 +135,36 @@ public final class FreeSpaceMap
      * the map's own changes are accounted for.
      *
      * @param writer  the transaction's tree writer.
-     * @param root    the map's root at the start of the commit.
+     * @param root    the map's root page id and the revision that wrote it at the start of the commit; updated to
+     *                the new root and its revision.
      * @param chunks  the map's entry count; element 0 is updated.
      * @param base    the unused pages of the revision the transaction started from.
      * @param changes the transaction's written and released pages (re-read on every pass).
-     * @return the new root.
+     * @throws CorruptDatabaseException if a page of the map is damaged; the message names the free-space map.
      */
-    public static long update(
-        final BTreeWriter writer, final long root, final long[] chunks, final FreeSpace base, final Changes changes)
+    public static void update(
+        final BTreeWriter writer, final long[] root, final long[] chunks, final FreeSpace base, final Changes changes)
+    {
+        try
+        {
+            updateChunks(writer, root, chunks, base, changes);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("free-space map", e);
+        }
+    }
+
+    private static void updateChunks(
+        final BTreeWriter writer, final long[] root, final long[] chunks, final FreeSpace base, final Changes changes)
     {
         final int chunkBytes = chunkBytes(writer.pages().pageSize());
         final int chunkPages = chunkBytes * 8;
         final UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[chunkBytes]);
         final UnsafeBuffer current = new UnsafeBuffer(0, 0);
-        long r = root;
+        long r = root[0];
+        long rr = root[1];
         for (int pass = 0; pass < MAX_PASSES; pass++)
         {
             // The desired bitmap of every chunk the transaction touched: base, minus written, plus released.
@@ -153,7 +186,7 @@ public final class FreeSpaceMap
             {
                 final long[] want = desired.get(chunk);
                 key.putLong(0, chunk, ByteOrder.BIG_ENDIAN);
-                final boolean present = writer.get(r, key, 0, 8, current);
+                final boolean present = writer.get(r, rr, key, 0, 8, current);
                 if (present && current.capacity() != chunkBytes)
                 {
                     throw writer.pages().corrupt(r, "free-space map entry has the wrong size");
@@ -162,7 +195,8 @@ public final class FreeSpaceMap
                 {
                     if (present)
                     {
-                        r = writer.delete(r, key, 0, 8);
+                        r = writer.delete(r, rr, key, 0, 8);
+                        rr = writer.rootRevision();
                         chunks[0]--;
                         changed = true;
                     }
@@ -176,7 +210,8 @@ public final class FreeSpaceMap
                 {
                     value.putLong(w * 8, want[w], ByteOrder.LITTLE_ENDIAN);
                 }
-                r = writer.put(r, chunks[0], key, 0, 8, value, 0, chunkBytes);
+                r = writer.put(r, rr, chunks[0], key, 0, 8, value, 0, chunkBytes);
+                rr = writer.rootRevision();
                 if (writer.lastPutInserted())
                 {
                     chunks[0]++;
@@ -185,7 +220,9 @@ public final class FreeSpaceMap
             }
             if (!changed)
             {
-                return r;
+                root[0] = r;
+                root[1] = rr;
+                return;
             }
         }
         throw new IllegalStateException("free-space map did not converge in " + MAX_PASSES + " passes");

@@ -39,20 +39,21 @@ public final class TreeSurvey
     /**
      * Surveys every tree of the catalog.
      *
-     * @param catalogRoot the revision's catalog root.
+     * @param catalogRoot         the revision's catalog root.
+     * @param catalogRootRevision the revision that wrote the catalog root, as the meta record holds it.
      * @return one entry per tree, in catalog (name) order.
-     * @throws CorruptDatabaseException if a page cannot be read.
+     * @throws CorruptDatabaseException if a page cannot be read, or a page is not the version its pointer expects.
      */
-    public List<TreeStats> surveyCatalog(final long catalogRoot)
+    public List<TreeStats> surveyCatalog(final long catalogRoot, final long catalogRootRevision)
     {
         final List<TreeStats> result = new ArrayList<>();
         final BTreeCursor catalog = new BTreeCursor(pages);
-        catalog.reset(catalogRoot);
+        catalog.reset(catalogRoot, catalogRootRevision);
         for (boolean ok = catalog.first(); ok; ok = catalog.next())
         {
             final String name = new String(catalog.keyCopy(), StandardCharsets.UTF_8);
             final DirectBuffer entry = catalog.value();
-            result.add(survey(name, CatalogEntry.root(entry), CatalogEntry.size(entry)));
+            result.add(survey(name, CatalogEntry.root(entry), CatalogEntry.rootRevision(entry), CatalogEntry.size(entry)));
         }
         return result;
     }
@@ -61,18 +62,19 @@ public final class TreeSurvey
      * Surveys one tree.
      *
      * @param name    the tree's name.
-     * @param root    its root page id (0 for an empty tree).
-     * @param entries its entry count.
+     * @param root         its root page id (0 for an empty tree).
+     * @param rootRevision the revision that wrote the root, as its catalog entry holds it.
+     * @param entries      its entry count.
      * @return its shape.
      */
-    public TreeStats survey(final String name, final long root, final long entries)
+    public TreeStats survey(final String name, final long root, final long rootRevision, final long entries)
     {
         final long[] counts = new long[3]; // branch, leaf, overflow
         final int[] depth = new int[1];
         final boolean[] leafSeen = new boolean[1];
-        new BTreeReader(pages).walkPages(root, (long id) ->
+        new BTreeReader(pages).walkPages(root, rootRevision, (id, revision) ->
         {
-            pages.wrap(id, view);
+            pages.wrap(id, revision, view); // checks the page is the version its pointer expects
             final byte type = PageHeader.type(view);
             if (type == PageHeader.TYPE_BRANCH)
             {

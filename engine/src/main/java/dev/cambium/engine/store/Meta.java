@@ -16,8 +16,11 @@ import dev.cambium.Limits;
  * @param highWater        the number of pages in use, meta pages included; valid page ids are
  *                         {@code [2, highWater)}.
  * @param catalogRoot      the catalog's root page id, 0 for an empty catalog.
+ * @param catalogRootRevision the revision that wrote the catalog's root page (its header revision), 0 for an
+ *                         empty catalog; a read of the root compares the two.
  * @param treeCount        the number of trees in the catalog.
- * @param freeSpaceRoot    the free-space root page id, 0 for none (reserved for the cleaner).
+ * @param freeSpaceRoot    the free-space map's root page id, 0 for an empty map.
+ * @param freeSpaceRootRevision the revision that wrote the free-space map's root page, 0 for an empty map.
  * @param pendingRoot      the root of the obsolete-page lists, 0 for none (reserved for the cleaner).
  * @param freePageCount    the number of free pages (reserved for the cleaner).
  * @param commitTimeMillis the commit time, epoch milliseconds.
@@ -27,8 +30,10 @@ public record Meta(
     long revision,
     long highWater,
     long catalogRoot,
+    long catalogRootRevision,
     long treeCount,
     long freeSpaceRoot,
+    long freeSpaceRootRevision,
     long pendingRoot,
     long freePageCount,
     long commitTimeMillis)
@@ -43,8 +48,10 @@ public record Meta(
      * @param revision         see the record description.
      * @param highWater        see the record description.
      * @param catalogRoot      see the record description.
+     * @param catalogRootRevision see the record description.
      * @param treeCount        see the record description.
      * @param freeSpaceRoot    see the record description.
+     * @param freeSpaceRootRevision see the record description.
      * @param pendingRoot      see the record description.
      * @param freePageCount    see the record description.
      * @param commitTimeMillis see the record description.
@@ -52,8 +59,8 @@ public record Meta(
      */
     public Meta
     {
-        final String problem = problem(pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot,
-            pendingRoot, freePageCount);
+        final String problem = problem(pageSize, revision, highWater, catalogRoot, catalogRootRevision, treeCount,
+            freeSpaceRoot, freeSpaceRootRevision, pendingRoot, freePageCount);
         if (problem != null)
         {
             throw new IllegalArgumentException(problem);
@@ -69,7 +76,7 @@ public record Meta(
      */
     public static Meta initial(final int pageSize, final long commitTimeMillis)
     {
-        return new Meta(pageSize, 0, FIRST_DATA_PAGE, 0, 0, 0, 0, 0, commitTimeMillis);
+        return new Meta(pageSize, 0, FIRST_DATA_PAGE, 0, 0, 0, 0, 0, 0, 0, commitTimeMillis);
     }
 
     /**
@@ -78,18 +85,21 @@ public record Meta(
      * @param revision         the new revision (this revision + 1).
      * @param highWater        the new high-water mark.
      * @param catalogRoot      the new catalog root.
+     * @param catalogRootRevision the revision that wrote the new catalog root (0 if the catalog is empty).
      * @param treeCount        the new number of trees.
      * @param freeSpaceRoot    the root of the new revision's free-space map.
+     * @param freeSpaceRootRevision the revision that wrote that root (0 if the map is empty).
      * @param freePageCount    pages below the high-water mark no tree of the new revision references.
      * @param commitTimeMillis the commit time, epoch milliseconds.
      * @return the new meta.
      */
     public Meta next(
-        final long revision, final long highWater, final long catalogRoot, final long treeCount,
-        final long freeSpaceRoot, final long freePageCount, final long commitTimeMillis)
+        final long revision, final long highWater, final long catalogRoot, final long catalogRootRevision,
+        final long treeCount, final long freeSpaceRoot, final long freeSpaceRootRevision, final long freePageCount,
+        final long commitTimeMillis)
     {
-        return new Meta(pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot, pendingRoot,
-            freePageCount, commitTimeMillis);
+        return new Meta(pageSize, revision, highWater, catalogRoot, catalogRootRevision, treeCount, freeSpaceRoot,
+            freeSpaceRootRevision, pendingRoot, freePageCount, commitTimeMillis);
     }
 
     /**
@@ -127,8 +137,10 @@ public record Meta(
         final long revision,
         final long highWater,
         final long catalogRoot,
+        final long catalogRootRevision,
         final long treeCount,
         final long freeSpaceRoot,
+        final long freeSpaceRootRevision,
         final long pendingRoot,
         final long freePageCount)
     {
@@ -149,9 +161,18 @@ public record Meta(
         {
             return "catalog root " + Long.toUnsignedString(catalogRoot) + " is outside [2, " + highWater + ")";
         }
+        if (!isRootRevisionInRange(catalogRoot, catalogRootRevision, revision))
+        {
+            return "catalog root revision " + Long.toUnsignedString(catalogRootRevision) + rootRevisionRule(catalogRoot);
+        }
         if (!isRootInRange(freeSpaceRoot, highWater))
         {
             return "free-space root " + Long.toUnsignedString(freeSpaceRoot) + " is outside [2, " + highWater + ")";
+        }
+        if (!isRootRevisionInRange(freeSpaceRoot, freeSpaceRootRevision, revision))
+        {
+            return "free-space root revision " + Long.toUnsignedString(freeSpaceRootRevision) +
+                rootRevisionRule(freeSpaceRoot);
         }
         if (!isRootInRange(pendingRoot, highWater))
         {
@@ -171,5 +192,19 @@ public record Meta(
     private static boolean isRootInRange(final long root, final long highWater)
     {
         return root == 0 || (root >= FIRST_DATA_PAGE && root < highWater);
+    }
+
+    /**
+     * An empty tree's root revision is 0; a root page was written by a commit, so by a revision from 1 (revision 0
+     * is the new file, which writes no page) to the meta's own.
+     */
+    private static boolean isRootRevisionInRange(final long root, final long rootRevision, final long revision)
+    {
+        return root == 0 ? rootRevision == 0 : rootRevision >= 1 && rootRevision <= revision;
+    }
+
+    private static String rootRevisionRule(final long root)
+    {
+        return root == 0 ? " is not 0 for an empty root" : " is outside [1, revision]";
     }
 }

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |         magic 0x4D424D43 (bytes 'C' 'M' 'B' 'M')              |   4
  *  +-------------------------------+-------------------------------+
- *  |      format version = 1       |          flags = 0            |   8
+ *  |      format version = 2       |          flags = 0            |   8
  *  +-------------------------------+-------------------------------+
  *  |              page size (power of two, 512..65536)             |  12
  *  +---------------------------------------------------------------+
@@ -45,7 +45,13 @@ import java.util.zip.CRC32C;
  *  |                 commit time, epoch millis                     |  72
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                 reserved, zero ... up to 256                  |  80
+ *  |   revision that wrote the catalog root page (0 = empty)       |  80
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |   revision that wrote the free-space map root page (0 = empty)|  88
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 reserved, zero ... up to 256                  |  96
  * </pre>
  *
  * <p>The checksum covers the whole record after itself, reserved bytes included, so a torn or partly zeroed
@@ -59,7 +65,7 @@ public final class MetaCodec
     public static final int MAGIC_OFFSET = 4;
     /** Offset of the u16 format version. */
     public static final int VERSION_OFFSET = 8;
-    /** Offset of the u16 flags (written 0, ignored by version-1 readers). */
+    /** Offset of the u16 flags (written 0, ignored by version-2 readers). */
     public static final int FLAGS_OFFSET = 10;
     /** Offset of the u32 page size. */
     public static final int PAGE_SIZE_OFFSET = 12;
@@ -79,15 +85,25 @@ public final class MetaCodec
     public static final int FREE_PAGE_COUNT_OFFSET = 64;
     /** Offset of the u64 commit time in epoch milliseconds. */
     public static final int COMMIT_TIME_OFFSET = 72;
-    /** Offset of the first reserved byte; [80, 256) is zero. */
-    public static final int RESERVED_OFFSET = 80;
+    /** Offset of the u64 revision that wrote the catalog's root page (0 when the catalog is empty). */
+    public static final int CATALOG_ROOT_REVISION_OFFSET = 80;
+    /** Offset of the u64 revision that wrote the free-space map's root page (0 when the map is empty). */
+    public static final int FREE_SPACE_ROOT_REVISION_OFFSET = 88;
+    /** Offset of the first reserved byte; [96, 256) is zero. */
+    public static final int RESERVED_OFFSET = 96;
     /** Length of the meta record. */
     public static final int RECORD_LENGTH = 256;
 
     /** The magic, read as a little-endian u32; on disk the bytes are 'C' 'M' 'B' 'M'. */
     public static final int MAGIC = 0x4D424D43;
-    /** The only format version this code reads and writes. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The only format version this code reads and writes. Version 2 records in every pointer to a page the revision
+     * that wrote the page; version 1 did not, and is refused ({@link #FORMAT_1_REFUSAL}).
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** Why a file of format 1 does not open, and what to do. */
+    public static final String FORMAT_1_REFUSAL = "file format 1 is no longer supported (this build reads format " +
+        FORMAT_VERSION + "); dump it with a format-1 build and load it into a new file";
 
     private MetaCodec()
     {
@@ -147,6 +163,8 @@ public final class MetaCodec
         b.putLong(PENDING_ROOT_OFFSET, meta.pendingRoot());
         b.putLong(FREE_PAGE_COUNT_OFFSET, meta.freePageCount());
         b.putLong(COMMIT_TIME_OFFSET, meta.commitTimeMillis());
+        b.putLong(CATALOG_ROOT_REVISION_OFFSET, meta.catalogRootRevision());
+        b.putLong(FREE_SPACE_ROOT_REVISION_OFFSET, meta.freeSpaceRootRevision());
         b.putInt(CHECKSUM_OFFSET, checksum(b));
     }
 
@@ -207,7 +225,7 @@ public final class MetaCodec
         final int version = Short.toUnsignedInt(b.getShort(VERSION_OFFSET));
         if (version != FORMAT_VERSION)
         {
-            return new Candidate(slot, offset, null, true, true,
+            return new Candidate(slot, offset, null, true, true, version == 1 ? FORMAT_1_REFUSAL :
                 "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")");
         }
         final long pageSize = Integer.toUnsignedLong(b.getInt(PAGE_SIZE_OFFSET));
@@ -219,9 +237,11 @@ public final class MetaCodec
         final long pendingRoot = b.getLong(PENDING_ROOT_OFFSET);
         final long freePageCount = b.getLong(FREE_PAGE_COUNT_OFFSET);
         final long commitTime = b.getLong(COMMIT_TIME_OFFSET);
+        final long catalogRootRevision = b.getLong(CATALOG_ROOT_REVISION_OFFSET);
+        final long freeSpaceRootRevision = b.getLong(FREE_SPACE_ROOT_REVISION_OFFSET);
 
-        final String problem = Meta.problem(
-            pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot, pendingRoot, freePageCount);
+        final String problem = Meta.problem(pageSize, revision, highWater, catalogRoot, catalogRootRevision,
+            treeCount, freeSpaceRoot, freeSpaceRootRevision, pendingRoot, freePageCount);
         if (problem != null)
         {
             return Candidate.rejected(slot, offset, true, problem);
@@ -238,8 +258,8 @@ public final class MetaCodec
             return Candidate.rejected(slot, offset, true, "high-water mark " + highWater + " needs " +
                 highWater * pageSize + " bytes but the file has " + fileLength + " (truncated?)");
         }
-        final Meta meta = new Meta((int)pageSize, revision, highWater, catalogRoot, treeCount, freeSpaceRoot,
-            pendingRoot, freePageCount, commitTime);
+        final Meta meta = new Meta((int)pageSize, revision, highWater, catalogRoot, catalogRootRevision, treeCount,
+            freeSpaceRoot, freeSpaceRootRevision, pendingRoot, freePageCount, commitTime);
         return new Candidate(slot, offset, meta, true, false, null);
     }
 }

@@ -291,7 +291,13 @@ public final class MetaSelector
         }
         if (onlyVersion)
         {
-            return new NotADatabaseException(storage.path() + " has an unsupported format version: " + detail);
+            // Name what to do first (for format 1: dump and load), then the slots.
+            String why = slot0.unsupportedVersion() ? slot0.problem() : null;
+            for (final MetaCodec.Candidate probe : slots.probes())
+            {
+                why = why == null && probe.unsupportedVersion() ? probe.problem() : why;
+            }
+            return new NotADatabaseException(storage.path() + ": " + why + " (" + detail + ")");
         }
         return new CorruptDatabaseException(storage.path() + ": both meta pages are damaged: " + detail);
     }

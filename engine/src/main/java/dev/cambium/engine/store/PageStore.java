@@ -6,7 +6,9 @@ import dev.cambium.DatabaseOptions;
 import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
+import dev.cambium.btree.NodeCheck;
 import dev.cambium.btree.PageHeader;
+import dev.cambium.btree.PageReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -337,7 +339,9 @@ public final class PageStore implements AutoCloseable
      * {@code EVERY_READ} every page must be at most {@code revision}. A greater one means the file holds a page
      * written by a revision the snapshot cannot contain: after a power loss in
      * {@link dev.cambium.Durability#NO_SYNC} mode, a later commit's write that reached the disk over a page of the
-     * revision the file fell back to. The cost is one 8-byte read and a compare per verification.
+     * revision the file fell back to. The cost is one 8-byte read and a compare per verification. A leaf or branch
+     * page must also hold its keys in strictly increasing order with matching key heads ({@link NodeCheck}): one
+     * pass over its slots per verification.
      *
      * @param pageId    the page to read.
      * @param highWater the high-water mark of the revision the caller pinned; ids at or past it are not part of
@@ -347,11 +351,55 @@ public final class PageStore implements AutoCloseable
      *                  revision.
      * @param view      the caller's view, re-wrapped to the page's {@code pageSize} bytes.
      * @throws CorruptDatabaseException if the id is outside {@code [2, highWater)} or the mapped file, the
-     *                                  checksum does not match, the header names another page id, or the header's
-     *                                  revision is later than the bound above.
+     *                                  checksum does not match, the header names another page id, the header's
+     *                                  revision is later than the bound above, or a leaf's or branch's keys are out
+     *                                  of order.
      * @throws DatabaseClosedException  if the store was closed.
      */
     public void wrap(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
+    {
+        wrapVerified(pageId, highWater, revision, view);
+    }
+
+    /**
+     * Like {@link #wrap(long, long, long, UnsafeBuffer)}, then compares the page's header revision with the one the
+     * pointer followed to it records (file format 2). A verified page holding another revision is an older version
+     * of itself whose newer write was lost, or another page's content (a misdirected write). Runs on every read,
+     * whatever the {@link PageVerification} mode: one 8-byte read from the header's cache line and a compare.
+     *
+     * @param pageId           the page to read.
+     * @param highWater        as for {@link #wrap(long, long, long, UnsafeBuffer)}.
+     * @param revision         as for {@link #wrap(long, long, long, UnsafeBuffer)}.
+     * @param expectedRevision the revision the pointer to the page records.
+     * @param view             the caller's view, re-wrapped to the page's {@code pageSize} bytes.
+     * @throws CorruptDatabaseException as for {@link #wrap(long, long, long, UnsafeBuffer)}, or if the header's
+     *                                  revision is not {@code expectedRevision}.
+     * @throws DatabaseClosedException  if the store was closed.
+     */
+    public void wrap(
+        final long pageId, final long highWater, final long revision, final long expectedRevision,
+        final UnsafeBuffer view)
+    {
+        wrapVerified(pageId, highWater, revision, view);
+        final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (written != expectedRevision)
+        {
+            throw revisionMismatch(pageId, expectedRevision, written);
+        }
+    }
+
+    /**
+     * @param pageId   a page.
+     * @param expected the revision a pointer to it records.
+     * @param found    the revision in its header.
+     * @return the exception for a page that is not the version its pointer was written for. Any thread.
+     */
+    public CorruptDatabaseException revisionMismatch(final long pageId, final long expected, final long found)
+    {
+        return PageDamage.page(path, pageId, PageReader.mismatchProblem(expected, found));
+    }
+
+    private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
     {
         final Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
@@ -393,7 +441,10 @@ public final class PageStore implements AutoCloseable
             m.bytes + " bytes, " + m.pages + " pages)");
     }
 
-    /** Checks the page's checksum, id and written revision ({@code <= maxRevision}); returns the written revision. */
+    /**
+     * Checks the page's checksum, id, written revision ({@code <= maxRevision}) and, for a leaf or branch, the
+     * order of its keys ({@link NodeCheck}); returns the written revision.
+     */
     private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
                         final long maxRevision)
     {
@@ -415,6 +466,12 @@ public final class PageStore implements AutoCloseable
         if (written > maxRevision)
         {
             throw writtenLater(pageId, written, maxRevision);
+        }
+        // Here, not on every read: with FIRST_READ a page's key order costs one pass per page and open.
+        final String disorder = NodeCheck.keyOrderProblem(view, pageSize);
+        if (disorder != null)
+        {
+            throw PageDamage.page(path, pageId, disorder);
         }
         return written;
     }

@@ -1,5 +1,6 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.LimitExceededException;
 import dev.cambium.NoSuchTreeException;
@@ -11,6 +12,7 @@ import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.catalog.CatalogEntry;
+import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -39,16 +41,18 @@ abstract class AbstractTxn implements ReadTransaction
     final long highWaterForValidation;
     final int maxKeyLength;
     long catalogRoot;
+    long catalogRootRevision;
     long treeCount;
     boolean ended;
 
     AbstractTxn(final PageStore store, final PageReader pages, final BTreeReader reader, final long catalogRoot,
-        final long treeCount, final long highWater)
+        final long catalogRootRevision, final long treeCount, final long highWater)
     {
         this.store = store;
         this.pages = pages;
         this.reader = reader;
         this.catalogRoot = catalogRoot;
+        this.catalogRootRevision = catalogRootRevision;
         this.treeCount = treeCount;
         this.highWaterForValidation = highWater;
         this.maxKeyLength = NodeLayout.maxKeyLength(pages.pageSize());
@@ -106,11 +110,18 @@ abstract class AbstractTxn implements ReadTransaction
     final boolean lookup(final byte[] name)
     {
         keyScratch.wrap(name);
-        if (!reader.get(catalogRoot, keyScratch, 0, name.length, entryView))
+        try
         {
-            return false;
+            if (!reader.get(catalogRoot, catalogRootRevision, keyScratch, 0, name.length, entryView))
+            {
+                return false;
+            }
         }
-        if (!CatalogEntry.isValid(entryView, highWater()))
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("catalog", e);
+        }
+        if (!CatalogEntry.isValid(entryView, highWater(), revision()))
         {
             throw pages.corrupt(catalogRoot, "catalog entry for tree '" +
                 new String(name, StandardCharsets.UTF_8) + "' is malformed");
@@ -132,7 +143,8 @@ abstract class AbstractTxn implements ReadTransaction
         {
             throw new NoSuchTreeException("no tree named '" + name + "'");
         }
-        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView), CatalogEntry.size(entryView));
+        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView),
+            CatalogEntry.rootRevision(entryView), CatalogEntry.size(entryView));
         handles.put(name, handle);
         return handle;
     }
@@ -150,10 +162,17 @@ abstract class AbstractTxn implements ReadTransaction
         checkOpen();
         final List<String> names = new ArrayList<>();
         final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(catalogRoot);
-        for (boolean ok = c.first(); ok; ok = c.next())
+        c.reset(catalogRoot, catalogRootRevision);
+        try
         {
-            names.add(new String(c.keyCopy(), StandardCharsets.UTF_8));
+            for (boolean ok = c.first(); ok; ok = c.next())
+            {
+                names.add(new String(c.keyCopy(), StandardCharsets.UTF_8));
+            }
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("catalog", e);
         }
         return names;
     }

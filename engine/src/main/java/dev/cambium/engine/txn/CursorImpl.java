@@ -1,5 +1,6 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.Cursor;
 import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.PageReader;
@@ -30,7 +31,7 @@ final class CursorImpl implements Cursor
     {
         this.tree = tree;
         this.cursor = new BTreeCursor(pages);
-        cursor.reset(tree.root);
+        cursor.reset(tree.root, tree.rootRevision);
     }
 
     void detach()
@@ -39,7 +40,7 @@ final class CursorImpl implements Cursor
         {
             savedKey = cursor.keyCopy();
         }
-        cursor.reset(tree.root); // the path may point at pages about to change
+        cursor.reset(tree.root, tree.rootRevision); // the path may point at pages about to change
     }
 
     private void checkUsable()
@@ -56,7 +57,7 @@ final class CursorImpl implements Cursor
     {
         checkUsable();
         savedKey = null;
-        cursor.reset(tree.root);
+        cursor.reset(tree.root, tree.rootRevision);
     }
 
     /**
@@ -66,7 +67,7 @@ final class CursorImpl implements Cursor
      */
     private boolean reattach()
     {
-        cursor.reset(tree.root);
+        cursor.reset(tree.root, tree.rootRevision);
         savedView.wrap(savedKey);
         return cursor.seek(savedView, 0, savedKey.length) && cursor.compareKey(savedView, 0, savedKey.length) == 0;
     }
@@ -75,14 +76,28 @@ final class CursorImpl implements Cursor
     public boolean first()
     {
         fresh();
-        return cursor.first();
+        try
+        {
+            return cursor.first();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
     }
 
     @Override
     public boolean last()
     {
         fresh();
-        return cursor.last();
+        try
+        {
+            return cursor.last();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
     }
 
     @Override
@@ -98,13 +113,32 @@ final class CursorImpl implements Cursor
     {
         Objects.requireNonNull(key, "key");
         fresh();
-        return cursor.seek(key, offset, length);
+        try
+        {
+            return cursor.seek(key, offset, length);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
     }
 
     @Override
     public boolean next()
     {
         checkUsable();
+        try
+        {
+            return moveNext();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
+    }
+
+    private boolean moveNext()
+    {
         if (savedKey != null)
         {
             final boolean exact = reattach();
@@ -122,6 +156,18 @@ final class CursorImpl implements Cursor
     public boolean prev()
     {
         checkUsable();
+        try
+        {
+            return movePrev();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
+    }
+
+    private boolean movePrev()
+    {
         if (savedKey != null)
         {
             reattach();
@@ -137,10 +183,19 @@ final class CursorImpl implements Cursor
         checkUsable();
         if (savedKey != null)
         {
-            if (!reattach())
+            final boolean exact;
+            try
+            {
+                exact = reattach();
+            }
+            catch (final CorruptDatabaseException e)
+            {
+                throw tree.located(e);
+            }
+            if (!exact)
             {
                 // Stay detached: next() and prev() still move relative to the deleted key.
-                cursor.reset(tree.root);
+                cursor.reset(tree.root, tree.rootRevision);
                 throw new IllegalStateException("the entry under the cursor was deleted in this transaction");
             }
             savedKey = null;
@@ -154,6 +209,10 @@ final class CursorImpl implements Cursor
         try
         {
             return cursor.keyCopy();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
         }
         finally
         {
@@ -169,6 +228,10 @@ final class CursorImpl implements Cursor
         {
             return cursor.valueCopy();
         }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
         finally
         {
             tree.fence();
@@ -179,14 +242,28 @@ final class CursorImpl implements Cursor
     public DirectBuffer keyBuffer()
     {
         current();
-        return cursor.key();
+        try
+        {
+            return cursor.key();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
     }
 
     @Override
     public DirectBuffer valueBuffer()
     {
         current();
-        return cursor.value();
+        try
+        {
+            return cursor.value();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
     }
 
     @Override

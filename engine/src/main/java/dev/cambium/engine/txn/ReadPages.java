@@ -3,6 +3,7 @@ package dev.cambium.engine.txn;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -37,9 +38,28 @@ public final class ReadPages implements PageReader
     }
 
     @Override
-    public void wrap(final long pageId, final UnsafeBuffer view)
+    public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
+    {
+        store.wrap(pageId, highWater, revision, expectedRevision, view);
+    }
+
+    /**
+     * Points {@code view} at a page and verifies it as {@link PageStore#wrap(long, long, long, UnsafeBuffer)} does,
+     * without a pointer's revision to compare (the consistency check's verification pass, which compared it on
+     * its walk).
+     *
+     * @param pageId the page.
+     * @param view   the view.
+     */
+    public void wrapVerified(final long pageId, final UnsafeBuffer view)
     {
         store.wrap(pageId, highWater, revision, view);
+    }
+
+    @Override
+    public RuntimeException revisionMismatch(final long pageId, final long expected, final long found)
+    {
+        return store.revisionMismatch(pageId, expected, found);
     }
 
     @Override
@@ -56,6 +76,6 @@ public final class ReadPages implements PageReader
 
     static CorruptDatabaseException corruptPage(final PageStore store, final long pageId, final String problem)
     {
-        return new CorruptDatabaseException("page " + pageId + " of " + store.path() + ": " + problem);
+        return PageDamage.page(store.path(), pageId, problem);
     }
 }

@@ -43,8 +43,8 @@ public final class ReadTxn extends AbstractTxn
 
     private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
     {
-        super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(), pin.node().state().treeCount(),
-            pin.node().state().highWater());
+        super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(),
+            pin.node().state().catalogRootRevision(), pin.node().state().treeCount(), pin.node().state().highWater());
         this.node = pin.node();
         this.pin = pin;
         // Last: the action is the pin, never this, or this could never become phantom reachable.

@@ -1,10 +1,12 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.CorruptDatabaseException;
 import dev.cambium.Cursor;
 import dev.cambium.LimitExceededException;
 import dev.cambium.NoSuchTreeException;
 import dev.cambium.ReadOnlyTransactionException;
 import dev.cambium.Tree;
+import dev.cambium.engine.store.PageDamage;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,16 +27,20 @@ final class TreeHandle implements Tree
     final byte[] encodedName;
     private final List<CursorImpl> cursors = new ArrayList<>(0);
     long root;
+    /** The revision that wrote the root page (0 for an empty tree), as its catalog entry records. */
+    long rootRevision;
     long size;
     boolean dirty;
     boolean dropped;
 
-    TreeHandle(final AbstractTxn txn, final String name, final byte[] encodedName, final long root, final long size)
+    TreeHandle(final AbstractTxn txn, final String name, final byte[] encodedName, final long root,
+        final long rootRevision, final long size)
     {
         this.txn = txn;
         this.name = name;
         this.encodedName = encodedName;
         this.root = root;
+        this.rootRevision = rootRevision;
         this.size = size;
     }
 
@@ -84,7 +90,11 @@ final class TreeHandle implements Tree
         txn.keyScratch.wrap(key);
         try
         {
-            return txn.reader.getCopy(root, txn.keyScratch, 0, key.length);
+            return txn.reader.getCopy(root, rootRevision, txn.keyScratch, 0, key.length);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
         }
         finally
         {
@@ -101,7 +111,11 @@ final class TreeHandle implements Tree
         checkKey(length);
         try
         {
-            return txn.reader.get(root, key, offset, length, valueView);
+            return txn.reader.get(root, rootRevision, key, offset, length, valueView);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
         }
         finally
         {
@@ -125,7 +139,11 @@ final class TreeHandle implements Tree
         checkKey(length);
         try
         {
-            return txn.reader.contains(root, key, offset, length);
+            return txn.reader.contains(root, rootRevision, key, offset, length);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
         }
         finally
         {
@@ -158,7 +176,15 @@ final class TreeHandle implements Tree
             throw new IllegalArgumentException("negative value length " + valueLength);
         }
         beforeChange();
-        root = w.writer.put(root, size, key, keyOffset, keyLength, value, valueOffset, valueLength);
+        try
+        {
+            root = w.writer.put(root, rootRevision, size, key, keyOffset, keyLength, value, valueOffset, valueLength);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
+        }
+        rootRevision = w.writer.rootRevision();
         if (w.writer.lastPutInserted())
         {
             size++;
@@ -181,12 +207,20 @@ final class TreeHandle implements Tree
         final WriteTxn w = writer();
         Objects.requireNonNull(key, "key");
         checkKey(length);
-        if (!txn.reader.contains(root, key, offset, length))
+        try
         {
-            return false; // nothing copied, cursors undisturbed
+            if (!txn.reader.contains(root, rootRevision, key, offset, length))
+            {
+                return false; // nothing copied, cursors undisturbed
+            }
+            beforeChange();
+            root = w.writer.delete(root, rootRevision, key, offset, length);
         }
-        beforeChange();
-        root = w.writer.delete(root, key, offset, length);
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
+        }
+        rootRevision = w.writer.rootRevision();
         size--;
         dirty = true;
         return true;
@@ -209,6 +243,10 @@ final class TreeHandle implements Tree
             final long to = toExclusive == null ? size : rank(toExclusive);
             return Math.max(0, to - from);
         }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
+        }
         finally
         {
             fence();
@@ -219,7 +257,7 @@ final class TreeHandle implements Tree
     {
         // Bounds are not stored keys: an empty or over-long bound is still a valid position.
         final UnsafeBuffer b = new UnsafeBuffer(key);
-        return txn.reader.rank(root, b, 0, key.length);
+        return txn.reader.rank(root, rootRevision, b, 0, key.length);
     }
 
     @Override
@@ -243,6 +281,15 @@ final class TreeHandle implements Tree
     void fence()
     {
         java.lang.ref.Reference.reachabilityFence(txn);
+    }
+
+    /**
+     * @param e a failure while reading this tree's pages.
+     * @return the same failure, naming this tree (the page store names only the page).
+     */
+    CorruptDatabaseException located(final CorruptDatabaseException e)
+    {
+        return PageDamage.located("tree '" + name + "'", e);
     }
 
     void closed(final CursorImpl c)

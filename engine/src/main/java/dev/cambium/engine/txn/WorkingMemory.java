@@ -84,17 +84,30 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
-    public void wrap(final long pageId, final UnsafeBuffer target)
+    public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer target)
     {
         final UnsafeBuffer p = privatePages.get(pageId);
         if (p != null)
         {
+            // A private page's header holds this transaction's revision; so does every pointer this transaction
+            // wrote to it. A committed pointer to it is damage (a committed page cannot point at a page the
+            // revision it belongs to did not contain).
+            if (expectedRevision != revision)
+            {
+                throw revisionMismatch(pageId, expectedRevision, revision);
+            }
             target.wrap(p, 0, pageSize);
         }
         else
         {
-            committed.wrap(pageId, target);
+            committed.wrap(pageId, expectedRevision, target);
         }
+    }
+
+    @Override
+    public RuntimeException revisionMismatch(final long pageId, final long expected, final long found)
+    {
+        return store.revisionMismatch(pageId, expected, found);
     }
 
     @Override
@@ -116,19 +129,23 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
-    public long makePrivate(final long pageId)
+    public long makePrivate(final long pageId, final long expectedRevision)
     {
         if (privatePages.containsKey(pageId))
         {
+            if (expectedRevision != revision)
+            {
+                throw revisionMismatch(pageId, expectedRevision, revision);
+            }
             return pageId;
         }
-        committed.wrap(pageId, view); // validates the id and the checksum
+        committed.wrap(pageId, expectedRevision, view); // validates the id, the checksum and the revision
         final long id = allocateId();
         final UnsafeBuffer copy = newPage(id);
         copy.putBytes(0, view, 0, pageSize);
         PageHeader.stamp(copy, id, revision);
         obsolete.addLong(pageId);
-        obsolete.addLong(PageHeader.revision(view));
+        obsolete.addLong(expectedRevision);
         copies++;
         return id;
     }
@@ -144,18 +161,21 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
-    public void free(final long pageId)
+    public void free(final long pageId, final long pageRevision)
     {
-        final UnsafeBuffer p = privatePages.remove(pageId);
-        if (p != null)
+        if (privatePages.containsKey(pageId))
         {
-            pool.addLast(p.byteBuffer());
+            if (pageRevision != revision)
+            {
+                throw revisionMismatch(pageId, pageRevision, revision);
+            }
+            pool.addLast(privatePages.remove(pageId).byteBuffer());
             freedPrivate.addLong(pageId);
             return;
         }
-        committed.wrap(pageId, view);
+        committed.wrap(pageId, pageRevision, view); // the cleaner needs the revision that really wrote the page
         obsolete.addLong(pageId);
-        obsolete.addLong(PageHeader.revision(view));
+        obsolete.addLong(pageRevision);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.cambium.engine.Engine;
 import dev.cambium.engine.catalog.CatalogEntry;
 import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -52,7 +53,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     private WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm,
         final BTreeWriter writer)
     {
-        super(store, wm, writer, base.catalogRoot(), base.treeCount(), base.highWater());
+        super(store, wm, writer, base.catalogRoot(), base.catalogRootRevision(), base.treeCount(), base.highWater());
         this.engine = engine;
         this.store = store;
         this.base = base;
@@ -95,9 +96,9 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         {
             throw new TreeExistsException("a tree named '" + name + "' exists");
         }
-        putCatalog(bytes, 0, 0);
+        putCatalog(bytes, 0, 0, 0);
         treeCount++;
-        final TreeHandle h = new TreeHandle(this, name, bytes, 0, 0);
+        final TreeHandle h = new TreeHandle(this, name, bytes, 0, 0, 0);
         handles.put(name, h);
         return h;
     }
@@ -114,9 +115,24 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     {
         checkOpen();
         final TreeHandle h = (TreeHandle)tree(name); // NoSuchTreeException if absent
-        writer.freeTree(h.root);
+        try
+        {
+            writer.freeTree(h.root, h.rootRevision);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("tree '" + name + "'", e);
+        }
         keyScratch.wrap(h.encodedName);
-        catalogRoot = writer.delete(catalogRoot, keyScratch, 0, h.encodedName.length);
+        try
+        {
+            catalogRoot = writer.delete(catalogRoot, catalogRootRevision, keyScratch, 0, h.encodedName.length);
+            catalogRootRevision = writer.rootRevision();
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("catalog", e);
+        }
         if (!writer.lastDeleteFound())
         {
             throw new NoSuchTreeException("no tree named '" + name + "'");
@@ -127,11 +143,20 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         handles.remove(name);
     }
 
-    private void putCatalog(final byte[] name, final long root, final long size)
+    private void putCatalog(final byte[] name, final long root, final long rootRevision, final long size)
     {
-        CatalogEntry.write(entry, root, size);
+        CatalogEntry.write(entry, root, rootRevision, size);
         keyScratch.wrap(name);
-        catalogRoot = writer.put(catalogRoot, treeCount, keyScratch, 0, name.length, entry, 0, CatalogEntry.LENGTH);
+        try
+        {
+            catalogRoot = writer.put(catalogRoot, catalogRootRevision, treeCount, keyScratch, 0, name.length, entry, 0,
+                CatalogEntry.LENGTH);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("catalog", e);
+        }
+        catalogRootRevision = writer.rootRevision();
         catalogChanged = true;
     }
 
@@ -151,7 +176,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             {
                 if (h.dirty)
                 {
-                    putCatalog(h.encodedName, h.root, h.size);
+                    putCatalog(h.encodedName, h.root, h.rootRevision, h.size);
                     h.dirty = false;
                 }
             }
@@ -166,11 +191,13 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             //    unused. Updating the map changes pages too, so this repeats until nothing changes.
             final long[] chunks = {engine.freeMapChunks()};
             wm.beginFreeSpaceMapUpdate();
-            final long freeRoot = FreeSpaceMap.update(writer, base.freeSpaceRoot(), chunks, engine.freeSpace(), wm);
+            final long[] freeRoot = {base.freeSpaceRoot(), base.freeSpaceRootRevision()};
+            FreeSpaceMap.update(writer, freeRoot, chunks, engine.freeSpace(), wm);
 
-            // 4. Describe the new revision: catalog root, tree count, free-space map and high-water mark.
-            final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, treeCount, freeRoot,
-                wm.unusedAfter(), System.currentTimeMillis());
+            // 4. Describe the new revision: catalog root, tree count, free-space map and high-water mark, each root
+            //    with the revision that wrote it.
+            final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, catalogRootRevision, treeCount,
+                freeRoot[0], freeRoot[1], wm.unusedAfter(), System.currentTimeMillis());
 
             // 5. Grow the file with real zero-filled writes if the new pages lie past its end.
             Failpoint.BEFORE_DATA_WRITE.hit();

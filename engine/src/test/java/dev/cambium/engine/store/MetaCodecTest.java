@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetaCodecTest
 {
-    private static final Meta SAMPLE = new Meta(4096, 0x1_2345_6789L, 1000, 17, 3, 40, 41, 5, 1_700_000_000_123L);
+    private static final Meta SAMPLE = new Meta(4096, 0x1_2345_6789L, 1000, 17, 0x1_2345_0001L, 3, 40, 0x1_2345_6789L, 41, 5,
+        1_700_000_000_123L);
 
     @Test
     void metaRoundTripsThroughTheRecord()
@@ -37,7 +38,7 @@ class MetaCodecTest
         final byte[] b = record.array();
 
         assertEquals("CMBM", new String(b, MetaCodec.MAGIC_OFFSET, 4, StandardCharsets.US_ASCII));
-        assertEquals(1, b[MetaCodec.VERSION_OFFSET]);
+        assertEquals(2, b[MetaCodec.VERSION_OFFSET]);
         assertEquals(0, b[MetaCodec.VERSION_OFFSET + 1]);
         final ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(4096, le.getInt(MetaCodec.PAGE_SIZE_OFFSET));
@@ -49,6 +50,11 @@ class MetaCodecTest
         assertEquals(41, le.getLong(MetaCodec.PENDING_ROOT_OFFSET));
         assertEquals(5, le.getLong(MetaCodec.FREE_PAGE_COUNT_OFFSET));
         assertEquals(1_700_000_000_123L, le.getLong(MetaCodec.COMMIT_TIME_OFFSET));
+        assertEquals(80, MetaCodec.CATALOG_ROOT_REVISION_OFFSET);
+        assertEquals(0x1_2345_0001L, le.getLong(MetaCodec.CATALOG_ROOT_REVISION_OFFSET));
+        assertEquals(88, MetaCodec.FREE_SPACE_ROOT_REVISION_OFFSET);
+        assertEquals(0x1_2345_6789L, le.getLong(MetaCodec.FREE_SPACE_ROOT_REVISION_OFFSET));
+        assertEquals(96, MetaCodec.RESERVED_OFFSET);
         assertEquals(MetaCodec.checksum(record), le.getInt(MetaCodec.CHECKSUM_OFFSET));
         for (int i = MetaCodec.RESERVED_OFFSET; i < MetaCodec.RECORD_LENGTH; i++)
         {
@@ -82,7 +88,7 @@ class MetaCodecTest
     @Test
     void slotOneIsOnlyValidAtTheOffsetEqualToItsPageSize()
     {
-        final Meta meta = new Meta(8192, 1, 2, 0, 0, 0, 0, 0, 0);
+        final Meta meta = new Meta(8192, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0);
         final ByteBuffer record = ByteBuffer.allocate(MetaCodec.RECORD_LENGTH);
         MetaCodec.encode(meta, record);
 
@@ -110,26 +116,51 @@ class MetaCodecTest
     {
         final ByteBuffer record = ByteBuffer.allocate(MetaCodec.RECORD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         MetaCodec.encode(SAMPLE, record);
-        record.putShort(MetaCodec.VERSION_OFFSET, (short)2);
+        record.putShort(MetaCodec.VERSION_OFFSET, (short)3);
         record.putInt(MetaCodec.CHECKSUM_OFFSET, MetaCodec.checksum(record));
 
         final MetaCodec.Candidate c = MetaCodec.decode(record, 0, 0, 1000L * 4096);
 
         assertFalse(c.valid());
         assertTrue(c.unsupportedVersion());
+        assertTrue(c.problem().contains("unsupported format version 3"), c.problem());
+    }
+
+    @Test
+    void formatOneIsRefusedWithWhatToDo()
+    {
+        final ByteBuffer record = ByteBuffer.allocate(MetaCodec.RECORD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        MetaCodec.encode(SAMPLE, record);
+        record.putShort(MetaCodec.VERSION_OFFSET, (short)1);
+        record.putInt(MetaCodec.CHECKSUM_OFFSET, MetaCodec.checksum(record));
+
+        final MetaCodec.Candidate c = MetaCodec.decode(record, 0, 0, 1000L * 4096);
+
+        assertFalse(c.valid());
+        assertTrue(c.unsupportedVersion());
+        assertEquals(MetaCodec.FORMAT_1_REFUSAL, c.problem());
+        assertTrue(c.problem().contains("dump it with a format-1 build and load it into a new file"), c.problem());
     }
 
     @Test
     void metaConstructorRejectsBrokenInvariants()
     {
-        assertThrows(IllegalArgumentException.class, () -> new Meta(1000, 0, 2, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(256, 0, 2, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(131072, 0, 2, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, -1, 2, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 1, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 10, 1, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 10, 10, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, Long.MAX_VALUE, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(1000, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(256, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(131072, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, -1, 2, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 10, 1, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, 10, 10, 0, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 0, Long.MAX_VALUE, 0, 0, 0, 0, 0, 0, 0, 0));
+        // A root's revision: 0 exactly for an empty root, else from 1 to the meta's revision.
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 2, 0, 1, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 2, 6, 1, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 0, 3, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 0, 0, 0, 3, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 0, 0, 0, 0, 2, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Meta(4096, 5, 10, 0, 0, 0, 3, 9, 0, 0, 0));
+        new Meta(4096, 5, 10, 2, 5, 1, 3, 1, 0, 0, 0);
     }
 
     @Test

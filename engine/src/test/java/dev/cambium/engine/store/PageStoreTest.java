@@ -53,7 +53,7 @@ class PageStoreTest
             pages[i] = page(store.pageSize(), ids[i], revision, (int)revision);
         }
         final Meta meta = new Meta(store.pageSize(), revision, highWater, ids.length > 0 ? ids[0] : 0,
-            ids.length > 0 ? 1 : 0, 0, 0, 0, System.currentTimeMillis());
+            ids.length > 0 ? revision : 0, ids.length > 0 ? 1 : 0, 0, 0, 0, 0, System.currentTimeMillis());
         store.ensureCapacity(highWater);
         store.writePages(ids, pages, ids.length);
         store.force();
@@ -163,7 +163,7 @@ class PageStoreTest
             store.ensureCapacity(8);
             store.writePages(new long[]{2, 3, 7}, pages, 3);
             store.force();
-            store.writeMeta(new Meta(PAGE, 1, 8, 2, 1, 0, 0, 0, 1L));
+            store.writeMeta(new Meta(PAGE, 1, 8, 2, 1, 1, 0, 0, 0, 0, 1L));
             store.force();
             store.mapUpTo(8);
 
@@ -203,10 +203,10 @@ class PageStoreTest
             Arrays.fill(junk, (byte)0x5A);
             poke(file, PAGE + MetaCodec.RECORD_LENGTH, junk);
 
-            store.writeMeta(new Meta(PAGE, 1, 2, 0, 0, 0, 0, 0, 1L));
+            store.writeMeta(new Meta(PAGE, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1L));
 
             assertArrayEquals(new byte[junk.length], peek(file, PAGE + MetaCodec.RECORD_LENGTH, junk.length));
-            assertThrows(IllegalStateException.class, () -> store.writeMeta(new Meta(PAGE, 2, 99, 0, 0, 0, 0, 0, 1L)),
+            assertThrows(IllegalStateException.class, () -> store.writeMeta(new Meta(PAGE, 2, 99, 0, 0, 0, 0, 0, 0, 0, 1L)),
                 "a meta whose pages are not in the file would be rejected at reopen");
         }
     }
@@ -412,7 +412,7 @@ class PageStoreTest
                 store::force,
                 () -> store.ensureCapacity(1000),
                 () -> store.writePages(new long[]{3}, new ByteBuffer[]{page(PAGE, 3, 2, 2)}, 1),
-                () -> store.writeMeta(new Meta(PAGE, 2, 6, 2, 1, 0, 0, 0, 2L))})
+                () -> store.writeMeta(new Meta(PAGE, 2, 6, 2, 2, 1, 0, 0, 0, 0, 2L))})
             {
                 final StorageException e = assertThrows(StorageException.class, write::run);
                 assertTrue(e.getMessage().contains("a previous fsync failed; the database refuses writes until reopened"),

@@ -132,7 +132,8 @@ public final class StoreFixtures
 
     static Meta meta(final int pageSize, final long revision, final long highWater)
     {
-        return new Meta(pageSize, revision, highWater, highWater > 2 ? 2 : 0, highWater > 2 ? 1 : 0, 0, 0, 0,
+        final boolean tree = highWater > 2 && revision > 0;
+        return new Meta(pageSize, revision, highWater, tree ? 2 : 0, tree ? revision : 0, tree ? 1 : 0, 0, 0, 0, 0,
             1_700_000_000_000L + revision);
     }
 

@@ -67,14 +67,16 @@ class WorkingMemoryTest
         {
             final ReadTxn txn = (ReadTxn)r;
             final Set<Long> ids = new HashSet<>();
-            txn.reader.forEachPage(txn.catalogRoot, id -> add(ids, id));
+            txn.reader.forEachPage(txn.catalogRoot, txn.catalogRootRevision, id -> add(ids, id));
             for (final String name : txn.treeNames())
             {
-                txn.reader.forEachPage(((TreeHandle)txn.tree(name)).root, id -> add(ids, id));
+                final TreeHandle tree = (TreeHandle)txn.tree(name);
+                txn.reader.forEachPage(tree.root, tree.rootRevision, id -> add(ids, id));
             }
-            txn.reader.forEachPage(txn.meta().freeSpaceRoot(), id -> add(ids, id));
+            txn.reader.forEachPage(txn.meta().freeSpaceRoot(), txn.meta().freeSpaceRootRevision(), id -> add(ids, id));
             final java.util.BitSet unused = new java.util.BitSet();
-            dev.cambium.engine.space.FreeSpaceMap.load(txn.pages, txn.meta().freeSpaceRoot(), txn.meta().highWater(), unused);
+            dev.cambium.engine.space.FreeSpaceMap.load(txn.pages, txn.meta().freeSpaceRoot(),
+                txn.meta().freeSpaceRootRevision(), txn.meta().highWater(), unused);
             for (final long id : ids)
             {
                 assertTrue(!unused.get((int)id), "page " + id + " is reachable and listed as unused");

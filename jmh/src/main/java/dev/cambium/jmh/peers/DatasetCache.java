@@ -31,7 +31,7 @@ public final class DatasetCache
     public static final String MARKER = "cambium-jmh-dataset.ready";
 
     /** Bump when an adapter's settings or the load procedure change, to invalidate old caches. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3; // 3: Cambium file format 2
 
     /** Entries per load transaction, as in the load workloads. */
     public static final int LOAD_BATCH = 1000;
