@@ -17,6 +17,7 @@ import com.unboundid.ldap.sdk.schema.Schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The server's view of the LDAP schema (the SDK's standard schema): canonical attribute names, so
@@ -28,6 +29,29 @@ import java.util.Locale;
  */
 public final class DirectorySchema
 {
+    /**
+     * Second names RFC 4519 and RFC 4524 give attribute types, which the SDK's standard schema
+     * leaves out (it names {@code cn} but not {@code commonName}). Lower-case alias to first name.
+     */
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+        Map.entry("commonname", "cn"),
+        Map.entry("surname", "sn"),
+        Map.entry("userid", "uid"),
+        Map.entry("domaincomponent", "dc"),
+        Map.entry("rfc822mailbox", "mail"),
+        Map.entry("organizationname", "o"),
+        Map.entry("organizationalunitname", "ou"),
+        Map.entry("localityname", "l"),
+        Map.entry("stateorprovincename", "st"),
+        Map.entry("countryname", "c"),
+        Map.entry("streetaddress", "street"),
+        Map.entry("gn", "givenName"),
+        Map.entry("friendlycountryname", "co"),
+        Map.entry("hometelephonenumber", "homePhone"),
+        Map.entry("mobiletelephonenumber", "mobile"),
+        Map.entry("pagertelephonenumber", "pager"),
+        Map.entry("favouritedrink", "drink"));
+
     private final Schema schema;
     private final EntryValidator undefined;
     private final EntryValidator syntax;
@@ -102,7 +126,7 @@ public final class DirectorySchema
     {
         final int semi = name.indexOf(';');
         final String base = semi < 0 ? name : name.substring(0, semi);
-        final AttributeTypeDefinition type = schema.getAttributeType(base);
+        final AttributeTypeDefinition type = type(base);
         if (type == null)
         {
             return name;
@@ -129,7 +153,18 @@ public final class DirectorySchema
     public boolean isDefined(final String name)
     {
         final int semi = name.indexOf(';');
-        return schema.getAttributeType(semi < 0 ? name : name.substring(0, semi)) != null;
+        return type(semi < 0 ? name : name.substring(0, semi)) != null;
+    }
+
+    private AttributeTypeDefinition type(final String base)
+    {
+        final AttributeTypeDefinition type = schema.getAttributeType(base);
+        if (type != null)
+        {
+            return type;
+        }
+        final String alias = ALIASES.get(base.toLowerCase(Locale.ROOT));
+        return alias == null ? null : schema.getAttributeType(alias);
     }
 
     /**
