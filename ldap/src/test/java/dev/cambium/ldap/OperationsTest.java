@@ -111,11 +111,13 @@ class OperationsTest extends ServerFixture
         assertEquals(set(BOB), dns(SUFFIX, SearchScope.SUB, "(sn=*own)"), "substring final");
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(telephoneNumber=+15550100)"), "telephone number ignores spaces");
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(description=*)".replace("description", "givenName")), "presence");
-        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(employeeNumber>=5)"));
-        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(&(objectClass=person)(sn<=Jz))"));
+        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(sn>=Jen)"), "ordering");
+        assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE), dns(SUFFIX, SearchScope.SUB, "(&(objectClass=person)(sn<=Jz))"), "superclass of inetOrgPerson");
         assertEquals(set(JEN, BOB), dns(SUFFIX, SearchScope.SUB, "(|(uid=jen)(mail=bob@example.com))"), "OR over indexes");
         assertEquals(set("uid=ann," + PEOPLE), dns(PEOPLE, SearchScope.ONE, "(!(mail=*))"), "NOT");
-        assertEquals(set(BOB), dns(SUFFIX, SearchScope.SUB, "(description~=likes ldap)"), "approximate");
+        assertEquals(set(BOB), dns(SUFFIX, SearchScope.SUB, "(description~=Likes  LDAP)"), "approximate (as equality)");
+        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(cn:caseExactMatch:=Jenny)"), "extensible");
+        assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(cn:caseExactMatch:=jenny)"), "extensible, case-exact");
         assertEquals(set("cn=staff," + GROUPS), dns(SUFFIX, SearchScope.SUB, "(member=uid=bob,ou=people,dc=example,dc=com)"),
             "DN syntax matching");
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(|)"), "absolute false");

@@ -107,7 +107,7 @@ final class Searcher
                 throw new LDAPException(ResultCode.NO_SUCH_OBJECT, "no entry above the naming context " + directory.suffix());
             }
             final Entry dse = rootDse();
-            if (matches(filter, dse))
+            if (Search.matchesRootDse(filter, dse, schema))
             {
                 send(rootSelection(dse, request.getAttributes(), request.typesOnly()));
             }
@@ -207,17 +207,6 @@ final class Searcher
         return new Done(code.intValue(), null, null, List.of(new SimplePagedResultsControl(0, cookie)));
     }
 
-    private boolean matches(final Filter f, final Entry e)
-    {
-        try
-        {
-            return f.matchesEntry(e, schema.schema());
-        }
-        catch (final LDAPException x)
-        {
-            return false;
-        }
-    }
 
     private void send(final Entry e)
     {

@@ -12,12 +12,16 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.schema.AttributeTypeDefinition;
 import com.unboundid.ldap.sdk.schema.EntryValidator;
+import com.unboundid.ldap.sdk.schema.ObjectClassDefinition;
 import com.unboundid.ldap.sdk.schema.Schema;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The server's view of the LDAP schema (the SDK's standard schema): canonical attribute names, so
@@ -189,7 +193,8 @@ public final class DirectorySchema
 
     /**
      * Rewrites every attribute name in a filter to its canonical name, so that matching an entry
-     * stored under canonical names finds aliases too.
+     * stored under canonical names finds aliases too; an approximate match becomes an equality
+     * match.
      *
      * @param f a filter.
      * @return the filter with canonical names.
@@ -221,13 +226,57 @@ public final class DirectorySchema
             case Filter.FILTER_TYPE_PRESENCE:
                 return Filter.createPresenceFilter(canonical(f.getAttributeName()));
             case Filter.FILTER_TYPE_APPROXIMATE_MATCH:
-                return Filter.createApproximateMatchFilter(canonical(f.getAttributeName()), f.getAssertionValueBytes());
+                // No attribute of the standard schema has an approximate rule: match by equality.
+                return Filter.createEqualityFilter(canonical(f.getAttributeName()), f.getAssertionValueBytes());
             case Filter.FILTER_TYPE_EXTENSIBLE_MATCH:
                 return Filter.createExtensibleMatchFilter(f.getAttributeName() == null ? null : canonical(f.getAttributeName()),
                     f.getMatchingRuleID(), f.getDNAttributes(), f.getAssertionValueBytes());
             default:
                 return f;
         }
+    }
+
+    /**
+     * @param objectClasses object class names as stored.
+     * @return those names and the names of all their superclasses (as slapd matches
+     *         {@code (objectClass=person)} on an entry that names only inetOrgPerson).
+     */
+    public Set<String> withSuperclasses(final String[] objectClasses)
+    {
+        final Set<String> out = new LinkedHashSet<>(Arrays.asList(objectClasses));
+        for (final String oc : objectClasses)
+        {
+            final ObjectClassDefinition d = schema.getObjectClass(oc);
+            if (d != null)
+            {
+                for (final ObjectClassDefinition sup : d.getSuperiorClasses(schema, true))
+                {
+                    out.add(sup.getNameOrOID());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param e an entry.
+     * @return the entry, or a copy whose objectClass also names every superclass, for matching.
+     */
+    public Entry forMatching(final Entry e)
+    {
+        final String[] given = e.getObjectClassValues();
+        if (given == null)
+        {
+            return e;
+        }
+        final Set<String> all = withSuperclasses(given);
+        if (all.size() == given.length)
+        {
+            return e;
+        }
+        final Entry copy = e.duplicate();
+        copy.setAttribute("objectClass", all);
+        return copy;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchScope;
+import dev.cambium.ldap.schema.DirectorySchema;
 import dev.cambium.ldap.store.Directory;
 import dev.cambium.ldap.store.Snapshot;
 import dev.cambium.ldap.store.StoredEntry;
@@ -186,11 +187,30 @@ public final class Search
     {
         try
         {
-            return filter.matchesEntry(e, snapshot.directory().schema().schema());
+            final DirectorySchema schema = snapshot.directory().schema();
+            return FilterEvaluator.matches(filter, schema.forMatching(e), schema);
         }
         catch (final LDAPException x)
         {
             return false; // Undefined: not returned
+        }
+    }
+
+    /**
+     * @param filter a filter.
+     * @param dse    the root DSE.
+     * @param schema the schema.
+     * @return true if the filter matches it.
+     */
+    public static boolean matchesRootDse(final Filter filter, final Entry dse, final DirectorySchema schema)
+    {
+        try
+        {
+            return FilterEvaluator.matches(filter, dse, schema);
+        }
+        catch (final LDAPException x)
+        {
+            return false;
         }
     }
 

@@ -534,6 +534,15 @@ public final class Directory
                 continue;
             }
             final NavigableSet<byte[]> keys = out.computeIfAbsent(key, k -> new TreeSet<>(Arrays::compareUnsigned));
+            if (key.equals("objectclass"))
+            {
+                // Superclasses too, so (objectClass=person) finds an entry that names only inetOrgPerson.
+                for (final String oc : schema.withSuperclasses(a.getValues()))
+                {
+                    keys.add(Keys.index(schema.normalize(key, new ASN1OctetString(oc)), id));
+                }
+                continue;
+            }
             for (final ASN1OctetString v : a.getRawValues())
             {
                 keys.add(Keys.index(schema.normalize(key, v), id));
