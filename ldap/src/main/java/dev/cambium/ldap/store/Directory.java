@@ -472,8 +472,8 @@ public final class Directory
                 }
             }
             final String newNorm = Keys.normalizedRdn(newRdn, schema);
-            final long clash = w.childId(parentId, newNorm);
-            if (clash != Snapshot.NOT_FOUND && clash != id)
+            // The entry itself counts: a rename to its own name is refused, as slapd does.
+            if (w.childId(parentId, newNorm) != Snapshot.NOT_FOUND)
             {
                 throw new LDAPException(ResultCode.ENTRY_ALREADY_EXISTS, "entry already exists: " + new DN(newRdn, parentDn));
             }
