@@ -60,7 +60,9 @@ class SnapshotTest extends ServerFixture
             for (; searches < 150 && failure.get() == null; searches++)
             {
                 // Half the searches scan the tree, half go through the uid index and build DNs from ids.
-                final String filter = searches % 2 == 0 ? "(objectClass=*)" : "(|(uid=m*)(ou=team))";
+                // (uid=m1*) is 11 of 67 entries: the planner takes the index (checked in PlannerTest).
+                final boolean scan = searches % 2 == 0;
+                final String filter = scan ? "(objectClass=*)" : "(uid=m1*)";
                 final Set<String> parents = new TreeSet<>();
                 int members = 0;
                 for (final SearchResultEntry e : reader.search(SUFFIX, SearchScope.SUB, filter, "1.1").getSearchEntries())
@@ -72,7 +74,7 @@ class SnapshotTest extends ServerFixture
                         parents.add(dn.substring(dn.indexOf(",ou=team,") + 9));
                     }
                 }
-                assertEquals(MEMBERS, members, "search " + searches + " saw part of the subtree");
+                assertEquals(scan ? MEMBERS : 11, members, "search " + searches + " saw part of the subtree");
                 assertEquals(1, parents.size(), "search " + searches + " saw the subtree under two parents: " + parents);
                 if (parents.contains(PEOPLE))
                 {

@@ -24,10 +24,14 @@ import java.util.List;
  *   {@code (a=v*...)}: the keys whose value starts with v (case-ignore and case-exact strings).</li>
  *   <li>AND: the cheapest indexable branch; the others are checked on the candidates.</li>
  *   <li>OR: the union of its branches, only if every branch is indexable and the counts add up to
- *   less than the scan the search would otherwise do.</li>
+ *   less than the scan would cost.</li>
  *   <li>Anything else (NOT, ordering, approximate, extensible, unindexed attributes): no plan.</li>
  * </ul>
- * Candidates are a superset (multi-valued attributes count once per value, long values are indexed
+ * A candidate from an index costs about two entries of a scan (its index key, then the entry
+ * looked up by id and its scope checked through its parents), so a plan is used only when its
+ * estimate is below half the entries the scan would read.
+ *
+ * <p>Candidates are a superset (multi-valued attributes count once per value, long values are indexed
  * by their first bytes), so the search always evaluates the whole filter on each candidate.
  */
 public final class Planner
@@ -95,8 +99,8 @@ public final class Planner
      */
     public static Plan plan(final Snapshot s, final Filter filter, final long scanCost)
     {
-        final Plan p = planOf(s, filter, scanCost);
-        return p != null && p.estimate() < scanCost ? p : null;
+        final Plan p = planOf(s, filter, scanCost / 2);
+        return p != null && p.estimate() < scanCost / 2 ? p : null;
     }
 
     private static Plan planOf(final Snapshot s, final Filter f, final long scanCost)
