@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's view of the LDAP schema (the SDK's standard schema): canonical attribute names, so
@@ -57,9 +58,14 @@ public final class DirectorySchema
         Map.entry("favouritedrink", "drink"));
 
     private final Schema schema;
+    /** Looked up on every index key and comparison; the SDK searches the schema each time. */
+    private final Map<String, MatchingRule> equalityRules = new ConcurrentHashMap<>();
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_NAMES = 4096;
     private final EntryValidator undefined;
     private final EntryValidator syntax;
     private final EntryValidator structure;
+    private final EntryValidator all;
 
     /**
      * @param schema the schema entries must follow.
@@ -78,6 +84,10 @@ public final class DirectorySchema
         structure.setCheckNameForms(false);
         // slapd infers the superclasses of the classes given (inetOrgPerson alone is fine).
         structure.setCheckMissingSuperiorObjectClasses(false);
+        all = new EntryValidator(schema);
+        all.setCheckEntryMissingRDNValues(false);
+        all.setCheckNameForms(false);
+        all.setCheckMissingSuperiorObjectClasses(false);
     }
 
     /**
@@ -145,9 +155,19 @@ public final class DirectorySchema
      */
     public String key(final String name)
     {
+        final String cached = keys.get(name);
+        if (cached != null)
+        {
+            return cached;
+        }
         final String c = canonical(name);
         final int semi = c.indexOf(';');
-        return (semi < 0 ? c : c.substring(0, semi)).toLowerCase(Locale.ROOT);
+        final String key = (semi < 0 ? c : c.substring(0, semi)).toLowerCase(Locale.ROOT);
+        if (keys.size() < MAX_CACHED_NAMES) // names come from clients: keep the cache bounded
+        {
+            keys.put(name, key);
+        }
+        return key;
     }
 
     /**
@@ -285,7 +305,17 @@ public final class DirectorySchema
      */
     public MatchingRule equality(final String attribute)
     {
-        return MatchingRule.selectEqualityMatchingRule(attribute, schema);
+        final MatchingRule cached = equalityRules.get(attribute);
+        if (cached != null)
+        {
+            return cached;
+        }
+        final MatchingRule rule = MatchingRule.selectEqualityMatchingRule(attribute, schema);
+        if (equalityRules.size() < MAX_CACHED_NAMES)
+        {
+            equalityRules.put(attribute, rule);
+        }
+        return rule;
     }
 
     /**
@@ -347,6 +377,11 @@ public final class DirectorySchema
      */
     public synchronized void validate(final Entry entry) throws LDAPException
     {
+        // One validation for the common, valid case; the narrower validators only classify a failure.
+        if (all.entryIsValid(entry, null))
+        {
+            return;
+        }
         final List<String> reasons = new ArrayList<>();
         if (!undefined.entryIsValid(entry, reasons))
         {
@@ -360,5 +395,8 @@ public final class DirectorySchema
         {
             throw new LDAPException(ResultCode.OBJECT_CLASS_VIOLATION, String.join("; ", reasons));
         }
+        final List<String> any = new ArrayList<>();
+        all.entryIsValid(entry, any);
+        throw new LDAPException(ResultCode.OBJECT_CLASS_VIOLATION, String.join("; ", any));
     }
 }
