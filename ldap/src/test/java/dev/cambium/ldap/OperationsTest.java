@@ -340,6 +340,16 @@ class OperationsTest extends ServerFixture
     }
 
     @Test
+    void shouldRefuseToServeADatabaseUnderAnotherSuffix()
+    {
+        server.close();
+        final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> DirectoryServer.start(ServerOptions.forTest("dc=other,dc=org", dir.resolve("directory.cambium")), System.out));
+        assertTrue(e.getMessage().contains("dc=example,dc=com"), e.getMessage());
+        server = null;
+    }
+
+    @Test
     void shouldRebuildIndexesWhenTheIndexedAttributesChange() throws Exception
     {
         server.close();

@@ -44,6 +44,7 @@ public final class Directory
     static final String META = "meta";
     private static final String INDEX_PREFIX = "eq.";
     private static final byte[] INDEXES_KEY = "indexes".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SUFFIX_KEY = "suffix".getBytes(StandardCharsets.UTF_8);
 
     private final Database db;
     private final DirectorySchema schema;
@@ -71,6 +72,7 @@ public final class Directory
      * @param suffix     the naming context.
      * @param attributes the attributes to index for equality, presence and substring-initial.
      * @return the directory.
+     * @throws IllegalArgumentException if the database holds the directory of another suffix.
      */
     public static Directory open(final Database db, final DirectorySchema schema, final DN suffix, final Collection<String> attributes)
     {
@@ -85,6 +87,19 @@ public final class Directory
             txn.openOrCreateTree(ENTRIES);
             txn.openOrCreateTree(CHILDREN);
             final Tree meta = txn.openOrCreateTree(META);
+            // The entries' DNs hang from the suffix entry: a file built for one suffix cannot serve another.
+            final byte[] suffixKey = SUFFIX_KEY;
+            final byte[] normalized = suffix.toNormalizedString().getBytes(StandardCharsets.UTF_8);
+            final byte[] stored = meta.get(suffixKey);
+            if (stored == null)
+            {
+                meta.put(suffixKey, normalized);
+            }
+            else if (!Arrays.equals(stored, normalized))
+            {
+                throw new IllegalArgumentException("the database holds the directory of " +
+                    new String(stored, StandardCharsets.UTF_8) + ", not of " + suffix);
+            }
             final byte[] want = String.join(",", keys).getBytes(StandardCharsets.UTF_8);
             final byte[] have = meta.get(INDEXES_KEY);
             if (!Arrays.equals(want, have))
