@@ -100,6 +100,38 @@ class PlannerTest
     }
 
     @Test
+    void shouldStopAtTheTimeLimitWithWhatItFound() throws Exception
+    {
+        final DirectorySchema schema = DirectorySchema.standard();
+        try (Database db = Database.open(dir.resolve("d.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
+        {
+            final com.unboundid.ldap.sdk.DN suffix = new com.unboundid.ldap.sdk.DN("dc=example,dc=com");
+            final Directory d = Directory.open(db, schema, suffix, ServerOptions.DEFAULT_INDEXES);
+            DirectoryServer.importLdif(d, ldif(), 1000, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            final Filter all = schema.canonical(parse("(objectClass=*)"));
+            d.read(s ->
+            {
+                try
+                {
+                    final dev.cambium.ldap.search.Search.Outcome expired = new dev.cambium.ldap.search.Search(s, all, true,
+                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, System.nanoTime() - 1).run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 0);
+                    assertEquals(com.unboundid.ldap.sdk.ResultCode.TIME_LIMIT_EXCEEDED, expired.code);
+                    assertEquals(0, expired.entries.size());
+                    final dev.cambium.ldap.search.Search.Outcome limited = new dev.cambium.ldap.search.Search(s, all, true,
+                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, Long.MAX_VALUE).run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 10);
+                    assertEquals(com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, limited.code);
+                    assertEquals(10, limited.entries.size());
+                }
+                catch (final com.unboundid.ldap.sdk.LDAPException e)
+                {
+                    throw new AssertionError(e);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
     void shouldExplainTheCommandLine()
     {
         assertTrue(ServerOptions.HELP.contains("--durability"));
