@@ -16,6 +16,13 @@ import org.agrona.DirectBuffer;
  * key smaller than it, and {@link #key()}/{@link #value()} return the entry if it still exists, or
  * throw {@link IllegalStateException} if it was deleted.
  *
+ * <p><b>Bounded cursors</b> ({@link Tree#cursor(dev.cambium.codec.KeyRange)}) see only the keys of
+ * their range: every method above behaves as if the tree held nothing outside it ({@link #first()} is
+ * the smallest key in the range, {@link #next()} returns false at the range's end, a seek below the
+ * range lands on its first key). The bound checks compare in place and allocate nothing, so
+ * {@code for (boolean ok = c.first(); ok; ok = c.next())} with {@link #keyBuffer()} and
+ * {@link #valueBuffer()} scans a range without allocating per entry.
+ *
  * <p>Threads: same as the transaction it came from.
  */
 public interface Cursor extends AutoCloseable
@@ -45,6 +52,32 @@ public interface Cursor extends AutoCloseable
      * @return true if positioned on the smallest key {@code >= key}; false if there is none.
      */
     boolean seek(DirectBuffer key, int offset, int length);
+
+    /**
+     * Same as {@link #seek(byte[])}: the smallest key {@code >= key}.
+     *
+     * @param key the key to look for.
+     * @return true if positioned; false if there is no such key.
+     */
+    boolean seekCeiling(byte[] key);
+
+    /**
+     * @param key the key to look for.
+     * @return true if positioned on the largest key {@code <= key}; false if there is none.
+     */
+    boolean seekFloor(byte[] key);
+
+    /**
+     * @param key the key to look for.
+     * @return true if positioned on the smallest key {@code > key}; false if there is none.
+     */
+    boolean seekHigher(byte[] key);
+
+    /**
+     * @param key the key to look for.
+     * @return true if positioned on the largest key {@code < key}; false if there is none.
+     */
+    boolean seekLower(byte[] key);
 
     /**
      * @return true if moved to the next key; false at the end (the cursor is then unpositioned).

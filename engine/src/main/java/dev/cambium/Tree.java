@@ -1,5 +1,6 @@
 package dev.cambium;
 
+import dev.cambium.codec.KeyRange;
 import org.agrona.DirectBuffer;
 
 /**
@@ -113,7 +114,50 @@ public interface Tree
     long count(byte[] fromInclusive, byte[] toExclusive);
 
     /**
+     * Deletes every entry with {@code fromInclusive <= key < toExclusive}. The number to delete is
+     * taken from {@link #count(byte[], byte[])} first, so the deletions need no key comparisons
+     * against the upper bound; each costs one O(log n) descent.
+     *
+     * @param fromInclusive lower bound, or null for no lower bound.
+     * @param toExclusive   upper bound, or null for no upper bound.
+     * @return the number of entries deleted.
+     */
+    long deleteRange(byte[] fromInclusive, byte[] toExclusive);
+
+    /**
+     * Deletes every entry in a range: {@code deleteRange(range.from(), range.to())}.
+     *
+     * @param range the keys to delete.
+     * @return the number of entries deleted.
+     */
+    default long deleteRange(final KeyRange range)
+    {
+        return deleteRange(range.from(), range.to());
+    }
+
+    /**
+     * Counts the entries in a range in O(log n): {@code count(range.from(), range.to())}.
+     *
+     * @param range the keys to count.
+     * @return the number of entries in the range.
+     */
+    default long count(final KeyRange range)
+    {
+        return count(range.from(), range.to());
+    }
+
+    /**
      * @return a new cursor, not yet positioned.
      */
     Cursor cursor();
+
+    /**
+     * A cursor that sees only the keys in {@code range} (see "Bounded cursors" on {@link Cursor}).
+     * A scan of a range is
+     * {@code try (Cursor c = tree.cursor(range)) { for (boolean ok = c.first(); ok; ok = c.next()) { ... } }}.
+     *
+     * @param range the keys the cursor may stand on.
+     * @return a new cursor, not yet positioned.
+     */
+    Cursor cursor(KeyRange range);
 }

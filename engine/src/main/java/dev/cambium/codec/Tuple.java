@@ -199,11 +199,44 @@ public final class Tuple implements Comparable<Tuple>
     }
 
     /**
+     * The keys of the tuples that start with this tuple's components, whole: {@code
+     * Tuple.of("jen").prefixRange()} contains {@code ("jen")}, {@code ("jen", 42)} and
+     * {@code ("jen", "x", 7)}, but not {@code ("jensen", 42)}, because "jen" and "jensen" are
+     * different first components. For tuples whose last component starts with a string, use
+     * {@link #stringPrefixRange(String)}.
+     *
      * @return the keys of exactly the tuples that {@link #startsWith} this one (this one included).
      */
     public KeyRange prefixRange()
     {
         return new TupleEncoder().addAll(this).prefixRange();
+    }
+
+    /**
+     * The keys of the tuples made of this tuple's components, then a string component that starts
+     * with {@code prefix}, then anything: {@code Tuple.of("cn").stringPrefixRange("jen")} contains
+     * {@code ("cn", "jen", 1)} and {@code ("cn", "jensen", 2)} but not {@code ("cn", "je", 3)} (an LDAP
+     * substring filter's initial part {@code cn=jen*}).
+     *
+     * @param prefix the start of the next, string, component; "" matches every string.
+     * @return the range.
+     * @throws IllegalArgumentException if a string has an unpaired surrogate.
+     */
+    public KeyRange stringPrefixRange(final String prefix)
+    {
+        return new TupleEncoder().addAll(this).stringPrefixRange(prefix);
+    }
+
+    /**
+     * The keys of the tuples made of this tuple's components, then a byte-string component that
+     * starts with {@code prefix}, then anything.
+     *
+     * @param prefix the start of the next, byte-string, component; empty matches every byte string.
+     * @return the range.
+     */
+    public KeyRange bytesPrefixRange(final byte[] prefix)
+    {
+        return new TupleEncoder().addAll(this).bytesPrefixRange(prefix);
     }
 
     /**

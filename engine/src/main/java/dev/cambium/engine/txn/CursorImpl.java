@@ -17,6 +17,10 @@ import java.util.Objects;
  * forgets its path. On next use it seeks that key again in the tree as it now is, which gives the
  * by-key semantics documented on {@link Cursor}. Read-transaction cursors never detach.
  *
+ * <p>A bounded cursor keeps its bounds as views and checks them after every move with
+ * {@link BTreeCursor#compareKey}, in place: bounding costs one key comparison per step and no
+ * allocation. An unbounded cursor skips the checks.
+ *
  * <p>Threads: the transaction's thread.
  */
 final class CursorImpl implements Cursor
@@ -24,13 +28,25 @@ final class CursorImpl implements Cursor
     private final TreeHandle tree;
     private final BTreeCursor cursor;
     private final UnsafeBuffer savedView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer argView = new UnsafeBuffer(0, 0);
+    /** Inclusive lower bound, or null. */
+    private final UnsafeBuffer low;
+    private final int lowLength;
+    /** Exclusive upper bound, or null. */
+    private final UnsafeBuffer high;
+    private final int highLength;
     private byte[] savedKey;
     private boolean closed;
 
-    CursorImpl(final TreeHandle tree, final PageReader pages)
+    CursorImpl(final TreeHandle tree, final PageReader pages, final byte[] low, final byte[] high)
     {
         this.tree = tree;
         this.cursor = new BTreeCursor(pages);
+        // An empty lower bound admits every key: no check needed.
+        this.low = low == null || low.length == 0 ? null : new UnsafeBuffer(low);
+        this.lowLength = low == null ? 0 : low.length;
+        this.high = high == null ? null : new UnsafeBuffer(high);
+        this.highLength = high == null ? 0 : high.length;
         cursor.reset(tree.root, tree.rootRevision);
     }
 
@@ -78,7 +94,7 @@ final class CursorImpl implements Cursor
         fresh();
         try
         {
-            return cursor.first();
+            return withinHigh(low == null ? cursor.first() : cursor.seek(low, 0, lowLength));
         }
         catch (final CorruptDatabaseException e)
         {
@@ -92,7 +108,7 @@ final class CursorImpl implements Cursor
         fresh();
         try
         {
-            return cursor.last();
+            return withinLow(high == null ? cursor.last() : rawLower(high, 0, highLength));
         }
         catch (final CorruptDatabaseException e)
         {
@@ -104,8 +120,8 @@ final class CursorImpl implements Cursor
     public boolean seek(final byte[] key)
     {
         Objects.requireNonNull(key, "key");
-        savedView.wrap(key);
-        return seek(savedView, 0, key.length);
+        argView.wrap(key);
+        return seek(argView, 0, key.length);
     }
 
     @Override
@@ -115,12 +131,126 @@ final class CursorImpl implements Cursor
         fresh();
         try
         {
-            return cursor.seek(key, offset, length);
+            return withinHigh(raiseToLow(cursor.seek(key, offset, length)));
         }
         catch (final CorruptDatabaseException e)
         {
             throw tree.located(e);
         }
+    }
+
+    @Override
+    public boolean seekCeiling(final byte[] key)
+    {
+        return seek(key);
+    }
+
+    @Override
+    public boolean seekFloor(final byte[] key)
+    {
+        Objects.requireNonNull(key, "key");
+        fresh();
+        argView.wrap(key);
+        try
+        {
+            return withinLow(lowerToHigh(rawFloor(argView, 0, key.length)));
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
+    }
+
+    @Override
+    public boolean seekHigher(final byte[] key)
+    {
+        Objects.requireNonNull(key, "key");
+        fresh();
+        argView.wrap(key);
+        try
+        {
+            final boolean found = cursor.seek(argView, 0, key.length) &&
+                (cursor.compareKey(argView, 0, key.length) != 0 || cursor.next());
+            return withinHigh(raiseToLow(found));
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
+    }
+
+    @Override
+    public boolean seekLower(final byte[] key)
+    {
+        Objects.requireNonNull(key, "key");
+        fresh();
+        argView.wrap(key);
+        try
+        {
+            return withinLow(lowerToHigh(rawLower(argView, 0, key.length)));
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw tree.located(e);
+        }
+    }
+
+    /** The largest key {@code <= key}, ignoring bounds. */
+    private boolean rawFloor(final DirectBuffer key, final int offset, final int length)
+    {
+        if (!cursor.seek(key, offset, length))
+        {
+            return cursor.last();
+        }
+        return cursor.compareKey(key, offset, length) == 0 || cursor.prev();
+    }
+
+    /** The largest key {@code < key}, ignoring bounds. */
+    private boolean rawLower(final DirectBuffer key, final int offset, final int length)
+    {
+        return cursor.seek(key, offset, length) ? cursor.prev() : cursor.last();
+    }
+
+    /** After a forward seek: if it landed below the lower bound, the range starts at the bound. */
+    private boolean raiseToLow(final boolean positioned)
+    {
+        if (positioned && low != null && cursor.compareKey(low, 0, lowLength) < 0)
+        {
+            return cursor.seek(low, 0, lowLength);
+        }
+        return positioned;
+    }
+
+    /** After a backward seek: if it landed at or above the upper bound, the range ends below the bound. */
+    private boolean lowerToHigh(final boolean positioned)
+    {
+        if (positioned && high != null && cursor.compareKey(high, 0, highLength) >= 0)
+        {
+            return rawLower(high, 0, highLength);
+        }
+        return positioned;
+    }
+
+    /** Unpositions the cursor if it stands at or past the upper bound. */
+    private boolean withinHigh(final boolean positioned)
+    {
+        if (positioned && high != null && cursor.compareKey(high, 0, highLength) >= 0)
+        {
+            cursor.reset(tree.root, tree.rootRevision);
+            return false;
+        }
+        return positioned;
+    }
+
+    /** Unpositions the cursor if it stands below the lower bound. */
+    private boolean withinLow(final boolean positioned)
+    {
+        if (positioned && low != null && cursor.compareKey(low, 0, lowLength) < 0)
+        {
+            cursor.reset(tree.root, tree.rootRevision);
+            return false;
+        }
+        return positioned;
     }
 
     @Override
@@ -129,27 +259,23 @@ final class CursorImpl implements Cursor
         checkUsable();
         try
         {
-            return moveNext();
+            if (savedKey != null)
+            {
+                final boolean exact = reattach();
+                savedKey = null;
+                if (!cursor.isPositioned())
+                {
+                    return false;
+                }
+                // not exact: already on the smallest key greater than it
+                return withinHigh(raiseToLow(!exact || cursor.next()));
+            }
+            return withinHigh(cursor.next());
         }
         catch (final CorruptDatabaseException e)
         {
             throw tree.located(e);
         }
-    }
-
-    private boolean moveNext()
-    {
-        if (savedKey != null)
-        {
-            final boolean exact = reattach();
-            savedKey = null;
-            if (!cursor.isPositioned())
-            {
-                return false;
-            }
-            return !exact || cursor.next(); // not exact: already on the smallest key greater than it
-        }
-        return cursor.next();
     }
 
     @Override
@@ -158,24 +284,19 @@ final class CursorImpl implements Cursor
         checkUsable();
         try
         {
-            return movePrev();
+            if (savedKey != null)
+            {
+                reattach();
+                savedKey = null;
+                // Exact or on the successor: the previous entry is the largest key smaller than the saved one.
+                return withinLow(lowerToHigh(cursor.isPositioned() ? cursor.prev() : cursor.last()));
+            }
+            return withinLow(cursor.prev());
         }
         catch (final CorruptDatabaseException e)
         {
             throw tree.located(e);
         }
-    }
-
-    private boolean movePrev()
-    {
-        if (savedKey != null)
-        {
-            reattach();
-            savedKey = null;
-            // Exact or on the successor: the previous entry is the largest key smaller than the saved one.
-            return cursor.isPositioned() ? cursor.prev() : cursor.last();
-        }
-        return cursor.prev();
     }
 
     private void current()

@@ -6,8 +6,11 @@ import dev.cambium.LimitExceededException;
 import dev.cambium.NoSuchTreeException;
 import dev.cambium.ReadOnlyTransactionException;
 import dev.cambium.Tree;
+import dev.cambium.btree.BTreeCursor;
+import dev.cambium.codec.KeyRange;
 import dev.cambium.engine.store.PageDamage;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -261,10 +264,65 @@ final class TreeHandle implements Tree
     }
 
     @Override
+    public long deleteRange(final byte[] fromInclusive, final byte[] toExclusive)
+    {
+        checkUsable();
+        final WriteTxn w = writer();
+        final long n = count(fromInclusive, toExclusive);
+        if (n == 0)
+        {
+            return 0; // nothing copied, cursors undisturbed
+        }
+        // The count says how many entries follow the lower bound inside the range: delete the first
+        // one at or after the bound n times, with no comparison against the upper bound.
+        final BTreeCursor c = new BTreeCursor(txn.pages);
+        final UnsafeBuffer from = fromInclusive == null ? null : new UnsafeBuffer(fromInclusive);
+        final ExpandableArrayBuffer victim = new ExpandableArrayBuffer(64);
+        beforeChange();
+        try
+        {
+            for (long i = 0; i < n; i++)
+            {
+                c.reset(root, rootRevision);
+                final boolean found = from == null ? c.first() : c.seek(from, 0, fromInclusive.length);
+                if (!found)
+                {
+                    throw new IllegalStateException("tree '" + name + "': count said " + n + " entries, found " + i);
+                }
+                // The key view points into a page the delete may change in place: copy it first.
+                final DirectBuffer key = c.key();
+                final int length = key.capacity();
+                victim.putBytes(0, key, 0, length);
+                root = w.writer.delete(root, rootRevision, victim, 0, length);
+                rootRevision = w.writer.rootRevision();
+                size--;
+            }
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw located(e);
+        }
+        dirty = true;
+        return n;
+    }
+
+    @Override
     public Cursor cursor()
     {
         checkUsable();
-        final CursorImpl c = new CursorImpl(this, txn.pages);
+        return register(new CursorImpl(this, txn.pages, null, null));
+    }
+
+    @Override
+    public Cursor cursor(final KeyRange range)
+    {
+        checkUsable();
+        Objects.requireNonNull(range, "range");
+        return register(new CursorImpl(this, txn.pages, range.from(), range.to()));
+    }
+
+    private Cursor register(final CursorImpl c)
+    {
         if (txn.writable())
         {
             cursors.add(c);
