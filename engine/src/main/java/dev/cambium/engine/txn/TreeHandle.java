@@ -72,6 +72,19 @@ final class TreeHandle implements Tree
         }
     }
 
+    /**
+     * Rejects a key range outside its buffer as a bad argument (the lookups read the key's bytes without
+     * further checks).
+     */
+    static void checkKeyRange(final DirectBuffer key, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || (long)offset + length > key.capacity())
+        {
+            throw new IllegalArgumentException("key range [" + offset + ", " + ((long)offset + length) +
+                ") lies outside its buffer of " + key.capacity() + " bytes");
+        }
+    }
+
     private WriteTxn writer()
     {
         if (!txn.writable())
@@ -109,6 +122,7 @@ final class TreeHandle implements Tree
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(valueView, "valueView");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             return txn.reader.get(root, rootRevision, key, offset, length, valueView);
@@ -137,6 +151,7 @@ final class TreeHandle implements Tree
         checkUsable();
         Objects.requireNonNull(key, "key");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             return txn.reader.contains(root, rootRevision, key, offset, length);
@@ -207,6 +222,7 @@ final class TreeHandle implements Tree
         final WriteTxn w = writer();
         Objects.requireNonNull(key, "key");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             if (!txn.reader.contains(root, rootRevision, key, offset, length))
