@@ -41,6 +41,8 @@ final class ReadNode
     /** Bits of a {@link #cells} entry: cell offset (16), key length (16), value length or its complement (32). */
     private static final int KEY_LENGTH_SHIFT = 32;
     private static final int OFFSET_SHIFT = 48;
+    /** Shared by every node until it first enters a leaf: most nodes (branches, lookups) never need cells. */
+    private static final long[] NO_CELLS = new long[0];
 
     final UnsafeBuffer buf = new UnsafeBuffer(0, 0);
     private PageReader pages;
@@ -56,7 +58,7 @@ final class ReadNode
      * After {@link #validateLeaf}: per cell, offset, key length and value length (the complement of the value
      * length for a value on overflow pages), packed as in {@link #cell}.
      */
-    long[] cells = new long[0];
+    long[] cells = NO_CELLS;
 
     /**
      * Wraps a committed or private page and checks its header.
