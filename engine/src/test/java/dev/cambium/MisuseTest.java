@@ -115,6 +115,27 @@ class MisuseTest
     }
 
     @Test
+    void shouldRejectKeyRangeOutsideItsBufferWithIllegalArgument()
+    {
+        try (Database db = open())
+        {
+            db.write(txn -> txn.createTree("t").put(K, V));
+            try (ReadTransaction r = db.beginRead(); Cursor c = r.tree("t").cursor())
+            {
+                final Tree t = r.tree("t");
+                final org.agrona.concurrent.UnsafeBuffer key = new org.agrona.concurrent.UnsafeBuffer(K);
+                final org.agrona.concurrent.UnsafeBuffer view = new org.agrona.concurrent.UnsafeBuffer(0, 0);
+                expect(IllegalArgumentException.class, () -> t.get(key, 1, K.length, view));
+                expect(IllegalArgumentException.class, () -> t.get(key, -1, K.length, view));
+                expect(IllegalArgumentException.class, () -> t.containsKey(key, K.length, 1));
+                expect(IllegalArgumentException.class, () -> c.seek(key, 2, K.length));
+                assertTrue(t.get(key, 0, K.length, view), "the whole buffer is a valid range");
+                assertTrue(c.seek(key, 0, K.length));
+            }
+        }
+    }
+
+    @Test
     void shouldRejectOverlongKeyNamingTheLimit()
     {
         for (final int pageSize : new int[] {512, 4096})

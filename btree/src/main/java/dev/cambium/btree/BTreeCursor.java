@@ -24,7 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class BTreeCursor
 {
     private final PageReader pages;
-    private final Node[] path = new Node[BTreeReader.MAX_DEPTH];
+    private final ReadNode[] path = new ReadNode[BTreeReader.MAX_DEPTH];
     private final int[] index = new int[BTreeReader.MAX_DEPTH];
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
@@ -35,6 +35,12 @@ public final class BTreeCursor
     private long root = BTreeReader.EMPTY;
     private long rootRevision;
     private int leaf = -1;
+    /** The cells of the leaf at level {@link #leaf}, checked when the cursor entered it ({@link ReadNode#validateLeaf}). */
+    private long[] cells;
+    /** Entries in that leaf. */
+    private int leafCount;
+    /** The current entry's index in that leaf. */
+    private int at;
     private boolean valueLoaded;
 
     /**
@@ -45,7 +51,7 @@ public final class BTreeCursor
         this.pages = pages;
         for (int i = 0; i < path.length; i++)
         {
-            path[i] = new Node();
+            path[i] = new ReadNode();
         }
     }
 
@@ -92,11 +98,10 @@ public final class BTreeCursor
         {
             return unposition();
         }
-        final Node n = path[0].wrap(pages, root, rootRevision);
+        final ReadNode n = path[0].wrap(pages, root, rootRevision);
         if (n.isLeaf())
         {
-            arriveAtLeaf(0);
-            index[0] = forward ? 0 : n.count() - 1;
+            arriveAtLeaf(0, forward ? 0 : n.count() - 1);
             return n.count() > 0 || unposition();
         }
         final int i = nonEmptyChild(n, forward ? 0 : n.count() - 1, forward);
@@ -127,17 +132,16 @@ public final class BTreeCursor
         long revision = rootRevision;
         for (int d = 0; d < path.length; d++)
         {
-            final Node n = path[d].wrap(pages, id, revision);
+            final ReadNode n = path[d].wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 if (d > 0)
                 {
                     checkLeafCount(d);
                 }
-                arriveAtLeaf(d);
                 final int idx = n.search(key, keyOff, keyLen);
-                index[d] = idx >= 0 ? idx : -(idx + 1);
-                return index[d] < n.count() || advance(true);
+                arriveAtLeaf(d, idx >= 0 ? idx : -(idx + 1));
+                return at < leafCount || advance(true);
             }
             final int i = n.childIndex(key, keyOff, keyLen);
             index[d] = i;
@@ -157,7 +161,7 @@ public final class BTreeCursor
             return false;
         }
         valueLoaded = false;
-        if (++index[leaf] < path[leaf].count())
+        if (++at < leafCount)
         {
             return true;
         }
@@ -174,7 +178,7 @@ public final class BTreeCursor
             return false;
         }
         valueLoaded = false;
-        if (--index[leaf] >= 0)
+        if (--at >= 0)
         {
             return true;
         }
@@ -187,9 +191,8 @@ public final class BTreeCursor
     public DirectBuffer key()
     {
         requirePositioned();
-        final Node n = path[leaf];
-        final int i = index[leaf];
-        keyView.wrap(n.buf, n.keyOffset(i), n.keyLength(i));
+        final long cell = cells[at];
+        keyView.wrap(path[leaf].buf, ReadNode.keyOffsetOf(cell), ReadNode.keyLengthOf(cell));
         return keyView;
     }
 
@@ -202,16 +205,16 @@ public final class BTreeCursor
         requirePositioned();
         if (!valueLoaded)
         {
-            final Node n = path[leaf];
-            final int i = index[leaf];
-            final int len = n.valueLength(i);
-            if (n.isOverflow(i))
+            final ReadNode n = path[leaf];
+            final long cell = cells[at];
+            final int value = ReadNode.valueOf(cell);
+            if (value < 0)
             {
-                valueView.wrap(Overflow.read(pages, overflowView, n.overflowPage(i), n.overflowRevision(i), len));
+                valueView.wrap(Overflow.read(pages, overflowView, n.overflowPage(cell), n.overflowRevision(cell), ~value));
             }
             else
             {
-                valueView.wrap(n.buf, n.valueOffset(i), len);
+                valueView.wrap(n.buf, ReadNode.valueOffsetOf(cell), value);
             }
             valueLoaded = true;
         }
@@ -251,7 +254,7 @@ public final class BTreeCursor
     public int compareKey(final DirectBuffer key, final int keyOff, final int keyLen)
     {
         requirePositioned();
-        return path[leaf].compareKey(index[leaf], key, keyOff, keyLen);
+        return path[leaf].compareCell(cells[at], key, keyOff, keyLen);
     }
 
     private void requirePositioned()
@@ -282,13 +285,12 @@ public final class BTreeCursor
             {
                 throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
             }
-            final Node c = path[d + 1].wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
+            final ReadNode c = path[d + 1].wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
             d++;
             if (c.isLeaf())
             {
                 checkLeafCount(d);
-                arriveAtLeaf(d);
-                index[d] = forward ? 0 : c.count() - 1;
+                arriveAtLeaf(d, forward ? 0 : c.count() - 1);
                 return;
             }
             final int i = nonEmptyChild(c, forward ? 0 : c.count() - 1, forward);
@@ -305,7 +307,7 @@ public final class BTreeCursor
      * @return the first index from {@code i} on (or, backwards, down from {@code i}) whose subtree
      * count is non-zero, or -1 if none.
      */
-    private static int nonEmptyChild(final Node n, final int start, final boolean forward)
+    private static int nonEmptyChild(final ReadNode n, final int start, final boolean forward)
     {
         final int count = n.count();
         for (int i = start; i >= 0 && i < count; i += forward ? 1 : -1)
@@ -333,21 +335,26 @@ public final class BTreeCursor
     }
 
     /**
-     * Makes level d the cursor's leaf. Its first key must be below its last: with the check in
-     * {@link #advance} that each leaf's keys lie beyond the previous leaf's, the leaves a scan visits
-     * have strictly increasing key intervals, so no page is visited twice and a scan is linear in the
-     * number of pages even when a damaged file's branches share children.
+     * Makes level d the cursor's leaf, standing on entry {@code at}, after checking every cell of it once
+     * ({@link ReadNode#validateLeaf}): the steps through it then read only the recorded cells. Its first key must
+     * be below its last: with the check in {@link #advance} that each leaf's keys lie beyond the previous leaf's,
+     * the leaves a scan visits have strictly increasing key intervals, so no page is visited twice and a scan is
+     * linear in the number of pages even when a damaged file's branches share children.
      */
-    private void arriveAtLeaf(final int d)
+    private void arriveAtLeaf(final int d, final int at)
     {
-        leaf = d;
-        valueLoaded = false;
-        final Node n = path[d];
+        final ReadNode n = path[d];
+        n.validateLeaf();
         final int count = n.count();
-        if (count > 1 && n.compareKey(0, n.buf, n.keyOffset(count - 1), n.keyLength(count - 1)) >= 0)
+        if (count > 1 && n.compareCells(n.cells[0], n.cells[count - 1]) >= 0)
         {
             throw n.corrupt("keys out of order: the first key of the leaf is not below its last");
         }
+        leaf = d;
+        cells = n.cells;
+        leafCount = count;
+        this.at = at;
+        valueLoaded = false;
     }
 
     /**
@@ -356,13 +363,13 @@ public final class BTreeCursor
      */
     private boolean advance(final boolean forward)
     {
-        final Node left = path[leaf];
-        final boolean bounded = left.count() > 0;
+        final ReadNode left = path[leaf];
+        final boolean bounded = leafCount > 0;
         if (bounded)
         {
-            final int edge = forward ? left.count() - 1 : 0;
-            final int len = left.keyLength(edge);
-            boundary.putBytes(0, left.buf, left.keyOffset(edge), len);
+            final long edge = cells[forward ? leafCount - 1 : 0];
+            final int len = ReadNode.keyLengthOf(edge);
+            boundary.putBytes(0, left.buf, ReadNode.keyOffsetOf(edge), len);
             boundaryLength = len;
         }
         int d = leaf - 1;
@@ -379,7 +386,7 @@ public final class BTreeCursor
         descend(d, forward);
         if (bounded)
         {
-            final int c = path[leaf].compareKey(index[leaf], boundary, 0, boundaryLength);
+            final int c = path[leaf].compareCell(cells[at], boundary, 0, boundaryLength);
             if (forward ? c <= 0 : c >= 0)
             {
                 throw path[leaf].corrupt("keys out of order: the leaf's " + (forward ? "first" : "last") +

@@ -27,7 +27,8 @@ public class BTreeReader
     static final int MAX_DEPTH = 48;
 
     final PageReader pages;
-    final Node node = new Node();
+    /** The lookups' flyweight; after {@link #findLeaf} it is on the leaf. */
+    final ReadNode view = new ReadNode();
     final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
 
     /**
@@ -47,7 +48,7 @@ public class BTreeReader
     }
 
     /**
-     * Finds the leaf that would hold a key; {@link #node} is left on it.
+     * Finds the leaf that would hold a key; {@link #view} is left on it.
      *
      * @return the key's index in the leaf if present, else {@code -(insertionPoint + 1)}.
      */
@@ -58,7 +59,7 @@ public class BTreeReader
         long revision = rootRevision;
         for (int depth = 0; depth < MAX_DEPTH; depth++)
         {
-            final Node n = node.wrap(pages, id, revision);
+            final ReadNode n = view.wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 return n.search(key, keyOff, keyLen);
@@ -95,14 +96,15 @@ public class BTreeReader
         {
             return false;
         }
-        final int len = node.valueLength(idx);
-        if (node.isOverflow(idx))
+        final long cell = view.loadCell(idx);
+        final int value = ReadNode.valueOf(cell);
+        if (value < 0)
         {
-            valueView.wrap(Overflow.read(pages, overflowView, node.overflowPage(idx), node.overflowRevision(idx), len));
+            valueView.wrap(Overflow.read(pages, overflowView, view.overflowPage(cell), view.overflowRevision(cell), ~value));
         }
         else
         {
-            valueView.wrap(node.buf, node.valueOffset(idx), len);
+            valueView.wrap(view.buf, ReadNode.valueOffsetOf(cell), value);
         }
         return true;
     }
@@ -127,14 +129,14 @@ public class BTreeReader
         {
             return null;
         }
-        final int len = node.valueLength(idx);
-        if (node.isOverflow(idx))
+        final long cell = view.loadCell(idx); // checks the value lies inside the page before allocating
+        final int value = ReadNode.valueOf(cell);
+        if (value < 0)
         {
-            return Overflow.read(pages, overflowView, node.overflowPage(idx), node.overflowRevision(idx), len);
+            return Overflow.read(pages, overflowView, view.overflowPage(cell), view.overflowRevision(cell), ~value);
         }
-        final int offset = node.valueOffset(idx); // checks the value lies inside the page before allocating
-        final byte[] out = new byte[len];
-        node.buf.getBytes(offset, out, 0, len);
+        final byte[] out = new byte[value];
+        view.buf.getBytes(ReadNode.valueOffsetOf(cell), out, 0, value);
         return out;
     }
 
@@ -174,7 +176,7 @@ public class BTreeReader
         long revision = rootRevision;
         for (int depth = 0; depth < MAX_DEPTH; depth++)
         {
-            final Node n = node.wrap(pages, id, revision);
+            final ReadNode n = view.wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 final int idx = n.search(key, keyOff, keyLen);

@@ -252,7 +252,63 @@ class BTreeModelTest
             assertArrayEquals(model.get(probe), v, where);
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
             assertEquals(model.containsKey(probe), r.get(root, pages.revisionOf(root), buf(probe), 0, probe.length, view));
+            // The same lookups with the key at an offset, on the heap and off it (the raw comparisons add the offset).
+            final int off = 1 + rnd.nextInt(7);
+            assertArrayEquals(model.get(probe), r.getCopy(root, pages.revisionOf(root), shifted(probe, off, false), off,
+                probe.length), where);
+            assertEquals(model.containsKey(probe),
+                r.contains(root, pages.revisionOf(root), shifted(probe, off, true), off, probe.length), where);
         }
+        randomWalks(c, model, rnd, NodeLayout.maxKeyLength(pages.pageSize), where);
+    }
+
+    /**
+     * Walks from random seeks in random directions, one step at a time, across leaf edges both ways: each step
+     * reads the cells the cursor recorded when it entered the leaf, and each leaf change validates the next leaf.
+     */
+    private static void randomWalks(
+        final BTreeCursor c, final NavigableMap<byte[], byte[]> model, final Random rnd, final int maxKey,
+        final String where)
+    {
+        for (int w = 0; w < 8; w++)
+        {
+            final byte[] start = key(rnd, 3000, maxKey);
+            final int off = rnd.nextInt(5);
+            byte[] at = model.ceilingKey(start);
+            assertEquals(at != null, c.seek(shifted(start, off, rnd.nextBoolean()), off, start.length), where);
+            final boolean forwardBias = rnd.nextBoolean();
+            for (int step = 0; step < 80 && at != null; step++)
+            {
+                assertArrayEquals(at, c.keyCopy(), where + ", walk " + w + " step " + step);
+                assertArrayEquals(model.get(at), c.valueCopy(), where);
+                final DirectBuffer k = c.key();
+                assertEquals(at.length, k.capacity(), where);
+                assertEquals(0, c.compareKey(buf(at), 0, at.length), where);
+                assertEquals(model.get(at).length, c.value().capacity(), where);
+                if (rnd.nextInt(4) != 0 == forwardBias)
+                {
+                    at = model.higherKey(at);
+                    assertEquals(at != null, c.next(), where);
+                }
+                else
+                {
+                    at = model.lowerKey(at);
+                    assertEquals(at != null, c.prev(), where);
+                }
+            }
+            assertEquals(at != null, c.isPositioned(), where);
+        }
+    }
+
+    /** The key copied at offset {@code off} of a larger buffer, on the heap or off it. */
+    private static DirectBuffer shifted(final byte[] key, final int off, final boolean direct)
+    {
+        final UnsafeBuffer b = direct ?
+            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(key.length + off + 3)) :
+            new UnsafeBuffer(new byte[key.length + off + 3]);
+        b.setMemory(0, b.capacity(), (byte)0x5A);
+        b.putBytes(off, key);
+        return b;
     }
 
     private static long checkCounts(final MemoryPages pages, final long root, final String where)

@@ -29,7 +29,7 @@ final class Damages
     enum Category
     {
         TRUNCATE_AT_PAGE, TRUNCATE_MID_PAGE, FLIP_BIT, FLIP_BIT_RESTAMPED, ZERO_512, ZERO_4K, MISDIRECTED_WRITE,
-        APPEND_GARBAGE, RANDOM_META, STALE_META, OTHER_PAGE_SIZE_OPTION
+        APPEND_GARBAGE, RANDOM_META, STALE_META, OTHER_PAGE_SIZE_OPTION, CELL_BOUNDS_RESTAMPED
     }
 
     /**
@@ -41,9 +41,17 @@ final class Damages
      * @param restampedPage      the page whose checksum (or meta record checksum, for 0 and 1) was recomputed,
      *                           or -1.
      * @param configuredPageSize the page size in the options used to open it.
+     * @param invalid            true if the restamped page is a leaf no reader may accept (a slot or a cell
+     *                           length outside the page): reading it must fail even though its checksum matches.
      */
-    record Case(Category category, String description, byte[] image, long restampedPage, int configuredPageSize)
+    record Case(Category category, String description, byte[] image, long restampedPage, int configuredPageSize,
+                boolean invalid)
     {
+        Case(final Category category, final String description, final byte[] image, final long restampedPage,
+             final int configuredPageSize)
+        {
+            this(category, description, image, restampedPage, configuredPageSize, false);
+        }
     }
 
     private final CorpusDatabase db;
@@ -117,6 +125,60 @@ final class Damages
                 restamp(image, page);
                 sink.accept(new Case(Category.FLIP_BIT_RESTAMPED, "page " + page + " byte " + offset + " bit " + bit +
                     ", checksum recomputed", image, page, p));
+            }
+        }
+
+        // In every leaf, one cell whose slot offset, key length or value length reaches outside the page, with
+        // the checksum recomputed: any slot, not only the first and last that a scan's order checks read, since
+        // a cursor trusts the bounds it checked when it entered the leaf for every later step.
+        for (long page = 2; page < pages; page++)
+        {
+            final ByteBuffer b = ByteBuffer.wrap(orig, (int)(page * p), p).slice().order(ByteOrder.LITTLE_ENDIAN);
+            final int count = b.getShort(PageHeader.COUNT_OFFSET) & 0xFFFF;
+            if (b.get(PageHeader.TYPE_OFFSET) != PageHeader.TYPE_LEAF || count == 0)
+            {
+                continue;
+            }
+            for (int s = 0; s < 2 * scale; s++)
+            {
+                final int slot = rnd.nextInt(count);
+                final int slotAt = NodeLayout.HEADER_LENGTH + slot * NodeLayout.SLOT_SIZE;
+                final int cell = b.getShort(slotAt) & 0xFFFF;
+                final boolean overflow = (b.get(cell + 2) & NodeLayout.LEAF_FLAG_OVERFLOW) != 0;
+                final byte[] image = orig.clone();
+                final ByteBuffer d = ByteBuffer.wrap(image, (int)(page * p), p).slice().order(ByteOrder.LITTLE_ENDIAN);
+                final String what;
+                switch (rnd.nextInt(5))
+                {
+                    case 0 ->
+                    {
+                        d.putShort(slotAt, (short)(p - 1 - rnd.nextInt(NodeLayout.LEAF_CELL_OVERHEAD - 1)));
+                        what = "slot offset at the page end";
+                    }
+                    case 1 ->
+                    {
+                        d.putShort(slotAt, (short)rnd.nextInt(NodeLayout.HEADER_LENGTH));
+                        what = "slot offset inside the header";
+                    }
+                    case 2 ->
+                    {
+                        d.putShort(cell, (short)(p - cell - NodeLayout.LEAF_CELL_OVERHEAD + 1 + rnd.nextInt(64)));
+                        what = "key length past the page end";
+                    }
+                    case 3 ->
+                    {
+                        d.putShort(cell, (short)0);
+                        what = "empty key";
+                    }
+                    default ->
+                    {
+                        d.putInt(cell + 3, overflow ? -1 - rnd.nextInt(1000) : p + rnd.nextInt(1000));
+                        what = overflow ? "negative value length" : "value length past the page end";
+                    }
+                }
+                restamp(image, page);
+                sink.accept(new Case(Category.CELL_BOUNDS_RESTAMPED, "page " + page + " slot " + slot + ": " + what +
+                    ", checksum recomputed", image, page, p, true));
             }
         }
 

@@ -19,7 +19,8 @@ import java.util.BitSet;
  *
  * A change whose checksum was recomputed ("restamped") in a page or meta record that the chosen revision uses
  * is indistinguishable from real content: then anything but a crash, a hang or an unchecked exception is
- * accepted ({@link #LENIENT}).
+ * accepted ({@link #LENIENT}), unless the change left a leaf no reader may accept (a slot or a cell length
+ * outside the page, {@link Damages.Case#invalid()}): then reading it must fail like any damage.
  */
 enum Expectation
 {
@@ -66,7 +67,7 @@ enum Expectation
             {
                 return layout == db.newest ? NEWEST : PREVIOUS;
             }
-            return c.restampedPage() >= 0 && layout.used().get((int)c.restampedPage()) ? LENIENT : ERROR;
+            return c.restampedPage() >= 0 && layout.used().get((int)c.restampedPage()) && !c.invalid() ? LENIENT : ERROR;
         }
         return ERROR;
     }

@@ -128,6 +128,7 @@ final class CursorImpl implements Cursor
     public boolean seek(final DirectBuffer key, final int offset, final int length)
     {
         Objects.requireNonNull(key, "key");
+        TreeHandle.checkKeyRange(key, offset, length);
         fresh();
         try
         {

@@ -75,6 +75,19 @@ final class TreeHandle implements Tree
         }
     }
 
+    /**
+     * Rejects a key range outside its buffer as a bad argument (the lookups read the key's bytes without
+     * further checks).
+     */
+    static void checkKeyRange(final DirectBuffer key, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || (long)offset + length > key.capacity())
+        {
+            throw new IllegalArgumentException("key range [" + offset + ", " + ((long)offset + length) +
+                ") lies outside its buffer of " + key.capacity() + " bytes");
+        }
+    }
+
     private WriteTxn writer()
     {
         if (!txn.writable())
@@ -112,6 +125,7 @@ final class TreeHandle implements Tree
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(valueView, "valueView");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             return txn.reader.get(root, rootRevision, key, offset, length, valueView);
@@ -140,6 +154,7 @@ final class TreeHandle implements Tree
         checkUsable();
         Objects.requireNonNull(key, "key");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             return txn.reader.contains(root, rootRevision, key, offset, length);
@@ -210,6 +225,7 @@ final class TreeHandle implements Tree
         final WriteTxn w = writer();
         Objects.requireNonNull(key, "key");
         checkKey(length);
+        checkKeyRange(key, offset, length);
         try
         {
             if (!txn.reader.contains(root, rootRevision, key, offset, length))
@@ -332,7 +348,7 @@ final class TreeHandle implements Tree
 
     /**
      * Keeps the transaction reachable until a read through it has finished. A read transaction that
-     * is never closed is released by a {@link java.lang.ref.Cleaner} once unreachable; without this
+     * is never closed is released by {@link ForgottenReaderRelease} once unreachable; without this
      * fence, {@code db.beginRead().tree("t").get(k)} could see its transaction collected (and its
      * pages reclaimed) while the lookup is still reading them.
      */
