@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a read transaction must release, kept apart from the transaction so that the transaction
- * can become unreachable while this is still referenced: by the {@link ForgottenReaderRelease} registration that
+ * can become unreachable while this is still referenced: by the {@link java.lang.ref.Cleaner} that
  * releases a forgotten transaction (this object is the cleaning action) and by the engine's registry
  * of open read transactions. It must therefore never refer to its {@link ReadTxn}.
  *
  * <p>Threads: created by the thread that begins the read transaction. {@link #run()} is called
  * exactly once in practice, either by the thread that calls {@link ReadTxn#close()} (through
- * {@link ForgottenReaderRelease.Registration#clean()}) or by the release daemon thread after the
+ * {@link java.lang.ref.Cleaner.Cleanable#clean()}) or by the cleaner's daemon thread after the
  * transaction became unreachable; it is idempotent anyway ({@link AtomicBoolean}), so the revision is
  * unpinned once. The accessors may be called from any thread.
  */
