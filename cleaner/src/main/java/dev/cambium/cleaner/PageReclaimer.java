@@ -82,14 +82,6 @@ public final class PageReclaimer<S> {
     /**
      * @param revisions     the revision list whose nodes carry the obsolete pages
      * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
-     */
-    public PageReclaimer(RevisionList<S> revisions, int queueCapacity) {
-        this(revisions, queueCapacity, Policy.INTERVAL);
-    }
-
-    /**
-     * @param revisions     the revision list whose nodes carry the obsolete pages
-     * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
      * @param policy        the reuse rule
      */
     public PageReclaimer(RevisionList<S> revisions, int queueCapacity, Policy policy) {

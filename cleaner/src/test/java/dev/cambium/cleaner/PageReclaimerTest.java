@@ -20,7 +20,7 @@ class PageReclaimerTest {
     private static final long PAGE = 77;
 
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
-    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4);
+    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4, PageReclaimer.Policy.INTERVAL);
 
     /** Publishes revisions up to {@code to}; revision {@code obsoletedBy} obsoletes PAGE written at {@code written}. */
     private void publishUpTo(long to, long written, long obsoletedBy) {
@@ -111,7 +111,7 @@ class PageReclaimerTest {
         list.publish(1, "r1", new long[] {PAGE, 0});
         list.publish(2, "r2", null);
         // The agent harvests, retires and releases in one duty cycle.
-        final CleanerAgent<String> agent = new CleanerAgent<>(list, node -> { }, reclaimer);
+        final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
         agent.doWork();
         final List<Long> got = new ArrayList<>();
         reclaimer.drain(got::add);

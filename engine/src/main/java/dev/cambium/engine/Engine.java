@@ -94,7 +94,7 @@ public final class Engine implements AutoCloseable
         // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
         // second, so a forgotten reader is reported without anyone calling stats().
         final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
-        this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer, readerAges);
+        this.cleaner = Cleaner.builder(revisions).reclaimer(reclaimer).housekeeping(readerAges).build();
         if (options.backgroundCleaner())
         {
             cleaner.start();

@@ -53,8 +53,8 @@ public class ReclaimVersusPin {
     static final int REUSED = 0xDEAD;
 
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
-    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4);
-    private final CleanerAgent<String> agent = new CleanerAgent<>(list, node -> { }, reclaimer);
+    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4, PageReclaimer.Policy.INTERVAL);
+    private final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
 
     /** Contents of pages 100 and 101: plain fields, as the engine's page memory is read without fences. */
     private final int[] pages = new int[2];
