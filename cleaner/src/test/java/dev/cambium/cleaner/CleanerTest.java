@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.agrona.concurrent.AgentInvoker;
@@ -50,7 +51,7 @@ class CleanerTest {
     void shouldRetireEveryUnpinnedRevisionOlderThanTheHead() {
         final RevisionNode<String> first = list.head();
         final RevisionNode<String> second = list.publish(2, "r2", null);
-        final RevisionNode<String> head = list.publish(3, "r3", new long[] {42, 1});
+        final RevisionNode<String> head = list.publish(3, "r3", ObsoletePages.of(42, 1));
         assertEquals(2, invoker.invoke());
         assertTrue(first.isRetired());
         assertTrue(second.isRetired());

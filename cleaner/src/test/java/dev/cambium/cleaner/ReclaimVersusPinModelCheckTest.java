@@ -3,6 +3,7 @@ package dev.cambium.cleaner;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import java.util.Arrays;
@@ -159,7 +160,7 @@ class ReclaimVersusPinModelCheckTest {
         final Thread writer = new Thread(() -> {
             try {
                 for (int r = 1; r <= WRITER_PUBLISHES; r++) {
-                    nodes[r] = list.publish(r, STATES[r], new long[] {PAGE_BASE + r - 1, r - 1});
+                    nodes[r] = list.publish(r, STATES[r], ObsoletePages.of(PAGE_BASE + r - 1, r - 1));
                     cleaner.drain(onPage);
                 }
             } catch (Throwable t) {
@@ -213,10 +214,10 @@ class ReclaimVersusPinModelCheckTest {
         if (node.state() != STATES[k]) {
             violation.compareAndSet(null, "reader saw a wrong state in revision " + k);
         }
-        final long[] obsolete = node.obsolete();
+        final ObsoletePages obsolete = node.obsolete();
         final boolean ok = k == 0
-                ? obsolete.length == 0
-                : obsolete.length == 2 && obsolete[0] == PAGE_BASE + k - 1 && obsolete[1] == k - 1;
+                ? obsolete.isEmpty()
+                : obsolete.count() == 1 && obsolete.page(0) == PAGE_BASE + k - 1 && obsolete.writtenRevision(0) == k - 1;
         if (!ok) {
             violation.compareAndSet(null, "reader saw wrong obsolete pairs in revision " + k);
         }

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.cambium.cleaner.CleanerAgent;
 import dev.cambium.cleaner.PageReclaimer;
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.openjdk.jcstress.annotations.Actor;
@@ -87,7 +88,7 @@ public class ReclaimVersusPin {
     /** Writer and cleaner in program order on one thread (a third actor would not run on 2 cores). */
     @Actor
     public void writerAndCleaner() {
-        list.publish(1, "r1", new long[] {100, 0});
+        list.publish(1, "r1", ObsoletePages.of(100, 0));
         agent.doWork();
         reclaimer.drain(id -> {
             pages[(int) (id - 100)] = REUSED;

@@ -3,8 +3,8 @@ package dev.cambium.engine.txn;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageWriter;
 import dev.cambium.engine.space.FreeSpace;
-import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.PageStore;
+import dev.cambium.revision.ObsoletePages;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -30,7 +30,7 @@ import java.util.Arrays;
  * <p>Threads: owned by the writing thread; private page buffers come from a pool that only the
  * (single) writer uses.
  */
-public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
+public final class WorkingMemory implements PageWriter, FreeSpace.Changes
 {
     private final PageStore store;
     private final ReadPages committed;
@@ -39,10 +39,8 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     private final int pageSize;
     private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>();
     private final LongArrayList freedPrivate = new LongArrayList();
-    private final LongArrayList obsolete = new LongArrayList();
-    private final LongArrayList taken = new LongArrayList();
+    private final ObsoletePages.Builder obsolete = new ObsoletePages.Builder(64);
     private final FreeSpace freeSpace;
-    private final Runnable refill;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long highWater;
     private long copies;
@@ -54,15 +52,13 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
      * @param highWater that revision's high-water mark.
      * @param revision  the revision this transaction commits as.
      * @param pool      reusable direct page buffers, owned by the writer.
-     * @param freeSpace the writer's free and unused pages; allocation takes the lowest free page first.
-     * @param refill    asks the cleaner's hand-off for more reusable pages when none is free.
+     * @param freeSpace the writer's free space; allocation takes the lowest free page first.
      */
     public WorkingMemory(
         final PageStore store, final ReadPages base, final long highWater, final long revision,
-        final ArrayDeque<ByteBuffer> pool, final FreeSpace freeSpace, final Runnable refill)
+        final ArrayDeque<ByteBuffer> pool, final FreeSpace freeSpace)
     {
         this.freeSpace = freeSpace;
-        this.refill = refill;
         this.store = store;
         this.committed = base;
         this.highWater = highWater;
@@ -144,8 +140,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
         final UnsafeBuffer copy = newPage(id);
         copy.putBytes(0, view, 0, pageSize);
         PageHeader.stamp(copy, id, revision);
-        obsolete.addLong(pageId);
-        obsolete.addLong(expectedRevision);
+        obsolete.add(pageId, expectedRevision);
         copies++;
         return id;
     }
@@ -174,8 +169,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
             return;
         }
         committed.wrap(pageId, pageRevision, view); // the cleaner needs the revision that really wrote the page
-        obsolete.addLong(pageId);
-        obsolete.addLong(pageRevision);
+        obsolete.add(pageId, pageRevision);
     }
 
     @Override
@@ -199,18 +193,8 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
             return freedPrivate.removeAt(freedPrivate.size() - 1);
         }
         // Then the lowest page no live revision can see; grow the file only when there is none.
-        long id = freeSpace.take();
-        if (id < 0)
-        {
-            refill.run();
-            id = freeSpace.take();
-        }
-        if (id >= 0)
-        {
-            taken.addLong(id);
-            return id;
-        }
-        return highWater++;
+        final long id = freeSpace.allocate();
+        return id >= 0 ? id : highWater++;
     }
 
     private UnsafeBuffer newPage(final long id)
@@ -230,7 +214,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
      */
     public boolean isDirty()
     {
-        return !privatePages.isEmpty() || !obsolete.isEmpty();
+        return !privatePages.isEmpty() || obsolete.count() > 0;
     }
 
     /**
@@ -258,14 +242,14 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     /**
-     * The committed pages this transaction made obsolete, as pairs [pageId, writtenRevision, ...]: what
-     * the cleaner needs to decide when each may be reused.
+     * The committed pages this transaction made obsolete, each with the revision that wrote it: what the
+     * cleaner needs to decide when each may be reused.
      *
-     * @return a new array.
+     * @return an immutable copy.
      */
-    public long[] obsoletePairs()
+    public ObsoletePages obsolete()
     {
-        return obsolete.toLongArray();
+        return obsolete.build();
     }
 
     @Override
@@ -279,20 +263,6 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
-    public void forEachReleased(final java.util.function.LongConsumer action)
-    {
-        for (int j = 0; j < obsolete.size(); j += 2)
-        {
-            action.accept(obsolete.getLong(j));
-        }
-        forEachNeverVisible(action);
-    }
-
-    /**
-     * Pages allocated and freed within this transaction: no revision ever saw them.
-     *
-     * @param action called for each.
-     */
     public void forEachNeverVisible(final java.util.function.LongConsumer action)
     {
         for (int j = 0; j < freedPrivate.size(); j++)
@@ -301,16 +271,12 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
         }
     }
 
-    /**
-     * Committed pages this transaction made obsolete.
-     *
-     * @param action called for each.
-     */
+    @Override
     public void forEachObsolete(final java.util.function.LongConsumer action)
     {
-        for (int j = 0; j < obsolete.size(); j += 2)
+        for (int j = 0; j < obsolete.count(); j++)
         {
-            action.accept(obsolete.getLong(j));
+            action.accept(obsolete.page(j));
         }
     }
 
@@ -320,40 +286,6 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     public void beginFreeSpaceMapUpdate()
     {
         updatingFreeSpaceMap = true;
-    }
-
-    /**
-     * @return the number of pages unused after this transaction, given the count before it.
-     */
-    public long unusedAfter()
-    {
-        long count = freeSpace.unusedCount();
-        final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
-        while (it.hasNext())
-        {
-            if (freeSpace.isUnused(it.nextLong()))
-            {
-                count--;
-            }
-        }
-        count += obsolete.size() / 2;
-        for (int j = 0; j < freedPrivate.size(); j++)
-        {
-            if (!freeSpace.isUnused(freedPrivate.getLong(j)))
-            {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /**
-     * After a successful publication: records the commit in the writer's free space.
-     */
-    public void committed()
-    {
-        freeSpace.commit(this::forEachWritten, this::forEachObsolete, this::forEachNeverVisible);
-        taken.clear();
     }
 
     /**
@@ -386,12 +318,9 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
      */
     public void release()
     {
-        // Pages taken from the free set by a transaction that did not commit are free again.
-        for (int j = 0; j < taken.size(); j++)
-        {
-            freeSpace.giveBack(taken.getLong(j));
-        }
-        taken.clear();
+        // Pages taken from the free set by a transaction that did not commit are free again (a no-op after a
+        // commit, which made them used).
+        freeSpace.rollback();
         for (final UnsafeBuffer p : privatePages.values())
         {
             pool.addLast(p.byteBuffer());
