@@ -5,6 +5,7 @@ import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransactionInfo;
+import dev.cambium.btree.BTreeWriter;
 import dev.cambium.engine.check.Checker;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.MetaSelector;
@@ -25,9 +26,7 @@ import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.agrona.concurrent.AgentInvoker;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,9 +49,12 @@ public final class Engine implements AutoCloseable
     private final PageReclaimer<Meta> reclaimer;
     private final FreeSpace freeSpace;
     private final CommitTarget commitTarget = new WriterTarget();
+    // One working memory and one tree writer serve every write transaction in turn (the write gate passes them
+    // on): their maps, lists, nodes and scratch pages are built once, not per transaction.
+    private final WorkingMemory workingMemory;
+    private final BTreeWriter treeWriter;
     private final AgentInvoker cleanerInvoker;
     private final Semaphore writeGate = new Semaphore(1, true);
-    private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
     private final AtomicLong openReaders = new AtomicLong();
     private final ReadTransactionTracker readers;
     private final AtomicLong commits = new AtomicLong();
@@ -83,6 +85,8 @@ public final class Engine implements AutoCloseable
             options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
         this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
+        this.workingMemory = new WorkingMemory(store, freeSpace);
+        this.treeWriter = new BTreeWriter(workingMemory);
         // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
         // second, so a forgotten reader is reported without anyone calling stats().
         final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
@@ -305,9 +309,8 @@ public final class Engine implements AutoCloseable
             final Meta base = revisions.head().state();
             final ReadPages committed = new ReadPages(store, base);
             freeSpace.release();
-            final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1,
-                pagePool, freeSpace);
-            return new WriteTxn(commitTarget, store, base, wm, freeSpace);
+            workingMemory.begin(committed, base.highWater(), base.revision() + 1);
+            return new WriteTxn(commitTarget, store, base, workingMemory, freeSpace, treeWriter);
         }
         catch (final RuntimeException | Error e)
         {

@@ -5,6 +5,7 @@ import dev.cambium.btree.PageWriter;
 import dev.cambium.engine.space.FreeSpace;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.ObsoletePages;
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,44 +28,63 @@ import java.util.Arrays;
  * that wrote it: a page written at revision A and made obsolete by this commit (revision R) is
  * visible to revisions A..R-1 only, which is what the cleaner needs to reclaim it.
  *
- * <p>Threads: owned by the writing thread; private page buffers come from a pool that only the
- * (single) writer uses.
+ * <p>One working memory serves every write transaction of a database in turn ({@link #begin} starts one,
+ * {@link #release()} ends it): its map, lists, scratch arrays and page buffers keep their capacity from one
+ * transaction to the next, so a transaction of the usual size allocates nothing.
+ *
+ * <p>Threads: the thread of the open write transaction; the engine's write gate passes it from one
+ * writer thread to the next (the gate's release happens-before the next acquire).
  */
 public final class WorkingMemory implements PageWriter, FreeSpace.Changes
 {
     private final PageStore store;
-    private final ReadPages committed;
-    private final ArrayDeque<ByteBuffer> pool;
-    private final long revision;
+    /** Reusable private pages: direct buffers of one page each, wrapped once. */
+    private final ArrayDeque<UnsafeBuffer> pool = new ArrayDeque<>();
     private final int pageSize;
-    private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>();
-    private final LongArrayList freedPrivate = new LongArrayList();
-    private final ObsoletePages.Builder obsolete = new ObsoletePages.Builder(64);
+    private final Long2ObjectHashMap<UnsafeBuffer> privatePages =
+        new Long2ObjectHashMap<>(INITIAL_PAGES, Hashing.DEFAULT_LOAD_FACTOR);
+    private final LongArrayList freedPrivate = new LongArrayList(INITIAL_PAGES, LongArrayList.DEFAULT_NULL_VALUE);
+    private final ObsoletePages.Builder obsolete = new ObsoletePages.Builder(INITIAL_PAGES);
     private final FreeSpace freeSpace;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long[] sortedIds = new long[INITIAL_PAGES];
+    private ByteBuffer[] sortedBuffers = new ByteBuffer[INITIAL_PAGES];
+    private ReadPages committed;
+    private long revision;
     private long highWater;
     private long copies;
     private boolean updatingFreeSpaceMap;
 
+    /** Pages a transaction of the usual size touches; the structures grow past it and keep their size. */
+    private static final int INITIAL_PAGES = 256;
+
     /**
+     * Creates the working memory of a database's writer; {@link #begin} starts each transaction.
+     *
      * @param store     the page store.
-     * @param base      the committed revision this transaction starts from (its pages).
-     * @param highWater that revision's high-water mark.
-     * @param revision  the revision this transaction commits as.
-     * @param pool      reusable direct page buffers, owned by the writer.
      * @param freeSpace the writer's free space; allocation takes the lowest free page first.
      */
-    public WorkingMemory(
-        final PageStore store, final ReadPages base, final long highWater, final long revision,
-        final ArrayDeque<ByteBuffer> pool, final FreeSpace freeSpace)
+    public WorkingMemory(final PageStore store, final FreeSpace freeSpace)
     {
         this.freeSpace = freeSpace;
         this.store = store;
+        this.pageSize = store.pageSize();
+    }
+
+    /**
+     * Starts a transaction. The previous one must have ended with {@link #release()}.
+     *
+     * @param base      the committed revision this transaction starts from (its pages).
+     * @param highWater that revision's high-water mark.
+     * @param revision  the revision this transaction commits as.
+     */
+    public void begin(final ReadPages base, final long highWater, final long revision)
+    {
         this.committed = base;
         this.highWater = highWater;
         this.revision = revision;
-        this.pool = pool;
-        this.pageSize = store.pageSize();
+        this.copies = 0;
+        this.updatingFreeSpaceMap = false;
     }
 
     @Override
@@ -164,7 +184,7 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
             {
                 throw revisionMismatch(pageId, pageRevision, revision);
             }
-            pool.addLast(privatePages.remove(pageId).byteBuffer());
+            pool.addLast(privatePages.remove(pageId));
             freedPrivate.addLong(pageId);
             return;
         }
@@ -199,12 +219,11 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
 
     private UnsafeBuffer newPage(final long id)
     {
-        ByteBuffer b = pool.pollLast();
-        if (b == null)
+        UnsafeBuffer page = pool.pollLast();
+        if (page == null)
         {
-            b = ByteBuffer.allocateDirect(pageSize);
+            page = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         }
-        final UnsafeBuffer page = new UnsafeBuffer(b);
         privatePages.put(id, page);
         return page;
     }
@@ -289,14 +308,22 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
     }
 
     /**
-     * Fills {@code ids} and {@code buffers} with the private pages, sorted by id, for writing.
+     * Sorts the private pages by id, for writing: {@link #sortedIds()} and {@link #sortedBuffers()} then hold
+     * them in their first {@link #privatePageCount()} elements.
      *
-     * @param ids     receives the page ids, ascending.
-     * @param buffers receives the page buffers, in the same order.
      * @return the number of pages.
      */
-    public int sortedPages(final long[] ids, final ByteBuffer[] buffers)
+    public int sortPages()
     {
+        final int count = privatePages.size();
+        if (sortedIds.length < count)
+        {
+            final int capacity = Math.max(count, 2 * sortedIds.length);
+            sortedIds = new long[capacity];
+            sortedBuffers = new ByteBuffer[capacity];
+        }
+        final long[] ids = sortedIds;
+        final ByteBuffer[] buffers = sortedBuffers;
         int n = 0;
         final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
         while (it.hasNext())
@@ -314,6 +341,22 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
     }
 
     /**
+     * @return the page ids sorted by {@link #sortPages()} (a scratch array, longer than the count).
+     */
+    public long[] sortedIds()
+    {
+        return sortedIds;
+    }
+
+    /**
+     * @return the page buffers sorted by {@link #sortPages()}, in the order of {@link #sortedIds()}.
+     */
+    public ByteBuffer[] sortedBuffers()
+    {
+        return sortedBuffers;
+    }
+
+    /**
      * Returns every private page buffer to the pool. Called at the end of commit and by rollback.
      */
     public void release()
@@ -323,10 +366,11 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
         freeSpace.rollback();
         for (final UnsafeBuffer p : privatePages.values())
         {
-            pool.addLast(p.byteBuffer());
+            pool.addLast(p);
         }
         privatePages.clear();
         freedPrivate.clear();
         obsolete.clear();
+        committed = null;
     }
 }

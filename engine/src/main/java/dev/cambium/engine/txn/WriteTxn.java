@@ -16,7 +16,6 @@ import dev.cambium.engine.store.PageStore;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,21 +37,17 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     final BTreeWriter writer;
     private final UnsafeBuffer entry = new UnsafeBuffer(new byte[CatalogEntry.LENGTH]);
     private boolean catalogChanged;
+    private long copiesAtEnd;
 
     /**
      * @param target    where the commit goes (durability, publication, end of the write gate).
      * @param store     the page store.
      * @param base      the newest committed revision, which this transaction builds on.
-     * @param wm        the transaction's working memory.
+     * @param wm        the writer's working memory, begun on {@code base}.
      * @param freeSpace the writer's free space, which {@code wm} allocates from.
+     * @param writer    the writer's tree writer over {@code wm}; like {@code wm}, reused by every transaction.
      */
     public WriteTxn(final CommitTarget target, final PageStore store, final Meta base, final WorkingMemory wm,
-        final FreeSpace freeSpace)
-    {
-        this(target, store, base, wm, freeSpace, new BTreeWriter(wm));
-    }
-
-    private WriteTxn(final CommitTarget target, final PageStore store, final Meta base, final WorkingMemory wm,
         final FreeSpace freeSpace, final BTreeWriter writer)
     {
         super(wm, writer, base.catalogRoot(), base.catalogRootRevision(), base.treeCount(), base.highWater());
@@ -205,11 +200,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             store.ensureCapacity(meta.highWater());
 
             // 6. Write the private pages in page order, each stamped with its CRC32C.
-            final int n = wm.privatePageCount();
-            final long[] ids = new long[n];
-            final ByteBuffer[] pages = new ByteBuffer[n];
-            wm.sortedPages(ids, pages);
-            store.writePages(ids, pages, n);
+            final int n = wm.sortPages();
+            store.writePages(wm.sortedIds(), wm.sortedBuffers(), n);
             Failpoint.AFTER_DATA_WRITE.hit();
 
             // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
@@ -290,6 +282,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     private void end()
     {
         ended = true;
+        copiesAtEnd = wm.copies();
         wm.release();
         final List<TreeHandle> all = new ArrayList<>(handles.values());
         handles.clear();
@@ -302,7 +295,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
      */
     public long copies()
     {
-        return wm.copies();
+        return ended ? copiesAtEnd : wm.copies();
     }
 
     @Override
