@@ -292,7 +292,7 @@ public final class Database implements AutoCloseable
             engine.oldestReaderAgeNanos(now),
             engine.leakedReadTransactions(),
             engine.freeSpace().freeCount(),
-            engine.freeSpace().unusedCount() - engine.freeSpace().freeCount(),
+            engine.freeSpace().pendingCount(),
             engine.cleaner().runs(),
             engine.reclaimer().reclaimedPages(),
             Math.max(0, engine.revisions().size() - 1 - engine.revisions().pinnedNodeCount()),

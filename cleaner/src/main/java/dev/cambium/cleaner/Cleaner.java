@@ -3,6 +3,7 @@ package dev.cambium.cleaner;
 import dev.cambium.revision.RevisionList;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,38 +53,66 @@ public final class Cleaner<S> implements AutoCloseable {
     private volatile AgentRunner runner;
     private volatile AgentInvoker invoker;
 
+    private Cleaner(Builder<S> builder) {
+        this.agent = new CleanerAgent<>(builder.revisions, builder.reclaimer, builder.housekeeping);
+    }
+
     /**
-     * Creates a cleaner without starting any thread. Any thread.
+     * Starts describing a cleaner for a revision list. Any thread.
      *
      * @param revisions the list to retire from; the cleaner becomes its single cleaner thread
-     * @param sink receives retired revisions on the cleaner thread
+     * @param <S>       the engine's immutable per-revision state
+     * @return a builder with no reclaimer and no housekeeping
+     * @throws NullPointerException if {@code revisions} is null
      */
-    public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink) {
-        this(revisions, sink, null);
+    public static <S> Builder<S> builder(RevisionList<S> revisions) {
+        return new Builder<>(Objects.requireNonNull(revisions, "revisions"));
     }
 
     /**
-     * A cleaner that also reclaims pages (see {@link PageReclaimer}).
+     * What a cleaner does besides retiring revisions. Not thread-safe; build once.
      *
-     * @param revisions the revision list to retire from
-     * @param sink      receives every retired node
-     * @param reclaimer decides page reuse and hands pages to the writer; null for none
+     * @param <S> the engine's immutable per-revision state
      */
-    public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
-        this(revisions, sink, reclaimer, null);
-    }
+    public static final class Builder<S> {
+        private final RevisionList<S> revisions;
+        private PageReclaimer<S> reclaimer;
+        private Runnable housekeeping;
 
-    /**
-     * A cleaner that reclaims pages and runs a housekeeping task after each duty cycle.
-     *
-     * @param revisions    the revision list to retire from
-     * @param sink         receives every retired node
-     * @param reclaimer    decides page reuse and hands pages to the writer; null for none
-     * @param housekeeping see {@link CleanerAgent#CleanerAgent(RevisionList, RetiredRevisionSink, PageReclaimer, Runnable)}
-     */
-    public Cleaner(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer,
-            Runnable housekeeping) {
-        this.agent = new CleanerAgent<>(revisions, sink, reclaimer, housekeeping);
+        private Builder(RevisionList<S> revisions) {
+            this.revisions = revisions;
+        }
+
+        /**
+         * Reclaims pages as revisions retire (see {@link PageReclaimer}); without one the cleaner only retires.
+         *
+         * @param reclaimer the reclaimer over the same revision list; null for none
+         * @return this builder
+         */
+        public Builder<S> reclaimer(PageReclaimer<S> reclaimer) {
+            this.reclaimer = reclaimer;
+            return this;
+        }
+
+        /**
+         * A task run at the end of every duty cycle on the cleaner thread; it must be cheap and throttle itself.
+         *
+         * @param housekeeping the task; null for none
+         * @return this builder
+         */
+        public Builder<S> housekeeping(Runnable housekeeping) {
+            this.housekeeping = housekeeping;
+            return this;
+        }
+
+        /**
+         * Creates the cleaner without starting any thread.
+         *
+         * @return the cleaner; call {@link Cleaner#start()} or {@link Cleaner#invoker()} once
+         */
+        public Cleaner<S> build() {
+            return new Cleaner<>(this);
+        }
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Objects;
 import org.agrona.concurrent.Agent;
 
 /**
- * One cleaner duty cycle: retire every unpinned revision older than the head and hand each to the sink.
+ * One cleaner duty cycle: retire every unpinned revision older than the head and let the {@link PageReclaimer}
+ * hand the pages no live revision can see to the writer.
  *
  * <p>Threading, as for any Agrona {@link Agent}: {@link #doWork()} is called only by the agent's duty-cycle
  * thread (an {@link org.agrona.concurrent.AgentRunner}'s thread, or the thread calling
@@ -20,7 +21,6 @@ public final class CleanerAgent<S> implements Agent {
     public static final String ROLE_NAME = "cambium-cleaner";
 
     private final RevisionList<S> revisions;
-    private final RetiredRevisionSink<S> sink;
     private final PageReclaimer<S> reclaimer;
     private final Runnable housekeeping;
 
@@ -28,87 +28,45 @@ public final class CleanerAgent<S> implements Agent {
     private volatile long runs;
     private volatile long revisionsRetired;
 
-    /** First sink failure of the current doWork, rethrown once the whole batch has been delivered. */
-    private RuntimeException sinkFailure;
-
     /**
      * Creates the agent. Any thread; start it on exactly one duty-cycle thread.
      *
-     * @param revisions the list to retire from; this agent becomes its cleaner
-     * @param sink receives each retired revision
-     */
-    public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink) {
-        this(revisions, sink, null);
-    }
-
-    /**
-     * @param revisions the revision list to retire from
-     * @param sink      receives every retired node
-     * @param reclaimer decides page reuse and hands pages to the writer; null for none
-     */
-    public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer) {
-        this(revisions, sink, reclaimer, null);
-    }
-
-    /**
-     * @param revisions    the revision list to retire from
-     * @param sink         receives every retired node
-     * @param reclaimer    decides page reuse and hands pages to the writer; null for none
+     * @param revisions    the list to retire from; this agent becomes its cleaner
+     * @param reclaimer    decides page reuse and hands pages to the writer; null for none (retirement only)
      * @param housekeeping run at the end of every duty cycle on the cleaner thread (must be cheap; it is
      *                     expected to throttle itself), e.g. the engine's check for forgotten readers;
      *                     null for none
      */
-    public CleanerAgent(RevisionList<S> revisions, RetiredRevisionSink<S> sink, PageReclaimer<S> reclaimer,
-            Runnable housekeeping) {
+    public CleanerAgent(RevisionList<S> revisions, PageReclaimer<S> reclaimer, Runnable housekeeping) {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
-        this.sink = Objects.requireNonNull(sink, "sink");
         this.reclaimer = reclaimer;
         this.housekeeping = housekeeping;
     }
 
     /**
-     * Retires what it can and delivers the retired revisions, oldest first. Duty-cycle thread only.
+     * Retires what it can and reclaims the pages no live revision can see any more. Duty-cycle thread only.
      *
-     * <p>If the sink throws, delivery continues with the remaining revisions (they are already retired and
-     * unlinked, so skipping them would leak their pages) and the first failure is rethrown at the end, for
-     * the error handler to count.
-     *
-     * @return the number of revisions retired, 0 when idle
+     * @return the work done: revisions retired plus pages harvested and released, 0 when idle
      */
     @Override
     public int doWork() {
         runs++;
-        // Harvest before retiring: a node's obsolete pages must be taken before it is unlinked.
-        int work = reclaimer == null ? 0 : reclaimer.harvest();
-        final int retired = revisions.retire(this::deliver);
-        revisionsRetired += retired;
-        if (reclaimer != null) {
+        final int retired;
+        int work = 0;
+        if (reclaimer == null) {
+            retired = revisions.retire(node -> { });
+        } else {
+            // Harvest before retiring: a node's obsolete pages must be taken before it is unlinked; a node
+            // published and retired since the harvest walk is harvested as it retires.
+            work += reclaimer.harvest();
+            retired = revisions.retire(reclaimer::harvest);
             work += reclaimer.release();
         }
+        revisionsRetired += retired;
         if (housekeeping != null) {
             housekeeping.run();
         }
-        final RuntimeException failure = sinkFailure;
-        if (failure != null) {
-            sinkFailure = null;
-            throw failure;
-        }
         return retired + work;
-    }
-
-    private void deliver(RevisionNode<S> node) {
-        if (reclaimer != null) {
-            reclaimer.harvest(node); // published and retired since the harvest walk
-        }
-        try {
-            sink.retired(node);
-        } catch (RuntimeException e) {
-            if (sinkFailure == null) {
-                sinkFailure = e;
-            } else {
-                sinkFailure.addSuppressed(e);
-            }
-        }
     }
 
     /**

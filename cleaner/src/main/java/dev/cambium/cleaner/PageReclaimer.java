@@ -1,6 +1,7 @@
 package dev.cambium.cleaner;
 
 import dev.cambium.failpoint.Failpoint;
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.jctools.queues.SpscArrayQueue;
@@ -22,7 +23,8 @@ import java.util.function.LongConsumer;
  * an old revision holds back only the pages that revision can see, not the pages born after it (the
  * reuse rule bbolt adopted; LMDB's "oldest reader" rule lets files balloon behind one long reader).
  *
- * <p>Each commit's obsolete pages arrive on its revision node as (page id, written revision) pairs.
+ * <p>Each commit's obsolete pages arrive on its revision node as {@link ObsoletePages}: (page id, written
+ * revision) pairs.
  * The cleaner takes them once per node ({@link RevisionNode#harvestObsolete()}), groups them by
  * written revision into visibility intervals, and re-examines the pending groups on every duty cycle.
  * A reusable group goes to the writer through a single-producer/single-consumer queue of page-id
@@ -82,14 +84,6 @@ public final class PageReclaimer<S> {
     /**
      * @param revisions     the revision list whose nodes carry the obsolete pages
      * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
-     */
-    public PageReclaimer(RevisionList<S> revisions, int queueCapacity) {
-        this(revisions, queueCapacity, Policy.INTERVAL);
-    }
-
-    /**
-     * @param revisions     the revision list whose nodes carry the obsolete pages
-     * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
      * @param policy        the reuse rule
      */
     public PageReclaimer(RevisionList<S> revisions, int queueCapacity, Policy policy) {
@@ -121,16 +115,16 @@ public final class PageReclaimer<S> {
      * @return the number of pages taken (0 if already harvested)
      */
     public int harvest(RevisionNode<S> node) {
-        final long[] pairs = node.harvestObsolete();
-        if (pairs == null || pairs.length == 0) {
+        final ObsoletePages obsolete = node.harvestObsolete();
+        if (obsolete == null || obsolete.isEmpty()) {
             return 0;
         }
         final long obsoletedBy = node.revision();
         // Group by written revision: each group shares one visibility interval [written, obsoletedBy - 1].
-        final int n = pairs.length / 2;
+        final int n = obsolete.count();
         final long[][] byWritten = new long[n][];
         for (int i = 0; i < n; i++) {
-            byWritten[i] = new long[] {pairs[2 * i + 1], pairs[2 * i]};
+            byWritten[i] = new long[] {obsolete.writtenRevision(i), obsolete.page(i)};
         }
         Arrays.sort(byWritten, (a, b) -> Long.compare(a[0], b[0]));
         int start = 0;

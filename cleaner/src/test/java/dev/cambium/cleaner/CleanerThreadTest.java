@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CleanerThreadTest {
     @Test
     void shouldStopItsThreadOnClose() {
-        final Cleaner<String> cleaner = new Cleaner<>(new RevisionList<>(1, "r1"), node -> { });
+        final Cleaner<String> cleaner = Cleaner.builder(new RevisionList<>(1, "r1")).build();
         cleaner.start();
         cleaner.wakeUp();
         cleaner.close();
@@ -23,7 +23,7 @@ class CleanerThreadTest {
 
     @Test
     void shouldIgnoreWakeUpBeforeStart() {
-        final Cleaner<String> cleaner = new Cleaner<>(new RevisionList<>(1, "r1"), node -> { });
+        final Cleaner<String> cleaner = Cleaner.builder(new RevisionList<>(1, "r1")).build();
         cleaner.wakeUp();
         assertFalse(cleaner.isClosed());
         cleaner.close();

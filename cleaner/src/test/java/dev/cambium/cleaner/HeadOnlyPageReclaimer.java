@@ -1,5 +1,6 @@
 package dev.cambium.cleaner;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import java.util.ArrayList;
@@ -32,12 +33,12 @@ final class HeadOnlyPageReclaimer<S> {
 
     /** As {@link PageReclaimer#harvest(RevisionNode)}, one group per pair (enough for the model). */
     void harvest(RevisionNode<S> node) {
-        final long[] pairs = node.harvestObsolete();
-        if (pairs == null) {
+        final ObsoletePages pages = node.harvestObsolete();
+        if (pages == null) {
             return;
         }
-        for (int i = 0; i < pairs.length; i += 2) {
-            pending.add(new long[] {pairs[i + 1], node.revision() - 1, pairs[i]});
+        for (int i = 0; i < pages.count(); i++) {
+            pending.add(new long[] {pages.writtenRevision(i), node.revision() - 1, pages.page(i)});
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cambium.cleaner;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,12 @@ class PageReclaimerTest {
     private static final long PAGE = 77;
 
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
-    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4);
+    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4, PageReclaimer.Policy.INTERVAL);
 
     /** Publishes revisions up to {@code to}; revision {@code obsoletedBy} obsoletes PAGE written at {@code written}. */
     private void publishUpTo(long to, long written, long obsoletedBy) {
         for (long r = list.head().revision() + 1; r <= to; r++) {
-            list.publish(r, "r" + r, r == obsoletedBy ? new long[] {PAGE, written} : null);
+            list.publish(r, "r" + r, r == obsoletedBy ? ObsoletePages.of(PAGE, written) : null);
         }
     }
 
@@ -87,7 +88,7 @@ class PageReclaimerTest {
     void shouldKeepPagesPendingWhenHandOffQueueIsFullAndDeliverThemLater() {
         // Capacity 4 batches; 10 commits each obsolete one page written at a distinct revision.
         for (long r = 1; r <= 10; r++) {
-            list.publish(r, "r" + r, new long[] {100 + r, r - 1});
+            list.publish(r, "r" + r, ObsoletePages.of(100 + r, r - 1));
         }
         reclaimer.harvest();
         list.retire(reclaimer::harvest);
@@ -108,10 +109,10 @@ class PageReclaimerTest {
     @Test
     void shouldReclaimThroughTheAgentDutyCycle() {
         reclaimer.harvest();
-        list.publish(1, "r1", new long[] {PAGE, 0});
+        list.publish(1, "r1", ObsoletePages.of(PAGE, 0));
         list.publish(2, "r2", null);
         // The agent harvests, retires and releases in one duty cycle.
-        final CleanerAgent<String> agent = new CleanerAgent<>(list, node -> { }, reclaimer);
+        final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
         agent.doWork();
         final List<Long> got = new ArrayList<>();
         reclaimer.drain(got::add);

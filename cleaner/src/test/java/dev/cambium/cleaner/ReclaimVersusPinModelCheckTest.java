@@ -3,6 +3,7 @@ package dev.cambium.cleaner;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import java.util.Arrays;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * <p>The page model: revision {@code r} (r ≥ 1) obsoletes the pair (page {@code 100 + r - 1}, written at
  * {@code r - 1}), so page {@code 100 + k} is visible exactly to revision {@code k}. Properties:
  * <ul>
- *   <li>(a) the reader never holds a retired node: checked by the reader right after pinning, by the cleaner
- *       after each duty cycle, and by the sink for every node it receives;</li>
+ *   <li>(a) the reader never holds a retired node: checked by the reader right after pinning and by the cleaner
+ *       after each duty cycle;</li>
  *   <li>(b) no page is handed to the writer while the reader holds the one revision that can see it: the
  *       reader announces its pinned revision in a volatile field after {@code pin()} returns and withdraws it
  *       before {@code unpin()}, so "the announced revision is k when the writer receives page 100 + k" implies
@@ -112,15 +113,9 @@ class ReclaimVersusPinModelCheckTest {
         // Child threads record the first violation; the main thread throws it after joining them.
         final AtomicReference<String> violation = new AtomicReference<>();
 
-        final RetiredRevisionSink<String> sink = node -> {
-            if (held.get() == node) {
-                violation.compareAndSet(null, "(a) cleaner retired revision " + node.revision()
-                        + " while the reader holds it");
-            }
-        };
         final ReclaimingCleaner cleaner = headOnly
-                ? ReclaimingCleaner.headOnly(list, sink)
-                : ReclaimingCleaner.real(list, sink);
+                ? ReclaimingCleaner.headOnly(list)
+                : ReclaimingCleaner.real(list);
 
         // Writer-thread state (then the main thread's, after join).
         final RevisionNode<?>[] nodes = new RevisionNode<?>[WRITER_PUBLISHES + 1];
@@ -165,7 +160,7 @@ class ReclaimVersusPinModelCheckTest {
         final Thread writer = new Thread(() -> {
             try {
                 for (int r = 1; r <= WRITER_PUBLISHES; r++) {
-                    nodes[r] = list.publish(r, STATES[r], new long[] {PAGE_BASE + r - 1, r - 1});
+                    nodes[r] = list.publish(r, STATES[r], ObsoletePages.of(PAGE_BASE + r - 1, r - 1));
                     cleaner.drain(onPage);
                 }
             } catch (Throwable t) {
@@ -219,10 +214,10 @@ class ReclaimVersusPinModelCheckTest {
         if (node.state() != STATES[k]) {
             violation.compareAndSet(null, "reader saw a wrong state in revision " + k);
         }
-        final long[] obsolete = node.obsolete();
+        final ObsoletePages obsolete = node.obsolete();
         final boolean ok = k == 0
-                ? obsolete.length == 0
-                : obsolete.length == 2 && obsolete[0] == PAGE_BASE + k - 1 && obsolete[1] == k - 1;
+                ? obsolete.isEmpty()
+                : obsolete.count() == 1 && obsolete.page(0) == PAGE_BASE + k - 1 && obsolete.writtenRevision(0) == k - 1;
         if (!ok) {
             violation.compareAndSet(null, "reader saw wrong obsolete pairs in revision " + k);
         }

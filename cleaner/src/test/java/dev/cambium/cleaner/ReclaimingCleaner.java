@@ -16,10 +16,10 @@ interface ReclaimingCleaner {
     /** Writer thread: takes every page handed off so far. */
     int drain(LongConsumer reusable);
 
-    /** The real agent and reclaimer on {@code list}; {@code sink} receives the retired nodes. */
-    static ReclaimingCleaner real(RevisionList<String> list, RetiredRevisionSink<String> sink) {
-        final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 8);
-        final CleanerAgent<String> agent = new CleanerAgent<>(list, sink, reclaimer);
+    /** The real agent and reclaimer on {@code list}. */
+    static ReclaimingCleaner real(RevisionList<String> list) {
+        final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 8, PageReclaimer.Policy.INTERVAL);
+        final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
         return new ReclaimingCleaner() {
             @Override
             public void doWork() {
@@ -34,16 +34,13 @@ interface ReclaimingCleaner {
     }
 
     /** Negative control: CleanerAgent's duty cycle around the broken {@link HeadOnlyPageReclaimer}. */
-    static ReclaimingCleaner headOnly(RevisionList<String> list, RetiredRevisionSink<String> sink) {
+    static ReclaimingCleaner headOnly(RevisionList<String> list) {
         final HeadOnlyPageReclaimer<String> reclaimer = new HeadOnlyPageReclaimer<>(list, 8);
         return new ReclaimingCleaner() {
             @Override
             public void doWork() {
                 reclaimer.harvest();
-                list.retire(node -> {
-                    reclaimer.harvest(node);
-                    sink.retired(node);
-                });
+                list.retire(reclaimer::harvest);
                 reclaimer.release();
             }
 

@@ -1,12 +1,13 @@
 package dev.cambium.engine;
 
 import dev.cambium.CheckReport;
-import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.TreeStats;
 import dev.cambium.engine.backup.Backup;
+import dev.cambium.btree.BTreeWriter;
 import dev.cambium.engine.check.Checker;
 import dev.cambium.engine.stats.TreeSurvey;
 import dev.cambium.engine.store.Meta;
@@ -17,20 +18,18 @@ import dev.cambium.engine.store.StorageDirectory;
 import dev.cambium.engine.txn.ReadPages;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.engine.txn.ReadTxn;
+import dev.cambium.engine.txn.CommitTarget;
 import dev.cambium.engine.txn.WorkingMemory;
 import dev.cambium.engine.txn.WriteTxn;
 import dev.cambium.cleaner.Cleaner;
 import dev.cambium.cleaner.PageReclaimer;
 import dev.cambium.engine.space.FreeSpace;
-import dev.cambium.engine.space.FreeSpaceMap;
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.agrona.concurrent.AgentInvoker;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -43,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threads: {@link #beginRead()} from any thread; the pin is lock-free and never waits for the writer
  * (registration with the JDK {@code Cleaner} takes a brief JDK-internal lock shared by readers). {@link #beginWrite()} from any thread;
  * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
- * transaction may be ended on another thread than began it). {@link #publish} only from the writer
- * inside commit. {@link #close()} from any thread, any number of times (see there).
+ * transaction may be ended on another thread than began it). The write transaction reaches the engine only
+ * through its {@link CommitTarget} (publication, durability, the end of the write gate). {@link #close()} from any thread, any number of times (see there).
  */
 public final class Engine implements AutoCloseable
 {
@@ -54,10 +53,13 @@ public final class Engine implements AutoCloseable
     private final Cleaner<Meta> cleaner;
     private final PageReclaimer<Meta> reclaimer;
     private final FreeSpace freeSpace;
-    private long freeMapChunks;
+    private final CommitTarget commitTarget = new WriterTarget();
+    // One working memory and one tree writer serve every write transaction in turn (the write gate passes them
+    // on): their maps, lists, nodes and scratch pages are built once, not per transaction.
+    private final WorkingMemory workingMemory;
+    private final BTreeWriter treeWriter;
     private final AgentInvoker cleanerInvoker;
     private final Semaphore writeGate = new Semaphore(1, true);
-    private final ArrayDeque<ByteBuffer> pagePool = new ArrayDeque<>();
     private final AtomicLong openReaders = new AtomicLong();
     private final ReadTransactionTracker readers;
     private final AtomicLong commits = new AtomicLong();
@@ -86,23 +88,17 @@ public final class Engine implements AutoCloseable
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
                 "opened " + store.path() + " with one valid meta page: " + selection.describe());
         }
-        // Every page the opened revision does not reference is free: there are no readers yet.
-        final BitSet unused = new BitSet();
-        this.freeMapChunks = FreeSpaceMap.load(
-            new ReadPages(store, meta), meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), meta.highWater(), unused);
-        if (unused.cardinality() != meta.freePageCount())
-        {
-            throw new CorruptDatabaseException("free-space map of " + store.path() + " lists " +
-                unused.cardinality() + " pages, the meta page says " + meta.freePageCount());
-        }
-        this.freeSpace = new FreeSpace(unused);
         this.revisions = new RevisionList<>(meta.revision(), meta);
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
             options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
+        // Every page the opened revision does not reference is free: there are no readers yet.
+        this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
+        this.workingMemory = new WorkingMemory(store, freeSpace);
+        this.treeWriter = new BTreeWriter(workingMemory);
         // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
         // second, so a forgotten reader is reported without anyone calling stats().
         final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
-        this.cleaner = new Cleaner<>(revisions, node -> { }, reclaimer, readerAges);
+        this.cleaner = Cleaner.builder(revisions).reclaimer(reclaimer).housekeeping(readerAges).build();
         if (options.backgroundCleaner())
         {
             cleaner.start();
@@ -325,10 +321,9 @@ public final class Engine implements AutoCloseable
             // The writer is the only thread that publishes, so the head cannot move under it.
             final Meta base = revisions.head().state();
             final ReadPages committed = new ReadPages(store, base);
-            reclaimer.drain(freeSpace::reusable);
-            final WorkingMemory wm = new WorkingMemory(store, committed, base.highWater(), base.revision() + 1,
-                pagePool, freeSpace, () -> reclaimer.drain(freeSpace::reusable));
-            return new WriteTxn(this, store, base, wm);
+            freeSpace.release();
+            workingMemory.begin(committed, base.highWater(), base.revision() + 1);
+            return new WriteTxn(commitTarget, store, base, workingMemory, freeSpace, treeWriter);
         }
         catch (final RuntimeException | Error e)
         {
@@ -338,34 +333,44 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    /**
-     * Called by the commit, as its last step: makes the revision visible to new readers.
-     *
-     * @param meta          the committed revision.
-     * @param obsoletePairs the pages it made obsolete, with the revisions that wrote them.
-     * @param pagesWritten  how many pages the commit wrote (statistics).
-     * @param freeMapChunks entries in the new revision's free-space map.
-     */
-    public void publish(final Meta meta, final long[] obsoletePairs, final int pagesWritten, final long freeMapChunks)
+    /** The engine as its write transactions see it. Writer thread, holding the write gate. */
+    private final class WriterTarget implements CommitTarget
     {
-        revisions.publish(meta.revision(), meta, obsoletePairs);
-        this.freeMapChunks = freeMapChunks;
-        // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
-        // so that the writer finds them free instead of growing the file.
-        cleaner.wakeUp();
-        commits.incrementAndGet();
-        lastCommitPages = pagesWritten;
-    }
+        @Override
+        public Durability durability()
+        {
+            return options.durability();
+        }
 
-    /**
-     * Called exactly once when a write transaction ends (commit, rollback or close).
-     *
-     * @param txn the transaction.
-     */
-    public void writeEnded(final WriteTxn txn)
-    {
-        writerThread = null;
-        writeGate.release();
+        @Override
+        public boolean checkEveryCommit()
+        {
+            return options.checkEveryCommit();
+        }
+
+        @Override
+        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+        {
+            revisions.publish(meta.revision(), meta, obsolete);
+            // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
+            // so that the writer finds them free instead of growing the file.
+            cleaner.wakeUp();
+            commits.incrementAndGet();
+            lastCommitPages = pagesWritten;
+        }
+
+        @Override
+        public CheckReport check()
+        {
+            return checkHoldingWriteGate();
+        }
+
+        @Override
+        public void writeEnded(final WriteTxn txn)
+        {
+            writerThread = null;
+            writeGate.release();
+        }
     }
 
     /**
@@ -426,14 +431,10 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    /**
-     * The check itself; the caller holds the write gate (a commit in strict mode, or {@link #check()}).
-     *
-     * @return the report.
-     */
-    public CheckReport checkHoldingWriteGate()
+    /** The check itself; the caller holds the write gate (a commit in strict mode, or {@link #check()}). */
+    private CheckReport checkHoldingWriteGate()
     {
-        reclaimer.drain(freeSpace::reusable); // what the cleaner released is free, as a writer would see it
+        freeSpace.release(); // what the cleaner released is free, as a writer would see it
         final RevisionNode<Meta> head = revisions.pin();
         try
         {
@@ -498,14 +499,6 @@ public final class Engine implements AutoCloseable
     public FreeSpace freeSpace()
     {
         return freeSpace;
-    }
-
-    /**
-     * @return entries in the newest revision's free-space map (writer thread).
-     */
-    public long freeMapChunks()
-    {
-        return freeMapChunks;
     }
 
     /**

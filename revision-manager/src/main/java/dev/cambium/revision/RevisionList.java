@@ -108,19 +108,16 @@ public final class RevisionList<S> {
      *
      * @param revision the new revision; must be greater than the head's
      * @param state the engine's immutable state of the revision
-     * @param obsolete pairs {@code [pageId, writtenRevision, ...]} this commit made obsolete; may be
-     *                 {@code null} or empty; not copied, so the writer must not mutate it afterwards
+     * @param obsolete the pages this commit made obsolete, with the revisions that wrote them; may be
+     *                 {@code null} for none
      * @return the new head (not pinned)
-     * @throws IllegalArgumentException if the revision does not increase or obsolete has odd length
+     * @throws IllegalArgumentException if the revision does not increase
      */
-    public RevisionNode<S> publish(long revision, S state, long[] obsolete) {
+    public RevisionNode<S> publish(long revision, S state, ObsoletePages obsolete) {
         final RevisionNode<S> current = head.get();
         if (revision <= current.revision()) {
             throw new IllegalArgumentException(
                     "revision " + revision + " must be greater than head revision " + current.revision());
-        }
-        if (obsolete != null && (obsolete.length & 1) != 0) {
-            throw new IllegalArgumentException("obsolete must hold (pageId, writtenRevision) pairs");
         }
         // Link first, then swap: the volatile set publishes the node with its link and fields.
         final RevisionNode<S> node = new RevisionNode<>(revision, state, obsolete, current);

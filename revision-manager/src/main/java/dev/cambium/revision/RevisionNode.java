@@ -21,7 +21,6 @@ public final class RevisionNode<S> {
     /** Tombstone refcount value; far from 0 so that a stray unpin cannot bring it back to a live count. */
     static final int RETIRED = Integer.MIN_VALUE;
 
-    private static final long[] NO_PAGES = new long[0];
 
     private static final VarHandle REF_COUNT;
 
@@ -35,7 +34,7 @@ public final class RevisionNode<S> {
 
     private final long revision;
     private final S state;
-    private final long[] obsolete;
+    private final ObsoletePages obsolete;
 
     /** Cleaner thread only: set once the obsolete pages were taken by {@link #harvestObsolete()}. */
     private boolean harvested;
@@ -49,10 +48,10 @@ public final class RevisionNode<S> {
      */
     volatile RevisionNode<S> older;
 
-    RevisionNode(long revision, S state, long[] obsolete, RevisionNode<S> older) {
+    RevisionNode(long revision, S state, ObsoletePages obsolete, RevisionNode<S> older) {
         this.revision = revision;
         this.state = state;
-        this.obsolete = obsolete == null || obsolete.length == 0 ? NO_PAGES : obsolete;
+        this.obsolete = obsolete == null ? ObsoletePages.NONE : obsolete;
         this.older = older;
     }
 
@@ -75,13 +74,12 @@ public final class RevisionNode<S> {
     }
 
     /**
-     * Pages this revision's commit made obsolete, as pairs {@code [pageId0, writtenRevision0, pageId1,
-     * writtenRevision1, ...]}: the page id and the revision at which that page had been written. May be empty,
-     * never {@code null}. The array is shared, not copied: callers must not mutate it.
+     * Pages this revision's commit made obsolete, each with the revision at which it had been written. May be
+     * empty, never {@code null}.
      *
-     * @return the obsolete page pairs (do not mutate)
+     * @return the obsolete pages
      */
-    public long[] obsolete() {
+    public ObsoletePages obsolete() {
         return obsolete;
     }
 
@@ -90,9 +88,9 @@ public final class RevisionNode<S> {
      * later call returns null. Once per node is what keeps a page from being reclaimed (and handed to
      * the writer) twice. The single cleaner thread only.
      *
-     * @return the obsolete page pairs on the first call, then null
+     * @return the obsolete pages on the first call, then null
      */
-    public long[] harvestObsolete() {
+    public ObsoletePages harvestObsolete() {
         if (harvested) {
             return null;
         }

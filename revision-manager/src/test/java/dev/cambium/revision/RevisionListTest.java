@@ -24,7 +24,7 @@ class RevisionListTest {
         assertEquals(1, list.head().revision());
         assertEquals("r1", list.head().state());
         assertEquals(0, list.head().refCount());
-        assertEquals(0, list.head().obsolete().length);
+        assertTrue(list.head().obsolete().isEmpty());
         assertEquals(1, list.size());
     }
 
@@ -142,15 +142,17 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldRejectOddLengthObsoleteArray() {
-        assertThrows(IllegalArgumentException.class, () -> list.publish(2, "r2", new long[] {7}));
+    void shouldRejectAnOddNumberOfLongsForObsoletePages() {
+        assertThrows(IllegalArgumentException.class, () -> ObsoletePages.of(7));
     }
 
     @Test
     void shouldExposeObsoletePagesOfTheCommit() {
-        final long[] obsolete = {10, 1, 11, 1};
-        final RevisionNode<String> node = list.publish(2, "r2", obsolete);
-        assertArrayEquals(new long[] {10, 1, 11, 1}, node.obsolete());
+        final RevisionNode<String> node = list.publish(2, "r2", ObsoletePages.of(10, 1, 11, 1));
+        assertEquals(ObsoletePages.of(10, 1, 11, 1), node.obsolete());
+        assertEquals(2, node.obsolete().count());
+        assertEquals(11, node.obsolete().page(1));
+        assertEquals(1, node.obsolete().writtenRevision(1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.openjdk.jcstress.annotations.Actor;
@@ -60,7 +61,7 @@ public class HeadOnlyReclaimVersusPin {
     /** Writer and (broken) cleaner on one thread. */
     @Actor
     public void writerAndCleaner() {
-        list.publish(1, "r1", new long[] {100, 0});
+        list.publish(1, "r1", ObsoletePages.of(100, 0));
         reclaimer.doWork();
         reclaimer.drain(id -> {
             pages[(int) (id - 100)] = ReclaimVersusPin.REUSED;

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.cambium.cleaner.CleanerAgent;
 import dev.cambium.cleaner.PageReclaimer;
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.openjdk.jcstress.annotations.Actor;
@@ -53,8 +54,8 @@ public class ReclaimVersusPin {
     static final int REUSED = 0xDEAD;
 
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
-    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4);
-    private final CleanerAgent<String> agent = new CleanerAgent<>(list, node -> { }, reclaimer);
+    private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4, PageReclaimer.Policy.INTERVAL);
+    private final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
 
     /** Contents of pages 100 and 101: plain fields, as the engine's page memory is read without fences. */
     private final int[] pages = new int[2];
@@ -87,7 +88,7 @@ public class ReclaimVersusPin {
     /** Writer and cleaner in program order on one thread (a third actor would not run on 2 cores). */
     @Actor
     public void writerAndCleaner() {
-        list.publish(1, "r1", new long[] {100, 0});
+        list.publish(1, "r1", ObsoletePages.of(100, 0));
         agent.doWork();
         reclaimer.drain(id -> {
             pages[(int) (id - 100)] = REUSED;

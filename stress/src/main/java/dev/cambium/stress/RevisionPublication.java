@@ -3,6 +3,7 @@ package dev.cambium.stress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
 import org.openjdk.jcstress.annotations.Actor;
@@ -41,10 +42,7 @@ public class RevisionPublication {
     /** The single writer thread. */
     @Actor
     public void writer() {
-        final long[] obsolete = new long[2];
-        obsolete[0] = 5;
-        obsolete[1] = 0;
-        list.publish(1, new PlainState(42, 43), obsolete);
+        list.publish(1, new PlainState(42, 43), ObsoletePages.of(5, 0));
     }
 
     /** A reader thread. */
@@ -56,7 +54,7 @@ public class RevisionPublication {
             r.r1 = (int) node.revision();
             r.r2 = state.a;
             r.r3 = state.b;
-            r.r4 = node.obsolete().length > 0 ? (int) node.obsolete()[0] : -1;
+            r.r4 = node.obsolete().isEmpty() ? -1 : (int) node.obsolete().page(0);
         } finally {
             node.unpin();
         }

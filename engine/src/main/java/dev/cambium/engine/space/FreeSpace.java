@@ -1,58 +1,161 @@
 package dev.cambium.engine.space;
 
+import dev.cambium.CorruptDatabaseException;
+import dev.cambium.btree.BTreeWriter;
+import dev.cambium.btree.PageReader;
+import dev.cambium.engine.store.Meta;
+import org.agrona.collections.LongArrayList;
+
 import java.util.BitSet;
+import java.util.function.LongConsumer;
 
 /**
- * The writer's view of page usage below the high-water mark.
+ * The writer's free space: the one place that decides which page a write transaction may use, in the manner of
+ * bbolt's freelist (allocate, free, pending, release, persisted state). docs/design.md describes the
+ * contract (section 6); in short, for pages below the high-water mark:
  *
  * <ul>
- *   <li><b>unused</b>: pages that no tree of the newest committed revision references (its durable
- *   free-space map holds exactly this set). It includes pages still visible to older pinned revisions.</li>
- *   <li><b>free</b> (a subset of unused): pages the writer may hand out now, because the cleaner found
- *   that no live revision can see them, or because nothing ever could (allocated and freed inside one
- *   transaction), or because the database was just opened (no readers yet).</li>
+ *   <li><b>unused</b>: no tree of the newest committed revision references the page. This is exactly the set the
+ *   revision's durable free-space map holds (the <b>persisted state</b>: {@link #load} reads it at open,
+ *   {@link #persist} writes a commit's changes to it).</li>
+ *   <li><b>free</b> (a subset of unused): the writer may hand the page out now ({@link #allocate}), because no live
+ *   revision can see it: the cleaner found so and {@link #release()} took it from the cleaner's hand-off, or
+ *   nothing ever could (allocated and freed inside one transaction), or the database was just opened.</li>
+ *   <li><b>pending</b> = unused minus free: obsolete in the newest revision but possibly visible to a pinned older
+ *   one. Which revisions can see a pending page is the cleaner's business (the pages travel with the revision that
+ *   made them obsolete, as {@link dev.cambium.revision.ObsoletePages}); this class only counts them.</li>
  * </ul>
- * The difference, unused minus free, is <b>pending</b>: obsolete, but possibly visible to a pinned
- * revision.
  *
- * <p>Allocation takes the lowest free page, so the live data drifts towards the start of the file.
+ * <p>Life of a write transaction: {@link #release()} (take what the cleaner freed) → {@link #allocate()}, any
+ * number of times → either {@link #persist} + {@link #commit} (the transaction's pages are used, the pages it made
+ * obsolete are pending, the pages it allocated and freed itself are free at once) or {@link #rollback()} (every
+ * page it allocated is free again). Allocation takes the lowest free page, so live data drifts towards the start of
+ * the file; when none is free the caller grows the file.
  *
- * <p>Threads: the single writer thread only, apart from the volatile counters read by statistics.
+ * <p>Threads: the single writer thread only (the engine's write gate), apart from the volatile counters read by
+ * statistics.
  */
 public final class FreeSpace
 {
+    /**
+     * The pages one write transaction changed, as the free space sees them. Implemented by the transaction's
+     * working memory; every method may be called more than once per commit and must visit the same pages.
+     */
+    public interface Changes
+    {
+        /** @param action called for each page the transaction writes (used from now on). */
+        void forEachWritten(LongConsumer action);
+
+        /** @param action called for each committed page the transaction made obsolete (pending from now on). */
+        void forEachObsolete(LongConsumer action);
+
+        /** @param action called for each page the transaction allocated and freed itself (free from now on). */
+        void forEachNeverVisible(LongConsumer action);
+
+        /** @param action called for each page the transaction made unused: obsolete, then never visible. */
+        default void forEachReleased(final LongConsumer action)
+        {
+            forEachObsolete(action);
+            forEachNeverVisible(action);
+        }
+    }
+
+    /** Where the pages the cleaner found reusable come from: its hand-off queue ({@code PageReclaimer::drain}). */
+    @FunctionalInterface
+    public interface Reclaimed
+    {
+        /**
+         * Passes every page handed off since the last call to {@code reusable}, once each.
+         *
+         * @param reusable receives each page id.
+         * @return the number of pages passed.
+         */
+        int drain(LongConsumer reusable);
+    }
+
     private final BitSet unused;
     private final BitSet free;
+    private final Reclaimed reclaimed;
+    /** Pages the open transaction took from the free set: free again if it does not commit. */
+    private final LongArrayList taken = new LongArrayList();
+    private final LongConsumer reusable = this::reusable;
+    private FreeSpaceRoot persisted;
     private long lowestFree;
     private volatile long unusedCount;
     private volatile long freeCount;
 
     /**
-     * @param unused the unused pages of the revision opened; all of them are free (no readers yet).
+     * @param unused    the unused pages of the revision opened; all of them are free (no readers yet).
+     * @param persisted the opened revision's free-space map: root, root revision and entry count.
+     * @param reclaimed the cleaner's hand-off.
      */
-    public FreeSpace(final BitSet unused)
+    public FreeSpace(final BitSet unused, final FreeSpaceRoot persisted, final Reclaimed reclaimed)
     {
         this.unused = (BitSet)unused.clone();
         this.free = (BitSet)unused.clone();
+        this.persisted = persisted;
+        this.reclaimed = reclaimed;
         this.unusedCount = unused.cardinality();
         this.freeCount = unusedCount;
     }
 
     /**
-     * @param pageId a page id.
-     * @return true if no tree of the newest committed revision references the page.
+     * Reads the free space of a revision being opened: its durable free-space map, checked against the meta page's
+     * count. Every unused page is free: there are no readers yet.
+     *
+     * @param pages     the revision's pages.
+     * @param meta      the revision.
+     * @param file      the file's name, for messages.
+     * @param reclaimed the cleaner's hand-off.
+     * @return the free space.
+     * @throws CorruptDatabaseException if the map is damaged or disagrees with the meta page.
      */
-    public boolean isUnused(final long pageId)
+    public static FreeSpace load(final PageReader pages, final Meta meta, final String file, final Reclaimed reclaimed)
     {
-        return unused.get(checked(pageId));
+        final BitSet unused = new BitSet();
+        final long chunks = FreeSpaceMap.load(
+            pages, meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), meta.highWater(), unused);
+        if (unused.cardinality() != meta.freePageCount())
+        {
+            throw new CorruptDatabaseException("free-space map of " + file + " lists " +
+                unused.cardinality() + " pages, the meta page says " + meta.freePageCount());
+        }
+        return new FreeSpace(
+            unused, new FreeSpaceRoot(meta.freeSpaceRoot(), meta.freeSpaceRootRevision(), chunks), reclaimed);
     }
 
     /**
-     * Takes the lowest free page.
+     * Takes every page the cleaner has handed off since the last call: they become free. Called when a write
+     * transaction begins, when {@link #allocate()} finds nothing free, and before a check.
      *
-     * @return its id, or -1 if none is free.
+     * @return the number of pages taken.
      */
-    public long take()
+    public int release()
+    {
+        return reclaimed.drain(reusable);
+    }
+
+    /**
+     * Takes the lowest free page for the open transaction, first taking what the cleaner handed off if nothing is
+     * free.
+     *
+     * @return its id, or -1 if none is free (the caller grows the file).
+     */
+    public long allocate()
+    {
+        long id = take();
+        if (id < 0 && release() > 0)
+        {
+            id = take();
+        }
+        if (id >= 0)
+        {
+            taken.addLong(id);
+        }
+        return id;
+    }
+
+    private long take()
     {
         final int id = free.nextSetBit((int)lowestFree);
         if (id < 0)
@@ -67,17 +170,20 @@ public final class FreeSpace
     }
 
     /**
-     * Returns a page taken by a transaction that did not commit.
-     *
-     * @param pageId the page.
+     * The open transaction ends without committing: every page it allocated is free again. A no-op after
+     * {@link #commit}.
      */
-    public void giveBack(final long pageId)
+    public void rollback()
     {
-        markFree(pageId);
+        for (int j = 0; j < taken.size(); j++)
+        {
+            markFree(taken.getLong(j));
+        }
+        taken.clear();
     }
 
     /**
-     * Records that the cleaner found a page reusable.
+     * Records that the cleaner found a page reusable (no live revision can see it).
      *
      * @param pageId the page; must be unused.
      * @throws IllegalStateException if the page is not unused (a double hand-out would corrupt data).
@@ -106,23 +212,76 @@ public final class FreeSpace
     }
 
     /**
-     * Applies a published commit: its pages are used, the pages it released are unused, and pages it
-     * allocated and released itself are free at once (no revision ever saw them).
+     * Writes the open transaction's changes into the durable free-space map, inside the transaction (the map's
+     * pages are copied on write like any other). Does not change this object: {@link #commit} adopts the result
+     * once the revision is published.
      *
-     * @param written       the pages the commit wrote.
-     * @param obsolete      committed pages the commit made obsolete.
-     * @param neverVisible  pages allocated and released within the commit.
+     * @param writer  the transaction's tree writer.
+     * @param changes the transaction's pages.
+     * @return the new map's root, root revision and entry count, for the new meta page and {@link #commit}.
+     * @throws CorruptDatabaseException if a page of the map is damaged.
      */
-    public void commit(final LongIterable written, final LongIterable obsolete, final LongIterable neverVisible)
+    public FreeSpaceRoot persist(final BTreeWriter writer, final Changes changes)
     {
-        written.forEach(id -> unused.clear(checked(id)));
-        obsolete.forEach(id -> unused.set(checked(id)));
-        neverVisible.forEach(id ->
+        return FreeSpaceMap.update(writer, persisted, this, changes);
+    }
+
+    /**
+     * The number of unused pages after the open transaction commits, for the meta page.
+     *
+     * @param changes the transaction's pages.
+     * @return the count.
+     */
+    public long unusedAfter(final Changes changes)
+    {
+        final long[] count = {unusedCount};
+        changes.forEachWritten(id ->
+        {
+            if (isUnused(id))
+            {
+                count[0]--;
+            }
+        });
+        changes.forEachObsolete(id -> count[0]++);
+        changes.forEachNeverVisible(id ->
+        {
+            if (!isUnused(id))
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    /**
+     * Applies a published commit: its pages are used, the pages it made obsolete are pending, and the pages it
+     * allocated and freed itself are free at once (no revision ever saw them); the map {@link #persist} wrote is
+     * the persisted state from now on.
+     *
+     * @param changes the transaction's pages.
+     * @param map     what {@link #persist} returned for this commit.
+     */
+    public void commit(final Changes changes, final FreeSpaceRoot map)
+    {
+        changes.forEachWritten(id -> unused.clear(checked(id)));
+        changes.forEachObsolete(id -> unused.set(checked(id)));
+        changes.forEachNeverVisible(id ->
         {
             unused.set(checked(id));
             markFree(id);
         });
         unusedCount = unused.cardinality();
+        persisted = map;
+        taken.clear();
+    }
+
+    /**
+     * @param pageId a page id.
+     * @return true if no tree of the newest committed revision references the page.
+     */
+    public boolean isUnused(final long pageId)
+    {
+        return unused.get(checked(pageId));
     }
 
     /**
@@ -134,7 +293,7 @@ public final class FreeSpace
     }
 
     /**
-     * @return pages unused by the newest revision (free or pending).
+     * @return pages unused by the newest revision (free or pending). Any thread.
      */
     public long unusedCount()
     {
@@ -142,11 +301,28 @@ public final class FreeSpace
     }
 
     /**
-     * @return pages the writer may hand out now.
+     * @return pages the writer may hand out now. Any thread.
      */
     public long freeCount()
     {
         return freeCount;
+    }
+
+    /**
+     * @return pages unused by the newest revision but possibly visible to an older pinned one. Any thread; a racy
+     * snapshot of two counters.
+     */
+    public long pendingCount()
+    {
+        return unusedCount - freeCount;
+    }
+
+    /**
+     * @return the newest revision's free-space map: root, root revision and entry count.
+     */
+    public FreeSpaceRoot persisted()
+    {
+        return persisted;
     }
 
     /**
@@ -172,15 +348,5 @@ public final class FreeSpace
             throw new IllegalArgumentException("page id " + pageId + " outside the free-space range");
         }
         return (int)pageId;
-    }
-
-    /** A sequence of page ids that can be visited more than once. */
-    @FunctionalInterface
-    public interface LongIterable
-    {
-        /**
-         * @param action called for each id.
-         */
-        void forEach(java.util.function.LongConsumer action);
     }
 }

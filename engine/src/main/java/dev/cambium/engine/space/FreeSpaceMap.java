@@ -32,7 +32,10 @@ import java.util.BitSet;
  * until a pass changes nothing; each pass can only touch pages not yet private to the transaction,
  * so it converges within a few passes.
  *
- * <p>Threads: the writer thread (update) and the opening thread (load).
+ * <p>The writer reaches the map only through {@link FreeSpace} (its persisted state); {@link #load} is public
+ * for the consistency check, which reads the map of any revision.
+ *
+ * <p>Threads: the writer thread (update) and the opening or checking thread (load).
  */
 public final class FreeSpaceMap
 {
@@ -119,35 +122,22 @@ public final class FreeSpaceMap
     }
 
     /**
-     * The pages of one transaction, as the free-space map sees them.
-     */
-    public interface Changes
-    {
-        /** @param action called for each page the transaction writes (now used). */
-        void forEachWritten(java.util.function.LongConsumer action);
-
-        /** @param action called for each page the transaction made unused (obsolete or never visible). */
-        void forEachReleased(java.util.function.LongConsumer action);
-    }
-
-    /**
      * Brings the map in the transaction's working memory up to date with its changes, repeating until
      * the map's own changes are accounted for.
      *
      * @param writer  the transaction's tree writer.
-     * @param root    the map's root page id and the revision that wrote it at the start of the commit; updated to
-     *                the new root and its revision.
-     * @param chunks  the map's entry count; element 0 is updated.
-     * @param base    the unused pages of the revision the transaction started from.
+     * @param start   the map as of the revision the transaction started from.
+     * @param base    the unused pages of that revision.
      * @param changes the transaction's written and released pages (re-read on every pass).
+     * @return the new map: root, the revision that wrote it, and entry count.
      * @throws CorruptDatabaseException if a page of the map is damaged; the message names the free-space map.
      */
-    public static void update(
-        final BTreeWriter writer, final long[] root, final long[] chunks, final FreeSpace base, final Changes changes)
+    static FreeSpaceRoot update(
+        final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base, final FreeSpace.Changes changes)
     {
         try
         {
-            updateChunks(writer, root, chunks, base, changes);
+            return updateChunks(writer, start, base, changes);
         }
         catch (final CorruptDatabaseException e)
         {
@@ -155,16 +145,17 @@ public final class FreeSpaceMap
         }
     }
 
-    private static void updateChunks(
-        final BTreeWriter writer, final long[] root, final long[] chunks, final FreeSpace base, final Changes changes)
+    private static FreeSpaceRoot updateChunks(
+        final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base, final FreeSpace.Changes changes)
     {
         final int chunkBytes = chunkBytes(writer.pages().pageSize());
         final int chunkPages = chunkBytes * 8;
         final UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[chunkBytes]);
         final UnsafeBuffer current = new UnsafeBuffer(0, 0);
-        long r = root[0];
-        long rr = root[1];
+        long r = start.root();
+        long rr = start.rootRevision();
+        long chunks = start.chunks();
         for (int pass = 0; pass < MAX_PASSES; pass++)
         {
             // The desired bitmap of every chunk the transaction touched: base, minus written, plus released.
@@ -197,7 +188,7 @@ public final class FreeSpaceMap
                     {
                         r = writer.delete(r, rr, key, 0, 8);
                         rr = writer.rootRevision();
-                        chunks[0]--;
+                        chunks--;
                         changed = true;
                     }
                     continue;
@@ -210,19 +201,17 @@ public final class FreeSpaceMap
                 {
                     value.putLong(w * 8, want[w], ByteOrder.LITTLE_ENDIAN);
                 }
-                r = writer.put(r, rr, chunks[0], key, 0, 8, value, 0, chunkBytes);
+                r = writer.put(r, rr, chunks, key, 0, 8, value, 0, chunkBytes);
                 rr = writer.rootRevision();
                 if (writer.lastPutInserted())
                 {
-                    chunks[0]++;
+                    chunks++;
                 }
                 changed = true;
             }
             if (!changed)
             {
-                root[0] = r;
-                root[1] = rr;
-                return;
+                return new FreeSpaceRoot(r, rr, chunks);
             }
         }
         throw new IllegalStateException("free-space map did not converge in " + MAX_PASSES + " passes");

@@ -3,8 +3,9 @@ package dev.cambium.engine.txn;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageWriter;
 import dev.cambium.engine.space.FreeSpace;
-import dev.cambium.engine.space.FreeSpaceMap;
 import dev.cambium.engine.store.PageStore;
+import dev.cambium.revision.ObsoletePages;
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,48 +28,63 @@ import java.util.Arrays;
  * that wrote it: a page written at revision A and made obsolete by this commit (revision R) is
  * visible to revisions A..R-1 only, which is what the cleaner needs to reclaim it.
  *
- * <p>Threads: owned by the writing thread; private page buffers come from a pool that only the
- * (single) writer uses.
+ * <p>One working memory serves every write transaction of a database in turn ({@link #begin} starts one,
+ * {@link #release()} ends it): its map, lists, scratch arrays and page buffers keep their capacity from one
+ * transaction to the next, so a transaction of the usual size allocates nothing.
+ *
+ * <p>Threads: the thread of the open write transaction; the engine's write gate passes it from one
+ * writer thread to the next (the gate's release happens-before the next acquire).
  */
-public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
+public final class WorkingMemory implements PageWriter, FreeSpace.Changes
 {
     private final PageStore store;
-    private final ReadPages committed;
-    private final ArrayDeque<ByteBuffer> pool;
-    private final long revision;
+    /** Reusable private pages: direct buffers of one page each, wrapped once. */
+    private final ArrayDeque<UnsafeBuffer> pool = new ArrayDeque<>();
     private final int pageSize;
-    private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>();
-    private final LongArrayList freedPrivate = new LongArrayList();
-    private final LongArrayList obsolete = new LongArrayList();
-    private final LongArrayList taken = new LongArrayList();
+    private final Long2ObjectHashMap<UnsafeBuffer> privatePages =
+        new Long2ObjectHashMap<>(INITIAL_PAGES, Hashing.DEFAULT_LOAD_FACTOR);
+    private final LongArrayList freedPrivate = new LongArrayList(INITIAL_PAGES, LongArrayList.DEFAULT_NULL_VALUE);
+    private final ObsoletePages.Builder obsolete = new ObsoletePages.Builder(INITIAL_PAGES);
     private final FreeSpace freeSpace;
-    private final Runnable refill;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long[] sortedIds = new long[INITIAL_PAGES];
+    private ByteBuffer[] sortedBuffers = new ByteBuffer[INITIAL_PAGES];
+    private ReadPages committed;
+    private long revision;
     private long highWater;
     private long copies;
     private boolean updatingFreeSpaceMap;
 
+    /** Pages a transaction of the usual size touches; the structures grow past it and keep their size. */
+    private static final int INITIAL_PAGES = 256;
+
     /**
+     * Creates the working memory of a database's writer; {@link #begin} starts each transaction.
+     *
      * @param store     the page store.
+     * @param freeSpace the writer's free space; allocation takes the lowest free page first.
+     */
+    public WorkingMemory(final PageStore store, final FreeSpace freeSpace)
+    {
+        this.freeSpace = freeSpace;
+        this.store = store;
+        this.pageSize = store.pageSize();
+    }
+
+    /**
+     * Starts a transaction. The previous one must have ended with {@link #release()}.
+     *
      * @param base      the committed revision this transaction starts from (its pages).
      * @param highWater that revision's high-water mark.
      * @param revision  the revision this transaction commits as.
-     * @param pool      reusable direct page buffers, owned by the writer.
-     * @param freeSpace the writer's free and unused pages; allocation takes the lowest free page first.
-     * @param refill    asks the cleaner's hand-off for more reusable pages when none is free.
      */
-    public WorkingMemory(
-        final PageStore store, final ReadPages base, final long highWater, final long revision,
-        final ArrayDeque<ByteBuffer> pool, final FreeSpace freeSpace, final Runnable refill)
+    public void begin(final ReadPages base, final long highWater, final long revision)
     {
-        this.freeSpace = freeSpace;
-        this.refill = refill;
-        this.store = store;
         this.committed = base;
         this.highWater = highWater;
         this.revision = revision;
-        this.pool = pool;
-        this.pageSize = store.pageSize();
+        this.copies = 0;
+        this.updatingFreeSpaceMap = false;
     }
 
     @Override
@@ -144,8 +160,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
         final UnsafeBuffer copy = newPage(id);
         copy.putBytes(0, view, 0, pageSize);
         PageHeader.stamp(copy, id, revision);
-        obsolete.addLong(pageId);
-        obsolete.addLong(expectedRevision);
+        obsolete.add(pageId, expectedRevision);
         copies++;
         return id;
     }
@@ -169,13 +184,12 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
             {
                 throw revisionMismatch(pageId, pageRevision, revision);
             }
-            pool.addLast(privatePages.remove(pageId).byteBuffer());
+            pool.addLast(privatePages.remove(pageId));
             freedPrivate.addLong(pageId);
             return;
         }
         committed.wrap(pageId, pageRevision, view); // the cleaner needs the revision that really wrote the page
-        obsolete.addLong(pageId);
-        obsolete.addLong(pageRevision);
+        obsolete.add(pageId, pageRevision);
     }
 
     @Override
@@ -199,28 +213,17 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
             return freedPrivate.removeAt(freedPrivate.size() - 1);
         }
         // Then the lowest page no live revision can see; grow the file only when there is none.
-        long id = freeSpace.take();
-        if (id < 0)
-        {
-            refill.run();
-            id = freeSpace.take();
-        }
-        if (id >= 0)
-        {
-            taken.addLong(id);
-            return id;
-        }
-        return highWater++;
+        final long id = freeSpace.allocate();
+        return id >= 0 ? id : highWater++;
     }
 
     private UnsafeBuffer newPage(final long id)
     {
-        ByteBuffer b = pool.pollLast();
-        if (b == null)
+        UnsafeBuffer page = pool.pollLast();
+        if (page == null)
         {
-            b = ByteBuffer.allocateDirect(pageSize);
+            page = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         }
-        final UnsafeBuffer page = new UnsafeBuffer(b);
         privatePages.put(id, page);
         return page;
     }
@@ -230,7 +233,7 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
      */
     public boolean isDirty()
     {
-        return !privatePages.isEmpty() || !obsolete.isEmpty();
+        return !privatePages.isEmpty() || obsolete.count() > 0;
     }
 
     /**
@@ -258,14 +261,14 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     /**
-     * The committed pages this transaction made obsolete, as pairs [pageId, writtenRevision, ...]: what
-     * the cleaner needs to decide when each may be reused.
+     * The committed pages this transaction made obsolete, each with the revision that wrote it: what the
+     * cleaner needs to decide when each may be reused.
      *
-     * @return a new array.
+     * @return an immutable copy.
      */
-    public long[] obsoletePairs()
+    public ObsoletePages obsolete()
     {
-        return obsolete.toLongArray();
+        return obsolete.build();
     }
 
     @Override
@@ -279,20 +282,6 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     @Override
-    public void forEachReleased(final java.util.function.LongConsumer action)
-    {
-        for (int j = 0; j < obsolete.size(); j += 2)
-        {
-            action.accept(obsolete.getLong(j));
-        }
-        forEachNeverVisible(action);
-    }
-
-    /**
-     * Pages allocated and freed within this transaction: no revision ever saw them.
-     *
-     * @param action called for each.
-     */
     public void forEachNeverVisible(final java.util.function.LongConsumer action)
     {
         for (int j = 0; j < freedPrivate.size(); j++)
@@ -301,16 +290,12 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
         }
     }
 
-    /**
-     * Committed pages this transaction made obsolete.
-     *
-     * @param action called for each.
-     */
+    @Override
     public void forEachObsolete(final java.util.function.LongConsumer action)
     {
-        for (int j = 0; j < obsolete.size(); j += 2)
+        for (int j = 0; j < obsolete.count(); j++)
         {
-            action.accept(obsolete.getLong(j));
+            action.accept(obsolete.page(j));
         }
     }
 
@@ -323,48 +308,22 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     /**
-     * @return the number of pages unused after this transaction, given the count before it.
-     */
-    public long unusedAfter()
-    {
-        long count = freeSpace.unusedCount();
-        final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
-        while (it.hasNext())
-        {
-            if (freeSpace.isUnused(it.nextLong()))
-            {
-                count--;
-            }
-        }
-        count += obsolete.size() / 2;
-        for (int j = 0; j < freedPrivate.size(); j++)
-        {
-            if (!freeSpace.isUnused(freedPrivate.getLong(j)))
-            {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /**
-     * After a successful publication: records the commit in the writer's free space.
-     */
-    public void committed()
-    {
-        freeSpace.commit(this::forEachWritten, this::forEachObsolete, this::forEachNeverVisible);
-        taken.clear();
-    }
-
-    /**
-     * Fills {@code ids} and {@code buffers} with the private pages, sorted by id, for writing.
+     * Sorts the private pages by id, for writing: {@link #sortedIds()} and {@link #sortedBuffers()} then hold
+     * them in their first {@link #privatePageCount()} elements.
      *
-     * @param ids     receives the page ids, ascending.
-     * @param buffers receives the page buffers, in the same order.
      * @return the number of pages.
      */
-    public int sortedPages(final long[] ids, final ByteBuffer[] buffers)
+    public int sortPages()
     {
+        final int count = privatePages.size();
+        if (sortedIds.length < count)
+        {
+            final int capacity = Math.max(count, 2 * sortedIds.length);
+            sortedIds = new long[capacity];
+            sortedBuffers = new ByteBuffer[capacity];
+        }
+        final long[] ids = sortedIds;
+        final ByteBuffer[] buffers = sortedBuffers;
         int n = 0;
         final Long2ObjectHashMap<UnsafeBuffer>.KeyIterator it = privatePages.keySet().iterator();
         while (it.hasNext())
@@ -382,22 +341,36 @@ public final class WorkingMemory implements PageWriter, FreeSpaceMap.Changes
     }
 
     /**
+     * @return the page ids sorted by {@link #sortPages()} (a scratch array, longer than the count).
+     */
+    public long[] sortedIds()
+    {
+        return sortedIds;
+    }
+
+    /**
+     * @return the page buffers sorted by {@link #sortPages()}, in the order of {@link #sortedIds()}.
+     */
+    public ByteBuffer[] sortedBuffers()
+    {
+        return sortedBuffers;
+    }
+
+    /**
      * Returns every private page buffer to the pool. Called at the end of commit and by rollback.
      */
     public void release()
     {
-        // Pages taken from the free set by a transaction that did not commit are free again.
-        for (int j = 0; j < taken.size(); j++)
-        {
-            freeSpace.giveBack(taken.getLong(j));
-        }
-        taken.clear();
+        // Pages taken from the free set by a transaction that did not commit are free again (a no-op after a
+        // commit, which made them used).
+        freeSpace.rollback();
         for (final UnsafeBuffer p : privatePages.values())
         {
-            pool.addLast(p.byteBuffer());
+            pool.addLast(p);
         }
         privatePages.clear();
         freedPrivate.clear();
         obsolete.clear();
+        committed = null;
     }
 }

@@ -8,16 +8,15 @@ import dev.cambium.Tree;
 import dev.cambium.TreeExistsException;
 import dev.cambium.WriteTransaction;
 import dev.cambium.btree.BTreeWriter;
-import dev.cambium.engine.Engine;
 import dev.cambium.engine.catalog.CatalogEntry;
-import dev.cambium.engine.space.FreeSpaceMap;
+import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.space.FreeSpaceRoot;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,36 +24,36 @@ import java.util.List;
  * The write transaction: a working memory of private pages over the newest revision, a catalog
  * that changes with it, and the commit sequence.
  *
- * <p>Threads: one thread at a time; {@link Engine} guarantees that only one write transaction
- * exists. Commit's publication (the head swap) happens-before any reader that pins the new revision
+ * <p>Threads: one thread at a time; the engine (its {@link CommitTarget}) guarantees that only one write
+ * transaction exists. Commit's publication (the head swap) happens-before any reader that pins the new revision
  * reads its pages.
  */
 public final class WriteTxn extends AbstractTxn implements WriteTransaction
 {
-    private final Engine engine;
+    private final CommitTarget target;
     private final PageStore store;
     private final Meta base;
     private final WorkingMemory wm;
+    private final FreeSpace freeSpace;
     final BTreeWriter writer;
     private final UnsafeBuffer entry = new UnsafeBuffer(new byte[CatalogEntry.LENGTH]);
     private boolean catalogChanged;
+    private long copiesAtEnd;
 
     /**
-     * @param engine the engine (write lock, publication, statistics).
-     * @param store  the page store.
-     * @param base   the newest committed revision, which this transaction builds on.
-     * @param wm     the transaction's working memory.
+     * @param target    where the commit goes (durability, publication, end of the write gate).
+     * @param store     the page store.
+     * @param base      the newest committed revision, which this transaction builds on.
+     * @param wm        the writer's working memory, begun on {@code base}.
+     * @param freeSpace the writer's free space, which {@code wm} allocates from.
+     * @param writer    the writer's tree writer over {@code wm}; like {@code wm}, reused by every transaction.
      */
-    public WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm)
-    {
-        this(engine, store, base, wm, new BTreeWriter(wm));
-    }
-
-    private WriteTxn(final Engine engine, final PageStore store, final Meta base, final WorkingMemory wm,
-        final BTreeWriter writer)
+    public WriteTxn(final CommitTarget target, final PageStore store, final Meta base, final WorkingMemory wm,
+        final FreeSpace freeSpace, final BTreeWriter writer)
     {
         super(store, wm, writer, base.catalogRoot(), base.catalogRootRevision(), base.treeCount(), base.highWater());
-        this.engine = engine;
+        this.target = target;
+        this.freeSpace = freeSpace;
         this.store = store;
         this.base = base;
         this.wm = wm;
@@ -189,30 +188,25 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
 
             // 3. Bring the free-space map up to date: the pages written are used, the pages released are
             //    unused. Updating the map changes pages too, so this repeats until nothing changes.
-            final long[] chunks = {engine.freeMapChunks()};
             wm.beginFreeSpaceMapUpdate();
-            final long[] freeRoot = {base.freeSpaceRoot(), base.freeSpaceRootRevision()};
-            FreeSpaceMap.update(writer, freeRoot, chunks, engine.freeSpace(), wm);
+            final FreeSpaceRoot map = freeSpace.persist(writer, wm);
 
             // 4. Describe the new revision: catalog root, tree count, free-space map and high-water mark, each root
             //    with the revision that wrote it.
             final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, catalogRootRevision, treeCount,
-                freeRoot[0], freeRoot[1], wm.unusedAfter(), System.currentTimeMillis());
+                map.root(), map.rootRevision(), freeSpace.unusedAfter(wm), System.currentTimeMillis());
 
             // 5. Grow the file with real zero-filled writes if the new pages lie past its end.
             Failpoint.BEFORE_DATA_WRITE.hit();
             store.ensureCapacity(meta.highWater());
 
             // 6. Write the private pages in page order, each stamped with its CRC32C.
-            final int n = wm.privatePageCount();
-            final long[] ids = new long[n];
-            final ByteBuffer[] pages = new ByteBuffer[n];
-            wm.sortedPages(ids, pages);
-            store.writePages(ids, pages, n);
+            final int n = wm.sortPages();
+            store.writePages(wm.sortedIds(), wm.sortedBuffers(), n);
             Failpoint.AFTER_DATA_WRITE.hit();
 
             // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
-            final boolean sync = engine.options().durability() == Durability.SYNC;
+            final boolean sync = target.durability() == Durability.SYNC;
             if (sync)
             {
                 Failpoint.BEFORE_DATA_FORCE.hit();
@@ -238,16 +232,16 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             store.mapUpTo(meta.highWater());
 
             // 11. Publish: link the new revision node and swap the head. New readers see it from now on.
-            engine.publish(meta, wm.obsoletePairs(), n, chunks[0]);
+            target.publish(meta, wm.obsolete(), n);
 
             // 12. The writer's free space follows the published revision.
-            wm.committed();
+            freeSpace.commit(wm, map);
             Failpoint.AFTER_PUBLISH.hit();
 
             // 13. Strict mode (tests): the whole database must be consistent after every commit.
-            if (engine.options().checkEveryCommit())
+            if (target.checkEveryCommit())
             {
-                final CheckReport report = engine.checkHoldingWriteGate();
+                final CheckReport report = target.check();
                 if (!report.ok())
                 {
                     throw new CorruptDatabaseException("check after commit of revision " + revision() +
@@ -289,11 +283,12 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     private void end()
     {
         ended = true;
+        copiesAtEnd = wm.copies();
         wm.release();
         final List<TreeHandle> all = new ArrayList<>(handles.values());
         handles.clear();
         all.forEach(TreeHandle::markDropped);
-        engine.writeEnded(this);
+        target.writeEnded(this);
     }
 
     /**
@@ -301,7 +296,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
      */
     public long copies()
     {
-        return wm.copies();
+        return ended ? copiesAtEnd : wm.copies();
     }
 
     @Override

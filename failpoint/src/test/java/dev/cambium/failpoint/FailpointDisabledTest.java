@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The cleaner module's tests run without {@code -Dcambium.failpoints=true}, as production does: failpoints are off,
+ * This module's tests run without {@code -Dcambium.failpoints=true}, as production does: failpoints are off,
  * cannot be armed, and hitting one does nothing.
  */
 class FailpointDisabledTest

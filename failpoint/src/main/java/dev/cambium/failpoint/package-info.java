@@ -8,7 +8,8 @@
  * latch-driven delay tests synchronise with). The points are compiled into the production code but cost nothing
  * unless the JVM was started with {@code -Dcambium.failpoints=true}, which only test configurations do.
  *
- * <p>The package lives in the cleaner module because that is the lowest module with a failpoint (the hand-off);
- * the engine, which has the commit points, depends on it.
+ * <p>The package is a module of its own (cambium-failpoint, no dependencies) so that every module with a point
+ * (the cleaner for the hand-off, the engine for the commit) can depend on it without depending on each other's
+ * code for it.
  */
 package dev.cambium.failpoint;
