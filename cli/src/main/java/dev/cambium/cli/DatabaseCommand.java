@@ -38,6 +38,27 @@ abstract class DatabaseCommand
     }
 
     /**
+     * Parses a key or value given on the command line.
+     *
+     * @param format the format it is written in.
+     * @param label  what it is, for the message (an option or parameter name).
+     * @param text   the text.
+     * @return the bytes.
+     * @throws ParameterException if the text is not valid in the format (a usage error, exit status 2).
+     */
+    byte[] parse(final ByteFormat format, final String label, final String text)
+    {
+        try
+        {
+            return format.parse(text);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw usage(label + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * Opens a database file that must exist (never creates one).
      *
      * @param file the file.

@@ -34,7 +34,7 @@ final class GetCommand extends DatabaseCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final byte[] k = parse(formats.keys(), key);
+        final byte[] k = parse(formats.keys(), "KEY", key);
         try (Database db = openExisting(file); ReadTransaction txn = db.beginRead())
         {
             final byte[] value = txn.tree(tree).get(k);
@@ -46,17 +46,5 @@ final class GetCommand extends DatabaseCommand implements Callable<Integer>
             out().println(formats.values().format(value));
         }
         return Main.OK;
-    }
-
-    private byte[] parse(final ByteFormat format, final String text)
-    {
-        try
-        {
-            return format.parse(text);
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw usage("KEY: " + e.getMessage());
-        }
     }
 }

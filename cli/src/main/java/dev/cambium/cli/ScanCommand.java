@@ -3,6 +3,7 @@ package dev.cambium.cli;
 import dev.cambium.Cursor;
 import dev.cambium.Database;
 import dev.cambium.ReadTransaction;
+import dev.cambium.codec.KeyRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,65 +56,27 @@ final class ScanCommand extends DatabaseCommand implements Callable<Integer>
         {
             throw usage("--limit must not be negative");
         }
-        final byte[] lo = bound("--from", from);
-        final byte[] hi = bound("--to", to);
-        // Keys are never empty: an empty --from bounds nothing, an empty --to excludes everything.
-        final long max = hi != null && hi.length == 0 ? 0 : limit == null ? Long.MAX_VALUE : limit;
+        // No --from is the empty key, which bounds nothing; an empty --to excludes everything (keys are never empty).
+        final byte[] lo = from == null ? new byte[0] : parseKey("--from", from);
+        final byte[] hi = to == null ? null : parseKey("--to", to);
+        final long max = limit == null ? Long.MAX_VALUE : limit;
         final PrintWriter o = out();
         try (Database db = openExisting(file); ReadTransaction txn = db.beginRead();
-             Cursor c = txn.tree(tree).cursor())
+             Cursor c = txn.tree(tree).cursor(KeyRange.of(lo, hi)))
         {
             long n = 0;
-            boolean ok = max > 0 && (reverse ? seekLastBelow(c, hi) : (lo == null || lo.length == 0 ? c.first() : c.seek(lo)));
-            while (ok && n < max)
+            for (boolean ok = max > 0 && (reverse ? c.last() : c.first()); ok && n < max; ok = reverse ? c.prev() : c.next())
             {
                 final byte[] k = c.key();
-                if (!reverse && hi != null && Arrays.compareUnsigned(k, hi) >= 0)
-                {
-                    break;
-                }
-                if (reverse && lo != null && Arrays.compareUnsigned(k, lo) < 0)
-                {
-                    break;
-                }
-                if (keysOnly)
-                {
-                    o.println(formats.keys().format(k));
-                }
-                else
-                {
-                    o.println(formats.keys().format(k) + "\t" + formats.values().format(c.value()));
-                }
+                o.println(keysOnly ? formats.keys().format(k) : formats.keys().format(k) + "\t" + formats.values().format(c.value()));
                 n++;
-                ok = reverse ? c.prev() : c.next();
             }
         }
         return Main.OK;
     }
 
-    /** Positions on the largest key below {@code hi} (or the last key if there is no bound). */
-    private static boolean seekLastBelow(final Cursor c, final byte[] hi)
+    private byte[] parseKey(final String option, final String text)
     {
-        if (hi == null)
-        {
-            return c.last();
-        }
-        return c.seek(hi) ? c.prev() : c.last();
-    }
-
-    private byte[] bound(final String option, final String text)
-    {
-        if (text == null)
-        {
-            return null;
-        }
-        try
-        {
-            return formats.keys().parse(text);
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw usage(option + ": " + e.getMessage());
-        }
+        return parse(formats.keys(), option, text);
     }
 }

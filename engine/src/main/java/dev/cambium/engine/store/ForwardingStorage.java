@@ -5,8 +5,9 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 
 /**
- * A {@link Storage} that passes every call to another: test wrappers extend it and override only the calls they
- * record or break. Called by whatever thread calls the wrapper.
+ * A {@link Storage} that passes every call to another: wrappers extend it and override only the calls they change
+ * ({@link LockedStorage} its close; test wrappers the calls they record or break). Called by whatever thread calls
+ * the wrapper.
  */
 public abstract class ForwardingStorage implements Storage
 {
