@@ -29,8 +29,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>The JVM must be started with
- * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona); {@link #open} says so if
- * it is missing.
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona), or with
+ * {@code --add-exports java.base/jdk.internal.misc=org.agrona} when Agrona is on the module path; {@link #open} names
+ * the one that is missing.
  *
  * <p>While open, the database is registered with the platform MBean server as a {@link DatabaseMXBean} named
  * {@code dev.cambium:type=Database,name=<absolute path>} (see {@link DatabaseOptions.Builder#registerMBean}).
