@@ -249,7 +249,22 @@ public final class Database implements AutoCloseable
      */
     public CheckReport check()
     {
-        return engine.check();
+        return check(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #check()}, telling {@code listener} of its progress in pages: the total is the newest revision's
+     * high-water mark ({@link CheckReport#pageCount()}); each page is counted when its checksum is verified, and the
+     * pages the check does not read (meta pages, free pages) when it ends. Writers stay out while the listener runs.
+     *
+     * @param listener told of progress on the calling thread; an exception it throws ends the check and propagates.
+     * @return the report; {@link CheckReport#ok()} is true when nothing is wrong.
+     * @throws IllegalStateException if this thread has an open write transaction.
+     */
+    public CheckReport check(final ProgressListener listener)
+    {
+        Objects.requireNonNull(listener, "listener");
+        return engine.check(listener);
     }
 
     /**
@@ -339,8 +354,27 @@ public final class Database implements AutoCloseable
      */
     public long backup(final Path target, final boolean compact)
     {
+        return backup(target, compact, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #backup(Path, boolean)}, telling {@code listener} of its progress: in pages for a full copy (the total
+     * is the revision's high-water mark, meta pages included) and in entries for a compact one (the total is the
+     * sum of the trees' sizes).
+     *
+     * @param target   the file to create; must not exist.
+     * @param compact  true to copy only the live data, renumbered.
+     * @param listener told of progress on the calling thread; an exception it throws ends the backup (the temporary
+     *                 file is deleted, {@code target} is not created) and propagates.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target, final boolean compact, final ProgressListener listener)
+    {
         Objects.requireNonNull(target, "target");
-        return engine.backup(target, compact);
+        Objects.requireNonNull(listener, "listener");
+        return engine.backup(target, compact, listener);
     }
 
     /**
