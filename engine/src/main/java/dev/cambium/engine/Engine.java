@@ -91,7 +91,7 @@ public final class Engine implements AutoCloseable
         }
         this.revisions = new RevisionList<>(meta.revision(), meta);
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
-            options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
+            InternalOptions.oldestReaderReuse(options) ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
         this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
         this.workingMemory = new WorkingMemory(store, freeSpace);
