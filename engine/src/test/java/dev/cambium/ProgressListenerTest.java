@@ -132,15 +132,18 @@ class ProgressListenerTest
         for (final boolean compact : new boolean[] {false, true})
         {
             final Path target = dir.resolve("cancelled-" + compact + ".cambium");
-            final IllegalStateException stop = new IllegalStateException("stop");
+            final CambiumException stop = new CambiumException("stop");
+            final Recorder recorder = new Recorder();
             final ProgressListener cancelling = (done, total) ->
             {
+                recorder.progress(done, total);
                 if (done > 0)
                 {
                     throw stop;
                 }
             };
-            assertSame(stop, assertThrows(IllegalStateException.class, () -> db.backup(target, compact, cancelling)));
+            assertSame(stop, assertThrows(CambiumException.class, () -> db.backup(target, compact, cancelling)));
+            assertEquals(2, recorder.calls.size(), "no report after the listener threw");
             assertFalse(Files.exists(target), "a cancelled backup creates no target");
             try (Stream<Path> files = Files.list(dir))
             {
@@ -153,14 +156,21 @@ class ProgressListenerTest
     @Test
     void shouldCancelCheckWhenTheListenerThrowsAndLetWritersIn()
     {
-        final IllegalStateException stop = new IllegalStateException("stop");
-        assertSame(stop, assertThrows(IllegalStateException.class, () -> db.check((done, total) ->
+        // Types the check records as problems when its own walk throws them: a listener's must still end it.
+        for (final RuntimeException stop : new RuntimeException[] {new IllegalStateException("stop"),
+            new CorruptDatabaseException("stop")})
         {
-            if (done > 0)
+            final Recorder recorder = new Recorder();
+            assertSame(stop, assertThrows(RuntimeException.class, () -> db.check((done, total) ->
             {
-                throw stop;
-            }
-        })));
+                recorder.progress(done, total);
+                if (done > 0)
+                {
+                    throw stop;
+                }
+            })));
+            assertEquals(2, recorder.calls.size(), "no report after the listener threw: the check ended");
+        }
         db.write(txn -> txn.tree("small").put(new byte[] {1}, new byte[] {2}));
         assertTrue(db.check().ok(), "the write gate was released and the file is sound");
     }

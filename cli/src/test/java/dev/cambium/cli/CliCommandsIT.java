@@ -375,6 +375,7 @@ class CliCommandsIT
             assertEquals(1, check.exit(), check.toString());
             assertTrue(check.err().contains("is open in another process"), check.toString());
             assertFalse(check.out().contains("damaged"), "a locked file is not a damaged one; " + check);
+            assertTrue(open.check().ok(), "the refused commands left the open database alone");
         }
     }
 

@@ -438,6 +438,10 @@ public final class Engine implements AutoCloseable
             checkOpen();
             return checkHoldingWriteGate(listener);
         }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the check
+        }
         finally
         {
             writeGate.release();
@@ -471,7 +475,14 @@ public final class Engine implements AutoCloseable
     public long backup(final Path target, final boolean compact, final ProgressListener listener)
     {
         checkOpen();
-        return new Backup(this).run(target, compact, listener);
+        try
+        {
+            return new Backup(this).run(target, compact, listener);
+        }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the backup, which removed its temporary file
+        }
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * Keeps the promises of {@link ProgressListener} for one operation: the first report is {@code 0}, {@code done} never
  * decreases nor passes {@code total}, no report repeats the one before it, and {@link #finish()} reports
- * {@code total}.
+ * {@code total}. What the listener throws reaches the operation's caller unchanged: it travels through the operation
+ * wrapped in a {@link ListenerException}, which no {@code catch} of the engine's own failures (a check records those
+ * as problems) mistakes for one, and the operation's entry point {@link ListenerException#unwrap() unwraps} it.
  *
  * <p>Threads: the thread running the operation.
  */
@@ -27,7 +29,7 @@ public final class ProgressTracker
     {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.total = Math.max(0, total);
-        listener.progress(0, this.total);
+        report(0);
     }
 
     /**
@@ -39,7 +41,7 @@ public final class ProgressTracker
         if (d != reported)
         {
             reported = d;
-            listener.progress(d, total);
+            report(d);
         }
     }
 
@@ -49,5 +51,38 @@ public final class ProgressTracker
     public void finish()
     {
         advance(total);
+    }
+
+    private void report(final long done)
+    {
+        try
+        {
+            listener.progress(done, total);
+        }
+        catch (final RuntimeException e)
+        {
+            throw new ListenerException(e);
+        }
+    }
+
+    /**
+     * A {@link ProgressListener}'s exception on its way out of the operation it ended.
+     */
+    public static final class ListenerException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        private ListenerException(final RuntimeException cause)
+        {
+            super(cause.toString(), cause, false, false);
+        }
+
+        /**
+         * @return the listener's exception, to be rethrown to the operation's caller.
+         */
+        public RuntimeException unwrap()
+        {
+            return (RuntimeException)getCause();
+        }
     }
 }
