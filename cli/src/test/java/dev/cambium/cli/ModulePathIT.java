@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The engine as a Java module: a small application module ({@code probe}, compiled here with the system compiler
  * against the engine's jars on the module path) opens a database through the public API, sees only
- * {@code dev.cambium} and {@code dev.cambium.codec} exported, cannot compile against {@code dev.cambium.engine}, and
+ * {@code dev.cambium} and {@code dev.cambium.codec} exported (the internal modules export to the engine only),
+ * cannot compile against {@code dev.cambium.engine}, and
  * gets the message naming the flag that fits the module path when the flag is missing or given for the class path.
  */
 class ModulePathIT
@@ -56,6 +57,11 @@ class ModulePathIT
         "    for (final String p : engine.getPackages()) { if (engine.isExported(p)) { exported.add(p); } }",
         "    System.out.println(\"exported \" + exported);",
         "    System.out.println(\"internal exported \" + engine.isExported(\"dev.cambium.engine\"));",
+        "    for (final String m : new String[] {\"btree\", \"revision\", \"failpoint\", \"cleaner\"}) {",
+        "      final Module internal = ModuleLayer.boot().findModule(\"dev.cambium.\" + m).orElseThrow();",
+        "      System.out.println(m + \" exported \" + internal.isExported(\"dev.cambium.\" + m) + \" to engine \"",
+        "          + internal.isExported(\"dev.cambium.\" + m, engine));",
+        "    }",
         "    try (Database db = Database.open(Path.of(args[0]))) {",
         "      db.write(t -> t.openOrCreateTree(\"t\").put(KeyCodecs.LONG.encode(7L), new byte[] {42}));",
         "      System.out.println(\"value \" + db.read(t -> t.tree(\"t\").get(KeyCodecs.LONG.encode(7L)))[0]);",
@@ -90,6 +96,11 @@ class ModulePathIT
         assertTrue(r.out.contains("module dev.cambium\n"), r.toString());
         assertTrue(r.out.contains("exported [dev.cambium, dev.cambium.codec]\n"), r.toString());
         assertTrue(r.out.contains("internal exported false\n"), r.toString());
+        for (final String m : List.of("btree", "revision", "failpoint", "cleaner"))
+        {
+            assertTrue(r.out.contains(m + " exported false to engine true\n"),
+                "module dev.cambium." + m + " exports its package to the engine only; " + r);
+        }
         assertTrue(r.out.contains("value 42\n"), r.toString());
         assertTrue(r.out.contains("check true\n"), r.toString());
     }
