@@ -4,6 +4,7 @@ import dev.cambium.CheckReport;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
+import dev.cambium.ProgressListener;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.TreeStats;
 import dev.cambium.engine.backup.Backup;
@@ -90,7 +91,7 @@ public final class Engine implements AutoCloseable
         }
         this.revisions = new RevisionList<>(meta.revision(), meta);
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
-            options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
+            InternalOptions.oldestReaderReuse(options) ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
         this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
         this.workingMemory = new WorkingMemory(store, freeSpace);
@@ -362,7 +363,7 @@ public final class Engine implements AutoCloseable
         @Override
         public CheckReport check()
         {
-            return checkHoldingWriteGate();
+            return checkHoldingWriteGate(ProgressListener.NONE);
         }
 
         @Override
@@ -414,6 +415,18 @@ public final class Engine implements AutoCloseable
      */
     public CheckReport check()
     {
+        return check(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #check()}, telling {@code listener} of its progress; see
+     * {@link dev.cambium.Database#check(ProgressListener)}.
+     *
+     * @param listener told of progress.
+     * @return the report.
+     */
+    public CheckReport check(final ProgressListener listener)
+    {
         checkOpen();
         if (writerThread == Thread.currentThread())
         {
@@ -423,7 +436,11 @@ public final class Engine implements AutoCloseable
         try
         {
             checkOpen();
-            return checkHoldingWriteGate();
+            return checkHoldingWriteGate(listener);
+        }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the check
         }
         finally
         {
@@ -432,13 +449,13 @@ public final class Engine implements AutoCloseable
     }
 
     /** The check itself; the caller holds the write gate (a commit in strict mode, or {@link #check()}). */
-    private CheckReport checkHoldingWriteGate()
+    private CheckReport checkHoldingWriteGate(final ProgressListener listener)
     {
         freeSpace.release(); // what the cleaner released is free, as a writer would see it
         final RevisionNode<Meta> head = revisions.pin();
         try
         {
-            return new Checker(store, revisions, freeSpace).run(head, openReaders() + 1);
+            return new Checker(store, revisions, freeSpace).run(head, openReaders() + 1, listener);
         }
         finally
         {
@@ -450,14 +467,22 @@ public final class Engine implements AutoCloseable
      * Writes a consistent copy of the newest revision to {@code target}; see
      * {@link dev.cambium.Database#backup(Path, boolean)}. Any thread; never blocks the writer.
      *
-     * @param target  the file to create.
-     * @param compact true to copy only the live data into a new, renumbered file.
+     * @param target   the file to create.
+     * @param compact  true to copy only the live data into a new, renumbered file.
+     * @param listener told of progress.
      * @return the revision copied.
      */
-    public long backup(final Path target, final boolean compact)
+    public long backup(final Path target, final boolean compact, final ProgressListener listener)
     {
         checkOpen();
-        return new Backup(this).run(target, compact);
+        try
+        {
+            return new Backup(this).run(target, compact, listener);
+        }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the backup, which removed its temporary file
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.cambium.DatabaseStats;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
 import dev.cambium.Tree;
+import dev.cambium.engine.InternalOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ import static dev.cambium.jmh.Overwrites.mib;
  *   <li>{@code c}, a reader held for the whole run: opened right after the load, closed after the
  *       final size is recorded. Target: final &le; 2.5 &times; S0 and growth over the last 60% &lt; 5%.</li>
  *   <li>{@code c-oldest}, variant {@code c} on a database opened with
- *       {@link DatabaseOptions.Builder#oldestReaderReuse(boolean) oldestReaderReuse(true)} (LMDB's
+ *       {@link InternalOptions#oldestReaderReuse(DatabaseOptions.Builder, boolean) oldestReaderReuse(true)} (LMDB's
  *       oldest-reader rule instead of the interval rule), same targets: shows what the interval rule
  *       buys. Expected to FAIL: with the reader pinning the first revision nothing made obsolete after
  *       it may be reused, so the file grows with every update.</li>
@@ -321,9 +322,8 @@ public final class FileGrowth
         final long[] valueSeed = Overwrites.loadSeeds(n, seed);
 
         final long t0 = System.nanoTime();
-        final DatabaseOptions options = DatabaseOptions.builder()
-            .durability(Durability.NO_SYNC)
-            .oldestReaderReuse(r.variant.oldestReaderReuse)
+        final DatabaseOptions options = InternalOptions.oldestReaderReuse(DatabaseOptions.builder()
+            .durability(Durability.NO_SYNC), r.variant.oldestReaderReuse)
             .build();
         try (Database db = Database.open(file, options))
         {

@@ -238,7 +238,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             freeSpace.commit(wm, map);
             Failpoint.AFTER_PUBLISH.hit();
 
-            // 13. Strict mode (tests): the whole database must be consistent after every commit.
+            // 13. Strict mode (checkEveryCommit, a diagnostic): the whole database must be consistent after every commit.
             if (target.checkEveryCommit())
             {
                 final CheckReport report = target.check();
