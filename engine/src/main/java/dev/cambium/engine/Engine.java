@@ -398,9 +398,13 @@ public final class Engine implements AutoCloseable
      */
     private final class Disk implements GroupCommit.Device
     {
+        /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
+        private boolean metaStarted;
+
         @Override
         public void forceData()
         {
+            metaStarted = false;
             if (options.durability() == Durability.SYNC)
             {
                 Failpoint.BEFORE_DATA_FORCE.hit();
@@ -413,6 +417,7 @@ public final class Engine implements AutoCloseable
         public void writeMeta(final Meta meta)
         {
             Failpoint.BEFORE_META_WRITE.hit();
+            metaStarted = true;
             store.writeMeta(meta);
             Failpoint.AFTER_META_WRITE.hit();
         }
@@ -442,8 +447,10 @@ public final class Engine implements AutoCloseable
         @Override
         public void failed(final Throwable cause)
         {
-            // The file may hold a meta that memory does not know, and a failed force may have dropped dirty pages.
-            store.refuseWrites("a group commit failed from its forces on", cause);
+            // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
+            // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
+            store.refuseWrites(metaStarted ? "a commit failed after writing its meta page" :
+                "a commit failed after its pages were written, before its meta write", cause);
         }
     }
 

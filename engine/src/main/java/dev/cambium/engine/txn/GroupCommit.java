@@ -135,6 +135,7 @@ public final class GroupCommit
      *
      * @param revision a revision passed to {@link #written}, or one already durable.
      * @throws StorageException          if the batch holding the revision, or an earlier one, failed (a follower).
+     * @throws IllegalStateException    if the revision is neither durable nor queued (a caller's bug).
      * @throws RuntimeException or Error the failure itself, on the leader of the failed batch.
      */
     public void awaitDurable(final long revision)
@@ -151,6 +152,11 @@ public final class GroupCommit
                 if (leading)
                 {
                     progress.awaitUninterruptibly();
+                }
+                else if (queue.isEmpty())
+                {
+                    throw new IllegalStateException("revision " + revision + " was never queued (durable: " +
+                        durable + ")");
                 }
                 else
                 {

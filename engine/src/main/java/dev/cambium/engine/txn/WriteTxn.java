@@ -168,6 +168,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     {
         checkOpen();
         boolean spaceCommitted = false;
+        boolean published = false;
         try
         {
             // 1. Record each changed tree's root and entry count in the catalog (dirtying its path).
@@ -228,6 +229,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             //     write the newest queued meta to the slot not holding the newest durable one, force it, publish
             //     each revision of the batch in order (GroupCommit). New readers see this revision from now on.
             target.awaitDurable(revision());
+            published = true;
             Failpoint.AFTER_PUBLISH.hit();
 
             // 12. Strict mode (tests, holding the gate): the whole database must be consistent after every commit.
@@ -247,7 +249,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             {
                 // Memory (the free space, the next base) is ahead of what is durable, and the file may hold a meta
                 // that memory does not know; a later commit could reuse this revision's pages. Stop writing.
-                store.refuseWrites("a commit failed after its pages were written", e);
+                store.refuseWrites(published ? "a commit failed after writing its meta page" :
+                    "a commit failed after its pages were written, before its meta write", e);
             }
             throw e;
         }
