@@ -209,7 +209,9 @@ public final class Database implements AutoCloseable
     }
 
     /**
-     * @return the newest committed revision.
+     * @return the newest committed revision: durable as the {@link Durability} mode promises, and the one a new read
+     * transaction sees. With several threads committing in {@link Durability#SYNC} mode, a write transaction may
+     * already build on a newer revision whose batch is still being forced.
      */
     public long revision()
     {

@@ -29,8 +29,8 @@ import static dev.cambium.jmh.Overwrites.mib;
  * measurement, not a test: it prints what it sees and PASS/FAIL against the targets, and exits 0
  * whatever the outcome (2 for bad arguments, 1 if a variant could not be measured because it threw).
  *
- * <p>Scenario ({@link Overwrites}), run once per variant on a fresh file ({@link Durability#NO_SYNC},
- * default page size):
+ * <p>Scenario ({@link Overwrites}), run once per variant on a fresh file ({@link Durability#NO_SYNC}, or
+ * {@code --durability sync} for durable commits through group commit, default page size):
  * <ol>
  *   <li>Load {@code --keys} distinct seeded random 16-byte keys with seeded random 100-byte values,
  *       1,000 keys per transaction. {@code S0} is the size after the load.</li>
@@ -208,6 +208,7 @@ public final class FileGrowth
         int updates = 500_000;
         long seed = Data.SEED;
         String which = "all";
+        Durability durability = Durability.NO_SYNC;
         try
         {
             for (final String[] option : Overwrites.options(args))
@@ -219,6 +220,7 @@ public final class FileGrowth
                     case "--updates" -> updates = Integer.parseInt(value);
                     case "--seed" -> seed = Long.decode(value);
                     case "--variant" -> which = value.toLowerCase(Locale.ROOT);
+                    case "--durability" -> durability = Durability.valueOf(value.toUpperCase(Locale.ROOT));
                     default -> throw new IllegalArgumentException("unknown option " + option[0]);
                 }
             }
@@ -234,7 +236,7 @@ public final class FileGrowth
         catch (final IllegalArgumentException e)
         {
             System.err.println("FileGrowth: " + e.getMessage());
-            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all]");
+            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all] [--durability no_sync|sync]");
             System.exit(2);
             return;
         }
@@ -251,8 +253,8 @@ public final class FileGrowth
         final long heldMark = updates * 20L / 100;            // variant b closes its reader here
         final long midMark = updates - updates * 60L / 100;   // start of the "last 60%"
         System.out.printf(Locale.ROOT,
-            "FileGrowth: keys=%d updates=%d seed=%d variants=%s; %d-byte keys, %d-byte values, load %d/txn, updates %d/txn, NO_SYNC%n",
-            keys, updates, seed, which, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH, UPDATE_BATCH);
+            "FileGrowth: keys=%d updates=%d seed=%d variants=%s; %d-byte keys, %d-byte values, load %d/txn, updates %d/txn, %s%n",
+            keys, updates, seed, which, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH, UPDATE_BATCH, durability);
         System.out.printf(Locale.ROOT,
             "marks: reader of (b) closed after %d updates; size@mid taken after %d updates (growth measured over the last %d)%n",
             heldMark, midMark, updates - midMark);
@@ -270,7 +272,7 @@ public final class FileGrowth
                 System.out.printf("%n== variant %s: %s ==%n", v.letter(), v.description);
                 try
                 {
-                    run(r, file, keyBytes, updates, seed, heldMark, midMark);
+                    run(r, file, keyBytes, updates, seed, heldMark, midMark, durability);
                 }
                 catch (final Throwable t)
                 {
@@ -316,14 +318,15 @@ public final class FileGrowth
         final int updates,
         final long seed,
         final long heldMark,
-        final long midMark) throws InterruptedException
+        final long midMark,
+        final Durability durability) throws InterruptedException
     {
         final int n = keys.length;
         final long[] valueSeed = Overwrites.loadSeeds(n, seed);
 
         final long t0 = System.nanoTime();
         final DatabaseOptions options = InternalOptions.oldestReaderReuse(DatabaseOptions.builder()
-            .durability(Durability.NO_SYNC), r.variant.oldestReaderReuse)
+            .durability(durability), r.variant.oldestReaderReuse)
             .build();
         try (Database db = Database.open(file, options))
         {

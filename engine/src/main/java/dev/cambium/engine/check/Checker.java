@@ -53,7 +53,8 @@ public final class Checker
     /**
      * @param store     the page store.
      * @param revisions the revision list.
-     * @param freeSpace the writer's free space (frozen by the caller).
+     * @param freeSpace the writer's free space (frozen by the caller), or null to check the published revision alone
+     *                  (after a failed group commit the writer's free space describes a revision never published).
      */
     public Checker(final PageStore store, final RevisionList<Meta> revisions, final FreeSpace freeSpace)
     {
@@ -136,14 +137,14 @@ public final class Checker
         {
             problem("pages at or above the high-water mark " + meta.highWater() + " are in use");
         }
-        final BitSet writerUnused = freeSpace.unusedSnapshot();
+        final BitSet writerUnused = freeSpace == null ? unused : freeSpace.unusedSnapshot();
         if (!writerUnused.equals(unused))
         {
             final BitSet diff = (BitSet)writerUnused.clone();
             diff.xor(unused);
             problem("the writer's unused set differs from the durable free-space map at pages " + sample(diff));
         }
-        final BitSet free = freeSpace.freeSnapshot();
+        final BitSet free = freeSpace == null ? new BitSet() : freeSpace.freeSnapshot();
         final BitSet freeButUsed = (BitSet)free.clone();
         freeButUsed.andNot(unused);
         if (!freeButUsed.isEmpty())

@@ -10,7 +10,8 @@ import dev.cambium.revision.ObsoletePages;
  * where to publish it, and whom to tell that the transaction ended. Implemented by the engine; keeps the
  * transaction from calling back into the engine's other business.
  *
- * <p>Threads: the thread that runs the write transaction, while it holds the engine's write gate.
+ * <p>Threads: the thread that runs the write transaction, while it holds the engine's write gate; only
+ * {@link #awaitDurable} may also be called after the gate was released ({@link #writeEnded}).
  */
 public interface CommitTarget
 {
@@ -25,14 +26,29 @@ public interface CommitTarget
     boolean checkEveryCommit();
 
     /**
-     * The last step of a commit: makes the revision visible to new readers and hands its obsolete pages to the
-     * cleaner.
+     * Queues a revision whose pages are written for durability and publication ({@link GroupCommit#written}); from
+     * now on the next write transaction builds on it. The caller still holds the write gate.
      *
-     * @param meta         the committed revision, durable as {@link #durability()} asks.
+     * @param meta         the revision.
      * @param obsolete     the pages it made obsolete, with the revisions that wrote them.
      * @param pagesWritten how many pages the commit wrote (statistics).
      */
-    void publish(Meta meta, ObsoletePages obsolete, int pagesWritten);
+    void written(Meta meta, ObsoletePages obsolete, int pagesWritten);
+
+    /**
+     * @return true if a commit opens the write gate for the next writer once its revision is queued, before the
+     * forces ({@link Durability#SYNC} without strict mode): group commit. Otherwise the gate stays held until the
+     * revision is published.
+     */
+    boolean opensGateBeforeForce();
+
+    /**
+     * Returns once the revision is durable as {@link #durability()} asks and published to new readers
+     * ({@link GroupCommit#awaitDurable}). May be called after {@link #writeEnded}.
+     *
+     * @param revision the revision queued by {@link #written}.
+     */
+    void awaitDurable(long revision);
 
     /**
      * Checks the database as just published, for strict mode; the caller still holds the write gate.
