@@ -549,6 +549,10 @@ public final class Engine implements AutoCloseable
             try
             {
                 cleaner.close();
+                if (waited)
+                {
+                    shrinkAtClose();
+                }
             }
             finally
             {
@@ -562,6 +566,28 @@ public final class Engine implements AutoCloseable
         finally
         {
             closeDone.countDown();
+        }
+    }
+
+    /**
+     * Truncates the file's free end at close, exactly (down to the higher of the two meta slots' high-water marks),
+     * holding the write gate; no new transaction can begin. A failure is logged, not thrown: the data is safe and
+     * the file only stays longer.
+     */
+    private void shrinkAtClose()
+    {
+        if (store.writesRefused())
+        {
+            return;
+        }
+        try
+        {
+            store.shrinkFile(revisions.head().state().highWater(), true);
+        }
+        catch (final RuntimeException e)
+        {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                "could not truncate the free end of " + store.path() + " at close: " + e);
         }
     }
 
