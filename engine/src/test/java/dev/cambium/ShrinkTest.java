@@ -1,5 +1,8 @@
 package dev.cambium;
 
+import dev.cambium.failpoint.Action;
+import dev.cambium.failpoint.Failpoint;
+import dev.cambium.failpoint.InjectedFailureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -260,5 +264,58 @@ class ShrinkTest
         System.out.printf("[shrink] concurrent readers: %d read transactions, the file shrank in %d of 20 rounds%n",
             reads.get(), shrinks);
         Checks.assertConsistent(db);
+    }
+
+    @Test
+    void shouldOpenAtTheCommittedRevisionWhenTheTruncationThrows() throws IOException
+    {
+        for (final Failpoint point : List.of(Failpoint.BEFORE_TRUNCATE, Failpoint.AFTER_TRUNCATE))
+        {
+            Files.deleteIfExists(file());
+            db = open();
+            load("keep", 500);
+            load("tail", 3000);
+            db.write(txn -> txn.dropTree("tail"));
+            point.arm(Action.throwing());
+            long published = -1;
+            try
+            {
+                for (int i = 0; i < 8 && published < 0; i++)
+                {
+                    db.runCleaner();
+                    final int k = i;
+                    try
+                    {
+                        touch(k);
+                    }
+                    catch (final InjectedFailureException e)
+                    {
+                        published = db.revision(); // the commit was published and durable before step 14
+                    }
+                }
+            }
+            finally
+            {
+                point.disarm();
+            }
+            assertTrue(published > 0, point + " was never reached");
+            assertThrows(StorageException.class, () -> db.write(txn -> txn.openOrCreateTree("x")),
+                point + ": a failed truncation leaves the length unknown, so writes are refused until reopened");
+            try (ReadTransaction r = db.beginRead())
+            {
+                assertKeep(r, 500);
+            }
+            db.close();
+            db = open();
+            assertEquals(published, db.revision(), point.name());
+            Checks.assertConsistent(db);
+            try (ReadTransaction r = db.beginRead())
+            {
+                assertKeep(r, 500);
+            }
+            touch(99); // and it writes again
+            db.close();
+            db = null;
+        }
     }
 }

@@ -419,12 +419,16 @@ final class PowerLossStorage implements Storage
         // The real file dropped bytes past size, and the page cache with them: a pending write's bytes past size can
         // never reach the device any more, so they are cut (later writes there start from zeros). Until an fsync the
         // device keeps its old bytes past size (a crash image may show them, or the old size).
-        for (int i = 0; i < pending.size(); i++)
+        for (int i = pending.size() - 1; i >= 0; i--)
         {
             final PendingWrite w = pending.get(i);
-            if (w.position + w.bytes.length > size)
+            if (w.position >= size)
             {
-                pending.set(i, new PendingWrite(w.position, Arrays.copyOf(w.bytes, (int)Math.max(0, size - w.position))));
+                pending.remove(i);
+            }
+            else if (w.position + w.bytes.length > size)
+            {
+                pending.set(i, new PendingWrite(w.position, Arrays.copyOf(w.bytes, (int)(size - w.position))));
             }
         }
         log.add(new Event(index, false, size, -1, false));
