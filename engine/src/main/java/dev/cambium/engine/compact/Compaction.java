@@ -2,6 +2,7 @@ package dev.cambium.engine.compact;
 
 import dev.cambium.CompactionResult;
 import dev.cambium.engine.Engine;
+import dev.cambium.engine.space.FreeSpace;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.txn.WriteTxn;
 
@@ -37,8 +38,12 @@ public final class Compaction
 {
     /** Pages a move step copies at most: a commit of a few MiB, the size of an ordinary large commit. */
     public static final long DEFAULT_STEP_PAGES = 512;
-    /** Move-and-trim rounds at most (a concurrent writer can put new pages at the end meanwhile). */
-    private static final int MAX_ROUNDS = 4;
+    /** Pending pages at the end not worth waiting for. */
+    private static final long WORTH_WAITING = 64;
+    /** Trimming commits at most: a writer beside the compaction could otherwise keep it trimming for ever. */
+    private static final int MAX_TRIMS = 1000;
+    private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKOFF = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Engine engine;
     private final long stepPages;
@@ -81,21 +86,46 @@ public final class Compaction
     {
         started = System.nanoTime();
         bytesBefore = engine.store().fileSize();
+        final long deadline = started + maxWait.toNanos();
+        long backoff = MIN_BACKOFF;
+        boolean trimmed = false;
         boolean complete = true;
-        for (int round = 0; round < MAX_ROUNDS; round++)
+        int trims = 0;
+        while (true)
         {
-            final long movedBefore = moved;
-            while (moveStep() > 0)
+            if (moveStep() > 0)
             {
                 reclaim();
+                backoff = MIN_BACKOFF;
+                continue;
             }
-            complete = trim(System.nanoTime() + maxWait.toNanos());
-            if (moved == movedBefore || !complete)
+            final Tail tail = inspect();
+            if (tail.free > 0 && trims < MAX_TRIMS)
             {
+                trims++;
+                trimStep();
+                trimmed = true;
+                backoff = MIN_BACKOFF;
+                continue;
+            }
+            if (tail.pending <= WORTH_WAITING && !tail.movableOncePendingFree)
+            {
+                break; // nothing left that waiting could give back (a writer beside us leaves a few pages pending)
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                complete = false; // readers still see pages that stand in the way
                 break;
             }
+            // A reader still sees pages at the end or in the way, or the cleaner has not handed them over yet.
+            reclaim();
+            LockSupport.parkNanos(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF);
         }
-        // Both meta slots now hold the lowest mark reached (trim published twice): truncate exactly.
+        if (trimmed)
+        {
+            publishAgain(); // the other meta slot holds the lowered mark as well
+        }
         try (WriteTxn txn = engine.beginWrite())
         {
             txn.shrinkFile();
@@ -120,58 +150,35 @@ public final class Compaction
         }
     }
 
-    /**
-     * Publishes (unchanged) revisions while the end of the file is free, waiting for pending pages there up to the
-     * deadline, then once more so that both meta slots hold the lower mark.
-     *
-     * @return false if pages at the end were still pending at the deadline.
-     */
-    private boolean trim(final long deadline)
+    /** The state of the end of the file, as the writer sees it. */
+    private record Tail(long free, long pending, boolean movableOncePendingFree)
     {
-        long backoff = TimeUnit.MILLISECONDS.toNanos(1);
-        boolean trimmed = false;
-        boolean complete = true;
-        while (true)
+    }
+
+    private Tail inspect()
+    {
+        try (WriteTxn txn = engine.beginWrite()) // holds the write gate: the free space is the writer's
         {
-            reclaim();
-            final long[] tail = new long[2];
-            try (WriteTxn txn = engine.beginWrite())
-            {
-                final long highWater = head().highWater();
-                tail[0] = engine.freeSpace().freeTail(highWater);
-                tail[1] = engine.freeSpace().pendingTail(highWater);
-                if (tail[0] > 0)
-                {
-                    txn.publishUnchanged();
-                    txn.commit();
-                    steps++;
-                    progress.accept(result(true));
-                }
-            }
-            if (tail[0] > 0)
-            {
-                trimmed = true;
-                backoff = TimeUnit.MILLISECONDS.toNanos(1);
-                continue;
-            }
-            if (tail[1] == 0)
-            {
-                break;
-            }
-            if (System.nanoTime() - deadline >= 0)
-            {
-                complete = false;
-                break;
-            }
-            // A reader still sees pages at the end, or the cleaner has not handed them over yet.
-            LockSupport.parkNanos(backoff);
-            backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(50));
+            final FreeSpace space = engine.freeSpace();
+            final long highWater = head().highWater();
+            final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
+            // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer
+            // going on beside the compaction always leaves a few pages pending.
+            return new Tail(space.freeTail(highWater), space.pendingTail(highWater),
+                gap > WORTH_WAITING + highWater / 32);
         }
-        if (trimmed)
+    }
+
+    /** A revision that changes nothing but lowers the high-water mark over the free end (commit step 3a). */
+    private void trimStep()
+    {
+        try (WriteTxn txn = engine.beginWrite())
         {
-            publishAgain();
+            txn.publishUnchanged();
+            txn.commit();
+            steps++;
+            progress.accept(result(true));
         }
-        return complete;
     }
 
     /** One more unchanged revision, so that the other meta slot holds the lowered high-water mark as well. */

@@ -269,14 +269,31 @@ public final class FreeSpace
      */
     public long relocationThreshold(final long highWater)
     {
+        return relocationThreshold(highWater, free);
+    }
+
+    /**
+     * Like {@link #relocationThreshold(long)} as it would be if every pending page were free: how far a compaction
+     * could go once the readers that see them move on. Writer thread.
+     *
+     * @param highWater the open transaction's high-water mark.
+     * @return the threshold, at most {@link #relocationThreshold(long)}.
+     */
+    public long relocationThresholdOncePendingFree(final long highWater)
+    {
+        return relocationThreshold(highWater, unused);
+    }
+
+    private long relocationThreshold(final long highWater, final BitSet available)
+    {
         final int hw = checked(highWater);
-        long freeBelow = free.get(0, hw).cardinality();
+        long freeBelow = available.get(0, hw).cardinality();
         long usedAbove = 0;
         int t = hw;
         while (t > Meta.FIRST_DATA_PAGE)
         {
             final int page = t - 1;
-            final long nextFree = free.get(page) ? freeBelow - 1 : freeBelow;
+            final long nextFree = available.get(page) ? freeBelow - 1 : freeBelow;
             final long nextUsed = unused.get(page) ? usedAbove : usedAbove + 1;
             if (nextFree < nextUsed + nextUsed / 8 + 16)
             {
