@@ -33,7 +33,7 @@ import java.util.OptionalLong;
  *     {@link #mappedBytes()}, {@link #writesRefused()}, {@link #openedMeta()}, {@link #created()},
  *     {@link #fileSize()} and {@link #isClosed()}.</li>
  *     <li>Everything else ({@link #ensureCapacity}, {@link #writePages}, {@link #force}, {@link #writeMeta},
- *     {@link #mapUpTo}, {@link #close}) is called by the single writer thread (or, for
+ *     {@link #mapUpTo}, {@link #shrinkFile}, {@link #close}) is called by the single writer thread (or, for
  *     {@link #close}, once no reader can call {@link #wrap} any more).</li>
  * </ul>
  *
@@ -59,7 +59,10 @@ import java.util.OptionalLong;
  * end (reading past the end of a file is a SIGBUS). When the file grows the last segment is mapped again, larger;
  * the old mapping stays referenced until {@link #close()} because a reader may still be reading through it.
  * Explicitly unmapping while a reader runs would crash the JVM, so mappings are released only by the garbage
- * collector once nothing references them. The cost is virtual address space for the superseded segments.
+ * collector once nothing references them. The cost is virtual address space for the superseded segments. When
+ * {@link #shrinkFile} truncates the free end of the file, only the mapping's page bound is lowered (before the
+ * truncation): the segments keep covering the truncated range, which no live revision references and the bound keeps
+ * every read out of, until the file grows again and the last segment is mapped anew.
  */
 public final class PageStore implements AutoCloseable
 {
