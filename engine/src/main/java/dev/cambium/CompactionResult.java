@@ -12,12 +12,15 @@ import java.util.Objects;
  * @param pagesMoved  pages copied from the end of the file into free pages near its start.
  * @param steps       write transactions the compaction committed (each holds the write gate for one commit).
  * @param elapsed     time taken.
+ * @param longestStep the longest time one step held the write gate (from taking it to the end of its commit): how
+ *                    long a writer beside the compaction waited for it at most.
  * @param complete    false if the compaction gave up waiting for read transactions that still pinned pages at the
  *                    end of the file (those pages stay until the readers end; a later commit or close gives them
  *                    back), true otherwise.
  */
 public record CompactionResult(
-    long bytesBefore, long bytesAfter, long livePages, long pagesMoved, long steps, Duration elapsed, boolean complete)
+    long bytesBefore, long bytesAfter, long livePages, long pagesMoved, long steps, Duration elapsed,
+    Duration longestStep, boolean complete)
 {
     /**
      * Checks the arguments.
@@ -25,6 +28,7 @@ public record CompactionResult(
     public CompactionResult
     {
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(longestStep, "longestStep");
     }
 
     /**

@@ -658,17 +658,18 @@ public final class BTreeWriter extends BTreeReader
         {
             id = copyForRelocation(pageId, revision);
         }
+        // levels[depth] keeps wrapping this page while the children (deeper levels) are relocated; it is wrapped
+        // again only when the page itself is copied.
         Node n = id >= 0 ? levels[depth].wrapWritable(writer, id).check() : levels[depth].wrap(writer, pageId, revision);
         final int count = n.count();
         final boolean leaf = n.isLeaf();
         for (int i = 0; i < count && relocated < relocateBudget; i++)
         {
-            n = id >= 0 ? levels[depth].wrapWritable(writer, id) : levels[depth].wrap(writer, pageId, revision);
             if (leaf)
             {
                 // A chain this transaction wrote is private already: where it lies is the allocator's best.
-                if (!n.isOverflow(i) || n.overflowRevision(i) == writer.revision() || !chainReaches(n.overflowPage(i), n.overflowRevision(i), n.valueLength(i),
-                    threshold))
+                if (!n.isOverflow(i) || n.overflowRevision(i) == writer.revision() || !chainReaches(n.overflowPage(i),
+                    n.overflowRevision(i), n.valueLength(i), threshold))
                 {
                     continue;
                 }
@@ -683,7 +684,8 @@ public final class BTreeWriter extends BTreeReader
                 Overflow.free(writer, overflowView, first, firstRevision, length);
                 final long moved = Overflow.write(writer, overflowView, new UnsafeBuffer(value), 0, length);
                 relocated += Overflow.pagesFor(length, Overflow.capacity(writer.pageSize()));
-                levels[depth].wrapWritable(writer, id).overflow(i, moved, writer.revision());
+                n = levels[depth].wrapWritable(writer, id);
+                n.overflow(i, moved, writer.revision());
             }
             else
             {
@@ -695,8 +697,9 @@ public final class BTreeWriter extends BTreeReader
                     if (id < 0)
                     {
                         id = copyForRelocation(pageId, revision);
+                        n = levels[depth].wrapWritable(writer, id);
                     }
-                    levels[depth].wrapWritable(writer, id).child(i, c, writer.revision());
+                    n.child(i, c, writer.revision());
                 }
             }
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Measures online compaction (issue 11): loads {@code --entries} (default 1,000,000) seeded random 8-byte keys with
  * 100-byte values, 10,000 per transaction, deletes 90% of them (every key whose index is not a multiple of 10), then
  * runs {@link Database#compact()} while one reader thread (random gets of surviving keys, 100 per read transaction)
- * and one writer thread (100 new random entries per commit) work. Prints the file's length before and after, the
+ * and one writer thread (100 overwrites of surviving keys per commit, so the live data keeps its size) work. Prints the file's length before and after, the
  * live pages, the ratio file / live pages (target at most 1.2), the time taken, and the reader's and writer's
  * throughput during the compaction against a window of the same length just before it. Leaves the file behind for
  * {@code cambium stat}. A measurement, not a test: exits 0 whatever the figures (2 on bad arguments).
@@ -129,6 +129,7 @@ public final class CompactionFigures
             final AtomicLong reads = new AtomicLong();
             final AtomicLong writes = new AtomicLong();
             final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Latencies latencies = new Latencies();
             final Thread reader = new Thread(() ->
             {
                 final SplittableRandom r = new SplittableRandom(seed + 1);
@@ -164,15 +165,17 @@ public final class CompactionFigures
                 {
                     while (!stop.get())
                     {
+                        final long c0 = System.nanoTime();
                         db.write(txn ->
                         {
                             final Tree t = txn.tree("data");
                             for (int i = 0; i < 100; i++)
                             {
                                 r.nextBytes(v);
-                                t.put(key(r.nextLong()), v);
+                                t.put(key(keys[r.nextInt(entries / 10) * 10]), v); // overwrite a survivor
                             }
                         });
+                        latencies.record(System.nanoTime() - c0);
                         writes.addAndGet(100);
                     }
                 }
@@ -192,14 +195,23 @@ public final class CompactionFigures
             final double baselineSeconds = (System.nanoTime() - b0) / 1e9;
             final double readsBefore = (reads.get() - r0) / baselineSeconds;
             final double writesBefore = (writes.get() - w0) / baselineSeconds;
+            final String latencyBefore = latencies.summaryAndReset();
+            final long[] lastStep = {System.nanoTime(), 0};
 
             final long r1 = reads.get();
             final long w1 = writes.get();
             final long c0 = System.nanoTime();
-            final CompactionResult result = db.compact(Duration.ofSeconds(10), x -> { });
+            lastStep[0] = c0;
+            final CompactionResult result = db.compact(Duration.ofSeconds(10), x ->
+            {
+                final long now = System.nanoTime();
+                lastStep[1] = Math.max(lastStep[1], now - lastStep[0]);
+                lastStep[0] = now;
+            });
             final double seconds = (System.nanoTime() - c0) / 1e9;
             final double readsDuring = (reads.get() - r1) / seconds;
             final double writesDuring = (writes.get() - w1) / seconds;
+            final String latencyDuring = latencies.summaryAndReset();
             stop.set(true);
             reader.join();
             writer.join();
@@ -216,7 +228,39 @@ public final class CompactionFigures
             System.out.printf("reader: %,.0f gets/s before, %,.0f during (%.2f); writer: %,.0f puts/s before, %,.0f " +
                     "during (%.2f)%n", readsBefore, readsDuring, readsDuring / readsBefore, writesBefore, writesDuring,
                 writesDuring / writesBefore);
+            System.out.printf("writer commit (100 overwrites) latency before: %s; during: %s; longest interval " +
+                "between two compaction steps (gate taken twice or more, with the writer in between): %.1f ms%n",
+                latencyBefore, latencyDuring, lastStep[1] / 1e6);
         }
         System.out.printf("after close: file %,d bytes (%s)%n", Files.size(file), file);
+    }
+
+    /** Commit latencies of the writer thread, summarised per window. */
+    private static final class Latencies
+    {
+        private long[] values = new long[1 << 16];
+        private int n;
+
+        synchronized void record(final long nanos)
+        {
+            if (n == values.length)
+            {
+                values = java.util.Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = nanos;
+        }
+
+        synchronized String summaryAndReset()
+        {
+            final long[] v = java.util.Arrays.copyOf(values, n);
+            n = 0;
+            java.util.Arrays.sort(v);
+            if (v.length == 0)
+            {
+                return "no commits";
+            }
+            return String.format("%d commits, p50 %.2f ms, p99 %.2f ms, max %.2f ms", v.length, v[v.length / 2] / 1e6,
+                v[(int)(v.length * 0.99)] / 1e6, v[v.length - 1] / 1e6);
+        }
     }
 }

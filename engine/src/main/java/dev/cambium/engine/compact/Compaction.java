@@ -53,6 +53,7 @@ public final class Compaction
     private long bytesBefore;
     private long moved;
     private long steps;
+    private long longestStep;
 
     /**
      * @param engine    the open database.
@@ -136,18 +137,24 @@ public final class Compaction
     /** One bounded move step: a write transaction that copies tail pages and commits. */
     private long moveStep()
     {
+        final long n;
         try (WriteTxn txn = engine.beginWrite())
         {
-            final long n = txn.relocateTail(stepPages);
+            final long held = System.nanoTime();
+            n = txn.relocateTail(stepPages);
             if (n > 0)
             {
                 txn.commit();
                 moved += n;
                 steps++;
-                progress.accept(result(true));
             }
-            return n;
+            longestStep = Math.max(longestStep, System.nanoTime() - held);
         }
+        if (n > 0)
+        {
+            progress.accept(result(true));
+        }
+        return n;
     }
 
     /** The state of the end of the file, as the writer sees it. */
@@ -174,11 +181,13 @@ public final class Compaction
     {
         try (WriteTxn txn = engine.beginWrite())
         {
+            final long held = System.nanoTime();
             txn.publishUnchanged();
             txn.commit();
             steps++;
-            progress.accept(result(true));
+            longestStep = Math.max(longestStep, System.nanoTime() - held);
         }
+        progress.accept(result(true));
     }
 
     /** One more unchanged revision, so that the other meta slot holds the lowered high-water mark as well. */
@@ -215,6 +224,6 @@ public final class Compaction
         final Meta meta = head();
         return new CompactionResult(bytesBefore, engine.store().fileSize(),
             meta.highWater() - meta.freePageCount(), moved, steps, Duration.ofNanos(System.nanoTime() - started),
-            complete);
+            Duration.ofNanos(longestStep), complete);
     }
 }
