@@ -18,12 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Measures online compaction (issue 11): loads {@code --entries} (default 1,000,000) seeded random 8-byte keys with
- * 100-byte values, 10,000 per transaction, deletes 90% of them (every key whose index is not a multiple of 10), then
- * runs {@link Database#compact()} while one reader thread (random gets of surviving keys, 100 per read transaction)
- * and one writer thread (100 overwrites of surviving keys per commit, so the live data keeps its size) work. Prints the file's length before and after, the
- * live pages, the ratio file / live pages (target at most 1.2), the time taken, and the reader's and writer's
- * throughput during the compaction against a window of the same length just before it. Leaves the file behind for
- * {@code cambium stat}. A measurement, not a test: exits 0 whatever the figures (2 on bad arguments).
+ * 100-byte values, 10,000 per transaction; starts one reader thread (random gets of the keys that will survive, 100
+ * per read transaction) and one writer thread (100 overwrites of surviving keys per commit, so the live data keeps
+ * its size); measures their throughput over 3 s (after 1 s of warm-up); deletes 90% of the entries (every key whose
+ * index is not a multiple of 10, 10,000 per transaction) beside them; then runs {@link Database#compact()} at once.
+ * Prints the file's length before and after, the live pages, the ratio file / live pages (target at most 1.2), the
+ * time taken, the reader's and writer's throughput during the compaction against the window before, and the writer's
+ * commit latencies. Leaves the file behind for {@code cambium stat}. A measurement, not a test: exits 0 whatever the
+ * figures (2 on bad arguments).
  *
  * <p>{@link Durability#NO_SYNC} (the load would take an hour of fsyncs otherwise), default page size and options
  * (background cleaner). Run:
@@ -104,27 +106,7 @@ public final class CompactionFigures
             }
             final long loaded = Files.size(file);
             final long t1 = System.nanoTime();
-            for (int from = 0; from < entries; from += 10_000)
-            {
-                final int f = from;
-                db.write(txn ->
-                {
-                    final Tree t = txn.tree("data");
-                    for (int i = f; i < Math.min(entries, f + 10_000); i++)
-                    {
-                        if (i % 10 != 0)
-                        {
-                            t.delete(key(keys[i]));
-                        }
-                    }
-                });
-            }
-            final long t2 = System.nanoTime();
-            System.out.printf("loaded %,d entries in %.1f s: file %,d bytes; deleted 90%% in %.1f s: file %,d bytes, " +
-                    "%,d pages in use of %,d below the high-water mark%n", entries, (t1 - t0) / 1e9, loaded,
-                (t2 - t1) / 1e9, Files.size(file), db.stats().pageCount() - db.stats().freePages() -
-                    db.stats().pendingPages(), db.stats().pageCount());
-
+            System.out.printf("loaded %,d entries in %.1f s: file %,d bytes%n", entries, (t1 - t0) / 1e9, loaded);
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong reads = new AtomicLong();
             final AtomicLong writes = new AtomicLong();
@@ -198,6 +180,28 @@ public final class CompactionFigures
             final String latencyBefore = latencies.summaryAndReset();
             final long[] lastStep = {System.nanoTime(), 0};
 
+            // Delete 90% while the reader and the writer go on, then compact at once.
+            final long t2a = System.nanoTime();
+            for (int from = 0; from < entries; from += 10_000)
+            {
+                final int f = from;
+                db.write(txn ->
+                {
+                    final Tree t = txn.tree("data");
+                    for (int i = f; i < Math.min(entries, f + 10_000); i++)
+                    {
+                        if (i % 10 != 0)
+                        {
+                            t.delete(key(keys[i]));
+                        }
+                    }
+                });
+            }
+            final long t2 = System.nanoTime();
+            System.out.printf("deleted 90%% in %.1f s: file %,d bytes, %,d pages in use of %,d below the high-water " +
+                    "mark%n", (t2 - t2a) / 1e9, Files.size(file), db.stats().pageCount() - db.stats().freePages() -
+                    db.stats().pendingPages(), db.stats().pageCount());
+            latencies.summaryAndReset(); // the deletion's window is not the compaction's
             final long r1 = reads.get();
             final long w1 = writes.get();
             final long c0 = System.nanoTime();
