@@ -2,12 +2,14 @@ package dev.cambium;
 
 import dev.cambium.engine.Engine;
 import dev.cambium.engine.JvmAccess;
+import dev.cambium.engine.compact.Compaction;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.MetaCodec;
 import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.txn.WriteTxn;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -386,6 +388,47 @@ public final class Database implements AutoCloseable
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(listener, "listener");
         return engine.backup(target, compact, listener);
+    }
+
+    /**
+     * Compacts the file online and gives its free end back to the file system; same as
+     * {@code compact(Duration.ofSeconds(10), r -> { })}.
+     *
+     * @return what the compaction achieved.
+     * @throws DatabaseClosedException if the database is closed.
+     * @throws StorageException        if a write fails (the database is then at a committed revision).
+     */
+    public CompactionResult compact()
+    {
+        return compact(Duration.ofSeconds(10), r -> { });
+    }
+
+    /**
+     * Compacts the file online: moves the live pages at the end of the file into free pages near its start (each
+     * move is a copy on write, as in any commit), then truncates the emptied end. Docs: design.md, "Shrinking the
+     * file".
+     *
+     * <p>Threads and blocking: runs on the calling thread as a series of ordinary write transactions of at most
+     * 512 pages each; between them other writers go on, and each holds the write gate no longer than one commit of
+     * that size. Readers never wait and keep exactly the snapshot they pinned. Pages at the end that an open read
+     * transaction can still see are waited for, up to {@code maxWait} in all (polling, holding no lock); if they are
+     * still pinned then, the compaction returns with {@link CompactionResult#complete()} false, having shrunk the
+     * file as far as it could (a later commit or {@link #close()} gives back the rest once the readers are gone).
+     * Must not be called on a thread holding an open write transaction.
+     *
+     * @param maxWait  how long to wait for read transactions pinning pages at the end of the file.
+     * @param progress receives the result so far after each step (on the calling thread).
+     * @return what the compaction achieved: file length before and after, live pages, pages moved, steps, time.
+     * @throws DatabaseClosedException  if the database is closed.
+     * @throws IllegalStateException    if this thread holds an open write transaction.
+     * @throws StorageException         if a write fails (the database is then at a committed revision).
+     */
+    public CompactionResult compact(final Duration maxWait, final Consumer<CompactionResult> progress)
+    {
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(progress, "progress");
+        engine.checkOpen();
+        return new Compaction(engine, Compaction.DEFAULT_STEP_PAGES, maxWait, progress).run();
     }
 
     /**

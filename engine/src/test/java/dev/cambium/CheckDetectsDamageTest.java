@@ -209,7 +209,10 @@ class CheckDetectsDamageTest
             overwrite(db, entries, 0);
             overwrite(db, entries, 1);
             overwrite(db, entries, 2);
-            assertTrue(db.stats().freePages() > 0, "the churn left no free pages: " + db.stats());
+            // Unused pages (free now, or pending until reopen): free ones at the very end are cut off by the next
+            // commit (design.md, "Shrinking the file"), so count both.
+            assertTrue(db.stats().freePages() + db.stats().pendingPages() > 0,
+                "the churn left no unused pages: " + db.stats());
             Checks.assertConsistent(db);
         }
 

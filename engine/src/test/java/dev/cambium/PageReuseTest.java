@@ -175,7 +175,9 @@ class PageReuseTest
         assertEquals(unused, db.stats().freePages(), "every unused page is free after reopen");
         assertEquals(0, db.stats().pendingPages());
         overwriteAll(2000, 2);
-        assertEquals(pages, db.stats().pageCount(), "rewrites after reopen reuse pages instead of growing");
+        // Not growing; a commit may lower the high-water mark over free pages at the end (design.md, "Shrinking").
+        assertTrue(db.stats().pageCount() <= pages,
+            "rewrites after reopen reuse pages instead of growing: " + db.stats().pageCount() + " > " + pages);
         try (ReadTransaction r = db.beginRead())
         {
             assertVersion(r, 2000, 2);

@@ -43,6 +43,9 @@ public final class BTreeWriter extends BTreeReader
     private long splitRightCount;
     private boolean inserted;
     private long rootRevision;
+    private long relocated;
+    private long relocateBudget;
+    private final boolean[] tailSeen = new boolean[1];
 
     /**
      * @param pages the transaction's working memory.
@@ -594,5 +597,129 @@ public final class BTreeWriter extends BTreeReader
             }
         }
         writer.free(id, revision);
+    }
+
+    // ---------------------------------------------------------------- relocation (compaction)
+
+    /**
+     * Copies on write every page of a tree that lies at or above {@code threshold} (branch, leaf and overflow
+     * pages), together with the pages on the path to it, so that the copies take the lowest free pages: one step of
+     * a compaction, which empties the end of the file. The tree's content, shape and counts do not change. An
+     * overflow chain with any page at or above the threshold is written again whole (chains are immutable). Stops
+     * once about {@code budget} pages were copied (a chain or a path is finished first); call again, in a later
+     * transaction, for the rest.
+     *
+     * @param root         the current root ({@link #EMPTY} for an empty tree).
+     * @param rootRevision the revision that wrote the current root.
+     * @param threshold    the first page id to move away from.
+     * @param budget       how many pages to copy at most (about; a step's bound).
+     * @return the new root; {@link #rootRevision()} gives its revision, {@link #lastRelocated()} how many pages were
+     * copied (0: the tree has no page at or above the threshold, or the budget was 0).
+     */
+    public long relocate(final long root, final long rootRevision, final long threshold, final long budget)
+    {
+        relocated = 0;
+        relocateBudget = budget;
+        this.rootRevision = rootRevision;
+        if (root == EMPTY || budget <= 0)
+        {
+            return root;
+        }
+        final long id = relocateNode(root, rootRevision, 0, threshold);
+        if (id < 0)
+        {
+            return root;
+        }
+        this.rootRevision = writer.revision();
+        return id;
+    }
+
+    /**
+     * @return the number of pages the last {@link #relocate} copied.
+     */
+    public long lastRelocated()
+    {
+        return relocated;
+    }
+
+    /** @return the page's private id if it is (now) private to the transaction, else -1 (left as committed). */
+    private long relocateNode(final long pageId, final long revision, final int depth, final long threshold)
+    {
+        if (depth >= MAX_DEPTH)
+        {
+            throw writer.corrupt(pageId, "tree deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+        long id = writer.isPrivate(pageId) ? pageId : -1;
+        if (relocated >= relocateBudget)
+        {
+            return id;
+        }
+        if (id < 0 && pageId >= threshold)
+        {
+            id = copyForRelocation(pageId, revision);
+        }
+        // levels[depth] keeps wrapping this page while the children (deeper levels) are relocated; it is wrapped
+        // again only when the page itself is copied.
+        Node n = id >= 0 ? levels[depth].wrapWritable(writer, id).check() : levels[depth].wrap(writer, pageId, revision);
+        final int count = n.count();
+        final boolean leaf = n.isLeaf();
+        for (int i = 0; i < count && relocated < relocateBudget; i++)
+        {
+            if (leaf)
+            {
+                // A chain this transaction wrote is private already: where it lies is the allocator's best.
+                if (!n.isOverflow(i) || n.overflowRevision(i) == writer.revision() || !chainReaches(n.overflowPage(i),
+                    n.overflowRevision(i), n.valueLength(i), threshold))
+                {
+                    continue;
+                }
+                final long first = n.overflowPage(i);
+                final long firstRevision = n.overflowRevision(i);
+                final int length = n.valueLength(i);
+                if (id < 0)
+                {
+                    id = copyForRelocation(pageId, revision);
+                }
+                final byte[] value = Overflow.read(writer, overflowView, first, firstRevision, length);
+                Overflow.free(writer, overflowView, first, firstRevision, length);
+                final long moved = Overflow.write(writer, overflowView, new UnsafeBuffer(value), 0, length);
+                relocated += Overflow.pagesFor(length, Overflow.capacity(writer.pageSize()));
+                n = levels[depth].wrapWritable(writer, id);
+                n.overflow(i, moved, writer.revision());
+            }
+            else
+            {
+                final long child = n.child(i);
+                final long childRevision = n.childRevision(i);
+                final long c = relocateNode(child, childRevision, depth + 1, threshold);
+                if (c >= 0 && (c != child || childRevision != writer.revision()))
+                {
+                    if (id < 0)
+                    {
+                        id = copyForRelocation(pageId, revision);
+                        n = levels[depth].wrapWritable(writer, id);
+                    }
+                    n.child(i, c, writer.revision());
+                }
+            }
+        }
+        return id;
+    }
+
+    private long copyForRelocation(final long pageId, final long revision)
+    {
+        relocated++;
+        return writer.makePrivate(pageId, revision);
+    }
+
+    private boolean chainReaches(final long first, final long firstRevision, final int length, final long threshold)
+    {
+        tailSeen[0] = false;
+        Overflow.forEachPage(writer, overflowView, first, firstRevision, length, (page, rev) ->
+        {
+            tailSeen[0] |= page >= threshold;
+            return true;
+        });
+        return tailSeen[0];
     }
 }

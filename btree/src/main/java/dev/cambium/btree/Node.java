@@ -387,6 +387,14 @@ final class Node
         return buf.getLong(valueOffset(i) + 8);
     }
 
+    /** Points leaf cell i, an overflow cell, at a chain whose pages {@code revision} wrote. */
+    void overflow(final int i, final long firstPage, final long revision)
+    {
+        final int off = valueOffset(i);
+        buf.putLong(off, firstPage);
+        buf.putLong(off + 8, revision);
+    }
+
     int leafCellSize(final int i)
     {
         final int off = cellOffset(i);

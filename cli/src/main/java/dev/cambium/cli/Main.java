@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
     subcommands = {
         DemoCommand.class, StatCommand.class, CheckCommand.class, TreesCommand.class, RevisionsCommand.class,
         GetCommand.class, ScanCommand.class, DumpCommand.class, LoadCommand.class, CopyCommand.class,
+        CompactCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -384,7 +384,8 @@ class CliCommandsIT
     {
         final CambiumJar.Result top = run(dir, "--help");
         assertEquals(0, top.exit(), top.toString());
-        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump", "load", "copy"))
+        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump", "load", "copy",
+            "compact"))
         {
             assertTrue(top.out().contains("  " + command + " "), command + " missing from --help; " + top);
             final CambiumJar.Result help = run(dir, command, "--help");

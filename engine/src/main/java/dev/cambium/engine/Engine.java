@@ -386,6 +386,35 @@ public final class Engine implements AutoCloseable
         }
 
         @Override
+        public long shrinkFile(final boolean holdingGate, final boolean exact)
+        {
+            if (!holdingGate && !writeGate.tryAcquire())
+            {
+                return 0; // another writer holds the gate: its commit, or close, shrinks
+            }
+            try
+            {
+                if (!holdingGate && closed.get())
+                {
+                    return 0; // close is waiting for the gate and shrinks exactly itself
+                }
+                // Nothing may be in flight: the slots' marks must be final, and no meta write may race.
+                if (exact ? !drainHoldingWriteGate() : !groupCommit.idle())
+                {
+                    return 0;
+                }
+                return store.shrinkFile(lastWritten.highWater(), exact);
+            }
+            finally
+            {
+                if (!holdingGate)
+                {
+                    writeGate.release();
+                }
+            }
+        }
+
+        @Override
         public void writeEnded(final WriteTxn txn)
         {
             writerThread = null;
@@ -696,6 +725,10 @@ public final class Engine implements AutoCloseable
             {
                 drainHoldingWriteGate(); // commits waiting for their batch get their answer before the file closes
                 cleaner.close();
+                if (waited)
+                {
+                    shrinkAtClose();
+                }
             }
             finally
             {
@@ -709,6 +742,28 @@ public final class Engine implements AutoCloseable
         finally
         {
             closeDone.countDown();
+        }
+    }
+
+    /**
+     * Truncates the file's free end at close, exactly (down to the higher of the two meta slots' high-water marks),
+     * holding the write gate; no new transaction can begin. A failure is logged, not thrown: the data is safe and
+     * the file only stays longer.
+     */
+    private void shrinkAtClose()
+    {
+        if (store.writesRefused())
+        {
+            return;
+        }
+        try
+        {
+            store.shrinkFile(revisions.head().state().highWater(), true);
+        }
+        catch (final RuntimeException e)
+        {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                "could not truncate the free end of " + store.path() + " at close: " + e);
         }
     }
 

@@ -51,13 +51,20 @@ final class PowerLossStorage implements Storage
         APPLIED, DROPPED, TORN, GARBAGE
     }
 
-    /** An event, for the log. */
+    /** An event, for the log: a write, a force, or a truncation (length -1, position the new size). */
     record Event(long index, boolean force, long position, int length, boolean metadata)
     {
+        /** @return true for a truncation. */
+        boolean truncation()
+        {
+            return !force && length < 0;
+        }
+
         @Override
         public String toString()
         {
             return force ? "#" + index + " force(" + (metadata ? "fsync" : "fdatasync") + ")" :
+                truncation() ? "#" + index + " truncate(" + position + ")" :
                 "#" + index + " write(" + length + " @ " + position + ")";
         }
     }
@@ -371,8 +378,8 @@ final class PowerLossStorage implements Storage
         }
         if (metadata && truncatedTo < durableExtent)
         {
-            // The truncation becomes durable: the device forgets the bytes past it (the engine truncates only a file
-            // it then rewrites from offset 0, so writes issued before the truncation need no cutting here).
+            // The truncation becomes durable: the device forgets the bytes past it (pending writes issued before the
+            // truncation were cut to it by truncate(); later ones are applied below).
             Arrays.fill(durable, (int)truncatedTo, (int)durableExtent, (byte)0);
             durableExtent = truncatedTo;
         }
@@ -406,13 +413,27 @@ final class PowerLossStorage implements Storage
     @Override
     public synchronized void truncate(final long size)
     {
-        clock.checkAlive("truncate");
+        final long index = clock.begin("truncate");
         current.truncate(size);
         currentSize = Math.min(currentSize, size);
         truncatedTo = Math.min(truncatedTo, size);
-        // The real file dropped bytes past size; later writes there start from zeros. Pending writes past the
-        // end stay pending: a crash may still apply them to the device (their size is then decided below). Until an
-        // fsync the device keeps the old bytes past size (a crash image may show them, or the old size).
+        // The real file dropped bytes past size, and the page cache with them: a pending write's bytes past size can
+        // never reach the device any more, so they are cut (later writes there start from zeros). Until an fsync the
+        // device keeps its old bytes past size (a crash image may show them, or the old size).
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final PendingWrite w = pending.get(i);
+            if (w.position >= size)
+            {
+                pending.remove(i);
+            }
+            else if (w.position + w.bytes.length > size)
+            {
+                pending.set(i, new PendingWrite(w.position, Arrays.copyOf(w.bytes, (int)(size - w.position))));
+            }
+        }
+        log.add(new Event(index, false, size, -1, false));
+        clock.end(index, "truncate of " + path().getFileName() + " to " + size + " bytes");
     }
 
     @Override

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     <li>{@link #AFTER_META_WRITE}: after step 8 (the new meta reached the operating system);</li>
  *     <li>{@link #BEFORE_META_FORCE}, {@link #AFTER_META_FORCE}: around step 9;</li>
  *     <li>{@link #AFTER_PUBLISH}: after steps 11 and 12 (the revision is visible to readers and the writer's free
- *     space follows it), before the optional strict-mode check.</li>
+ *     space follows it), before the optional strict-mode check;</li>
+ *     <li>{@link #BEFORE_TRUNCATE}, {@link #AFTER_TRUNCATE}: around the truncation of step 14, when the commit gives
+ *     the file's free end back (also hit by a truncation at close).</li>
  * </ol>
  * {@link #CLEANER_HANDOFF} is hit by the cleaner thread in {@code PageReclaimer.release()}, once for each group of
  * reclaimed pages it is about to pass to the writer, just before the group enters the hand-off queue.
@@ -60,6 +62,10 @@ public enum Failpoint
     AFTER_META_FORCE,
     /** Writer, after the revision was published to readers and the writer's free space updated. */
     AFTER_PUBLISH,
+    /** Writer, after publication, before the file's free end is truncated (only when it is). */
+    BEFORE_TRUNCATE,
+    /** Writer, after the file's free end was truncated. */
+    AFTER_TRUNCATE,
     /** Cleaner thread, about to pass one group of reclaimed pages to the writer. */
     CLEANER_HANDOFF,
     /** Backup thread, before writing each chunk of pages (compact: of entries) to the temporary file. */

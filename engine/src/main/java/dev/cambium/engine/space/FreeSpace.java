@@ -58,6 +58,15 @@ public final class FreeSpace
             forEachObsolete(action);
             forEachNeverVisible(action);
         }
+
+        /**
+         * @return the transaction's high-water mark: pages at or above it are past the end of the revision it
+         * commits, so the free space forgets them (after {@link #trimTail}, it may be lower than the base's).
+         */
+        default long highWater()
+        {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Where the pages the cleaner found reusable come from: its hand-off queue ({@code PageReclaimer::drain}). */
@@ -80,6 +89,8 @@ public final class FreeSpace
     private final LongArrayList taken = new LongArrayList();
     private final LongConsumer reusable = this::reusable;
     private FreeSpaceRoot persisted;
+    /** The map as the open transaction changed it before {@link #persist} ({@link #relocateMap}), or null. */
+    private FreeSpaceRoot working;
     private long lowestFree;
     private volatile long unusedCount;
     private volatile long freeCount;
@@ -180,6 +191,146 @@ public final class FreeSpace
             markFree(taken.getLong(j));
         }
         taken.clear();
+        working = null;
+    }
+
+    /**
+     * Lowers the open transaction's high-water mark over the free pages at the end of the file (docs/design.md,
+     * "Shrinking the file"): the longest run of free pages ending at {@code highWater} is taken out of the free set
+     * (as taken by the transaction, so that a rollback gives it back) and, once the transaction commits, forgotten:
+     * the new revision ends below it, its map does not list it, and nothing may allocate it except by growing the
+     * file again from the new high-water mark. A free page is invisible to every live revision and can never become
+     * visible again (a retired revision is never pinned), so no reader can reach a page past the new mark.
+     *
+     * @param highWater the open transaction's high-water mark.
+     * @return the new high-water mark, at most {@code highWater} and at least the first data page.
+     */
+    public long trimTail(final long highWater)
+    {
+        long h = highWater;
+        while (h > Meta.FIRST_DATA_PAGE && h - 1 <= Integer.MAX_VALUE && free.get((int)(h - 1)))
+        {
+            h--;
+        }
+        if (h == highWater)
+        {
+            return highWater;
+        }
+        for (long id = h; id < highWater; id++)
+        {
+            free.clear((int)id);
+            taken.addLong(id);
+        }
+        freeCount -= highWater - h;
+        return h;
+    }
+
+    /**
+     * @param highWater the newest revision's high-water mark.
+     * @return how many pages at the end of the file are free now, which the next commit would cut off. Writer
+     * thread.
+     */
+    public long freeTail(final long highWater)
+    {
+        long h = highWater;
+        while (h > Meta.FIRST_DATA_PAGE && free.get(checked(h - 1)))
+        {
+            h--;
+        }
+        return highWater - h;
+    }
+
+    /**
+     * @param highWater the newest revision's high-water mark.
+     * @return how many pages of the unused run at the end of the file are pending (still visible to some live
+     * revision, or not yet handed back by the cleaner): what waiting for readers and the cleaner could still give
+     * back. Writer thread.
+     */
+    public long pendingTail(final long highWater)
+    {
+        long pending = 0;
+        for (long h = highWater; h > Meta.FIRST_DATA_PAGE && unused.get(checked(h - 1)); h--)
+        {
+            if (!free.get((int)(h - 1)))
+            {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /**
+     * Where a compaction step moves pages away from: the lowest page id {@code t} such that the free pages below
+     * {@code t} outnumber the used pages from {@code t} to {@code highWater}, with a margin for the copies of the
+     * pages on the paths to them and the free-space map's own changes. Writer thread.
+     *
+     * @param highWater the open transaction's high-water mark.
+     * @return the threshold, at most {@code highWater}.
+     */
+    public long relocationThreshold(final long highWater)
+    {
+        return relocationThreshold(highWater, free);
+    }
+
+    /**
+     * Like {@link #relocationThreshold(long)} as it would be if every pending page were free: how far a compaction
+     * could go once the readers that see them move on. Writer thread.
+     *
+     * @param highWater the open transaction's high-water mark.
+     * @return the threshold, at most {@link #relocationThreshold(long)}.
+     */
+    public long relocationThresholdOncePendingFree(final long highWater)
+    {
+        return relocationThreshold(highWater, unused);
+    }
+
+    private long relocationThreshold(final long highWater, final BitSet available)
+    {
+        final int hw = checked(highWater);
+        long freeBelow = available.get(0, hw).cardinality();
+        long usedAbove = 0;
+        int t = hw;
+        while (t > Meta.FIRST_DATA_PAGE)
+        {
+            final int page = t - 1;
+            final long nextFree = available.get(page) ? freeBelow - 1 : freeBelow;
+            final long nextUsed = unused.get(page) ? usedAbove : usedAbove + 1;
+            if (nextFree < nextUsed + nextUsed / 8 + 16)
+            {
+                break;
+            }
+            freeBelow = nextFree;
+            usedAbove = nextUsed;
+            t = page;
+        }
+        return t;
+    }
+
+    /**
+     * Copies, on write, every page of the free-space map at or above {@code threshold} (and the pages on the
+     * way to it), so that its copies land in low free pages: one step of a compaction. {@link #persist} then starts
+     * from the relocated map. At most about {@code budget} pages are copied; call again in a later transaction for
+     * the rest.
+     *
+     * @param writer    the transaction's tree writer.
+     * @param threshold the first page id to move away from.
+     * @param budget    how many pages to copy at most (the step's bound).
+     * @return the number of pages copied.
+     */
+    public long relocateMap(final BTreeWriter writer, final long threshold, final long budget)
+    {
+        final FreeSpaceRoot from = working != null ? working : persisted;
+        if (from.root() == 0)
+        {
+            return 0;
+        }
+        final long root = writer.relocate(from.root(), from.rootRevision(), threshold, budget);
+        final long moved = writer.lastRelocated();
+        if (moved > 0)
+        {
+            working = new FreeSpaceRoot(root, writer.rootRevision(), from.chunks());
+        }
+        return moved;
     }
 
     /**
@@ -223,7 +374,7 @@ public final class FreeSpace
      */
     public FreeSpaceRoot persist(final BTreeWriter writer, final Changes changes)
     {
-        return FreeSpaceMap.update(writer, persisted, this, changes);
+        return FreeSpaceMap.update(writer, working != null ? working : persisted, this, changes);
     }
 
     /**
@@ -250,6 +401,15 @@ public final class FreeSpace
                 count[0]++;
             }
         });
+        // Pages past a lowered high-water mark leave the accounting (trimTail): all were unused and free.
+        final long highWater = changes.highWater();
+        if (highWater <= Integer.MAX_VALUE)
+        {
+            for (int id = unused.nextSetBit((int)highWater); id >= 0; id = unused.nextSetBit(id + 1))
+            {
+                count[0]--;
+            }
+        }
         return count[0];
     }
 
@@ -270,8 +430,16 @@ public final class FreeSpace
             unused.set(checked(id));
             markFree(id);
         });
+        // Pages past a lowered high-water mark are past the end of the new revision: forgotten (trimTail took
+        // them out of the free set already).
+        final long highWater = changes.highWater();
+        if (highWater < unused.length())
+        {
+            unused.clear((int)highWater, unused.length());
+        }
         unusedCount = unused.cardinality();
         persisted = map;
+        working = null;
         taken.clear();
     }
 
@@ -282,6 +450,19 @@ public final class FreeSpace
     public boolean isUnused(final long pageId)
     {
         return unused.get(checked(pageId));
+    }
+
+    /**
+     * @param fromPage a page id.
+     * @return the lowest page at or after {@code fromPage} unused by the newest revision, or -1 if none.
+     */
+    long nextUnused(final long fromPage)
+    {
+        if (fromPage > Integer.MAX_VALUE)
+        {
+            return -1;
+        }
+        return unused.nextSetBit((int)Math.max(0, fromPage));
     }
 
     /**

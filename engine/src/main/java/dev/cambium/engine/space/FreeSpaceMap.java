@@ -164,6 +164,17 @@ public final class FreeSpaceMap
                 ~(1L << (id % chunkPages)));
             changes.forEachReleased(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id, chunkPages)] |=
                 1L << (id % chunkPages));
+            // A lowered high-water mark (FreeSpace.trimTail): the map lists no page at or above it. The mark is read
+            // on every pass, as the map's own allocations may have grown the file again.
+            final long cut = changes.highWater();
+            for (long id = base.nextUnused(cut); id >= 0; id = base.nextUnused((id / chunkPages + 1) * chunkPages))
+            {
+                bits(desired, base, id / chunkPages, chunkPages);
+            }
+            if (cut != Long.MAX_VALUE)
+            {
+                desired.forEach((chunk, words) -> clearFrom(words, cut - chunk * chunkPages));
+            }
             final long[] order = new long[desired.size()];
             int n = 0;
             final Long2ObjectHashMap<long[]>.KeyIterator it = desired.keySet().iterator();
@@ -215,6 +226,22 @@ public final class FreeSpaceMap
             }
         }
         throw new IllegalStateException("free-space map did not converge in " + MAX_PASSES + " passes");
+    }
+
+    /** Clears the bits of one chunk's words from bit {@code from} on (every bit if {@code from} is negative). */
+    private static void clearFrom(final long[] words, final long from)
+    {
+        final long start = Math.max(0, from);
+        if (start >= words.length * 64L)
+        {
+            return;
+        }
+        int w = (int)(start >>> 6);
+        words[w] &= (1L << (start & 63)) - 1; // keep the bits below start
+        for (w++; w < words.length; w++)
+        {
+            words[w] = 0;
+        }
     }
 
     private static int word(final long id, final int chunkPages)

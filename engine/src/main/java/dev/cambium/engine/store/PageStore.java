@@ -9,6 +9,7 @@ import dev.cambium.StorageException;
 import dev.cambium.btree.NodeCheck;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageReader;
+import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -32,7 +33,7 @@ import java.util.OptionalLong;
  *     {@link #mappedBytes()}, {@link #writesRefused()}, {@link #openedMeta()}, {@link #created()},
  *     {@link #fileSize()} and {@link #isClosed()}.</li>
  *     <li>Everything else ({@link #ensureCapacity}, {@link #writePages}, {@link #force}, {@link #writeMeta},
- *     {@link #mapUpTo}, {@link #close}) is called by the single writer thread (or, for
+ *     {@link #mapUpTo}, {@link #shrinkFile}, {@link #close}) is called by the single writer thread (or, for
  *     {@link #close}, once no reader can call {@link #wrap} any more).</li>
  * </ul>
  *
@@ -58,7 +59,10 @@ import java.util.OptionalLong;
  * end (reading past the end of a file is a SIGBUS). When the file grows the last segment is mapped again, larger;
  * the old mapping stays referenced until {@link #close()} because a reader may still be reading through it.
  * Explicitly unmapping while a reader runs would crash the JVM, so mappings are released only by the garbage
- * collector once nothing references them. The cost is virtual address space for the superseded segments.
+ * collector once nothing references them. The cost is virtual address space for the superseded segments. When
+ * {@link #shrinkFile} truncates the free end of the file, only the mapping's page bound is lowered (before the
+ * truncation): the segments keep covering the truncated range, which no live revision references and the bound keeps
+ * every read out of, until the file grows again and the last segment is mapped anew.
  */
 public final class PageStore implements AutoCloseable
 {
@@ -139,6 +143,11 @@ public final class PageStore implements AutoCloseable
     private Throwable refusalCause;
     /** File offset of a newer revision's meta page to erase before the first write, or -1; see discardNewerMeta. */
     private long discardMetaOffset = -1;
+    /**
+     * The high-water mark of the meta in each slot as far as this process knows (0 for a slot holding no valid
+     * meta): the file is never truncated below either, since an open after a crash may choose either slot.
+     */
+    private final long[] slotHighWater = new long[2];
 
     private PageStore(
         final Storage storage,
@@ -171,6 +180,16 @@ public final class PageStore implements AutoCloseable
         this.discardMetaOffset = newer == null ? -1 : newer.offset();
         this.newestMetaSlot = selection == null ? 0 : selection.chosenSlot();
         this.fileSize = storage.size();
+        if (selection == null)
+        {
+            slotHighWater[0] = meta.highWater(); // a new file: revision 0 in both slots
+            slotHighWater[1] = meta.highWater();
+        }
+        else
+        {
+            slotHighWater[0] = selection.slot0().valid() ? selection.slot0().meta().highWater() : 0;
+            slotHighWater[1] = selection.slot1().valid() ? selection.slot1().meta().highWater() : 0;
+        }
         this.mapping = new Mapping(new MappedByteBuffer[0], 0, 0);
         this.verified = new long[0];
         growBitmap(fileSize >>> pageShift);
@@ -525,7 +544,34 @@ public final class PageStore implements AutoCloseable
         {
             throw new IllegalArgumentException(dst.remaining() + " bytes is not a whole number of pages");
         }
-        storage.read(dst, firstPage << pageShift);
+        final long position = firstPage << pageShift;
+        final int start = dst.position();
+        final int end = dst.limit();
+        for (int attempt = 0; ; attempt++)
+        {
+            // The writer may have shrunk the file below the pinned revision's high-water mark (see shrinkFile):
+            // the pages past the end are unused by every live revision, so they read as zeros.
+            final long inFile = Math.max(0, Math.min(end - start, storage.size() - position));
+            dst.limit(start + (int)inFile).position(start);
+            try
+            {
+                storage.read(dst, position);
+                break;
+            }
+            catch (final StorageException e)
+            {
+                if (attempt >= 2 || storage.size() >= position + inFile)
+                {
+                    throw e;
+                }
+                // Truncated between the size and the read: read again up to the new end.
+            }
+        }
+        dst.limit(end);
+        while (dst.hasRemaining())
+        {
+            dst.put((byte)0);
+        }
     }
 
     /**
@@ -689,6 +735,7 @@ public final class PageStore implements AutoCloseable
         }
         storage.write(ByteBuffer.allocate(pageSize), discardMetaOffset);
         force();
+        slotHighWater[(int)(discardMetaOffset >>> pageShift)] = 0;
         discardMetaOffset = -1;
     }
 
@@ -721,8 +768,61 @@ public final class PageStore implements AutoCloseable
         discardNewerMeta();
         // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
         MetaCodec.encode(meta, metaPage);
+        // Counted before the write: if the write fails the slot's content is unknown, and writes are refused.
+        slotHighWater[slot] = Math.max(slotHighWater[slot], meta.highWater());
         storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)slot << pageShift);
+        slotHighWater[slot] = meta.highWater();
         newestMetaSlot = slot;
+    }
+
+    /**
+     * Gives the free end of the file back to the file system: truncates the file to the highest of
+     * {@code highWater} and the high-water marks of both meta slots, if it is longer (docs/design.md, "Shrinking
+     * the file"). Unless {@code exact}, only when the free end is larger than the growth step the next commit would
+     * add, so that a commit and the next do not shrink and grow the file in turn.
+     *
+     * <p>The caller guarantees that no live revision references a page at or above {@code highWater} (the writer
+     * lowers its mark only over free pages). Readers are bounded by the new length first (the mapping's page count
+     * is lowered before the truncation), so a damaged pointer past the end is reported, never read; the mapped
+     * segments themselves are kept (unmapping under a reader would crash the JVM) and cover the truncated range
+     * until the file grows again. Under {@code SYNC} both metas are durable before this is called; under
+     * {@code NO_SYNC} nothing is forced, as that mode promises.
+     *
+     * @param highWater the newest revision's high-water mark.
+     * @param exact     true to truncate however little would be freed (at close, after a compaction).
+     * @return the bytes given back (0 if none).
+     * @throws StorageException if the truncation fails or writes are refused; the store then refuses writes.
+     */
+    public long shrinkFile(final long highWater, final boolean exact)
+    {
+        checkWritable();
+        final long keep = requiredBytes(Math.max(highWater, Math.max(slotHighWater[0], slotHighWater[1])));
+        final long excess = fileSize - keep;
+        if (excess <= 0 || (!exact && excess <= Math.min(Math.max(keep / 4, minGrowth), maxGrowth)))
+        {
+            return 0;
+        }
+        final Mapping m = mapping;
+        if (m.bytes > keep)
+        {
+            mapping = new Mapping(m.segments, keep, keep >>> pageShift);
+        }
+        Failpoint.BEFORE_TRUNCATE.hit();
+        try
+        {
+            storage.truncate(keep);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            // The length is unknown now: stop writing rather than grow from a wrong size.
+            refuseWrites("truncating the file failed", e);
+            throw e;
+        }
+        final long before = fileSize;
+        fileSize = keep;
+        grownSinceForce = true; // the size changed: the next force carries the metadata
+        Failpoint.AFTER_TRUNCATE.hit();
+        return before - keep;
     }
 
     /**

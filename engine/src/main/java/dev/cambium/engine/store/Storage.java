@@ -60,8 +60,8 @@ public interface Storage
 
     /**
      * Shrinks the file to {@code size} bytes; a size at or beyond the current length changes nothing (the
-     * semantics of {@link java.nio.channels.FileChannel#truncate}). The engine never truncates a mapped region;
-     * this exists for tests and recovery tools.
+     * semantics of {@link java.nio.channels.FileChannel#truncate}). The engine truncates only the free end of the
+     * file, which no reader can reach ({@link PageStore#shrinkFile}); mappings over it stay, unread.
      *
      * @param size the new length.
      */

@@ -51,6 +51,19 @@ public interface CommitTarget
     void awaitDurable(long revision);
 
     /**
+     * Gives the free end of the file back to the file system ({@code PageStore.shrinkFile}), only with the write
+     * gate held and no batch in flight: then both meta slots hold their final high-water marks, and neither a
+     * writer's growth and page writes nor a leader's meta write can race the truncation.
+     *
+     * @param holdingGate true if the calling transaction still holds the write gate; otherwise the gate is taken
+     *                    only if it is free (another writer at work shrinks at its own commit, or close does).
+     * @param exact       true to make every written revision durable first and truncate however little is freed (a
+     *                    compaction's end); false to skip if a batch is in flight and to keep a growth step's slack.
+     * @return the bytes given back; 0 if none, or if the gate or the batches were busy.
+     */
+    long shrinkFile(boolean holdingGate, boolean exact);
+
+    /**
      * Checks the database as just published, for strict mode; the caller still holds the write gate.
      *
      * @return the report.

@@ -227,6 +227,27 @@ public final class GroupCommit
     }
 
     /**
+     * Whether nothing is in flight: no revision queued, no batch being forced and none failed. Called by the write
+     * gate holder, who alone queues revisions, so a true answer stays true until it queues one. Taking the lock
+     * orders the last leader's meta write before whatever the caller does next (the truncation reads the slots'
+     * high-water marks).
+     *
+     * @return true if every written revision is durable and published.
+     */
+    public boolean idle()
+    {
+        lock.lock();
+        try
+        {
+            return queue.isEmpty() && !leading && failure == null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
      * @return true once a batch failed. Any thread.
      */
     public boolean hasFailed()

@@ -3,6 +3,7 @@ package dev.cambium.engine.txn;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageWriter;
 import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.ObsoletePages;
 import org.agrona.collections.Hashing;
@@ -242,6 +243,22 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
     public long highWater()
     {
         return highWater;
+    }
+
+    /**
+     * Lowers the high-water mark over pages that the free space took out of use at the end of the file
+     * ({@link FreeSpace#trimTail}); pages allocated by growing the file from now on start there.
+     *
+     * @param newHighWater the new mark, at most the current one; no private page may lie at or above it.
+     */
+    public void lowerHighWater(final long newHighWater)
+    {
+        if (newHighWater > highWater || newHighWater < Meta.FIRST_DATA_PAGE)
+        {
+            throw new IllegalArgumentException("cannot lower the high-water mark " + highWater + " to " +
+                newHighWater);
+        }
+        highWater = newHighWater;
     }
 
     /**

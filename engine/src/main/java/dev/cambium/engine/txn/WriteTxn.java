@@ -39,6 +39,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     private final UnsafeBuffer entry = new UnsafeBuffer(new byte[CatalogEntry.LENGTH]);
     private boolean catalogChanged;
     private long copiesAtEnd;
+    /** Set by {@link #relocateTail} and {@link #publishUnchanged}: commit publishes a revision even if unchanged. */
+    private boolean publishAnyway;
 
     /**
      * @param target    where the commit goes (durability, publication, end of the write gate).
@@ -182,10 +184,14 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             }
 
             // 2. A transaction that changed nothing publishes no revision.
-            if (!wm.isDirty() && !catalogChanged)
+            if (!wm.isDirty() && !catalogChanged && !publishAnyway)
             {
                 return;
             }
+
+            // 3a. Shrink: lower the high-water mark over the free pages at the end of the file (design.md, section 3
+            //     and "Shrinking the file"); step 14 gives them back to the file system.
+            wm.lowerHighWater(freeSpace.trimTail(wm.highWater()));
 
             // 3. Bring the free-space map up to date: the pages written are used, the pages released are
             //    unused. Updating the map changes pages too, so this repeats until nothing changes.
@@ -243,6 +249,12 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
                         " found: " + String.join("; ", report.problems()));
                 }
             }
+
+            // 13. Give the file's free end back to the file system, above both meta slots' high-water marks and
+            //     only when it exceeds a growth step, with the write gate held and no batch in flight, so that the
+            //     truncation races neither a writer's growth and page writes nor a batch's meta write; skipped while
+            //     another writer works (a later commit or close shrinks). design.md, "Shrinking the file".
+            target.shrinkFile(!ended, false);
         }
         catch (final RuntimeException | Error e)
         {
@@ -262,6 +274,85 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
                 end();
             }
         }
+    }
+
+    /**
+     * One step of a compaction ({@code engine.compact.Compaction}): copies on write the pages of every tree, of the
+     * catalog and of the free-space map that lie in the tail of the file (at or above the point where the free pages
+     * below could hold every live page above), so that the copies take the lowest free pages. At most about
+     * {@code budget} pages are copied; the old ones become obsolete like any copied page. Commit to publish.
+     *
+     * @param budget how many pages to copy at most (the step's bound: a commit of that many pages).
+     * @return the number of pages copied; 0 when no live page lies in the tail.
+     */
+    public long relocateTail(final long budget)
+    {
+        checkOpen();
+        final long threshold = freeSpace.relocationThreshold(wm.highWater());
+        long moved = 0;
+        for (final String name : treeNames())
+        {
+            final TreeHandle h = (TreeHandle)tree(name);
+            final long root = relocated(h.root, h.rootRevision, threshold, budget - moved);
+            if (writer.lastRelocated() > 0)
+            {
+                h.root = root;
+                h.rootRevision = writer.rootRevision();
+                h.dirty = true;
+                moved += writer.lastRelocated();
+            }
+        }
+        final long root = relocated(catalogRoot, catalogRootRevision, threshold, budget - moved);
+        if (writer.lastRelocated() > 0)
+        {
+            catalogRoot = root;
+            catalogRootRevision = writer.rootRevision();
+            catalogChanged = true;
+            moved += writer.lastRelocated();
+        }
+        moved += freeSpace.relocateMap(writer, threshold, budget - moved);
+        publishAnyway |= moved > 0;
+        return moved;
+    }
+
+    private long relocated(final long root, final long rootRevision, final long threshold, final long budget)
+    {
+        try
+        {
+            return writer.relocate(root, rootRevision, threshold, budget);
+        }
+        catch (final CorruptDatabaseException e)
+        {
+            throw PageDamage.located("relocation", e);
+        }
+    }
+
+    /**
+     * Makes {@link #commit()} publish a revision even if nothing changed, so that the commit lowers the high-water
+     * mark over free pages at the end of the file (step 3a) and records it in a meta slot; used by compaction.
+     */
+    public void publishUnchanged()
+    {
+        checkOpen();
+        publishAnyway = true;
+    }
+
+    /**
+     * Truncates the file to the newest revision's high-water mark (or the other meta slot's, if higher), however
+     * little that gives back, while this transaction holds the write gate; every written revision is made durable
+     * first (leading a batch if need be), so no meta write is in flight. Used at the end of a compaction; the
+     * transaction must not have changed anything.
+     *
+     * @return the bytes given back.
+     */
+    public long shrinkFile()
+    {
+        checkOpen();
+        if (wm.isDirty() || catalogChanged)
+        {
+            throw new IllegalStateException("shrinkFile() in a transaction that changed pages");
+        }
+        return target.shrinkFile(true, true);
     }
 
     @Override

@@ -1,0 +1,229 @@
+package dev.cambium.engine.compact;
+
+import dev.cambium.CompactionResult;
+import dev.cambium.engine.Engine;
+import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.txn.WriteTxn;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Online compaction: moves the live pages at the end of the file into free pages near its start, then gives the
+ * emptied end back to the file system (docs/design.md, "Shrinking the file").
+ *
+ * <p>It is a loop of ordinary write transactions, each bounded:
+ * <ol>
+ *     <li><b>move</b>: a step copies on write at most {@link #DEFAULT_STEP_PAGES} pages lying in the tail (every
+ *     page of a tree, the catalog or the free-space map at or above the point where the free pages below could hold
+ *     every live page above, with the pages on the paths to them; {@code WriteTxn.relocateTail}) and commits. The
+ *     allocator gives the lowest free page, so the copies land near the start. The old pages become obsolete like
+ *     any copied page: the cleaner frees them once no reader can see them. Between steps the writer gate is open,
+ *     so other writers interleave; readers never wait.</li>
+ *     <li><b>trim</b>: once nothing is left to move, a commit that changes nothing but is published anyway lowers the
+ *     high-water mark over the free pages at the end (commit step 3a); a second one records the lower mark in the
+ *     other meta slot too; then the file is truncated exactly. Pages still pending at the end (a reader pins a
+ *     revision that sees them, or the cleaner has not run yet) are waited for, up to the given time, polling with a
+ *     backoff from 1 to 50 ms; the waiting holds no lock.</li>
+ * </ol>
+ *
+ * <p>Threads: the calling thread; it takes the write gate once per step, like any writer. Must not be called on a
+ * thread that holds an open write transaction (that would deadlock; {@code beginWrite} refuses it).
+ */
+public final class Compaction
+{
+    /** Pages a move step copies at most: a commit of a few MiB, the size of an ordinary large commit. */
+    public static final long DEFAULT_STEP_PAGES = 512;
+    /** Pending pages at the end not worth waiting for. */
+    private static final long WORTH_WAITING = 64;
+    /** Trimming commits at most: a writer beside the compaction could otherwise keep it trimming for ever. */
+    private static final int MAX_TRIMS = 1000;
+    private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKOFF = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final Engine engine;
+    private final long stepPages;
+    private final Duration maxWait;
+    private final Consumer<CompactionResult> progress;
+    private long started;
+    private long bytesBefore;
+    private long moved;
+    private long steps;
+    private long longestStep;
+
+    /**
+     * @param engine    the open database.
+     * @param stepPages pages a move step copies at most (at least 1).
+     * @param maxWait   how long to wait, in all, for readers and the cleaner to free the pages at the end.
+     * @param progress  receives the result so far after every step (may be a no-op).
+     */
+    public Compaction(final Engine engine, final long stepPages, final Duration maxWait,
+        final Consumer<CompactionResult> progress)
+    {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        if (stepPages < 1)
+        {
+            throw new IllegalArgumentException("stepPages must be at least 1: " + stepPages);
+        }
+        if (maxWait.isNegative())
+        {
+            throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+        }
+        this.stepPages = stepPages;
+        this.maxWait = maxWait;
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * Runs the compaction.
+     *
+     * @return what it achieved.
+     */
+    public CompactionResult run()
+    {
+        started = System.nanoTime();
+        bytesBefore = engine.store().fileSize();
+        final long deadline = started + maxWait.toNanos();
+        long backoff = MIN_BACKOFF;
+        boolean trimmed = false;
+        boolean complete = true;
+        int trims = 0;
+        while (true)
+        {
+            if (moveStep() > 0)
+            {
+                reclaim();
+                backoff = MIN_BACKOFF;
+                continue;
+            }
+            final Tail tail = inspect();
+            if (tail.free > 0 && trims < MAX_TRIMS)
+            {
+                trims++;
+                trimStep();
+                trimmed = true;
+                backoff = MIN_BACKOFF;
+                continue;
+            }
+            if (tail.pending <= WORTH_WAITING && !tail.movableOncePendingFree)
+            {
+                break; // nothing left that waiting could give back (a writer beside us leaves a few pages pending)
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                complete = false; // readers still see pages that stand in the way
+                break;
+            }
+            // A reader still sees pages at the end or in the way, or the cleaner has not handed them over yet.
+            reclaim();
+            LockSupport.parkNanos(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF);
+        }
+        if (trimmed)
+        {
+            publishAgain(); // the other meta slot holds the lowered mark as well
+        }
+        try (WriteTxn txn = engine.beginWrite())
+        {
+            txn.shrinkFile();
+        }
+        return result(complete);
+    }
+
+    /** One bounded move step: a write transaction that copies tail pages and commits. */
+    private long moveStep()
+    {
+        final long n;
+        try (WriteTxn txn = engine.beginWrite())
+        {
+            final long held = System.nanoTime();
+            n = txn.relocateTail(stepPages);
+            if (n > 0)
+            {
+                txn.commit();
+                moved += n;
+                steps++;
+            }
+            longestStep = Math.max(longestStep, System.nanoTime() - held);
+        }
+        if (n > 0)
+        {
+            progress.accept(result(true));
+        }
+        return n;
+    }
+
+    /** The state of the end of the file, as the writer sees it. */
+    private record Tail(long free, long pending, boolean movableOncePendingFree)
+    {
+    }
+
+    private Tail inspect()
+    {
+        try (WriteTxn txn = engine.beginWrite()) // holds the write gate: the free space is the writer's
+        {
+            final FreeSpace space = engine.freeSpace();
+            final long highWater = head().highWater();
+            final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
+            // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer
+            // going on beside the compaction always leaves a few pages pending.
+            return new Tail(space.freeTail(highWater), space.pendingTail(highWater),
+                gap > WORTH_WAITING + highWater / 32);
+        }
+    }
+
+    /** A revision that changes nothing but lowers the high-water mark over the free end (commit step 3a). */
+    private void trimStep()
+    {
+        try (WriteTxn txn = engine.beginWrite())
+        {
+            final long held = System.nanoTime();
+            txn.publishUnchanged();
+            txn.commit();
+            steps++;
+            longestStep = Math.max(longestStep, System.nanoTime() - held);
+        }
+        progress.accept(result(true));
+    }
+
+    /** One more unchanged revision, so that the other meta slot holds the lowered high-water mark as well. */
+    private void publishAgain()
+    {
+        try (WriteTxn txn = engine.beginWrite())
+        {
+            txn.publishUnchanged();
+            txn.commit();
+            steps++;
+        }
+    }
+
+    /** Lets the cleaner free what the last commits made obsolete: by hand, or by waking its thread. */
+    private void reclaim()
+    {
+        if (engine.options().backgroundCleaner())
+        {
+            engine.cleaner().wakeUp();
+        }
+        else
+        {
+            engine.runCleaner();
+        }
+    }
+
+    private Meta head()
+    {
+        return engine.revisions().head().state();
+    }
+
+    private CompactionResult result(final boolean complete)
+    {
+        final Meta meta = head();
+        return new CompactionResult(bytesBefore, engine.store().fileSize(),
+            meta.highWater() - meta.freePageCount(), moved, steps, Duration.ofNanos(System.nanoTime() - started),
+            Duration.ofNanos(longestStep), complete);
+    }
+}
