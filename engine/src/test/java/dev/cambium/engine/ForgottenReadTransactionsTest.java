@@ -221,6 +221,43 @@ class ForgottenReadTransactionsTest
     }
 
     @Test
+    void shouldReleaseForgottenTransactionsOfManyThreadsAndNoClosedOne() throws InterruptedException
+    {
+        // Threads register in different stripes of the release registry; closes and leaks interleave in each.
+        final int threads = 6;
+        final int perThread = 50;
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            final Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                workers[t] = new Thread(() ->
+                {
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        engine.beginRead().close();
+                        beginAndForget(engine);
+                    }
+                });
+                workers[t].start();
+            }
+            for (final Thread w : workers)
+            {
+                w.join();
+            }
+            awaitGc("every forgotten read transaction is released",
+                () -> engine.leakedReadTransactions() == threads * perThread && head.refCount() == 0);
+
+            assertEquals(threads * perThread, engine.leakedReadTransactions(), "the closed ones are not leaks");
+            assertEquals(0, head.refCount(), "each pin released exactly once");
+            assertEquals(0, engine.openReaders());
+            assertEquals(threads * perThread, warningsContaining("never closed").size());
+            Checks.assertConsistent(engine);
+        }
+    }
+
+    @Test
     void shouldReportOverAgeReadTransactionWithOrigin()
     {
         try (Database db = openDatabase(DatabaseOptions.builder().maxReadTransactionAge(Duration.ofNanos(1))))
