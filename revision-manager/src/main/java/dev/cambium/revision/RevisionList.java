@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <h2>Design note: why a reader can never pin a retired node</h2>
- * Each node's refcount is split into stripes (one cache line each, so that reader threads on different
+ * Each node's refcount is split into stripes (128 bytes apart, so that reader threads on different
  * stripes do not contend; {@link RevisionNode}). Pinning and retiring are CASes on those words, so they are
  * totally ordered per stripe:
  * <ul>

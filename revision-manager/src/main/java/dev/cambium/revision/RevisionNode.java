@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * the head therefore sees them fully constructed.
  *
  * <p>Refcount states, per stripe: {@code >= 0} live (that many pins), {@link #RETIRED} retired. The count is
- * split into {@link #STRIPES} stripes, each on its own cache line, and a reader pins the stripe of its thread
+ * split into {@link #STRIPES} stripes, each on its own pair of cache lines, and a reader pins the stripe of its thread
  * ({@link #stripeOfCurrentThread()}): reader threads beginning and ending transactions on the same revision then
  * do not pass one cache line back and forth (with one shared word, the compare-and-set on it was a quarter of
  * the samples of a begin and end with two threads). A pin records its stripe and is released on that stripe, by
@@ -39,8 +39,12 @@ public final class RevisionNode<S> {
     public static final int STRIPES = Math.max(2, Math.min(16,
             Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 2));
 
-    /** Ints between two stripes: 64 bytes, a cache line. */
-    private static final int STRIDE = 16;
+    /**
+     * Ints between two stripes: 128 bytes, two cache lines, because x86 cores fetch lines in adjacent pairs (the
+     * spatial prefetcher), which makes neighbouring 64-byte lines share writes as one line would; the JDK's
+     * {@code @Contended} pads by 128 bytes for the same reason.
+     */
+    private static final int STRIDE = 32;
 
     private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
 
@@ -52,7 +56,7 @@ public final class RevisionNode<S> {
     private boolean harvested;
 
     /**
-     * The stripes at {@code (1 + i) * STRIDE}, with a cache line of padding before the first one (the array header
+     * The stripes at {@code (1 + i) * STRIDE}, with a stride of padding before the first one (the array header
      * shares its line with other objects). Accessed only through {@link #COUNTS} (volatile semantics for every
      * read and CAS).
      */
