@@ -49,10 +49,16 @@ public final class BTreeCursor
     public BTreeCursor(final PageReader pages)
     {
         this.pages = pages;
-        for (int i = 0; i < path.length; i++)
-        {
-            path[i] = new ReadNode();
-        }
+    }
+
+    /**
+     * The flyweight of level d, created when a descent first reaches that level: trees are a few levels deep,
+     * so a cursor (one per scan) builds a few flyweights rather than {@link BTreeReader#MAX_DEPTH} of them.
+     */
+    private ReadNode level(final int d)
+    {
+        final ReadNode n = path[d];
+        return n != null ? n : (path[d] = new ReadNode());
     }
 
     /**
@@ -98,7 +104,7 @@ public final class BTreeCursor
         {
             return unposition();
         }
-        final ReadNode n = path[0].wrap(pages, root, rootRevision);
+        final ReadNode n = level(0).wrap(pages, root, rootRevision);
         if (n.isLeaf())
         {
             arriveAtLeaf(0, forward ? 0 : n.count() - 1);
@@ -132,7 +138,7 @@ public final class BTreeCursor
         long revision = rootRevision;
         for (int d = 0; d < path.length; d++)
         {
-            final ReadNode n = path[d].wrap(pages, id, revision);
+            final ReadNode n = level(d).wrap(pages, id, revision);
             if (n.isLeaf())
             {
                 if (d > 0)
@@ -285,7 +291,7 @@ public final class BTreeCursor
             {
                 throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
             }
-            final ReadNode c = path[d + 1].wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
+            final ReadNode c = level(d + 1).wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
             d++;
             if (c.isLeaf())
             {

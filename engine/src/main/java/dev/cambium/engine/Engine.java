@@ -16,6 +16,7 @@ import dev.cambium.engine.store.MetaSelector;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.engine.store.Storage;
 import dev.cambium.engine.store.StorageDirectory;
+import dev.cambium.engine.txn.ForgottenReaderRelease;
 import dev.cambium.engine.txn.ReadPages;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.engine.txn.ReadTxn;
@@ -38,12 +39,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One open database file: its page store, its revision list, the single-writer gate and the cleaner.
  *
  * <p>Threads: {@link #beginRead()} from any thread; the pin is lock-free and never waits for the writer
- * (registration with the JDK {@code Cleaner} takes a brief JDK-internal lock shared by readers). {@link #beginWrite()} from any thread;
+ * (registration for forgotten-reader release takes an uncontended lock of the thread's stripe, see
+ * {@link ForgottenReaderRelease}). {@link #beginWrite()} from any thread;
  * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
  * transaction may be ended on another thread than began it). The write transaction reaches the engine only
  * through its {@link CommitTarget} (publication, durability, the end of the write gate). {@link #close()} from any thread, any number of times (see there).
@@ -70,7 +73,7 @@ public final class Engine implements AutoCloseable
     private final BTreeWriter treeWriter;
     private final AgentInvoker cleanerInvoker;
     private final Semaphore writeGate = new Semaphore(1, true);
-    private final AtomicLong openReaders = new AtomicLong();
+    private final LongAdder openReaders = new LongAdder();
     private final ReadTransactionTracker readers;
     private final AtomicLong commits = new AtomicLong();
     private volatile long lastCommitPages;
@@ -226,8 +229,8 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Pins the newest revision. Never waits for the writer. Registers the transaction with a
-     * {@link java.lang.ref.Cleaner} (a short JDK-internal critical section) so that a transaction
+     * Pins the newest revision. Never waits for the writer. Registers the transaction with
+     * {@link ForgottenReaderRelease} (a short critical section on the calling thread's stripe) so that a transaction
      * never closed is released when it becomes unreachable; records its origin and adds it to the
      * registry of open readers only when the options ask for it.
      *
@@ -236,12 +239,14 @@ public final class Engine implements AutoCloseable
     public ReadTxn beginRead()
     {
         checkOpen();
-        final RevisionNode<Meta> node = revisions.pin();
-        openReaders.incrementAndGet();
-        final ReaderPin pin = readers.opened(node);
+        // The thread's own refcount stripe: reader threads do not contend on one cache line (RevisionNode).
+        final int stripe = RevisionNode.stripeOfCurrentThread();
+        final RevisionNode<Meta> node = revisions.pin(stripe);
+        openReaders.increment();
+        final ReaderPin pin = readers.opened(node, stripe);
         try
         {
-            return new ReadTxn(store, pin, ReadTransactionTracker.LEAK_CLEANER);
+            return new ReadTxn(store, pin, ForgottenReaderRelease.SHARED);
         }
         catch (final RuntimeException | Error e)
         {
@@ -533,7 +538,7 @@ public final class Engine implements AutoCloseable
      */
     public long openReaders()
     {
-        return openReaders.get();
+        return openReaders.sum();
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.revision.RevisionNode;
 
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Forgotten-reader detection for one engine: the open-reader count, the count of read transactions
@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * is set or {@link DatabaseOptions#trackReadTransactionOrigins()} is true) a registry of the open
  * read transactions with their open times and origins.
  *
- * <p>Leak release uses one static {@link Cleaner} shared by all engines in the JVM: a single daemon
- * thread, rather than a thread per open database; it needs no closing, and a forgotten transaction of
- * a closed engine is still released (unpinning an in-memory node of a closed engine is harmless).
+ * <p>Leak release uses {@link dev.cambium.engine.txn.ForgottenReaderRelease#SHARED}, shared by all engines in
+ * the JVM: a single daemon thread, rather than a thread per open database; it needs no closing, and a forgotten
+ * transaction of a closed engine is still released (unpinning an in-memory node of a closed engine is harmless).
+ * The open-reader count is a {@link LongAdder}: reader threads beginning and ending transactions update it
+ * without contending on one cache line.
  *
  * <p>Threads: {@link #opened} on the thread beginning a read transaction; {@link ReaderPin.Listener#released}
  * on the closing thread, or on the cleaner's thread for a leak; {@link #checkAges} and the statistics
@@ -31,18 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ReadTransactionTracker implements ReaderPin.Listener
 {
-    /** Releases read transactions that became unreachable without close; one daemon thread per JVM. */
-    static final Cleaner LEAK_CLEANER = Cleaner.create(runnable ->
-    {
-        final Thread t = new Thread(runnable, "cambium-read-transaction-cleaner");
-        t.setDaemon(true);
-        return t;
-    });
-
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final String database;
-    private final AtomicLong openReaders;
+    private final LongAdder openReaders;
     private final AtomicLong leaked = new AtomicLong();
     private final boolean trackOrigins;
     private final long maxAgeNanos;
@@ -53,7 +47,7 @@ final class ReadTransactionTracker implements ReaderPin.Listener
      * @param options     the options; ages and origins are tracked as they say.
      * @param openReaders the engine's open-reader count, decremented here on every release.
      */
-    ReadTransactionTracker(final String database, final DatabaseOptions options, final AtomicLong openReaders)
+    ReadTransactionTracker(final String database, final DatabaseOptions options, final LongAdder openReaders)
     {
         this.database = database;
         this.openReaders = openReaders;
@@ -78,12 +72,13 @@ final class ReadTransactionTracker implements ReaderPin.Listener
     /**
      * Creates the pin of a read transaction being begun. Untracked: one allocation and a clock read.
      *
-     * @param node the pinned revision.
+     * @param node   the pinned revision.
+     * @param stripe the refcount stripe it was pinned on.
      * @return its pin.
      */
-    ReaderPin opened(final RevisionNode<Meta> node)
+    ReaderPin opened(final RevisionNode<Meta> node, final int stripe)
     {
-        final ReaderPin pin = new ReaderPin(node, System.nanoTime(),
+        final ReaderPin pin = new ReaderPin(node, stripe, System.nanoTime(),
             trackOrigins ? new Throwable("read transaction opened here") : null, this);
         if (open != null)
         {
@@ -95,7 +90,7 @@ final class ReadTransactionTracker implements ReaderPin.Listener
     @Override
     public void released(final ReaderPin pin, final boolean leakedTxn)
     {
-        openReaders.decrementAndGet();
+        openReaders.decrement();
         if (open != null)
         {
             open.remove(pin);

@@ -221,6 +221,77 @@ class ForgottenReadTransactionsTest
     }
 
     @Test
+    void shouldReleaseThePinsOfTransactionsClosedOnAnotherThread() throws InterruptedException
+    {
+        // Each pin is taken on its beginning thread's refcount stripe and must be released on that stripe, whoever
+        // closes it: a release on the closing thread's stripe would throw (no pin there) or leave a stripe pinned.
+        final int threads = 2 * dev.cambium.revision.RevisionNode.STRIPES;
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            final ReadTxn[] begun = new ReadTxn[threads];
+            final Thread[] beginners = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                final int slot = t;
+                beginners[t] = new Thread(() -> begun[slot] = engine.beginRead());
+                beginners[t].start();
+            }
+            for (final Thread b : beginners)
+            {
+                b.join(); // publishes begun[] to this thread
+            }
+            assertEquals(threads, head.refCount());
+            assertEquals(threads, engine.openReaders());
+            for (final ReadTxn txn : begun)
+            {
+                txn.close();
+            }
+            assertEquals(0, head.refCount(), "every stripe back to 0");
+            assertEquals(0, engine.openReaders());
+            assertEquals(0, engine.leakedReadTransactions());
+            Checks.assertConsistent(engine);
+        }
+    }
+
+    @Test
+    void shouldReleaseForgottenTransactionsOfManyThreadsAndNoClosedOne() throws InterruptedException
+    {
+        // Threads register in different stripes of the release registry; closes and leaks interleave in each.
+        final int threads = 6;
+        final int perThread = 50;
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            final Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                workers[t] = new Thread(() ->
+                {
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        engine.beginRead().close();
+                        beginAndForget(engine);
+                    }
+                });
+                workers[t].start();
+            }
+            for (final Thread w : workers)
+            {
+                w.join();
+            }
+            awaitGc("every forgotten read transaction is released",
+                () -> engine.leakedReadTransactions() == threads * perThread && head.refCount() == 0);
+
+            assertEquals(threads * perThread, engine.leakedReadTransactions(), "the closed ones are not leaks");
+            assertEquals(0, head.refCount(), "each pin released exactly once");
+            assertEquals(0, engine.openReaders());
+            assertEquals(threads * perThread, warningsContaining("never closed").size());
+            Checks.assertConsistent(engine);
+        }
+    }
+
+    @Test
     void shouldReportOverAgeReadTransactionWithOrigin()
     {
         try (Database db = openDatabase(DatabaseOptions.builder().maxReadTransactionAge(Duration.ofNanos(1))))

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  *
  * <h2>Threads</h2>
  * <ul>
- *   <li><b>Reader threads</b> (any number): {@link #head()}, {@link #pin()}, {@link RevisionNode#unpin()}.</li>
+ *   <li><b>Reader threads</b> (any number): {@link #head()}, {@link #pin()}, {@link RevisionNode#unpin(int)}.</li>
  *   <li><b>The single writer thread</b>: {@link #publish}.</li>
  *   <li><b>The single cleaner thread</b>: {@link #retire}, {@link #liveRevisions()}.</li>
  *   <li>Any thread, as a racy snapshot for statistics: {@link #size()}, {@link #oldestLiveRevision()},
@@ -20,17 +20,19 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <h2>Design note: why a reader can never pin a retired node</h2>
- * Each node has one refcount word. Pinning and retiring are both CASes on that word, so they are totally
- * ordered per node:
+ * Each node's refcount is split into stripes (128 bytes apart, so that reader threads on different
+ * stripes do not contend; {@link RevisionNode}). Pinning and retiring are CASes on those words, so they are
+ * totally ordered per stripe:
  * <ul>
- *   <li>Retirement is {@code CAS(0 -> TOMBSTONE)}: it succeeds only when no pin is held, and once it has
- *       succeeded the word never changes again.</li>
- *   <li>Pinning is a CAS loop {@code count -> count + 1} that refuses the tombstone: on seeing it the reader
- *       re-reads the head and tries that node instead.</li>
+ *   <li>Retirement is {@code CAS(0 -> TOMBSTONE)} on every stripe in turn: if one stripe is pinned it fails
+ *       and puts the stripes it took back to 0; once the last stripe is taken, the words never change again.</li>
+ *   <li>Pinning is a CAS loop {@code count -> count + 1} on the reader's stripe that refuses the tombstone: on
+ *       seeing it the reader re-reads the head and tries that node instead.</li>
  * </ul>
- * So if the reader's CAS wins, the node was not retired and cannot be until the pin is released; if the
- * cleaner's CAS wins, every later pin attempt on that node fails. A node that is no longer the head but not
- * yet retired may be pinned: it is still intact, and the pin stops the cleaner from retiring it.
+ * So if the reader's CAS wins, the cleaner's CAS on that stripe fails and the node cannot be retired until the
+ * pin is released; if the cleaner's CAS wins, the pin attempt fails (and the reader moves on to the newer
+ * head). A node that is no longer the head but not yet retired may be pinned: it is still intact, and the pin
+ * stops the cleaner from retiring it.
  *
  * <p>The head is never retired: {@link #retire} reads the head once and only considers nodes older than
  * it, and the head only ever moves to newer nodes. A reader that sees a tombstone therefore finds a newer
@@ -49,8 +51,8 @@ import java.util.function.Consumer;
  *   <li>The writer's construction of a node (its final fields, its state object, its obsolete array and its
  *       {@code older} link) happens-before any reader that obtains it from the head, through the head's
  *       {@link AtomicReference} (volatile set in {@link #publish}, volatile get in {@link #pin()}).</li>
- *   <li>A reader's {@link RevisionNode#unpin()} happens-before the cleaner's successful retire CAS of that
- *       node, which reads the value the unpin wrote; so anything the reader did with the revision's pages
+ *   <li>A reader's {@link RevisionNode#unpin(int)} happens-before the cleaner's successful retire CAS of that
+ *       node's stripe, which reads the value the unpin wrote; so anything the reader did with the revision's pages
  *       precedes the cleaner's reuse of them.</li>
  * </ul>
  *
@@ -86,17 +88,30 @@ public final class RevisionList<S> {
     }
 
     /**
-     * Pins the newest revision that is not retired: in practice the head, or a node that was the head a
-     * moment ago. Reader threads. Lock-free. The caller must call {@link RevisionNode#unpin()} exactly once.
+     * Pins the newest revision that is not retired, on stripe 0: see {@link #pin(int)}. The caller must call
+     * {@link RevisionNode#unpin()} exactly once.
      *
      * @return a pinned node that the cleaner will not retire until it is unpinned
      */
     public RevisionNode<S> pin() {
+        return pin(0);
+    }
+
+    /**
+     * Pins the newest revision that is not retired: in practice the head, or a node that was the head a
+     * moment ago. Reader threads. Lock-free. The caller must call {@link RevisionNode#unpin(int)} with the same
+     * stripe exactly once.
+     *
+     * @param stripe the refcount stripe to pin, in {@code [0, RevisionNode.STRIPES)}; readers pass
+     *               {@link RevisionNode#stripeOfCurrentThread()}
+     * @return a pinned node that the cleaner will not retire until it is unpinned
+     */
+    public RevisionNode<S> pin(int stripe) {
         for (;;) {
             // The head read here may already be stale; that is fine as long as it is not retired, and
             // tryPin refuses a retired node, sending us back for the newer head.
             final RevisionNode<S> node = head.get();
-            if (node.tryPin()) {
+            if (node.tryPin(stripe)) {
                 return node;
             }
         }

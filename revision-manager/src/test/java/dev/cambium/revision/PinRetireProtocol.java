@@ -20,20 +20,25 @@ interface PinRetireProtocol {
     /** Whether the given node (as returned by {@link #pin()}) is retired. */
     boolean isRetired(Object node);
 
-    /** The real protocol. */
+    /** The real protocol, the reader on stripe 0 (the first one the cleaner takes). */
     static PinRetireProtocol real() {
+        return real(0);
+    }
+
+    /** The real protocol, the reader pinning the given refcount stripe. */
+    static PinRetireProtocol real(int stripe) {
         final RevisionList<String> list = new RevisionList<>(0, "r0");
         return new PinRetireProtocol() {
             private long next = 1;
 
             @Override
             public Object pin() {
-                return list.pin();
+                return list.pin(stripe);
             }
 
             @Override
             public void unpin(Object node) {
-                ((RevisionNode<?>) node).unpin();
+                ((RevisionNode<?>) node).unpin(stripe);
             }
 
             @Override

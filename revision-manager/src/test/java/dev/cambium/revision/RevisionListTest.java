@@ -128,10 +128,51 @@ class RevisionListTest {
         final RevisionNode<String> old = list.head();
         list.publish(2, "r2", null);
         // A reader that read the old head before the publish may still pin it; it is intact.
-        assertTrue(old.tryPin());
+        assertTrue(old.tryPin(0));
         assertEquals(0, retire());
         old.unpin();
         assertEquals(1, retire());
+    }
+
+    @Test
+    void shouldKeepANodePinnedOnAnyStripeAndGiveBackTheStripesOfAFailedRetirement() {
+        final RevisionNode<String> old = list.head();
+        list.publish(2, "r2", null);
+        final int last = RevisionNode.STRIPES - 1;
+        assertTrue(old.tryPin(last));
+        assertTrue(old.tryPin(last));
+        assertEquals(2, old.refCount());
+        // The retirement takes every stripe before the last, then finds the last pinned and gives them back.
+        assertEquals(0, retire());
+        assertFalse(old.isRetired());
+        assertTrue(old.tryPin(0), "a failed retirement leaves stripe 0 pinnable");
+        assertEquals(3, old.refCount());
+        old.unpin(0);
+        old.unpin(last);
+        assertEquals(0, retire(), "still pinned once on the last stripe");
+        old.unpin(last);
+        assertEquals(1, retire());
+        assertTrue(old.isRetired());
+        assertEquals(Integer.MIN_VALUE, old.refCount());
+        for (int stripe = 0; stripe < RevisionNode.STRIPES; stripe++) {
+            assertFalse(old.tryPin(stripe), "stripe " + stripe + " of a retired node");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnUnpinOnAStripeThatHoldsNoPin() {
+        final RevisionNode<String> node = list.pin(RevisionNode.STRIPES - 1);
+        assertThrows(IllegalStateException.class, () -> node.unpin(0));
+        node.unpin(RevisionNode.STRIPES - 1);
+        assertEquals(0, node.refCount());
+    }
+
+    @Test
+    void shouldGiveEachThreadAStripeInRange() {
+        final int stripe = RevisionNode.stripeOfCurrentThread();
+        assertTrue(stripe >= 0 && stripe < RevisionNode.STRIPES);
+        assertEquals(stripe, RevisionNode.stripeOfCurrentThread());
+        assertEquals(0, RevisionNode.STRIPES & (RevisionNode.STRIPES - 1), "a power of two");
     }
 
     @Test

@@ -39,6 +39,56 @@ public final class PageChecksum
     }
 
     /**
+     * The checksum of a page of a shared buffer without allocating: CRC32C needs a {@link ByteBuffer} for mapped
+     * memory, and {@link #compute(ByteBuffer, int, int)} makes a slice (and a {@link CRC32C}) per page. A scratch
+     * keeps one duplicate of the last buffer it was given and moves its window from page to page.
+     *
+     * <p>Threads: one at a time (a read transaction's own scratch).
+     */
+    public static final class Scratch
+    {
+        private final CRC32C crc = new CRC32C();
+        private ByteBuffer source;
+        private ByteBuffer window;
+
+        /**
+         * As {@link PageChecksum#compute(ByteBuffer, int, int)}.
+         *
+         * @param page     a buffer holding a page at absolute index {@code offset}; not changed.
+         * @param offset   the index of the page's first byte.
+         * @param pageSize the page size.
+         * @return the CRC32C of the page's bytes [4, pageSize).
+         */
+        public int compute(final ByteBuffer page, final int offset, final int pageSize)
+        {
+            if (page != source)
+            {
+                // A duplicate has its own position and limit: the shared buffer is untouched.
+                window = page.duplicate();
+                source = page;
+            }
+            final ByteBuffer w = window;
+            w.limit(offset + pageSize).position(offset + PageHeader.CHECKSUM_COVERS_FROM);
+            crc.reset();
+            crc.update(w);
+            return (int)crc.getValue();
+        }
+    }
+
+    /**
+     * Hands out a {@link Scratch} when a page is about to be checksummed, so that a reader that verifies no page
+     * (the common case with {@code FIRST_READ} once the pages it reads were verified) creates none.
+     */
+    @FunctionalInterface
+    public interface ScratchSource
+    {
+        /**
+         * @return the caller's scratch, created on first use.
+         */
+        Scratch scratch();
+    }
+
+    /**
      * @param page     a page at index 0 of an Agrona buffer (wrapping a ByteBuffer, a byte array or raw memory).
      * @param pageSize the page size.
      * @return the CRC32C of the page's bytes [4, pageSize).

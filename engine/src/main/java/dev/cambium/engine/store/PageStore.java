@@ -384,7 +384,22 @@ public final class PageStore implements AutoCloseable
      */
     public void wrap(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
     {
-        wrapVerified(pageId, highWater, revision, view);
+        wrapVerified(pageId, highWater, revision, view, null);
+    }
+
+    /**
+     * As {@link #wrap(long, long, long, UnsafeBuffer)}, checksumming through the caller's scratch.
+     *
+     * @param pageId    as there.
+     * @param highWater as there.
+     * @param revision  as there.
+     * @param view      as there.
+     * @param checksums the caller's checksum scratch (no allocation per verified page), or {@code null}.
+     */
+    public void wrap(final long pageId, final long highWater, final long revision, final UnsafeBuffer view,
+        final PageChecksum.ScratchSource checksums)
+    {
+        wrapVerified(pageId, highWater, revision, view, checksums);
     }
 
     /**
@@ -406,7 +421,24 @@ public final class PageStore implements AutoCloseable
         final long pageId, final long highWater, final long revision, final long expectedRevision,
         final UnsafeBuffer view)
     {
-        wrapVerified(pageId, highWater, revision, view);
+        wrap(pageId, highWater, revision, expectedRevision, view, null);
+    }
+
+    /**
+     * As {@link #wrap(long, long, long, long, UnsafeBuffer)}, checksumming through the caller's scratch.
+     *
+     * @param pageId           as there.
+     * @param highWater        as there.
+     * @param revision         as there.
+     * @param expectedRevision as there.
+     * @param view             as there.
+     * @param checksums        the caller's checksum scratch (no allocation per verified page), or {@code null}.
+     */
+    public void wrap(
+        final long pageId, final long highWater, final long revision, final long expectedRevision,
+        final UnsafeBuffer view, final PageChecksum.ScratchSource checksums)
+    {
+        wrapVerified(pageId, highWater, revision, view, checksums);
         final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (written != expectedRevision)
         {
@@ -425,7 +457,8 @@ public final class PageStore implements AutoCloseable
         return PageDamage.page(path, pageId, PageReader.mismatchProblem(expected, found));
     }
 
-    private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view)
+    private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view,
+        final PageChecksum.ScratchSource checksums)
     {
         final Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
@@ -438,7 +471,7 @@ public final class PageStore implements AutoCloseable
         view.wrap(segment, inSegment, pageSize);
         if (verifyEveryRead)
         {
-            final long written = verify(pageId, segment, inSegment, view, revision);
+            final long written = verify(pageId, segment, inSegment, view, revision, checksums);
             // Only a page newer than the opened revision needs the bitmap: it must be one this process wrote.
             if (written > openedRevision && !isVerified(pageId))
             {
@@ -447,7 +480,7 @@ public final class PageStore implements AutoCloseable
         }
         else if (!isVerified(pageId))
         {
-            verify(pageId, segment, inSegment, view, openedRevision);
+            verify(pageId, segment, inSegment, view, openedRevision, checksums);
             markVerified(pageId);
         }
     }
@@ -472,10 +505,12 @@ public final class PageStore implements AutoCloseable
      * order of its keys ({@link NodeCheck}); returns the written revision.
      */
     private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
-                        final long maxRevision)
+                        final long maxRevision, final PageChecksum.ScratchSource checksums)
     {
         // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
-        final int computed = PageChecksum.compute(segment, inSegment, pageSize);
+        final int computed = checksums == null
+            ? PageChecksum.compute(segment, inSegment, pageSize)
+            : checksums.scratch().compute(segment, inSegment, pageSize);
         final int stored = view.getInt(PageHeader.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (computed != stored)
         {

@@ -3,6 +3,7 @@ package dev.cambium.engine.txn;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageChecksum;
 import dev.cambium.engine.store.PageDamage;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,11 +15,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Threads: one per transaction; the underlying {@link PageStore#wrap} is safe for concurrent
  * readers.
  */
-public final class ReadPages implements PageReader
+public final class ReadPages implements PageReader, PageChecksum.ScratchSource
 {
     private final PageStore store;
     private final long highWater;
     private final long revision;
+    /** Created when this reader first checksums a page: verifying pages then allocates nothing. */
+    private PageChecksum.Scratch checksums;
 
     /**
      * @param store the page store.
@@ -40,7 +43,17 @@ public final class ReadPages implements PageReader
     @Override
     public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
     {
-        store.wrap(pageId, highWater, revision, expectedRevision, view);
+        store.wrap(pageId, highWater, revision, expectedRevision, view, this);
+    }
+
+    @Override
+    public PageChecksum.Scratch scratch()
+    {
+        if (checksums == null)
+        {
+            checksums = new PageChecksum.Scratch();
+        }
+        return checksums;
     }
 
     /**
@@ -53,7 +66,7 @@ public final class ReadPages implements PageReader
      */
     public void wrapVerified(final long pageId, final UnsafeBuffer view)
     {
-        store.wrap(pageId, highWater, revision, view);
+        store.wrap(pageId, highWater, revision, view, this);
     }
 
     @Override

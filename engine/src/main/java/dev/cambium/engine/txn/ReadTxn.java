@@ -5,7 +5,6 @@ import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
 
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 
 /**
@@ -15,9 +14,9 @@ import java.lang.ref.Reference;
  * thread at a time. The pin (a refcount increment on the revision node) happens-before every page
  * read through it, and {@link #close()}'s unpin happens-before the cleaner may retire the node.
  *
- * <p>Forgotten transactions: each transaction is registered with a {@link Cleaner}, whose action is
- * its {@link ReaderPin} (which does not refer back to the transaction). If the transaction becomes
- * unreachable without {@link #close()}, the cleaner's thread unpins the revision and the engine logs
+ * <p>Forgotten transactions: each transaction is registered with {@link ForgottenReaderRelease}, whose
+ * action is its {@link ReaderPin} (which does not refer back to the transaction). If the transaction becomes
+ * unreachable without {@link #close()}, its daemon thread unpins the revision and the engine logs
  * a warning. {@link #close()} runs the same action on the calling thread, after marking it as a
  * normal close, and thereby deregisters it; the pin is released exactly once either way. A
  * transaction that is unreachable while one of its trees is still executing a read (for example
@@ -28,20 +27,21 @@ public final class ReadTxn extends AbstractTxn
 {
     private final RevisionNode<Meta> node;
     private final ReaderPin pin;
-    private final Cleaner.Cleanable cleanable;
+    private final ForgottenReaderRelease.Registration cleanable;
 
     /**
      * @param store   the page store.
      * @param pin     the pinned revision; released by {@link #close()} or, if this transaction becomes
      *                unreachable first, by {@code cleaner}.
-     * @param cleaner the cleaner that releases a forgotten transaction.
+     * @param cleaner releases a forgotten transaction.
      */
-    public ReadTxn(final PageStore store, final ReaderPin pin, final Cleaner cleaner)
+    public ReadTxn(final PageStore store, final ReaderPin pin, final ForgottenReaderRelease cleaner)
     {
         this(store, new ReadPages(store, pin.node().state()), pin, cleaner);
     }
 
-    private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin, final Cleaner cleaner)
+    private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin,
+        final ForgottenReaderRelease cleaner)
     {
         super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(),
             pin.node().state().catalogRootRevision(), pin.node().state().treeCount(), pin.node().state().highWater());

@@ -5,18 +5,19 @@ import dev.cambium.revision.RevisionNode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * What a read transaction must release, kept apart from the transaction so that the transaction
- * can become unreachable while this is still referenced: by the {@link java.lang.ref.Cleaner} that
+ * can become unreachable while this is still referenced: by the {@link ForgottenReaderRelease} registration that
  * releases a forgotten transaction (this object is the cleaning action) and by the engine's registry
  * of open read transactions. It must therefore never refer to its {@link ReadTxn}.
  *
  * <p>Threads: created by the thread that begins the read transaction. {@link #run()} is called
  * exactly once in practice, either by the thread that calls {@link ReadTxn#close()} (through
- * {@link java.lang.ref.Cleaner.Cleanable#clean()}) or by the cleaner's daemon thread after the
- * transaction became unreachable; it is idempotent anyway ({@link AtomicBoolean}), so the revision is
+ * {@link ForgottenReaderRelease.Registration#clean()}) or by the release daemon thread after the
+ * transaction became unreachable; it is idempotent anyway (a compare-and-set on a flag), so the revision is
  * unpinned once. The accessors may be called from any thread.
  */
 public final class ReaderPin implements Runnable
@@ -37,24 +38,45 @@ public final class ReaderPin implements Runnable
         void released(ReaderPin pin, boolean leaked);
     }
 
+    private static final VarHandle RELEASED;
+    private static final VarHandle AGE_REPORTED;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RELEASED = lookup.findVarHandle(ReaderPin.class, "released", boolean.class);
+            AGE_REPORTED = lookup.findVarHandle(ReaderPin.class, "ageReported", boolean.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final RevisionNode<Meta> node;
+    private final int stripe;
     private final long openedNanos;
     private final Throwable origin;
     private final Listener listener;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicBoolean ageReported = new AtomicBoolean();
+    // Flags in this object rather than AtomicBooleans: two objects fewer per read transaction.
+    private volatile boolean released;
+    private volatile boolean ageReported;
     private volatile boolean closed;
 
     /**
      * @param node        the pinned revision; unpinned once by {@link #run()}.
+     * @param stripe      the refcount stripe the node was pinned on ({@link dev.cambium.revision.RevisionList#pin(int)}).
      * @param openedNanos {@link System#nanoTime()} when the transaction began.
      * @param origin      where the transaction began, or {@code null} if not tracked.
      * @param listener    told once when the pin is released.
      */
-    public ReaderPin(final RevisionNode<Meta> node, final long openedNanos, final Throwable origin,
+    public ReaderPin(final RevisionNode<Meta> node, final int stripe, final long openedNanos, final Throwable origin,
         final Listener listener)
     {
         this.node = node;
+        this.stripe = stripe;
         this.openedNanos = openedNanos;
         this.origin = origin;
         this.listener = listener;
@@ -111,7 +133,7 @@ public final class ReaderPin implements Runnable
      */
     public boolean isReleased()
     {
-        return released.get();
+        return released;
     }
 
     /**
@@ -121,7 +143,7 @@ public final class ReaderPin implements Runnable
      */
     public boolean claimAgeReport()
     {
-        return !ageReported.get() && ageReported.compareAndSet(false, true);
+        return !ageReported && AGE_REPORTED.compareAndSet(this, false, true);
     }
 
     /**
@@ -147,9 +169,9 @@ public final class ReaderPin implements Runnable
     @Override
     public void run()
     {
-        if (released.compareAndSet(false, true))
+        if (RELEASED.compareAndSet(this, false, true))
         {
-            node.unpin();
+            node.unpin(stripe);
             listener.released(this, !closed);
         }
     }
@@ -157,6 +179,6 @@ public final class ReaderPin implements Runnable
     @Override
     public String toString()
     {
-        return "ReaderPin{revision=" + node.revision() + (released.get() ? ", released" : "") + '}';
+        return "ReaderPin{revision=" + node.revision() + (released ? ", released" : "") + '}';
     }
 }

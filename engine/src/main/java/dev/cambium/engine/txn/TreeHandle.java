@@ -348,7 +348,7 @@ final class TreeHandle implements Tree
 
     /**
      * Keeps the transaction reachable until a read through it has finished. A read transaction that
-     * is never closed is released by a {@link java.lang.ref.Cleaner} once unreachable; without this
+     * is never closed is released by {@link ForgottenReaderRelease} once unreachable; without this
      * fence, {@code db.beginRead().tree("t").get(k)} could see its transaction collected (and its
      * pages reclaimed) while the lookup is still reading them.
      */

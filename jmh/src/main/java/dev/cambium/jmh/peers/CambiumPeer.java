@@ -3,6 +3,7 @@ package dev.cambium.jmh.peers;
 import dev.cambium.Cursor;
 import dev.cambium.Database;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.PageVerification;
 import dev.cambium.ReadTransaction;
 import dev.cambium.Tree;
 import dev.cambium.WriteTransaction;
@@ -16,10 +17,13 @@ import java.nio.file.Path;
  * except durability: {@code NO_SYNC} for throughput runs, {@code SYNC} (data force, meta write,
  * meta force) for durable commits. Gets and scans are zero-copy views into the mapping; the copying
  * variants use {@code Tree.get(byte[])} and {@code Cursor.key()}/{@code value()}, which return copies.
+ * The system property {@value #VERIFICATION_PROPERTY} ({@code FIRST_READ} or {@code EVERY_READ}) sets the page
+ * verification mode, for measuring the checksum's cost (every page read verifies with {@code EVERY_READ}).
  */
 final class CambiumPeer implements Peer
 {
     static final String TREE = "bench";
+    static final String VERIFICATION_PROPERTY = "cambium.jmh.pageVerification";
 
     private Database db;
 
@@ -34,6 +38,7 @@ final class CambiumPeer implements Peer
     {
         db = Database.open(dir.resolve("bench.cambium"), DatabaseOptions.builder()
             .durability(durability == Durability.DURABLE ? dev.cambium.Durability.SYNC : dev.cambium.Durability.NO_SYNC)
+            .pageVerification(PageVerification.valueOf(System.getProperty(VERIFICATION_PROPERTY, "FIRST_READ")))
             .build());
         // Readers need the tree to exist; creating it is a commit, so do it once here.
         db.write(txn -> txn.openOrCreateTree(TREE));
