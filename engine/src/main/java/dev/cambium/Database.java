@@ -31,8 +31,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>The JVM must be started with
- * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona); {@link #open} says so if
- * it is missing.
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona), or with
+ * {@code --add-exports java.base/jdk.internal.misc=org.agrona} when Agrona is on the module path; {@link #open} names
+ * the one that is missing.
  *
  * <p>While open, the database is registered with the platform MBean server as a {@link DatabaseMXBean} named
  * {@code dev.cambium:type=Database,name=<absolute path>} (see {@link DatabaseOptions.Builder#registerMBean}).
@@ -210,7 +211,9 @@ public final class Database implements AutoCloseable
     }
 
     /**
-     * @return the newest committed revision.
+     * @return the newest committed revision: durable as the {@link Durability} mode promises, and the one a new read
+     * transaction sees. With several threads committing in {@link Durability#SYNC} mode, a write transaction may
+     * already build on a newer revision whose batch is still being forced.
      */
     public long revision()
     {
@@ -250,16 +253,40 @@ public final class Database implements AutoCloseable
      */
     public CheckReport check()
     {
-        return engine.check();
+        return check(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #check()}, telling {@code listener} of its progress in pages: the total is the newest revision's
+     * high-water mark ({@link CheckReport#pageCount()}); each page is counted when its checksum is verified, and the
+     * pages the check does not read (meta pages, free pages) when it ends. Writers stay out while the listener runs.
+     *
+     * @param listener told of progress on the calling thread; an exception it throws ends the check and propagates.
+     * @return the report; {@link CheckReport#ok()} is true when nothing is wrong.
+     * @throws IllegalStateException if this thread has an open write transaction.
+     */
+    public CheckReport check(final ProgressListener listener)
+    {
+        Objects.requireNonNull(listener, "listener");
+        return engine.check(listener);
     }
 
     /**
      * Runs one cleaner duty cycle on the calling thread, for databases opened with
      * {@code DatabaseOptions.builder().backgroundCleaner(false)}: retires revisions no reader pins and
-     * hands the pages no live revision can see to the writer. Calls are serialised.
+     * hands the pages no live revision can see to the writer, which reuses them from its next write transaction.
+     * Calls are serialised.
+     *
+     * <p>Supported, for applications that want page reclamation to happen at a time and on a thread of their
+     * choosing (e.g. after each batch on the writer's thread, or in a maintenance window), or deterministically
+     * (tests: the file's size then depends only on the calls made). Cost: proportional to the revisions retired and
+     * pages released since the last call, a few hundred nanoseconds of CPU per page (design.md, "Cleaner cost").
+     * Without a background cleaner and without calls, nothing is reclaimed and the file grows with every update
+     * until the next open, which frees every page the opened revision does not use.
      *
      * @return the amount of work done (0 if there was nothing to do).
-     * @throws IllegalStateException if the database runs a background cleaner.
+     * @throws IllegalStateException   if the database runs a background cleaner.
+     * @throws DatabaseClosedException if the database is closed.
      */
     public int runCleaner()
     {
@@ -340,8 +367,27 @@ public final class Database implements AutoCloseable
      */
     public long backup(final Path target, final boolean compact)
     {
+        return backup(target, compact, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #backup(Path, boolean)}, telling {@code listener} of its progress: in pages for a full copy (the total
+     * is the revision's high-water mark, meta pages included) and in entries for a compact one (the total is the
+     * sum of the trees' sizes).
+     *
+     * @param target   the file to create; must not exist.
+     * @param compact  true to copy only the live data, renumbered.
+     * @param listener told of progress on the calling thread; an exception it throws ends the backup (the temporary
+     *                 file is deleted, {@code target} is not created) and propagates.
+     * @return the revision copied.
+     * @throws StorageException        if the target exists or the copy cannot be written.
+     * @throws DatabaseClosedException if the database is closed.
+     */
+    public long backup(final Path target, final boolean compact, final ProgressListener listener)
+    {
         Objects.requireNonNull(target, "target");
-        return engine.backup(target, compact);
+        Objects.requireNonNull(listener, "listener");
+        return engine.backup(target, compact, listener);
     }
 
     /**

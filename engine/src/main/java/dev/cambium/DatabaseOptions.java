@@ -1,5 +1,7 @@
 package dev.cambium;
 
+import dev.cambium.engine.InternalOptions;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -17,6 +19,25 @@ import java.util.OptionalLong;
  */
 public final class DatabaseOptions
 {
+    static
+    {
+        // Settings that are not API (measurements only) are reached through the engine's internal package.
+        InternalOptions.install(new InternalOptions.Access()
+        {
+            @Override
+            public boolean oldestReaderReuse(final DatabaseOptions options)
+            {
+                return options.oldestReaderReuse;
+            }
+
+            @Override
+            public void oldestReaderReuse(final Builder builder, final boolean oldestReader)
+            {
+                builder.oldestReaderReuse = oldestReader;
+            }
+        });
+    }
+
     /** The options used by {@link Database#open(java.nio.file.Path)}. */
     public static final DatabaseOptions DEFAULTS = builder().build();
 
@@ -140,20 +161,12 @@ public final class DatabaseOptions
     }
 
     /**
-     * @return true if every commit is followed by {@link Database#check()} (strict test mode).
+     * @return true if every commit is followed by {@link Database#check()} (strict mode).
+     * @see Builder#checkEveryCommit(boolean)
      */
     public boolean checkEveryCommit()
     {
         return checkEveryCommit;
-    }
-
-    /**
-     * @return true if obsolete pages are reused only once the oldest reader is newer than them
-     * (for measurements; the default interval rule is never worse).
-     */
-    public boolean oldestReaderReuse()
-    {
-        return oldestReaderReuse;
     }
 
     /**
@@ -200,7 +213,7 @@ public final class DatabaseOptions
         return "DatabaseOptions{pageSize=" + pageSize + ", durability=" + durability +
             ", pageVerification=" + pageVerification + ", mapSegmentSize=" + mapSegmentSize +
             ", minGrowth=" + minGrowth + ", maxGrowth=" + maxGrowth + ", backgroundCleaner=" + backgroundCleaner +
-            ", checkEveryCommit=" + checkEveryCommit + ", oldestReaderReuse=" + oldestReaderReuse +
+            ", checkEveryCommit=" + checkEveryCommit + (oldestReaderReuse ? ", oldestReaderReuse=true" : "") +
             ", maxReadTransactionAge=" + maxReadTransactionAge +
             ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() +
             (openRevision < 0 ? "" : ", openRevision=" + openRevision) +
@@ -312,9 +325,15 @@ public final class DatabaseOptions
         }
 
         /**
-         * Strict mode for tests: after every commit, while still holding the write gate, run
-         * {@link Database#check()} and throw {@link CorruptDatabaseException} listing the problems if it
-         * finds any. Costs O(pages of every live revision) per commit.
+         * Strict mode: after every commit, while still holding the write gate, run {@link Database#check()} and
+         * throw {@link CorruptDatabaseException} listing the problems if it finds any. Supported, as a diagnostic:
+         * for an application's own tests, and for chasing suspected damage in production, since it names the first
+         * commit after which the file is unsound. Costs O(pages of every live revision) per commit, with writers
+         * kept out meanwhile: only for small databases or for a while.
+         *
+         * <p>When the check fails, the commit it followed is already durable and published (readers see it); the
+         * exception comes from {@code commit()}, and the database then refuses writes ({@link StorageException})
+         * until it is reopened, as after any commit that fails once its meta page is written. Reads go on.
          *
          * @param check true to check after every commit.
          * @return this.
@@ -322,20 +341,6 @@ public final class DatabaseOptions
         public Builder checkEveryCommit(final boolean check)
         {
             this.checkEveryCommit = check;
-            return this;
-        }
-
-        /**
-         * Reuse obsolete pages only once every live revision is newer than the commit that made them
-         * obsolete (LMDB's "oldest reader" rule) instead of the default interval rule. Exists to measure
-         * the difference: with a long-lived reader, the file then grows with every update.
-         *
-         * @param oldestReader true for the oldest-reader rule.
-         * @return this.
-         */
-        public Builder oldestReaderReuse(final boolean oldestReader)
-        {
-            this.oldestReaderReuse = oldestReader;
             return this;
         }
 

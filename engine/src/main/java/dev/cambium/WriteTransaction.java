@@ -42,6 +42,11 @@ public interface WriteTransaction extends ReadTransaction
      * publishes no revision. The transaction ends whether this returns or throws; if it throws,
      * no change of it is visible and the previous revision stays intact.
      *
+     * <p>In {@link Durability#SYNC} mode, commits of several threads share their forces (group commit): the
+     * next write transaction may begin once this one's pages are written, and this call returns once its
+     * revision is durable. If the forces of its batch fail, this commit, every commit of the batch and every
+     * later one fail, and the database refuses writes until reopened.
+     *
      * @throws TransactionClosedException if the transaction already ended.
      * @throws StorageException           if writing or forcing the file failed.
      */

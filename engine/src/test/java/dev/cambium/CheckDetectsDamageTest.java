@@ -126,7 +126,7 @@ class CheckDetectsDamageTest
             "the damage is in a tree page, which open does not read");
         try
         {
-            final CheckReport report = assertDoesNotThrow(db::check,
+            final CheckReport report = assertDoesNotThrow(() -> db.check(),
                 "check() must report the damaged page, not throw (a bug in Checker)");
             assertFalse(report.ok(), "check() passed a database with a damaged tree page " + damaged + ": " + report);
             final Pattern checksumOnPage = Pattern.compile("checksum.*\\bpage " + damaged + "\\b");

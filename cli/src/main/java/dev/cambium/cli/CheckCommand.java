@@ -3,6 +3,7 @@ package dev.cambium.cli;
 import dev.cambium.CambiumException;
 import dev.cambium.CheckReport;
 import dev.cambium.Database;
+import dev.cambium.DatabaseLockedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,10 +18,12 @@ import java.util.concurrent.Callable;
     header = "Verify a database file; exit status 1 on damage.",
     description = "Verify a database file: every page of the newest revision is walked and its checksum verified, keys "
         + "are in order, counts are exact, and every page is exactly one of reachable, free or pending. Prints "
-        + "a summary and each problem found, one per line.",
+        + "a summary and each problem found, one per line. In a terminal, progress (pages verified) is shown on "
+        + "standard error.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:the file is sound",
-        "1:damage found (each problem is printed), or the file cannot be opened as a Cambium database",
+        "1:damage found (each problem is printed), or the file cannot be opened as a Cambium database, or another"
+            + " process has it open (it is locked)",
         "2:a usage error (e.g. no such file)"})
 final class CheckCommand extends DatabaseCommand implements Callable<Integer>
 {
@@ -32,9 +35,14 @@ final class CheckCommand extends DatabaseCommand implements Callable<Integer>
     {
         final PrintWriter o = out();
         final CheckReport report;
-        try (Database db = openExisting(file))
+        try (Database db = openExisting(file); Progress progress = Progress.start(err(), "check", true))
         {
-            report = db.check();
+            report = db.check((done, total) -> progress.update(done, total, "pages"));
+        }
+        catch (final DatabaseLockedException e)
+        {
+            err().println("error: " + e.getMessage()); // not damage: the file is in use
+            return Main.FAILURE;
         }
         catch (final CambiumException e)
         {

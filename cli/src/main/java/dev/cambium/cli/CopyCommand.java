@@ -1,6 +1,7 @@
 package dev.cambium.cli;
 
 import dev.cambium.Database;
+import dev.cambium.DatabaseLockedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,9 +16,11 @@ import java.util.concurrent.Callable;
     description = "Write a consistent copy of FILE's newest revision to DEST, through a temporary file in DEST's"
         + " directory that is forced and then renamed, so DEST never names a partial copy. Without --compact the"
         + " copy is page for page and opens at the same revision; with --compact only the live data is written,"
-        + " renumbered from the start of the file (like mdb_copy -c), so the copy is as small as the data. The file"
-        + " must not be open in another process (it is locked); a program that has it open calls"
-        + " Database.backup, which copies while its writers go on.",
+        + " renumbered from the start of the file (like mdb_copy -c), so the copy is as small as the data. In a"
+        + " terminal, progress (pages, or entries with --compact) is shown on standard error.%n%n"
+        + "FILE must not be open in any process: like every command, copy opens it and takes its lock, and fails"
+        + " (exit status 1) if another process holds it. To copy a database a running program has open, that program"
+        + " calls Database.backup(target), which copies while its writers go on.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:the copy is complete under DEST",
         "1:a database or I/O error (e.g. DEST exists, FILE is locked by another process); DEST is not created",
@@ -36,13 +39,22 @@ final class CopyCommand extends DatabaseCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        try (Database db = openExisting(file))
+        final long revision;
+        try (Database db = openExisting(file); Progress progress = Progress.start(err(), "copy", true))
         {
-            final long revision = db.backup(dest, compact);
-            if (System.console() != null)
-            {
-                err().println("copied revision " + revision + " to " + dest + (compact ? " (compacted)" : ""));
-            }
+            final String unit = compact ? "entries" : "pages";
+            revision = db.backup(dest, compact, (done, total) -> progress.update(done, total, unit));
+        }
+        catch (final DatabaseLockedException e)
+        {
+            err().println("error: " + e.getMessage());
+            err().println("cambium copy needs FILE closed; a program that has it open copies it with "
+                + "Database.backup(target), while its writers go on");
+            return Main.FAILURE;
+        }
+        if (System.console() != null)
+        {
+            err().println("copied revision " + revision + " to " + dest + (compact ? " (compacted)" : ""));
         }
         return Main.OK;
     }

@@ -58,6 +58,21 @@ final class Progress implements AutoCloseable
         }
     }
 
+    /**
+     * A {@link dev.cambium.ProgressListener} report: {@code "copy: 1200 of 5000 pages (24%)"}.
+     *
+     * @param done  how many units are done.
+     * @param total how many there are.
+     * @param unit  what they are, e.g. {@code "pages"}.
+     */
+    void update(final long done, final long total, final String unit)
+    {
+        if (enabled)
+        {
+            update(done, "of " + total + " " + unit + (total > 0 ? " (" + done * 100 / total + "%)" : ""));
+        }
+    }
+
     @Override
     public void close()
     {

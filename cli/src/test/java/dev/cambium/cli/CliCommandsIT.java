@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 
 import static dev.cambium.cli.CambiumJar.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -317,6 +318,65 @@ class CliCommandsIT
         final String terminal = Files.readString(typescript);
         assertTrue(terminal.contains("\rdump: 1 entries"), "progress in a terminal: " + terminal);
         assertEquals(Files.readString(quietDump), Files.readString(ttyDump), "the same dump either way");
+    }
+
+    @Test
+    void shouldShowCopyAndCheckProgressOnlyInATerminal() throws Exception
+    {
+        final CambiumJar.Result quietCopy = run(dir, "copy", file.toString(), dir.resolve("quiet.cambium").toString());
+        assertEquals(0, quietCopy.exit(), quietCopy.toString());
+        assertEquals("", quietCopy.out() + quietCopy.err(), "no terminal, no progress; " + quietCopy);
+        final CambiumJar.Result quietCheck = run(dir, "check", file.toString());
+        assertEquals(0, quietCheck.exit(), quietCheck.toString());
+        assertEquals("", quietCheck.err(), "no terminal, no progress; " + quietCheck);
+        assertTrue(quietCheck.out().endsWith("ok\n"), quietCheck.toString());
+
+        final String copy = inTerminal("copy", file.toString(), dir.resolve("tty.cambium").toString());
+        assertTrue(copy.matches("(?s).*\rcopy: \\d+ of \\d+ pages.*"), "copy progress in a terminal: " + copy);
+        assertTrue(copy.contains("copied revision "), copy);
+        final String compact = inTerminal("copy", "--compact", file.toString(), dir.resolve("tty-c.cambium").toString());
+        assertTrue(compact.matches("(?s).*\rcopy: \\d+ of 1003 entries.*"), "entries with --compact: " + compact);
+        final String check = inTerminal("check", file.toString());
+        assertTrue(check.matches("(?s).*\rcheck: \\d+ of \\d+ pages.*"), "check progress in a terminal: " + check);
+        assertTrue(check.contains("ok"), check);
+    }
+
+    /** Runs the jar on a pseudo-terminal (script(1) from util-linux) and returns what the terminal showed. */
+    private String inTerminal(final String... args) throws Exception
+    {
+        final Path typescript = Files.createTempFile(dir, "typescript", ".txt");
+        final StringBuilder command = new StringBuilder("'" + Path.of(System.getProperty("java.home"), "bin", "java") +
+            "' -jar '" + CambiumJar.jar() + "'");
+        for (final String arg : args)
+        {
+            command.append(" '").append(arg).append('\'');
+        }
+        final Path output = Files.createTempFile(dir, "script", ".out");
+        final Process p = new ProcessBuilder("script", "-qec", command.toString(), typescript.toString())
+            .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "script did not end");
+        assertEquals(0, p.exitValue(), Files.readString(output));
+        return Files.readString(typescript);
+    }
+
+    @Test
+    void shouldRefuseToCopyOrCheckAFileAnotherProcessHasOpen()
+    {
+        try (Database open = Database.open(file))
+        {
+            final Path dest = dir.resolve("copy.cambium");
+            final CambiumJar.Result copy = run(dir, "copy", file.toString(), dest.toString());
+            assertEquals(1, copy.exit(), copy.toString());
+            assertTrue(copy.err().contains("is open in another process"), copy.toString());
+            assertTrue(copy.err().contains("Database.backup"), "says how to copy an open database; " + copy);
+            assertFalse(Files.exists(dest), copy.toString());
+
+            final CambiumJar.Result check = run(dir, "check", file.toString());
+            assertEquals(1, check.exit(), check.toString());
+            assertTrue(check.err().contains("is open in another process"), check.toString());
+            assertFalse(check.out().contains("damaged"), "a locked file is not a damaged one; " + check);
+            assertTrue(open.check().ok(), "the refused commands left the open database alone");
+        }
     }
 
     @Test

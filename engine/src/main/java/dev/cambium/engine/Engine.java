@@ -4,6 +4,7 @@ import dev.cambium.CheckReport;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
+import dev.cambium.ProgressListener;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.TreeStats;
 import dev.cambium.engine.backup.Backup;
@@ -19,11 +20,13 @@ import dev.cambium.engine.txn.ReadPages;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.CommitTarget;
+import dev.cambium.engine.txn.GroupCommit;
 import dev.cambium.engine.txn.WorkingMemory;
 import dev.cambium.engine.txn.WriteTxn;
 import dev.cambium.cleaner.Cleaner;
 import dev.cambium.cleaner.PageReclaimer;
 import dev.cambium.engine.space.FreeSpace;
+import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
@@ -54,6 +57,13 @@ public final class Engine implements AutoCloseable
     private final PageReclaimer<Meta> reclaimer;
     private final FreeSpace freeSpace;
     private final CommitTarget commitTarget = new WriterTarget();
+    /** Batches the forces of concurrent durable commits and publishes the revisions once durable. */
+    private final GroupCommit groupCommit;
+    /**
+     * The newest revision whose pages are written: the next write transaction's base. Durable and published only once
+     * {@link #groupCommit} says so. Written under the write gate; volatile for {@link #writtenRevision()}.
+     */
+    private volatile Meta lastWritten;
     // One working memory and one tree writer serve every write transaction in turn (the write gate passes them
     // on): their maps, lists, nodes and scratch pages are built once, not per transaction.
     private final WorkingMemory workingMemory;
@@ -89,8 +99,10 @@ public final class Engine implements AutoCloseable
                 "opened " + store.path() + " with one valid meta page: " + selection.describe());
         }
         this.revisions = new RevisionList<>(meta.revision(), meta);
+        this.lastWritten = meta;
+        this.groupCommit = new GroupCommit(new Disk(), meta.revision());
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
-            options.oldestReaderReuse() ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
+            InternalOptions.oldestReaderReuse(options) ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
         this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
         this.workingMemory = new WorkingMemory(store, freeSpace);
@@ -318,8 +330,8 @@ public final class Engine implements AutoCloseable
             checkOpen();
             store.checkWritable(); // refused after a failed force or meta write: says which, until reopened
             writerThread = Thread.currentThread();
-            // The writer is the only thread that publishes, so the head cannot move under it.
-            final Meta base = revisions.head().state();
+            // The newest written revision, durable or not: only the gate holder queues revisions, so it cannot move.
+            final Meta base = lastWritten;
             final ReadPages committed = new ReadPages(store, base);
             freeSpace.release();
             workingMemory.begin(committed, base.highWater(), base.revision() + 1);
@@ -349,20 +361,57 @@ public final class Engine implements AutoCloseable
         }
 
         @Override
-        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+        public void written(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
         {
-            revisions.publish(meta.revision(), meta, obsolete);
-            // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
-            // so that the writer finds them free instead of growing the file.
-            cleaner.wakeUp();
-            commits.incrementAndGet();
-            lastCommitPages = pagesWritten;
+            groupCommit.written(meta, obsolete, pagesWritten);
+            lastWritten = meta;
+        }
+
+        @Override
+        public boolean opensGateBeforeForce()
+        {
+            return options.durability() == Durability.SYNC && !options.checkEveryCommit();
+        }
+
+        @Override
+        public void awaitDurable(final long revision)
+        {
+            groupCommit.awaitDurable(revision);
         }
 
         @Override
         public CheckReport check()
         {
-            return checkHoldingWriteGate();
+            return checkHoldingWriteGate(ProgressListener.NONE);
+        }
+
+        @Override
+        public long shrinkFile(final boolean holdingGate, final boolean exact)
+        {
+            if (!holdingGate && !writeGate.tryAcquire())
+            {
+                return 0; // another writer holds the gate: its commit, or close, shrinks
+            }
+            try
+            {
+                if (!holdingGate && closed.get())
+                {
+                    return 0; // close is waiting for the gate and shrinks exactly itself
+                }
+                // Nothing may be in flight: the slots' marks must be final, and no meta write may race.
+                if (exact ? !drainHoldingWriteGate() : !groupCommit.idle())
+                {
+                    return 0;
+                }
+                return store.shrinkFile(lastWritten.highWater(), exact);
+            }
+            finally
+            {
+                if (!holdingGate)
+                {
+                    writeGate.release();
+                }
+            }
         }
 
         @Override
@@ -374,7 +423,105 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * @return the newest committed revision.
+     * The group commit leader's forces, meta write and publication: one thread at a time (see {@link GroupCommit}),
+     * concurrently with the gate holder's page writes.
+     */
+    private final class Disk implements GroupCommit.Device
+    {
+        /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
+        private boolean metaStarted;
+
+        @Override
+        public void forceData()
+        {
+            metaStarted = false;
+            if (options.durability() == Durability.SYNC)
+            {
+                Failpoint.BEFORE_DATA_FORCE.hit();
+                store.force();
+                Failpoint.AFTER_DATA_FORCE.hit();
+            }
+        }
+
+        @Override
+        public void writeMeta(final Meta meta)
+        {
+            Failpoint.BEFORE_META_WRITE.hit();
+            metaStarted = true;
+            store.writeMeta(meta);
+            Failpoint.AFTER_META_WRITE.hit();
+        }
+
+        @Override
+        public void forceMeta()
+        {
+            if (options.durability() == Durability.SYNC)
+            {
+                Failpoint.BEFORE_META_FORCE.hit();
+                store.force();
+                Failpoint.AFTER_META_FORCE.hit();
+            }
+        }
+
+        @Override
+        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+        {
+            revisions.publish(meta.revision(), meta, obsolete);
+            // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
+            // so that the writer finds them free instead of growing the file.
+            cleaner.wakeUp();
+            commits.incrementAndGet();
+            lastCommitPages = pagesWritten;
+        }
+
+        @Override
+        public void failed(final Throwable cause)
+        {
+            // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
+            // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
+            store.refuseWrites(metaStarted ? "a commit failed after writing its meta page" :
+                "a commit failed after its pages were written, before its meta write", cause);
+        }
+    }
+
+    /**
+     * Makes every written revision durable and published (leading a batch if needed); the caller holds the write
+     * gate, so no revision is queued meanwhile. A failed batch is left failed: the store refuses writes.
+     *
+     * @return true if the head is the newest written revision; false after a failed batch.
+     */
+    private boolean drainHoldingWriteGate()
+    {
+        try
+        {
+            groupCommit.awaitDurable(lastWritten.revision());
+            return true;
+        }
+        catch (final RuntimeException | Error e)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * @return the newest revision whose pages are written: published, or queued for its batch's forces. Any thread.
+     */
+    public long writtenRevision()
+    {
+        return lastWritten.revision();
+    }
+
+    /**
+     * @return durable batches since open (each one pair of forces in SYNC mode); {@link #commits()} minus this is
+     * how many commits shared another's forces.
+     */
+    public long commitBatches()
+    {
+        return groupCommit.batches();
+    }
+
+    /**
+     * @return the newest committed revision: durable (as the durability mode promises) and published.
      */
     public long revision()
     {
@@ -414,6 +561,18 @@ public final class Engine implements AutoCloseable
      */
     public CheckReport check()
     {
+        return check(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #check()}, telling {@code listener} of its progress; see
+     * {@link dev.cambium.Database#check(ProgressListener)}.
+     *
+     * @param listener told of progress.
+     * @return the report.
+     */
+    public CheckReport check(final ProgressListener listener)
+    {
         checkOpen();
         if (writerThread == Thread.currentThread())
         {
@@ -423,7 +582,11 @@ public final class Engine implements AutoCloseable
         try
         {
             checkOpen();
-            return checkHoldingWriteGate();
+            return checkHoldingWriteGate(listener);
+        }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the check
         }
         finally
         {
@@ -432,13 +595,17 @@ public final class Engine implements AutoCloseable
     }
 
     /** The check itself; the caller holds the write gate (a commit in strict mode, or {@link #check()}). */
-    private CheckReport checkHoldingWriteGate()
+    private CheckReport checkHoldingWriteGate(final ProgressListener listener)
     {
+        // Revisions written but not yet durable first: the writer's free space describes the newest written one.
+        final boolean caughtUp = drainHoldingWriteGate();
         freeSpace.release(); // what the cleaner released is free, as a writer would see it
         final RevisionNode<Meta> head = revisions.pin();
         try
         {
-            return new Checker(store, revisions, freeSpace).run(head, openReaders() + 1);
+            // After a failed batch the writer's free space is ahead of the head (writes are refused until reopened):
+            // check the published revision without it.
+            return new Checker(store, revisions, caughtUp ? freeSpace : null).run(head, openReaders() + 1, listener);
         }
         finally
         {
@@ -450,14 +617,22 @@ public final class Engine implements AutoCloseable
      * Writes a consistent copy of the newest revision to {@code target}; see
      * {@link dev.cambium.Database#backup(Path, boolean)}. Any thread; never blocks the writer.
      *
-     * @param target  the file to create.
-     * @param compact true to copy only the live data into a new, renumbered file.
+     * @param target   the file to create.
+     * @param compact  true to copy only the live data into a new, renumbered file.
+     * @param listener told of progress.
      * @return the revision copied.
      */
-    public long backup(final Path target, final boolean compact)
+    public long backup(final Path target, final boolean compact, final ProgressListener listener)
     {
         checkOpen();
-        return new Backup(this).run(target, compact);
+        try
+        {
+            return new Backup(this).run(target, compact, listener);
+        }
+        catch (final ProgressTracker.ListenerException e)
+        {
+            throw e.unwrap(); // the listener cancelled the backup, which removed its temporary file
+        }
     }
 
     /**
@@ -548,6 +723,7 @@ public final class Engine implements AutoCloseable
             }
             try
             {
+                drainHoldingWriteGate(); // commits waiting for their batch get their answer before the file closes
                 cleaner.close();
                 if (waited)
                 {

@@ -11,9 +11,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class JvmAccess
 {
     /**
-     * The JVM option every process that runs Cambium needs (the README and the CLI jar's manifest name the same one;
-     * {@code --add-opens java.base/java.util.zip} is needed only by Agrona's own CRC32C class, which Cambium does
-     * not use).
+     * The JVM option every process that runs Cambium from the class path needs (the README and the CLI jar's
+     * manifest, {@code Add-Exports: java.base/jdk.internal.misc}, name the same one; {@code --add-opens
+     * java.base/java.util.zip} is needed only by Agrona's own CRC32C class, which Cambium does not use). On the module
+     * path the export goes to Agrona's module instead: see {@link #requiredFlag()}.
      */
     public static final String REQUIRED_FLAGS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
 
@@ -49,8 +50,21 @@ public final class JvmAccess
         }
         catch (final IllegalAccessError | ExceptionInInitializerError | NoClassDefFoundError e)
         {
-            throw new CambiumException("Cambium needs the JVM option " + REQUIRED_FLAGS +
+            throw new CambiumException("Cambium needs the JVM option " + requiredFlag() +
                 " (Agrona uses jdk.internal.misc.Unsafe); start java with it", e);
         }
+    }
+
+    /**
+     * The export Agrona needs, for the way this JVM loaded it: {@link #REQUIRED_FLAGS} when Agrona is on the class
+     * path (in the unnamed module), {@code --add-exports java.base/jdk.internal.misc=org.agrona} (its module's name)
+     * when it is on the module path, where an export to {@code ALL-UNNAMED} does not reach it.
+     *
+     * @return the JVM option, as it is typed on the command line.
+     */
+    public static String requiredFlag()
+    {
+        final Module agrona = UnsafeBuffer.class.getModule();
+        return agrona.isNamed() ? "--add-exports java.base/jdk.internal.misc=" + agrona.getName() : REQUIRED_FLAGS;
     }
 }

@@ -37,7 +37,8 @@ import java.util.Random;
  * <p>Several storages (and a simulated directory, {@link PowerLossDirectory}) can share one {@link Clock}: their
  * events are then numbered in one sequence, and a crash at event k stops all of them.
  *
- * <p>Not thread-safe for writes (single writer, like the engine); reads delegate to the file.
+ * <p>Writes, forces and truncation are synchronized: with group commit the leader forces and writes the meta page
+ * while the next writer writes its pages. Reads delegate to the file.
  */
 final class PowerLossStorage implements Storage
 {
@@ -341,13 +342,13 @@ final class PowerLossStorage implements Storage
     }
 
     @Override
-    public long size()
+    public synchronized long size()
     {
         return current.size();
     }
 
     @Override
-    public void write(final ByteBuffer src, final long position)
+    public synchronized void write(final ByteBuffer src, final long position)
     {
         final long index = clock.begin("write");
         final byte[] bytes = new byte[src.remaining()];
@@ -366,7 +367,7 @@ final class PowerLossStorage implements Storage
     }
 
     @Override
-    public void force(final boolean metadata)
+    public synchronized void force(final boolean metadata)
     {
         final long index = clock.begin("force");
         log.add(new Event(index, true, -1, 0, metadata));
@@ -410,7 +411,7 @@ final class PowerLossStorage implements Storage
     }
 
     @Override
-    public void truncate(final long size)
+    public synchronized void truncate(final long size)
     {
         final long index = clock.begin("truncate");
         current.truncate(size);

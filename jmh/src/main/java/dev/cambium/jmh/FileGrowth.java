@@ -6,6 +6,7 @@ import dev.cambium.DatabaseStats;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
 import dev.cambium.Tree;
+import dev.cambium.engine.InternalOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ import static dev.cambium.jmh.Overwrites.mib;
  * measurement, not a test: it prints what it sees and PASS/FAIL against the targets, and exits 0
  * whatever the outcome (2 for bad arguments, 1 if a variant could not be measured because it threw).
  *
- * <p>Scenario ({@link Overwrites}), run once per variant on a fresh file ({@link Durability#NO_SYNC},
- * default page size):
+ * <p>Scenario ({@link Overwrites}), run once per variant on a fresh file ({@link Durability#NO_SYNC}, or
+ * {@code --durability sync} for durable commits through group commit, default page size):
  * <ol>
  *   <li>Load {@code --keys} distinct seeded random 16-byte keys with seeded random 100-byte values,
  *       1,000 keys per transaction. {@code S0} is the size after the load.</li>
@@ -46,7 +47,7 @@ import static dev.cambium.jmh.Overwrites.mib;
  *   <li>{@code c}, a reader held for the whole run: opened right after the load, closed after the
  *       final size is recorded. Target: final &le; 2.5 &times; S0 and growth over the last 60% &lt; 5%.</li>
  *   <li>{@code c-oldest}, variant {@code c} on a database opened with
- *       {@link DatabaseOptions.Builder#oldestReaderReuse(boolean) oldestReaderReuse(true)} (LMDB's
+ *       {@link InternalOptions#oldestReaderReuse(DatabaseOptions.Builder, boolean) oldestReaderReuse(true)} (LMDB's
  *       oldest-reader rule instead of the interval rule), same targets: shows what the interval rule
  *       buys. Expected to FAIL: with the reader pinning the first revision nothing made obsolete after
  *       it may be reused, so the file grows with every update.</li>
@@ -207,6 +208,7 @@ public final class FileGrowth
         int updates = 500_000;
         long seed = Data.SEED;
         String which = "all";
+        Durability durability = Durability.NO_SYNC;
         try
         {
             for (final String[] option : Overwrites.options(args))
@@ -218,6 +220,7 @@ public final class FileGrowth
                     case "--updates" -> updates = Integer.parseInt(value);
                     case "--seed" -> seed = Long.decode(value);
                     case "--variant" -> which = value.toLowerCase(Locale.ROOT);
+                    case "--durability" -> durability = Durability.valueOf(value.toUpperCase(Locale.ROOT));
                     default -> throw new IllegalArgumentException("unknown option " + option[0]);
                 }
             }
@@ -233,7 +236,7 @@ public final class FileGrowth
         catch (final IllegalArgumentException e)
         {
             System.err.println("FileGrowth: " + e.getMessage());
-            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all]");
+            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all] [--durability no_sync|sync]");
             System.exit(2);
             return;
         }
@@ -250,8 +253,8 @@ public final class FileGrowth
         final long heldMark = updates * 20L / 100;            // variant b closes its reader here
         final long midMark = updates - updates * 60L / 100;   // start of the "last 60%"
         System.out.printf(Locale.ROOT,
-            "FileGrowth: keys=%d updates=%d seed=%d variants=%s; %d-byte keys, %d-byte values, load %d/txn, updates %d/txn, NO_SYNC%n",
-            keys, updates, seed, which, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH, UPDATE_BATCH);
+            "FileGrowth: keys=%d updates=%d seed=%d variants=%s; %d-byte keys, %d-byte values, load %d/txn, updates %d/txn, %s%n",
+            keys, updates, seed, which, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH, UPDATE_BATCH, durability);
         System.out.printf(Locale.ROOT,
             "marks: reader of (b) closed after %d updates; size@mid taken after %d updates (growth measured over the last %d)%n",
             heldMark, midMark, updates - midMark);
@@ -269,7 +272,7 @@ public final class FileGrowth
                 System.out.printf("%n== variant %s: %s ==%n", v.letter(), v.description);
                 try
                 {
-                    run(r, file, keyBytes, updates, seed, heldMark, midMark);
+                    run(r, file, keyBytes, updates, seed, heldMark, midMark, durability);
                 }
                 catch (final Throwable t)
                 {
@@ -315,15 +318,15 @@ public final class FileGrowth
         final int updates,
         final long seed,
         final long heldMark,
-        final long midMark) throws InterruptedException
+        final long midMark,
+        final Durability durability) throws InterruptedException
     {
         final int n = keys.length;
         final long[] valueSeed = Overwrites.loadSeeds(n, seed);
 
         final long t0 = System.nanoTime();
-        final DatabaseOptions options = DatabaseOptions.builder()
-            .durability(Durability.NO_SYNC)
-            .oldestReaderReuse(r.variant.oldestReaderReuse)
+        final DatabaseOptions options = InternalOptions.oldestReaderReuse(DatabaseOptions.builder()
+            .durability(durability), r.variant.oldestReaderReuse)
             .build();
         try (Database db = Database.open(file, options))
         {

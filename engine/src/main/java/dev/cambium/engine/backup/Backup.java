@@ -3,9 +3,11 @@ package dev.cambium.engine.backup;
 import dev.cambium.Cursor;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
+import dev.cambium.ProgressListener;
 import dev.cambium.StorageException;
 import dev.cambium.Tree;
 import dev.cambium.engine.Engine;
+import dev.cambium.engine.ProgressTracker;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.MetaCodec;
 import dev.cambium.engine.store.PageStore;
@@ -43,6 +45,8 @@ public final class Backup
     /** Entries and bytes per transaction of a compact backup, so that a transaction's private pages stay bounded. */
     private static final int BATCH_ENTRIES = 50_000;
     private static final long BATCH_BYTES = 32L << 20;
+    /** Entries between two progress reports of a compact backup. */
+    private static final int PROGRESS_ENTRIES = 4096;
     /** Distinguishes the temporary files of backups running at once in this process. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -62,10 +66,11 @@ public final class Backup
      * @param target  the file to create; must not exist.
      * @param compact false for a page-for-page copy that opens at the same revision; true to write only the live
      *                data into a new file, as {@code mdb_copy -c} does.
+     * @param listener told of progress, in pages (full) or entries (compact).
      * @return the revision copied.
      * @throws StorageException if the target exists or a file operation fails (the temporary file is removed).
      */
-    public long run(final Path target, final boolean compact)
+    public long run(final Path target, final boolean compact, final ProgressListener listener)
     {
         final Path absolute = target.toAbsolutePath();
         final Path directory = absolute.getParent();
@@ -81,11 +86,11 @@ public final class Backup
             Files.deleteIfExists(temp);
             if (compact)
             {
-                copyEntries(txn, temp);
+                copyEntries(txn, temp, listener);
             }
             else
             {
-                copyPages(txn.meta(), temp);
+                copyPages(txn.meta(), temp, listener);
             }
             Failpoint.BACKUP_BEFORE_RENAME.hit();
             move(temp, absolute);
@@ -113,8 +118,9 @@ public final class Backup
      * rewritten by the writer meanwhile, so their copies may be torn, but in the copy they are exactly the pages
      * the revision's free-space map lists as unused: nothing reads them before they are rewritten.
      */
-    private void copyPages(final Meta meta, final Path temp) throws IOException
+    private void copyPages(final Meta meta, final Path temp, final ProgressListener listener) throws IOException
     {
+        final ProgressTracker progress = new ProgressTracker(listener, meta.highWater());
         final PageStore store = engine.store();
         final int pageSize = store.pageSize();
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
@@ -131,17 +137,26 @@ public final class Backup
                 store.readPages(page, chunk);
                 chunk.flip();
                 writeFully(out, chunk, page * pageSize);
+                progress.advance(page + pages);
             }
             out.force(true);
         }
+        progress.finish();
     }
 
     /**
      * Every entry of every tree, in key order, into a new database: only live pages, numbered from the start of
      * the file, nearly full (appending in key order splits only at the right edge).
      */
-    private void copyEntries(final ReadTxn source, final Path temp) throws IOException
+    private void copyEntries(final ReadTxn source, final Path temp, final ProgressListener listener) throws IOException
     {
+        long entries = 0;
+        for (final String name : source.treeNames())
+        {
+            entries += source.tree(name).size(); // O(1): counted trees
+        }
+        final ProgressTracker progress = new ProgressTracker(listener, entries);
+        long copied = 0;
         final DatabaseOptions options = DatabaseOptions.builder()
             .pageSize(engine.store().pageSize())
             .durability(Durability.NO_SYNC) // forced once at the end, before the rename
@@ -169,8 +184,13 @@ public final class Backup
                                 t.put(key, value);
                                 bytes += key.length + value.length;
                                 more = c.next();
+                                if (++copied % PROGRESS_ENTRIES == 0)
+                                {
+                                    progress.advance(copied);
+                                }
                             }
                             txn.commit();
+                            progress.advance(copied);
                         }
                     }
                 }
@@ -180,6 +200,7 @@ public final class Backup
         {
             out.force(true);
         }
+        progress.finish();
     }
 
     private static void writeFully(final FileChannel out, final ByteBuffer src, final long position) throws IOException

@@ -2,10 +2,12 @@ package dev.cambium.engine.check;
 
 import dev.cambium.CheckReport;
 import dev.cambium.CambiumException;
+import dev.cambium.ProgressListener;
 import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageReader;
+import dev.cambium.engine.ProgressTracker;
 import dev.cambium.engine.catalog.CatalogEntry;
 import dev.cambium.engine.space.FreeSpace;
 import dev.cambium.engine.space.FreeSpaceMap;
@@ -36,6 +38,8 @@ import java.util.List;
 public final class Checker
 {
     private static final int MAX_PROBLEMS = 100;
+    /** Pages verified between two progress reports. */
+    private static final int PROGRESS_PAGES = 256;
 
     private final PageStore store;
     private final RevisionList<Meta> revisions;
@@ -44,11 +48,13 @@ public final class Checker
     private boolean incompleteWalk;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private long verified;
+    private ProgressTracker progress;
 
     /**
      * @param store     the page store.
      * @param revisions the revision list.
-     * @param freeSpace the writer's free space (frozen by the caller).
+     * @param freeSpace the writer's free space (frozen by the caller), or null to check the published revision alone
+     *                  (after a failed group commit the writer's free space describes a revision never published).
      */
     public Checker(final PageStore store, final RevisionList<Meta> revisions, final FreeSpace freeSpace)
     {
@@ -74,11 +80,14 @@ public final class Checker
      *
      * @param head          the newest revision, pinned by the caller.
      * @param openReaders   read transactions open now (the caller's pin included).
+     * @param listener      told of progress in pages: the newest revision's high-water mark in all, each page
+     *                      verified once (meta pages and free pages, which are not read, count when the check ends).
      * @return the report.
      */
-    public CheckReport run(final RevisionNode<Meta> head, final long openReaders)
+    public CheckReport run(final RevisionNode<Meta> head, final long openReaders, final ProgressListener listener)
     {
         final Meta meta = head.state();
+        progress = new ProgressTracker(listener, meta.highWater());
         final BitSet reachable = new BitSet();
         try
         {
@@ -128,14 +137,14 @@ public final class Checker
         {
             problem("pages at or above the high-water mark " + meta.highWater() + " are in use");
         }
-        final BitSet writerUnused = freeSpace.unusedSnapshot();
+        final BitSet writerUnused = freeSpace == null ? unused : freeSpace.unusedSnapshot();
         if (!writerUnused.equals(unused))
         {
             final BitSet diff = (BitSet)writerUnused.clone();
             diff.xor(unused);
             problem("the writer's unused set differs from the durable free-space map at pages " + sample(diff));
         }
-        final BitSet free = freeSpace.freeSnapshot();
+        final BitSet free = freeSpace == null ? new BitSet() : freeSpace.freeSnapshot();
         final BitSet freeButUsed = (BitSet)free.clone();
         freeButUsed.andNot(unused);
         if (!freeButUsed.isEmpty())
@@ -180,6 +189,7 @@ public final class Checker
             problem("revision refcounts add up to " + pinned + " but " + openReaders + " read transactions are open");
         }
         final long freeCount = free.cardinality();
+        progress.finish();
         return new CheckReport(meta.revision(), meta.highWater(), reachable.cardinality(), freeCount,
             unused.cardinality() - freeCount, live.size(), pinned, verified, List.copyOf(problems));
     }
@@ -290,7 +300,10 @@ public final class Checker
             {
                 continue; // already reported by the walk
             }
-            verified++;
+            if (++verified % PROGRESS_PAGES == 0)
+            {
+                progress.advance(verified); // clamped: pages of older live revisions may lie past the total
+            }
             if (!PageChecksum.matches(view, store.pageSize()))
             {
                 problem(where + ": checksum mismatch on page " + id);

@@ -103,7 +103,9 @@ public record Meta(
     }
 
     /**
-     * @return the meta slot (page id) this meta is written to: {@code revision & 1}.
+     * @return {@code revision & 1}: the meta slot (page id) this meta goes to when every revision writes its meta (one
+     * committer at a time). With group commit the store alternates slots per meta written instead
+     * ({@code PageStore.writeMeta}); opening never relies on the slot.
      */
     public int slot()
     {

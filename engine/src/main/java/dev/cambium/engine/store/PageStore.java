@@ -127,7 +127,13 @@ public final class PageStore implements AutoCloseable
     private volatile long fileSize;
 
     // Writer-thread state.
-    private boolean grownSinceForce;
+    private volatile boolean grownSinceForce;
+    /**
+     * The meta slot holding the newest meta page this store wrote or opened: the next meta goes to the other one, so
+     * the newest durable meta is never overwritten (with group commit a revision's parity says nothing about where
+     * the newest meta is). Written by {@link #writeMeta} only (one group-commit leader at a time).
+     */
+    private int newestMetaSlot;
     private ByteBuffer zeros;
     private final ByteBuffer metaPage;
     /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
@@ -172,6 +178,7 @@ public final class PageStore implements AutoCloseable
         this.metaPage = ByteBuffer.allocateDirect(pageSize);
         final MetaCodec.Candidate newer = selection == null ? null : selection.newer();
         this.discardMetaOffset = newer == null ? -1 : newer.offset();
+        this.newestMetaSlot = selection == null ? 0 : selection.chosenSlot();
         this.fileSize = storage.size();
         if (selection == null)
         {
@@ -620,7 +627,6 @@ public final class PageStore implements AutoCloseable
         {
             zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
         }
-        grownSinceForce = true;
         long at = fileSize;
         try
         {
@@ -637,6 +643,7 @@ public final class PageStore implements AutoCloseable
             // commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
             final long from = fileSize;
             fileSize = at;
+            grownSinceForce = true;
             throw new StorageException("growing " + path + " from " + from + " to " + target + " bytes failed at " +
                 "offset " + at + " (no revision refers to the new bytes; the commit can be retried): " +
                 e.getMessage(), e);
@@ -644,8 +651,12 @@ public final class PageStore implements AutoCloseable
         catch (final RuntimeException | Error e)
         {
             fileSize = at;
+            grownSinceForce = true;
             throw e;
         }
+        // Set after the zero writes: a force on another thread (a group-commit leader) that clears the flag before
+        // this line leaves it set for the next force, one that clears it after covers these writes.
+        grownSinceForce = true;
         fileSize = target;
         growBitmap(fileSize >>> pageShift);
     }
@@ -729,9 +740,10 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Writes the whole meta page (the 256-byte record, then zeros to the page size) at slot
-     * {@code meta.revision() & 1}. Writer thread; force the data pages first so the meta never points at pages
-     * that are not durable.
+     * Writes the whole meta page (the 256-byte record, then zeros to the page size) to the slot that does not hold
+     * the newest meta written or opened (so never over the newest durable meta; with one commit per meta write this is
+     * slot {@code revision & 1}). The group-commit leader (one thread at a time, possibly while the writer writes
+     * pages); force the data pages first so the meta never points at pages that are not durable.
      *
      * @param meta the meta to write; its high-water mark must fit in the file.
      * @throws StorageException if the write fails or writes are refused.
@@ -748,7 +760,8 @@ public final class PageStore implements AutoCloseable
             throw new IllegalStateException("meta high-water mark " + meta.highWater() +
                 " exceeds the file (" + fileSize + " bytes); a reopen would reject it");
         }
-        if (discardMetaOffset == (long)meta.slot() << pageShift)
+        final int slot = 1 - newestMetaSlot;
+        if (discardMetaOffset == (long)slot << pageShift)
         {
             discardMetaOffset = -1; // this write replaces it
         }
@@ -756,9 +769,10 @@ public final class PageStore implements AutoCloseable
         // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
         MetaCodec.encode(meta, metaPage);
         // Counted before the write: if the write fails the slot's content is unknown, and writes are refused.
-        slotHighWater[meta.slot()] = Math.max(slotHighWater[meta.slot()], meta.highWater());
-        storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)meta.slot() << pageShift);
-        slotHighWater[meta.slot()] = meta.highWater();
+        slotHighWater[slot] = Math.max(slotHighWater[slot], meta.highWater());
+        storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)slot << pageShift);
+        slotHighWater[slot] = meta.highWater();
+        newestMetaSlot = slot;
     }
 
     /**
@@ -815,14 +829,17 @@ public final class PageStore implements AutoCloseable
      * Forces written data to the device: with metadata ({@code fsync}) if the file grew since the last force,
      * else data only ({@code fdatasync}). If the force fails, the store refuses every later write operation until
      * reopened (the kernel may have dropped the dirty pages, so retrying and assuming success would lie); reads
-     * keep working. Writer thread.
+     * keep working. The group-commit leader (one thread at a time, possibly while the writer writes pages or grows
+     * the file), or the writer.
      *
      * @throws StorageException if the force fails or writes are refused.
      */
     public void force()
     {
         checkWritable();
+        // Cleared before the force: a growth finished after this read sets it again for the next force.
         final boolean metadata = grownSinceForce;
+        grownSinceForce = false;
         try
         {
             storage.force(metadata);
@@ -837,7 +854,6 @@ public final class PageStore implements AutoCloseable
             refuseWrites("a previous fsync failed", e);
             throw new StorageException("force of " + path + " failed: " + e, e);
         }
-        grownSinceForce = false;
     }
 
     /**

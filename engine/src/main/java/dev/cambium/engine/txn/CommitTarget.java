@@ -10,7 +10,8 @@ import dev.cambium.revision.ObsoletePages;
  * where to publish it, and whom to tell that the transaction ended. Implemented by the engine; keeps the
  * transaction from calling back into the engine's other business.
  *
- * <p>Threads: the thread that runs the write transaction, while it holds the engine's write gate.
+ * <p>Threads: the thread that runs the write transaction, while it holds the engine's write gate; only
+ * {@link #awaitDurable} may also be called after the gate was released ({@link #writeEnded}).
  */
 public interface CommitTarget
 {
@@ -25,14 +26,42 @@ public interface CommitTarget
     boolean checkEveryCommit();
 
     /**
-     * The last step of a commit: makes the revision visible to new readers and hands its obsolete pages to the
-     * cleaner.
+     * Queues a revision whose pages are written for durability and publication ({@link GroupCommit#written}); from
+     * now on the next write transaction builds on it. The caller still holds the write gate.
      *
-     * @param meta         the committed revision, durable as {@link #durability()} asks.
+     * @param meta         the revision.
      * @param obsolete     the pages it made obsolete, with the revisions that wrote them.
      * @param pagesWritten how many pages the commit wrote (statistics).
      */
-    void publish(Meta meta, ObsoletePages obsolete, int pagesWritten);
+    void written(Meta meta, ObsoletePages obsolete, int pagesWritten);
+
+    /**
+     * @return true if a commit opens the write gate for the next writer once its revision is queued, before the
+     * forces ({@link Durability#SYNC} without strict mode): group commit. Otherwise the gate stays held until the
+     * revision is published.
+     */
+    boolean opensGateBeforeForce();
+
+    /**
+     * Returns once the revision is durable as {@link #durability()} asks and published to new readers
+     * ({@link GroupCommit#awaitDurable}). May be called after {@link #writeEnded}.
+     *
+     * @param revision the revision queued by {@link #written}.
+     */
+    void awaitDurable(long revision);
+
+    /**
+     * Gives the free end of the file back to the file system ({@code PageStore.shrinkFile}), only with the write
+     * gate held and no batch in flight: then both meta slots hold their final high-water marks, and neither a
+     * writer's growth and page writes nor a leader's meta write can race the truncation.
+     *
+     * @param holdingGate true if the calling transaction still holds the write gate; otherwise the gate is taken
+     *                    only if it is free (another writer at work shrinks at its own commit, or close does).
+     * @param exact       true to make every written revision durable first and truncate however little is freed (a
+     *                    compaction's end); false to skip if a batch is in flight and to keep a growth step's slack.
+     * @return the bytes given back; 0 if none, or if the gate or the batches were busy.
+     */
+    long shrinkFile(boolean holdingGate, boolean exact);
 
     /**
      * Checks the database as just published, for strict mode; the caller still holds the write gate.

@@ -169,7 +169,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     public void commit()
     {
         checkOpen();
-        boolean metaStarted = false;
+        boolean spaceCommitted = false;
+        boolean published = false;
         try
         {
             // 1. Record each changed tree's root and entry count in the catalog (dirtying its path).
@@ -211,40 +212,34 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             store.writePages(wm.sortedIds(), wm.sortedBuffers(), n);
             Failpoint.AFTER_DATA_WRITE.hit();
 
-            // 7. Force the data before writing the meta that points at it (an fdatasync; fsync if grown).
-            final boolean sync = target.durability() == Durability.SYNC;
-            if (sync)
-            {
-                Failpoint.BEFORE_DATA_FORCE.hit();
-                store.force();
-                Failpoint.AFTER_DATA_FORCE.hit();
-            }
-
-            // 8. Write the new meta to slot (revision & 1); the other slot keeps the previous revision.
-            Failpoint.BEFORE_META_WRITE.hit();
-            metaStarted = true;
-            store.writeMeta(meta);
-            Failpoint.AFTER_META_WRITE.hit();
-
-            // 9. Force the meta: from here on the commit survives a power loss.
-            if (sync)
-            {
-                Failpoint.BEFORE_META_FORCE.hit();
-                store.force();
-                Failpoint.AFTER_META_FORCE.hit();
-            }
-
-            // 10. Map any new part of the file before a reader can be given a page id inside it.
+            // 7. Map any new part of the file before the revision can be published and a reader given a page in it.
             store.mapUpTo(meta.highWater());
 
-            // 11. Publish: link the new revision node and swap the head. New readers see it from now on.
-            target.publish(meta, wm.obsolete(), n);
-
-            // 12. The writer's free space follows the published revision.
+            // 8. The writer's free space follows the written revision: written pages used, obsolete pages pending
+            //    (they reach the cleaner only with the published, hence durable, revision), pages allocated and freed
+            //    here free at once. From here on a failure refuses writes: memory is ahead of the file.
+            spaceCommitted = true;
             freeSpace.commit(wm, map);
+
+            // 9. Queue the revision for durability; the next write transaction builds on it.
+            target.written(meta, wm.obsolete(), n);
+
+            // 10. Group commit (SYNC): open the write gate before the forces, so the next transactions write their
+            //     pages while this batch is forced.
+            if (target.opensGateBeforeForce())
+            {
+                end();
+            }
+
+            // 11. Wait until durable and published; the first waiter with no batch in progress leads: force the data,
+            //     write the newest queued meta to the slot not holding the newest durable one, force it, publish
+            //     each revision of the batch in order (GroupCommit). New readers see this revision from now on.
+            target.awaitDurable(revision());
+            published = true;
             Failpoint.AFTER_PUBLISH.hit();
 
-            // 13. Strict mode (tests): the whole database must be consistent after every commit.
+            // 12. Strict mode (checkEveryCommit, a diagnostic; holding the gate): the whole database must be consistent
+            //     after every commit.
             if (target.checkEveryCommit())
             {
                 final CheckReport report = target.check();
@@ -255,23 +250,29 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
                 }
             }
 
-            // 14. Give the file's free end back to the file system, above both meta slots' high-water marks and
-            //     only when it exceeds a growth step (design.md, "Shrinking the file").
-            store.shrinkFile(meta.highWater(), false);
+            // 13. Give the file's free end back to the file system, above both meta slots' high-water marks and
+            //     only when it exceeds a growth step, with the write gate held and no batch in flight, so that the
+            //     truncation races neither a writer's growth and page writes nor a batch's meta write; skipped while
+            //     another writer works (a later commit or close shrinks). design.md, "Shrinking the file".
+            target.shrinkFile(!ended, false);
         }
         catch (final RuntimeException | Error e)
         {
-            if (metaStarted)
+            if (spaceCommitted)
             {
-                // The new meta may be on disk while memory still holds the previous revision; a later
-                // commit would reuse this revision's number, slot and page ids. Stop writing.
-                store.refuseWrites("a commit failed after writing its meta page", e);
+                // Memory (the free space, the next base) is ahead of what is durable, and the file may hold a meta
+                // that memory does not know; a later commit could reuse this revision's pages. Stop writing.
+                store.refuseWrites(published ? "a commit failed after writing its meta page" :
+                    "a commit failed after its pages were written, before its meta write", e);
             }
             throw e;
         }
         finally
         {
-            end();
+            if (!ended)
+            {
+                end();
+            }
         }
     }
 
@@ -338,7 +339,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
 
     /**
      * Truncates the file to the newest revision's high-water mark (or the other meta slot's, if higher), however
-     * little that gives back, while this transaction holds the write gate. Used at the end of a compaction; the
+     * little that gives back, while this transaction holds the write gate; every written revision is made durable
+     * first (leading a batch if need be), so no meta write is in flight. Used at the end of a compaction; the
      * transaction must not have changed anything.
      *
      * @return the bytes given back.
@@ -350,7 +352,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         {
             throw new IllegalStateException("shrinkFile() in a transaction that changed pages");
         }
-        return store.shrinkFile(base.highWater(), true);
+        return target.shrinkFile(true, true);
     }
 
     @Override

@@ -53,6 +53,13 @@ final class CambiumPeer implements Peer
         }
     }
 
+    /** Cambium's write transactions are thread-safe: each thread begins its own, the engine queues them. */
+    @Override
+    public void putConcurrently(final byte[][] keys, final byte[][] values, final int from, final int to)
+    {
+        putBatch(keys, values, from, to);
+    }
+
     @Override
     public Reader beginRead()
     {

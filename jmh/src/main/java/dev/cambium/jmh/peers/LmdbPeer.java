@@ -40,6 +40,10 @@ final class LmdbPeer implements Peer
     private final ThreadLocal<ByteBuffer[]> readKey =
         ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(64)});
 
+    /** Each committing thread's key and value buffers for {@link #putConcurrently}. */
+    private final ThreadLocal<ByteBuffer[]> writeBuffers =
+        ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(64), ByteBuffer.allocateDirect(4096)});
+
     @Override
     public String name()
     {
@@ -66,6 +70,26 @@ final class LmdbPeer implements Peer
                 putKey = fill(putKey, keys[i]);
                 putValue = fill(putValue, values[i]);
                 dbi.put(txn, putKey, putValue);
+            }
+            txn.commit();
+        }
+    }
+
+    /**
+     * Each thread its own write transaction (LMDB queues them on its writer mutex; {@code MDB_NOTLS} lets
+     * any thread begin one) and its own direct buffers, kept across calls.
+     */
+    @Override
+    public void putConcurrently(final byte[][] keys, final byte[][] values, final int from, final int to)
+    {
+        final ByteBuffer[] buffers = writeBuffers.get();
+        try (Txn<ByteBuffer> txn = env.txnWrite())
+        {
+            for (int i = from; i < to; i++)
+            {
+                buffers[0] = fill(buffers[0], keys[i]);
+                buffers[1] = fill(buffers[1], values[i]);
+                dbi.put(txn, buffers[0], buffers[1]);
             }
             txn.commit();
         }

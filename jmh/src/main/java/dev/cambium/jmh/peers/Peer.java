@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * stores visit the same sequence).
  *
  * <p>Threads: {@link #open}, {@link #putBatch} and {@link #close} are called by one thread at a time
- * (the single writer); {@link #beginRead()} may be called from any number of threads concurrently
+ * (the single writer), {@link #putConcurrently} by any number of threads at once; {@link #beginRead()} may be called from any number of threads concurrently
  * with the writer, and each {@link Reader} is used by the thread that began it.
  */
 public interface Peer extends AutoCloseable
@@ -50,6 +50,25 @@ public interface Peer extends AutoCloseable
      * @param to     last index, exclusive.
      */
     void putBatch(byte[][] keys, byte[][] values, int from, int to);
+
+    /**
+     * As {@link #putBatch}, but may be called by several threads at once (the committing threads of
+     * {@link DurableCommitBenchmarks}), each with its own transaction where the store offers
+     * independent write transactions. The default serialises the calls on this peer's monitor: the
+     * closest equivalent for a store whose commit or sync is store-wide (see {@code jmh/fairness.md}).
+     *
+     * @param keys   keys, any order; an existing key is overwritten.
+     * @param values values, parallel to {@code keys}.
+     * @param from   first index, inclusive.
+     * @param to     last index, exclusive.
+     */
+    default void putConcurrently(final byte[][] keys, final byte[][] values, final int from, final int to)
+    {
+        synchronized (this)
+        {
+            putBatch(keys, values, from, to);
+        }
+    }
 
     /**
      * Lets background work a store defers after a bulk load finish before the loaded store is cached,

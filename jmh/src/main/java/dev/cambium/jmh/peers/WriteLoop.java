@@ -33,12 +33,28 @@ public final class WriteLoop
      */
     public void commit(final StoreFixture fixture)
     {
-        final Dataset d = fixture.data;
+        choose(fixture.data);
+        fixture.peer.putBatch(keys, values, 0, keys.length);
+    }
+
+    /**
+     * Commits one transaction of overwrites while other threads commit theirs
+     * ({@link Peer#putConcurrently}).
+     *
+     * @param fixture the open store and its data set.
+     */
+    public void commitConcurrently(final StoreFixture fixture)
+    {
+        choose(fixture.data);
+        fixture.peer.putConcurrently(keys, values, 0, keys.length);
+    }
+
+    private void choose(final Dataset d)
+    {
         for (int i = 0; i < keys.length; i++)
         {
             keys[i] = d.keys[rnd.nextInt(d.entries)];
             values[i] = d.pool[rnd.nextInt(Dataset.POOL)];
         }
-        fixture.peer.putBatch(keys, values, 0, keys.length);
     }
 }

@@ -28,7 +28,7 @@ public final class Comparison
     /** Workload (benchmark method) names in report order. */
     public static final List<String> WORKLOAD_ORDER = List.of("get", "getCopy", "getInOrder", "getOwnTxn",
         "scanForward", "scanForwardCopy", "scanBackward", "loadSequential", "loadRandom", "update", "commitDurable",
-        "readTxn", "readersWithWriter", "readersAlone");
+        "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn", "readersWithWriter", "readersAlone");
 
     /** The group benchmark whose readers are compared with {@link #READERS_ALONE}. */
     public static final String READERS_WITH_WRITER = "readersWithWriter";

@@ -42,6 +42,19 @@ class ComparisonTest
     }
 
     @Test
+    void shouldListTheConcurrentCommitWorkloadsByThreadCountAfterCommitDurable()
+    {
+        final Comparison c = Comparison.of(List.of(
+            result("D.concurrentCommits16", Mode.THROUGHPUT, "cambium", 3, "ops/s", P),
+            result("R.readTxn", Mode.AVERAGE_TIME, "lmdb", 1, "ns/op", P),
+            result("D.concurrentCommits4", Mode.THROUGHPUT, "cambium", 2, "ops/s", P),
+            result("D.concurrentCommits1", Mode.THROUGHPUT, "cambium", 1, "ops/s", P),
+            result("C.commitDurable", Mode.THROUGHPUT, "cambium", 1, "ops/s", P)), List.of(), Map.of());
+        assertEquals(List.of("commitDurable", "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn"),
+            c.sections().stream().map(Section::workload).toList());
+    }
+
+    @Test
     void shouldTreatSampleAndSingleShotTimesAsLowerIsBetter()
     {
         assertEquals(4.0, Mode.SAMPLE_TIME.speedup(1, 4));

@@ -1,0 +1,282 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.StorageException;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.revision.ObsoletePages;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit: one pair of forces makes a whole batch of written revisions durable, and each committer returns
+ * only once its own revision is durable and published. docs/design.md, section 3 ("Group commit"), has the protocol
+ * and its race analysis.
+ *
+ * <p><b>Who calls what.</b>
+ * <ul>
+ *   <li>{@link #written} — the write transaction's thread, <i>holding the write gate</i>, once the revision's pages
+ *   are written (step 9 of the commit). So written revisions arrive one at a time, in revision order, each built on
+ *   the previous one.</li>
+ *   <li>{@link #awaitDurable} — the same thread, usually after it released the gate (step 11); also {@code check()}
+ *   and {@code close()}, holding the gate, to drain. Any number of threads wait at once.</li>
+ *   <li>{@link Device} — called only by the <b>leader</b>: the one waiting thread that found no batch in progress.
+ *   There is at most one leader at a time ({@code leading}, under the lock), so the forces, the meta writes and the
+ *   publications are serial, and a batch is published in revision order. No extra thread: a lone committer is its
+ *   own leader and pays no hand-off.</li>
+ * </ul>
+ *
+ * <p><b>What happens-before what.</b>
+ * <ul>
+ *   <li>A revision's page writes (and its mapping, and the writer's free-space update) happen-before its
+ *   {@link #written} call, which happens-before (the lock) the leader's taking of the batch, which happens-before the
+ *   data force: every page of every revision in the batch is written before the force that the batch's meta relies
+ *   on starts. Pages written by later transactions while the force runs are harmless: no meta written in this
+ *   batch points at them.</li>
+ *   <li>The data force happens-before the meta write (same thread), which happens-before the meta force, which
+ *   happens-before each publication: a reader can pin only a revision whose meta is durable.</li>
+ *   <li>The publications happen-before the leader's update of {@code durable} under the lock, which happens-before a
+ *   waiter's return from {@link #awaitDurable}: a committer returns only once its revision is durable and visible.</li>
+ *   <li>A failure is recorded under the lock before the waiters are woken: every waiter of the failed batch, and
+ *   every revision written after it (built on it), throws; {@link #written} refuses new revisions.</li>
+ * </ul>
+ */
+public final class GroupCommit
+{
+    /** What the leader does with a batch. Leader only (one thread at a time). */
+    public interface Device
+    {
+        /** Forces the data pages written so far (a no-op without sync). */
+        void forceData();
+
+        /**
+         * Writes the meta page of the batch's newest revision, to the slot that does not hold the newest durable meta.
+         *
+         * @param meta the newest revision of the batch.
+         */
+        void writeMeta(Meta meta);
+
+        /** Forces the meta page (a no-op without sync). */
+        void forceMeta();
+
+        /**
+         * Makes one revision of the batch visible to new readers, oldest first.
+         *
+         * @param meta         the revision.
+         * @param obsolete     the pages it made obsolete.
+         * @param pagesWritten the pages it wrote (statistics).
+         */
+        void publish(Meta meta, ObsoletePages obsolete, int pagesWritten);
+
+        /**
+         * The batch failed: refuse writes until the database is reopened (the file may hold a meta that memory does
+         * not know, and the kernel may have dropped dirty pages).
+         *
+         * @param cause the failure.
+         */
+        void failed(Throwable cause);
+    }
+
+    private record Written(Meta meta, ObsoletePages obsolete, int pages)
+    {
+    }
+
+    private final Device device;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    /** Written, not yet taken by a leader; in revision order. Under {@link #lock}. */
+    private final ArrayDeque<Written> queue = new ArrayDeque<>();
+    /** The newest revision durable and published. Under {@link #lock}. */
+    private long durable;
+    /** True while a leader works on a batch outside the lock. Under {@link #lock}. */
+    private boolean leading;
+    /** The first failure of a batch; from then on every revision not yet durable fails. Under {@link #lock}. */
+    private Throwable failure;
+    private long batches;
+
+    /**
+     * @param device  the leader's forces, meta write and publication.
+     * @param durable the revision the database was opened at (durable and published).
+     */
+    public GroupCommit(final Device device, final long durable)
+    {
+        this.device = device;
+        this.durable = durable;
+    }
+
+    /**
+     * Queues a revision whose pages are written. Write-gate holder only, in revision order.
+     *
+     * @param meta         the revision.
+     * @param obsolete     the pages it made obsolete (published with it).
+     * @param pagesWritten the pages it wrote.
+     * @throws StorageException if an earlier batch failed: this revision is built on a revision that never became
+     *                          durable.
+     */
+    public void written(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+    {
+        lock.lock();
+        try
+        {
+            if (failure != null)
+            {
+                throw failed(meta.revision());
+            }
+            queue.addLast(new Written(meta, obsolete, pagesWritten));
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once {@code revision} is durable and published, leading a batch if no other thread is (leader/follower).
+     *
+     * @param revision a revision passed to {@link #written}, or one already durable.
+     * @throws StorageException          if the batch holding the revision, or an earlier one, failed (a follower).
+     * @throws IllegalStateException    if the revision is neither durable nor queued (a caller's bug).
+     * @throws RuntimeException or Error the failure itself, on the leader of the failed batch.
+     */
+    public void awaitDurable(final long revision)
+    {
+        lock.lock();
+        try
+        {
+            while (durable < revision)
+            {
+                if (failure != null)
+                {
+                    throw failed(revision);
+                }
+                if (leading)
+                {
+                    progress.awaitUninterruptibly();
+                }
+                else if (queue.isEmpty())
+                {
+                    throw new IllegalStateException("revision " + revision + " was never queued (durable: " +
+                        durable + ")");
+                }
+                else
+                {
+                    lead();
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes every queued revision durable with one meta write and its forces, then publishes them in order. Called
+     * holding the lock with the queue not empty; releases it for the I/O.
+     */
+    private void lead()
+    {
+        leading = true;
+        final Written[] batch = queue.toArray(new Written[0]);
+        queue.clear();
+        lock.unlock();
+        long published = durable;
+        Throwable failed = null;
+        try
+        {
+            device.forceData();
+            device.writeMeta(batch[batch.length - 1].meta());
+            device.forceMeta();
+            for (final Written w : batch)
+            {
+                device.publish(w.meta(), w.obsolete(), w.pages());
+                published = w.meta().revision();
+            }
+        }
+        catch (final RuntimeException | Error e)
+        {
+            failed = e;
+            device.failed(e);
+        }
+        finally
+        {
+            lock.lock();
+        }
+        leading = false;
+        durable = published;
+        batches++;
+        if (failed != null)
+        {
+            failure = failed;
+        }
+        progress.signalAll();
+        if (failed instanceof RuntimeException)
+        {
+            throw (RuntimeException)failed;
+        }
+        if (failed != null)
+        {
+            throw (Error)failed;
+        }
+    }
+
+    private StorageException failed(final long revision)
+    {
+        return new StorageException("commit of revision " + revision + " failed: the group commit of an earlier " +
+            "or the same batch failed (" + failure + "); the database refuses writes until reopened", failure);
+    }
+
+    /**
+     * Whether nothing is in flight: no revision queued, no batch being forced and none failed. Called by the write
+     * gate holder, who alone queues revisions, so a true answer stays true until it queues one. Taking the lock
+     * orders the last leader's meta write before whatever the caller does next (the truncation reads the slots'
+     * high-water marks).
+     *
+     * @return true if every written revision is durable and published.
+     */
+    public boolean idle()
+    {
+        lock.lock();
+        try
+        {
+            return queue.isEmpty() && !leading && failure == null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return true once a batch failed. Any thread.
+     */
+    public boolean hasFailed()
+    {
+        lock.lock();
+        try
+        {
+            return failure != null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return batches made durable (or failed) since open: commits minus this is how many forces were shared. Any
+     * thread.
+     */
+    public long batches()
+    {
+        lock.lock();
+        try
+        {
+            return batches;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+}
