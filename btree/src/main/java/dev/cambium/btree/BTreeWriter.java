@@ -252,6 +252,19 @@ public final class BTreeWriter extends BTreeReader
     private void splitLeaf(final Node n, final int pos, final int newSize, final boolean rightmost)
     {
         final int count = n.count();
+        if (pos == count && rightmost)
+        {
+            // Appending at the end of the rightmost leaf (a load in key order): the left page keeps every cell it
+            // has, as it is, and the new cell alone starts the right page. Nothing to snapshot or rebuild.
+            final long rightId = writer.allocate();
+            final Node right = mergeRight.wrapWritable(writer, rightId);
+            right.init(PageHeader.TYPE_LEAF);
+            final int keyLen = cell.getShort(0) & 0xFFFF;
+            final int off = right.insertSlot(0, newSize, Node.head(cell, LEAF_CELL_OVERHEAD, keyLen));
+            right.buf.putBytes(off, cell, 0, newSize);
+            leafSeparator(n, right, rightId);
+            return;
+        }
         final Node old = snapshot(n);
         final int total = count + 1;
         final int[] sizes = new int[total];
@@ -259,8 +272,7 @@ public final class BTreeWriter extends BTreeReader
         {
             sizes[j] = SLOT_SIZE + (j == pos ? newSize : old.leafCellSize(j < pos ? j : j - 1));
         }
-        // Appending at the end of the rightmost leaf (a sequential load): keep the left page full.
-        final int k = pos == count && rightmost ? count : balancedSplit(sizes, 0, n.capacity());
+        final int k = balancedSplit(sizes, 0, n.capacity());
 
         n.init(PageHeader.TYPE_LEAF);
         final long rightId = writer.allocate();
@@ -280,7 +292,15 @@ public final class BTreeWriter extends BTreeReader
                 dst.appendCellFrom(old, j < pos ? j : j - 1);
             }
         }
-        // Shortest separator s with left.last < s <= right.first.
+        leafSeparator(n, right, rightId);
+    }
+
+    /**
+     * Records the split of leaf {@code n} into {@code n} and {@code right}: the shortest separator s with
+     * left.last &lt; s &lt;= right.first, the right page's id and its entry count.
+     */
+    private void leafSeparator(final Node n, final Node right, final long rightId)
+    {
         final int lastLen = n.keyLength(n.count() - 1);
         final int lastOff = n.keyOffset(n.count() - 1);
         final int firstLen = right.keyLength(0);

@@ -156,6 +156,35 @@ public final class PageChecksum
     }
 
     /**
+     * Like {@link #stamp(ByteBuffer, int)} with the caller's checksum state and no allocation (the writer stamps
+     * every page it writes): the buffer's position and limit frame the computation and are restored before
+     * returning, so they end as they were.
+     *
+     * @param page     a buffer holding a page at absolute index 0, with a capacity of at least {@code pageSize}.
+     * @param pageSize the page size.
+     * @param crc      checksum state owned by the calling thread; reset here.
+     * @return the checksum.
+     */
+    public static int stamp(final ByteBuffer page, final int pageSize, final CRC32C crc)
+    {
+        final int position = page.position();
+        final int limit = page.limit();
+        crc.reset();
+        try
+        {
+            page.limit(pageSize).position(PageHeader.CHECKSUM_COVERS_FROM);
+            crc.update(page);
+        }
+        finally
+        {
+            page.limit(limit).position(position);
+        }
+        final int value = (int)crc.getValue();
+        page.putInt(PageHeader.CHECKSUM_OFFSET, page.order() == ByteOrder.LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
+        return value;
+    }
+
+    /**
      * @param page     a page at index 0.
      * @param pageSize the page size.
      * @return true if the stored checksum matches the content.

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
+import java.util.zip.CRC32C;
 
 import static dev.cambium.engine.store.StoreFixtures.bytes;
 import static dev.cambium.engine.store.StoreFixtures.flipBit;
@@ -556,5 +557,24 @@ class PageStoreTest
         assertEquals(expected, PageChecksum.stored(bigEndian, 0));
         assertTrue(PageChecksum.matches(new UnsafeBuffer(bigEndian), PAGE));
         assertEquals(expected, ByteBuffer.wrap(bytes(bigEndian, 0, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    }
+
+    @Test
+    void shouldStampWithReusedChecksumStateAndKeepPositionAndLimit()
+    {
+        final ByteBuffer reference = page(PAGE, 9, 1, 3);
+        final int expected = PageChecksum.compute(reference, 0, PAGE);
+        final CRC32C crc = new CRC32C();
+        crc.update(new byte[] {1, 2, 3}); // left over from an earlier page: stamp must reset it
+        final ByteBuffer big = ByteBuffer.allocateDirect(2 * PAGE);
+        big.put(bytes(reference, 0, PAGE)).clear();
+        big.limit(PAGE + 7).position(5);
+        assertEquals(expected, PageChecksum.stamp(big, PAGE, crc));
+        assertEquals(expected, PageChecksum.stored(big, 0));
+        assertEquals(5, big.position());
+        assertEquals(PAGE + 7, big.limit());
+        final ByteBuffer bigEndian = ByteBuffer.allocateDirect(PAGE).put(bytes(reference, 0, PAGE)).clear();
+        assertEquals(expected, PageChecksum.stamp(bigEndian, PAGE, crc));
+        assertEquals(expected, PageChecksum.stored(bigEndian, 0));
     }
 }
