@@ -400,7 +400,9 @@ public final class Database implements AutoCloseable
      */
     public CompactionResult compact()
     {
-        return compact(Duration.ofSeconds(10), r -> { });
+        return compact(Duration.ofSeconds(10), r ->
+        {
+        });
     }
 
     /**

@@ -28,7 +28,7 @@ public class DatabaseLockedException extends CambiumException
      * @param heldInThisJvm true if a {@code Database} of this JVM holds it, false if another process does.
      */
     public DatabaseLockedException(final String message, final Path database, final Path lockFile,
-                                   final boolean heldInThisJvm)
+        final boolean heldInThisJvm)
     {
         super(message);
         this.database = database.toString();

@@ -122,7 +122,8 @@ class CheckDetectsDamageTest
         final long damaged = leaves.get(leaves.size() / 2);
         flip(file, damaged, DAMAGE_OFFSET);
 
-        final Database db = assertDoesNotThrow(() -> Database.open(file, options().pageVerification(verification).build()),
+        final Database db = assertDoesNotThrow(
+            () -> Database.open(file, options().pageVerification(verification).build()),
             "the damage is in a tree page, which open does not read");
         try
         {

@@ -82,7 +82,8 @@ class CloseContractTest
         expectClosed("Cursor.last", c::last);
         expectClosed("Cursor.seek", () -> c.seek(key(5)));
         expectClosed("Tree.get", () -> t.get(key(11)));
-        expectClosed("Tree.get(view)", () -> t.get(new UnsafeBuffer(key(11)), 0, key(11).length, new UnsafeBuffer(0, 0)));
+        expectClosed("Tree.get(view)",
+            () -> t.get(new UnsafeBuffer(key(11)), 0, key(11).length, new UnsafeBuffer(0, 0)));
         expectClosed("Tree.containsKey", () -> t.containsKey(key(11)));
         expectClosed("Tree.size", t::size);
         expectClosed("Tree.count", () -> t.count(key(0), key(100)));
@@ -170,7 +171,8 @@ class CloseContractTest
         while (System.nanoTime() < deadline)
         {
             final Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || orTerminated && s == Thread.State.TERMINATED)
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING
+                || orTerminated && s == Thread.State.TERMINATED)
             {
                 return;
             }

@@ -231,7 +231,8 @@ class CompactionTest
                                 final List<byte[]> again = scan(txn, "data");
                                 if (again.size() != snapshot.size())
                                 {
-                                    throw new AssertionError("snapshot of revision " + txn.revision() + " changed size");
+                                    throw new AssertionError(
+                                        "snapshot of revision " + txn.revision() + " changed size");
                                 }
                                 for (int i = 0; i < again.size(); i++)
                                 {
@@ -284,7 +285,9 @@ class CompactionTest
         final CompactionResult result;
         try
         {
-            result = db.compact(Duration.ofSeconds(10), x -> { });
+            result = db.compact(Duration.ofSeconds(10), x ->
+            {
+            });
         }
         finally
         {
@@ -355,7 +358,9 @@ class CompactionTest
                 }
             }
         });
-        final CompactionResult held = db.compact(Duration.ofMillis(50), x -> { });
+        final CompactionResult held = db.compact(Duration.ofMillis(50), x ->
+        {
+        });
         assertFalse(held.complete(), "the pinned reader still sees pages at the end: " + held);
         final List<byte[]> again = scan(pinned, "data");
         assertEquals(snapshot.size(), again.size());

@@ -113,15 +113,21 @@ class ConcurrentReadersAndWriterTest
 
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             final List<Thread> threads = new ArrayList<>();
-            threads.add(new Thread(() -> guard(failures, stop, () ->
-                writer(db, new Random(seed ^ 0x5DEECE66DL), committed, deadline, stop, commits, rollbacks, committedHash)),
+            threads.add(new Thread(
+                () -> guard(failures, stop,
+                    () -> writer(db, new Random(seed ^ 0x5DEECE66DL), committed, deadline, stop, commits, rollbacks,
+                        committedHash)),
                 "writer"));
             for (int r = 0; r < READERS; r++)
             {
                 final long readerSeed = seed + 1 + r;
-                threads.add(new Thread(() -> guard(failures, stop, () ->
-                    reader(db, new Random(readerSeed), deadline, stop, scans, hashChecks, committedHash)),
-                    "reader-" + r));
+                threads
+                    .add(
+                        new Thread(
+                            () -> guard(failures, stop,
+                                () -> reader(db, new Random(readerSeed), deadline, stop, scans, hashChecks,
+                                    committedHash)),
+                            "reader-" + r));
             }
             threads.forEach(Thread::start);
             for (final Thread t : threads)
@@ -141,7 +147,7 @@ class ConcurrentReadersAndWriterTest
                 throw e;
             }
             System.out.printf("ConcurrentReadersAndWriterTest seed %d: %d s, %d commits, %d rollbacks, %d reader " +
-                    "scans, %d snapshot hash checks, final revision %d, pages %d%n",
+                "scans, %d snapshot hash checks, final revision %d, pages %d%n",
                 seed, seconds, commits.get(), rollbacks.get(), scans.get(), hashChecks.get(), db.revision(),
                 db.stats().pageCount());
             assertTrue(commits.get() > 0, "seed " + seed + ": no commits");
@@ -157,7 +163,8 @@ class ConcurrentReadersAndWriterTest
         try (Database db = Database.open(file, options))
         {
             assertEquals(TOTAL, db.read(ConcurrentReadersAndWriterTest::sumByScan), "seed " + seed + " after reopen");
-            assertEquals(committedHash.get(db.revision()), db.read(r -> hashOf(scan(r))), "seed " + seed + " after reopen");
+            assertEquals(committedHash.get(db.revision()), db.read(r -> hashOf(scan(r))),
+                "seed " + seed + " after reopen");
             Checks.assertConsistent(db);
         }
     }
@@ -167,7 +174,8 @@ class ConcurrentReadersAndWriterTest
         void run() throws Exception;
     }
 
-    private static void guard(final ConcurrentLinkedQueue<Throwable> failures, final AtomicBoolean stop, final Body body)
+    private static void guard(final ConcurrentLinkedQueue<Throwable> failures, final AtomicBoolean stop,
+        final Body body)
     {
         try
         {
@@ -291,7 +299,8 @@ class ConcurrentReadersAndWriterTest
                     rollbacks.incrementAndGet();
                     if (db.revision() != before)
                     {
-                        throw new AssertionError("a rollback moved the revision from " + before + " to " + db.revision());
+                        throw new AssertionError(
+                            "a rollback moved the revision from " + before + " to " + db.revision());
                     }
                 }
                 else

@@ -50,7 +50,7 @@ class CursorMutationTest
     /** 4-byte big-endian key: unsigned byte order = numeric order for non-negative ints. */
     private static byte[] key(final int i)
     {
-        return new byte[] {(byte)(i >>> 24), (byte)(i >>> 16), (byte)(i >>> 8), (byte)i};
+        return new byte[]{(byte)(i >>> 24), (byte)(i >>> 16), (byte)(i >>> 8), (byte)i};
     }
 
     private static int num(final byte[] k)
@@ -88,9 +88,9 @@ class CursorMutationTest
             }
             t.put(key(2503), V);
             t.put(key(2507), V);
-            t.put(key(2500), new byte[] {9, 9});
+            t.put(key(2500), new byte[]{9, 9});
             assertEquals(2500, num(c.key()), "key() returns the entry if it still exists");
-            assertArrayEquals(new byte[] {9, 9}, c.value(), "value() sees the tree as it now is");
+            assertArrayEquals(new byte[]{9, 9}, c.value(), "value() sees the tree as it now is");
             assertTrue(c.next());
             assertEquals(2503, num(c.key()));
             assertTrue(c.next());
@@ -155,8 +155,8 @@ class CursorMutationTest
             final Cursor s = t.cursor();
             assertTrue(s.seek(key(100)));
             t.delete(key(100));
-            t.put(key(100), new byte[] {7});
-            assertArrayEquals(new byte[] {7}, s.value());
+            t.put(key(100), new byte[]{7});
+            assertArrayEquals(new byte[]{7}, s.value());
         }
     }
 
@@ -269,7 +269,7 @@ class CursorMutationTest
             {
                 for (int i = 0; i < 400; i++)
                 {
-                    t.put(new byte[] {(byte)p, (byte)(i >>> 8), (byte)i}, V);
+                    t.put(new byte[]{(byte)p, (byte)(i >>> 8), (byte)i}, V);
                 }
             }
         });
@@ -279,7 +279,7 @@ class CursorMutationTest
             final List<Integer> visited = new ArrayList<>();
             try (Cursor c = t.cursor())
             {
-                for (boolean ok = c.seek(new byte[] {2}); ok && c.key()[0] == 2; ok = c.next())
+                for (boolean ok = c.seek(new byte[]{2}); ok && c.key()[0] == 2; ok = c.next())
                 {
                     final byte[] k = c.key();
                     visited.add(((k[1] & 0xff) << 8) | (k[2] & 0xff));
@@ -292,8 +292,8 @@ class CursorMutationTest
                 assertEquals(i, visited.get(i));
             }
             assertEquals(1600, t.size());
-            assertEquals(0, t.count(new byte[] {2}, new byte[] {3}));
-            assertEquals(400, t.count(new byte[] {3}, new byte[] {4}));
+            assertEquals(0, t.count(new byte[]{2}, new byte[]{3}));
+            assertEquals(400, t.count(new byte[]{3}, new byte[]{4}));
             // backwards, deleting the whole tree
             int n = 0;
             try (Cursor c = t.cursor())

@@ -36,7 +36,7 @@ class DatabaseMBeanTest
         {
             assertTrue(server.isRegistered(name), name + " registered");
             assertEquals(0L, server.getAttribute(name, "Revision"));
-            db.write(txn -> txn.openOrCreateTree("t").put(new byte[] {1}, new byte[100]));
+            db.write(txn -> txn.openOrCreateTree("t").put(new byte[]{1}, new byte[100]));
             assertEquals(1L, server.getAttribute(name, "Revision"));
             assertEquals(db.pageSize(), server.getAttribute(name, "PageSize"));
             assertEquals(file.toAbsolutePath().toString(), server.getAttribute(name, "Path"));

@@ -125,8 +125,8 @@ class FileLockTest
         {
             for (final Path other : List.of(link.resolve("db.cambium"), fileLink))
             {
-                final DatabaseLockedException e =
-                    assertThrows(DatabaseLockedException.class, () -> Database.open(other));
+                final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
+                    () -> Database.open(other));
                 assertTrue(e.heldInThisJvm(), e.getMessage());
                 assertEquals(real.toRealPath().resolve("db.cambium" + DatabaseLock.SUFFIX), e.lockFile(),
                     "every name of a database leads to one lock file");

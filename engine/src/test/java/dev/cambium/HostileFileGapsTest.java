@@ -57,7 +57,7 @@ class HostileFileGapsTest
         final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         final UnsafeBuffer e = new UnsafeBuffer(new BTreeReader(new ReadPages(engine.store(), meta))
             .getCopy(meta.catalogRoot(), meta.catalogRootRevision(), new UnsafeBuffer(bytes), 0, bytes.length));
-        return new long[] {CatalogEntry.root(e), CatalogEntry.rootRevision(e), CatalogEntry.size(e), meta.catalogRoot()};
+        return new long[]{CatalogEntry.root(e), CatalogEntry.rootRevision(e), CatalogEntry.size(e), meta.catalogRoot()};
     }
 
     private static ByteBuffer readPage(final FileChannel ch, final long id) throws IOException

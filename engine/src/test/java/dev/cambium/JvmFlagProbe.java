@@ -22,8 +22,8 @@ public final class JvmFlagProbe
             final Path file = dir.resolve("probe-" + attempt + ".cambium");
             try (Database db = Database.open(file))
             {
-                db.write(txn -> txn.createTree("t").put(new byte[] {1}, new byte[] {42}));
-                System.out.println("OK " + db.read(r -> r.tree("t").get(new byte[] {1})[0]));
+                db.write(txn -> txn.createTree("t").put(new byte[]{1}, new byte[]{42}));
+                System.out.println("OK " + db.read(r -> r.tree("t").get(new byte[]{1})[0]));
             }
             catch (final Throwable t)
             {

@@ -90,7 +90,8 @@ class JvmFlagTest
         assertFalse(r.out().contains("Exception in thread"), diag);
         assertTrue(lines.contains("DONE true"), diag);
         final List<String> failures = lines.stream().filter(l -> l.startsWith("FAILED ")).toList();
-        assertEquals(2, failures.size(), "both attempts fail cleanly (the second after Agrona's failed class init); " + diag);
+        assertEquals(2, failures.size(),
+            "both attempts fail cleanly (the second after Agrona's failed class init); " + diag);
         for (final String f : failures)
         {
             assertTrue(f.startsWith("FAILED " + CambiumException.class.getName() + ": "), diag);

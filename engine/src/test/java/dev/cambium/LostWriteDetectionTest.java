@@ -153,7 +153,8 @@ class LostWriteDetectionTest
         for (final Map.Entry<Long, Long> e : p.tree.entrySet())
         {
             final long id = e.getKey();
-            if (e.getValue() == 3 && olderVersion(old, id) && type.test(PageHeader.type(new UnsafeBuffer(page(current, id)))))
+            if (e.getValue() == 3 && olderVersion(old, id)
+                && type.test(PageHeader.type(new UnsafeBuffer(page(current, id)))))
             {
                 return id;
             }
@@ -289,7 +290,7 @@ class LostWriteDetectionTest
         // Both meta records as a format-1 build would have stamped them (version 1, a valid checksum).
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            for (final long offset : new long[] {0, PAGE_SIZE})
+            for (final long offset : new long[]{0, PAGE_SIZE})
             {
                 final ByteBuffer record = ByteBuffer.allocate(MetaCodec.RECORD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
                 ch.read(record, offset);
@@ -303,7 +304,8 @@ class LostWriteDetectionTest
             () -> Database.open(file, options(PageVerification.FIRST_READ)).close());
         assertNotNull(e.getMessage());
         assertTrue(e.getMessage().contains("file format 1 is no longer supported"), e.getMessage());
-        assertTrue(e.getMessage().contains("dump it with a format-1 build and load it into a new file"), e.getMessage());
+        assertTrue(e.getMessage().contains("dump it with a format-1 build and load it into a new file"),
+            e.getMessage());
         assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
     }
 }

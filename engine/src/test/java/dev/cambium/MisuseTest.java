@@ -138,7 +138,7 @@ class MisuseTest
     @Test
     void shouldRejectOverlongKeyNamingTheLimit()
     {
-        for (final int pageSize : new int[] {512, 4096})
+        for (final int pageSize : new int[]{512, 4096})
         {
             final Path file = dir.resolve("limit-" + pageSize + ".cambium");
             try (Database db = Database.open(file, DatabaseOptions.builder().pageSize(pageSize)
@@ -157,9 +157,11 @@ class MisuseTest
                     assertTrue(expect(LimitExceededException.class, () -> t.put(tooLong, V)).getMessage().contains(n));
                     assertTrue(expect(LimitExceededException.class, () -> t.get(tooLong)).getMessage().contains(n));
                     assertTrue(expect(LimitExceededException.class, () -> t.delete(tooLong)).getMessage().contains(n));
-                    assertTrue(expect(LimitExceededException.class, () -> t.containsKey(tooLong)).getMessage().contains(n));
+                    assertTrue(
+                        expect(LimitExceededException.class, () -> t.containsKey(tooLong)).getMessage().contains(n));
                     final String longName = "n".repeat(limit + 1);
-                    assertTrue(expect(LimitExceededException.class, () -> w.createTree(longName)).getMessage().contains(n));
+                    assertTrue(
+                        expect(LimitExceededException.class, () -> w.createTree(longName)).getMessage().contains(n));
                     // the key at the limit itself is fine
                     assertTrue(t.containsKey(atLimit));
                     assertEquals(1, t.size());
@@ -167,7 +169,8 @@ class MisuseTest
                 try (ReadTransaction r = db.beginRead())
                 {
                     final Tree t = r.tree("t");
-                    assertTrue(expect(LimitExceededException.class, () -> t.get(tooLong)).getMessage().contains(String.valueOf(limit)));
+                    assertTrue(expect(LimitExceededException.class, () -> t.get(tooLong)).getMessage()
+                        .contains(String.valueOf(limit)));
                     // bounds of count and seek are positions, not stored keys: over-long and empty are allowed
                     assertEquals(1, t.count(new byte[0], tooLong));
                     try (Cursor c = t.cursor())
@@ -277,7 +280,8 @@ class MisuseTest
         }
     }
 
-    private static void assertEndedEverywhere(final String when, final ReadTransaction txn, final Tree t, final Cursor c)
+    private static void assertEndedEverywhere(final String when, final ReadTransaction txn, final Tree t,
+        final Cursor c)
     {
         expect(TransactionClosedException.class, () -> txn.tree("t"));
         expect(TransactionClosedException.class, () -> txn.hasTree("t"));
@@ -366,7 +370,9 @@ class MisuseTest
         {
             db.write(txn -> txn.createTree("t").put(K, V));
             db.write(txn -> txn.createTree("empty"));
-            try (ReadTransaction r = db.beginRead(); Cursor c = r.tree("t").cursor(); Cursor e = r.tree("empty").cursor())
+            try (ReadTransaction r = db.beginRead();
+                Cursor c = r.tree("t").cursor();
+                Cursor e = r.tree("empty").cursor())
             {
                 expect(IllegalStateException.class, c::key);
                 expect(IllegalStateException.class, c::value);
@@ -475,7 +481,7 @@ class MisuseTest
         final Path shortText = dir.resolve("short.txt");
         Files.writeString(shortText, "hello\n");
         final Path directory = Files.createDirectory(dir.resolve("a-directory"));
-        for (final Path p : new Path[] {random, big, text, shortText, directory})
+        for (final Path p : new Path[]{random, big, text, shortText, directory})
         {
             final NotADatabaseException e = assertThrows(NotADatabaseException.class, () ->
             {
@@ -484,7 +490,8 @@ class MisuseTest
                     fail("opened " + p + " at revision " + db.revision());
                 }
             }, p.toString());
-            assertTrue(e.getMessage().contains(p.getFileName().toString()), "message should name the file: " + e.getMessage());
+            assertTrue(e.getMessage().contains(p.getFileName().toString()),
+                "message should name the file: " + e.getMessage());
         }
         // nothing was changed
         assertEquals(noise.length, Files.size(random));
@@ -524,7 +531,9 @@ class MisuseTest
                 {
                     w.createTree("t");
                     expect(IllegalStateException.class, db::beginWrite);
-                    expect(IllegalStateException.class, () -> db.write(x -> { }));
+                    expect(IllegalStateException.class, () -> db.write(x ->
+                    {
+                    }));
                     w.commit();
                 }
                 // after the end, this thread may write again

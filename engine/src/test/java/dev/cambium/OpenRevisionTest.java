@@ -101,7 +101,8 @@ class OpenRevisionTest
                 {
                     for (boolean ok = c.first(); ok; ok = c.next())
                     {
-                        entries.put(new String(c.key(), StandardCharsets.UTF_8), new String(c.value(), StandardCharsets.UTF_8));
+                        entries.put(new String(c.key(), StandardCharsets.UTF_8),
+                            new String(c.value(), StandardCharsets.UTF_8));
                     }
                 }
                 out.put(name, entries);
@@ -167,7 +168,8 @@ class OpenRevisionTest
         final NoSuchRevisionException e = assertThrows(NoSuchRevisionException.class,
             () -> Database.open(file, options().openRevision(newest).build()));
         assertEquals(List.of(newest - 1), e.availableRevisions());
-        assertTrue(e.getMessage().contains("revision " + newest) && e.getMessage().contains("holds revision " + (newest - 1)),
+        assertTrue(
+            e.getMessage().contains("revision " + newest) && e.getMessage().contains("holds revision " + (newest - 1)),
             e.getMessage());
     }
 

@@ -157,7 +157,7 @@ class OperatorHooksTest
                 final int at = markedRun(page.array());
                 if (at >= 0)
                 {
-                    ch.write(ByteBuffer.wrap(new byte[] {(byte)~MARK}), id * PAGE_SIZE + at);
+                    ch.write(ByteBuffer.wrap(new byte[]{(byte)~MARK}), id * PAGE_SIZE + at);
                     return id;
                 }
             }

@@ -48,61 +48,61 @@ class ProcessLockTest
     {
         /** (a) {@link Database#revisions(Path)}, which reads the meta pages through a channel of its own. */
         REVISIONS
+        {
+            @Override
+            void run(final Path file, final Database db)
             {
-                @Override
-                void run(final Path file, final Database db)
-                {
-                    assertEquals(db.revision(), Database.revisions(file).get(0).revision());
-                }
-            },
+                assertEquals(db.revision(), Database.revisions(file).get(0).revision());
+            }
+        },
         /** (b) a second {@link Database#open(Path)} in the owning JVM, which is refused. */
         SECOND_OPEN
+        {
+            @Override
+            void run(final Path file, final Database db)
             {
-                @Override
-                void run(final Path file, final Database db)
-                {
-                    final DatabaseLockedException e =
-                        assertThrows(DatabaseLockedException.class, () -> Database.open(file));
-                    assertTrue(e.heldInThisJvm(), e.getMessage());
-                    assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
-                }
-            },
+                final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
+                    () -> Database.open(file));
+                assertTrue(e.heldInThisJvm(), e.getMessage());
+                assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
+            }
+        },
         /** (c) the user's own code opens the file, reads a little, and closes it. */
         CHANNEL_OPEN_CLOSE
+        {
+            @Override
+            void run(final Path file, final Database db) throws IOException
             {
-                @Override
-                void run(final Path file, final Database db) throws IOException
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
                 {
-                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-                    {
-                        assertEquals(16, channel.read(ByteBuffer.allocate(16), 0));
-                    }
+                    assertEquals(16, channel.read(ByteBuffer.allocate(16), 0));
                 }
-            },
+            }
+        },
         /** (d) a backup of the file with {@link Files#copy}. */
         FILES_COPY
+        {
+            @Override
+            void run(final Path file, final Database db) throws IOException
             {
-                @Override
-                void run(final Path file, final Database db) throws IOException
-                {
-                    final Path copy = file.resolveSibling("backup.cambium");
-                    Files.copy(file, copy);
-                    assertEquals(Files.size(file), Files.size(copy));
-                }
-            },
+                final Path copy = file.resolveSibling("backup.cambium");
+                Files.copy(file, copy);
+                assertEquals(Files.size(file), Files.size(copy));
+            }
+        },
         /** (e) an open of a named revision in the owning JVM, which is refused. */
         OPEN_REVISION
+        {
+            @Override
+            void run(final Path file, final Database db)
             {
-                @Override
-                void run(final Path file, final Database db)
-                {
-                    final DatabaseOptions options = DatabaseOptions.builder().openRevision(db.revision()).build();
-                    final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
-                        () -> Database.open(file, options));
-                    assertTrue(e.heldInThisJvm(), e.getMessage());
-                    assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
-                }
-            };
+                final DatabaseOptions options = DatabaseOptions.builder().openRevision(db.revision()).build();
+                final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
+                    () -> Database.open(file, options));
+                assertTrue(e.heldInThisJvm(), e.getMessage());
+                assertTrue(e.getMessage().contains("already open in this JVM"), e.getMessage());
+            }
+        };
 
         abstract void run(Path file, Database db) throws IOException;
     }
@@ -145,8 +145,8 @@ class ProcessLockTest
             awaitReady(holder, out);
             for (int attempt = 0; attempt < 3; attempt++)
             {
-                final DatabaseLockedException e =
-                    assertThrows(DatabaseLockedException.class, () -> Database.open(file));
+                final DatabaseLockedException e = assertThrows(DatabaseLockedException.class,
+                    () -> Database.open(file));
                 assertFalse(e.heldInThisJvm(), e.getMessage());
                 assertEquals(DatabaseLock.lockFileOf(file), e.lockFile());
                 assertRefusalNames(file, e.getMessage(), "attempt " + attempt);

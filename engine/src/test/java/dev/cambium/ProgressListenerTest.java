@@ -66,7 +66,7 @@ class ProgressListenerTest
         @Override
         public void progress(final long done, final long total)
         {
-            calls.add(new long[] {done, total});
+            calls.add(new long[]{done, total});
             threads.add(Thread.currentThread());
         }
 
@@ -129,7 +129,7 @@ class ProgressListenerTest
     @Test
     void shouldCancelBackupWhenTheListenerThrows() throws IOException
     {
-        for (final boolean compact : new boolean[] {false, true})
+        for (final boolean compact : new boolean[]{false, true})
         {
             final Path target = dir.resolve("cancelled-" + compact + ".cambium");
             final CambiumException stop = new CambiumException("stop");
@@ -157,7 +157,7 @@ class ProgressListenerTest
     void shouldCancelCheckWhenTheListenerThrowsAndLetWritersIn()
     {
         // Types the check records as problems when its own walk throws them: a listener's must still end it.
-        for (final RuntimeException stop : new RuntimeException[] {new IllegalStateException("stop"),
+        for (final RuntimeException stop : new RuntimeException[]{new IllegalStateException("stop"),
             new CorruptDatabaseException("stop")})
         {
             final Recorder recorder = new Recorder();
@@ -171,7 +171,7 @@ class ProgressListenerTest
             })));
             assertEquals(2, recorder.calls.size(), "no report after the listener threw: the check ended");
         }
-        db.write(txn -> txn.tree("small").put(new byte[] {1}, new byte[] {2}));
+        db.write(txn -> txn.tree("small").put(new byte[]{1}, new byte[]{2}));
         assertTrue(db.check().ok(), "the write gate was released and the file is sound");
     }
 

@@ -108,7 +108,9 @@ class RangeCursorTest
         {
             for (int i = 0; i < 2_000; i++)
             {
-                final byte[] k = i % 4 == 0 ? model.keySet().toArray(new byte[0][])[random.nextInt(model.size())] : randomKey();
+                final byte[] k = i % 4 == 0
+                    ? model.keySet().toArray(new byte[0][])[random.nextInt(model.size())]
+                    : randomKey();
                 assertAt("floor " + hex(k), model.floorKey(k), c.seekFloor(k), c);
                 assertAt("ceiling " + hex(k), model.ceilingKey(k), c.seekCeiling(k), c);
                 assertAt("lower " + hex(k), model.lowerKey(k), c.seekLower(k), c);
@@ -135,7 +137,9 @@ class RangeCursorTest
                     to = x;
                 }
                 final KeyRange range = KeyRange.of(from, to);
-                final NavigableMap<byte[], byte[]> sub = to == null ? model.tailMap(from, true) : model.subMap(from, true, to, false);
+                final NavigableMap<byte[], byte[]> sub = to == null
+                    ? model.tailMap(from, true)
+                    : model.subMap(from, true, to, false);
                 try (Cursor c = t.cursor(range))
                 {
                     final List<byte[]> forward = new ArrayList<>();
@@ -159,9 +163,12 @@ class RangeCursorTest
                     }
                     final byte[] probe = randomKey();
                     assertAt("bounded ceiling " + hex(probe) + " in " + range, sub.ceilingKey(probe), c.seek(probe), c);
-                    assertAt("bounded floor " + hex(probe) + " in " + range, sub.floorKey(probe), c.seekFloor(probe), c);
-                    assertAt("bounded lower " + hex(probe) + " in " + range, sub.lowerKey(probe), c.seekLower(probe), c);
-                    assertAt("bounded higher " + hex(probe) + " in " + range, sub.higherKey(probe), c.seekHigher(probe), c);
+                    assertAt("bounded floor " + hex(probe) + " in " + range, sub.floorKey(probe), c.seekFloor(probe),
+                        c);
+                    assertAt("bounded lower " + hex(probe) + " in " + range, sub.lowerKey(probe), c.seekLower(probe),
+                        c);
+                    assertAt("bounded higher " + hex(probe) + " in " + range, sub.higherKey(probe), c.seekHigher(probe),
+                        c);
                 }
             }
         }
@@ -173,7 +180,7 @@ class RangeCursorTest
         db.write(txn ->
         {
             final Tree t = txn.openOrCreateTree("cn");
-            for (final String v : new String[] {"je", "jen", "jensen", "jenny", "jo"})
+            for (final String v : new String[]{"je", "jen", "jensen", "jenny", "jo"})
             {
                 for (long id = 1; id <= 3; id++)
                 {
@@ -185,7 +192,8 @@ class RangeCursorTest
         {
             final Tree t = r.tree("cn");
             assertEquals(List.of("jen/1", "jen/2", "jen/3"), scan(t, Tuple.of("jen").prefixRange()));
-            assertEquals(List.of("jen/1", "jen/2", "jen/3", "jenny/1", "jenny/2", "jenny/3", "jensen/1", "jensen/2", "jensen/3"),
+            assertEquals(
+                List.of("jen/1", "jen/2", "jen/3", "jenny/1", "jenny/2", "jenny/3", "jensen/1", "jensen/2", "jensen/3"),
                 scan(t, Tuple.EMPTY.stringPrefixRange("jen")));
             assertEquals(9, t.count(Tuple.EMPTY.stringPrefixRange("jen")));
         }
@@ -255,8 +263,10 @@ class RangeCursorTest
         final long n = fill("t", 500).size();
         try (ReadTransaction before = db.beginRead())
         {
-            assertEquals(0L, (long)db.writeAndGet(txn -> txn.openOrCreateTree("t").deleteRange(new byte[] {5}, new byte[] {5})));
-            assertEquals(n, (long)db.writeAndGet(txn -> txn.openOrCreateTree("t").deleteRange(KeyRange.prefix(new byte[0]))));
+            assertEquals(0L,
+                (long)db.writeAndGet(txn -> txn.openOrCreateTree("t").deleteRange(new byte[]{5}, new byte[]{5})));
+            assertEquals(n,
+                (long)db.writeAndGet(txn -> txn.openOrCreateTree("t").deleteRange(KeyRange.prefix(new byte[0]))));
             assertEquals(n, before.tree("t").size());
             assertEquals(n, before.tree("t").count(null, null));
         }
@@ -288,25 +298,25 @@ class RangeCursorTest
             final Tree t = txn.openOrCreateTree("t");
             for (int i = 0; i < 100; i++)
             {
-                t.put(new byte[] {(byte)i}, new byte[] {(byte)i});
+                t.put(new byte[]{(byte)i}, new byte[]{(byte)i});
             }
             final List<Integer> seen = new ArrayList<>();
-            try (Cursor c = t.cursor(KeyRange.of(new byte[] {10}, new byte[] {20})))
+            try (Cursor c = t.cursor(KeyRange.of(new byte[]{10}, new byte[]{20})))
             {
                 for (boolean ok = c.first(); ok; ok = c.next())
                 {
                     seen.add((int)c.key()[0]);
                     t.delete(c.key()); // the cursor detaches and re-seeks by key
-                    t.put(new byte[] {(byte)(c.hashCode() & 0x7 | 0x40)}, new byte[0]); // outside the range
+                    t.put(new byte[]{(byte)(c.hashCode() & 0x7 | 0x40)}, new byte[0]); // outside the range
                 }
             }
             assertEquals(List.of(10, 11, 12, 13, 14, 15, 16, 17, 18, 19), seen);
-            assertEquals(0, t.count(new byte[] {10}, new byte[] {20}));
-            try (Cursor c = t.cursor(KeyRange.of(new byte[] {10}, new byte[] {20})))
+            assertEquals(0, t.count(new byte[]{10}, new byte[]{20}));
+            try (Cursor c = t.cursor(KeyRange.of(new byte[]{10}, new byte[]{20})))
             {
                 assertFalse(c.first());
                 assertFalse(c.last());
-                assertFalse(c.seekFloor(new byte[] {30}));
+                assertFalse(c.seekFloor(new byte[]{30}));
             }
         });
     }
@@ -315,12 +325,13 @@ class RangeCursorTest
     void boundedCursorOverAnEmptyRangeFindsNothing()
     {
         fill("t", 200);
-        try (ReadTransaction r = db.beginRead(); Cursor c = r.tree("t").cursor(KeyRange.of(new byte[] {9}, new byte[] {9})))
+        try (ReadTransaction r = db.beginRead();
+            Cursor c = r.tree("t").cursor(KeyRange.of(new byte[]{9}, new byte[]{9})))
         {
             assertFalse(c.first());
             assertFalse(c.last());
-            assertFalse(c.seek(new byte[] {9}));
-            assertFalse(c.seekFloor(new byte[] {(byte)0xFF}));
+            assertFalse(c.seek(new byte[]{9}));
+            assertFalse(c.seekFloor(new byte[]{(byte)0xFF}));
         }
     }
 }

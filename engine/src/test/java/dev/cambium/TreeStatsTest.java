@@ -37,7 +37,7 @@ class TreeStatsTest
                 final Tree small = txn.createTree("small");
                 for (int i = 0; i < 3; i++)
                 {
-                    small.put(key(i), new byte[] {(byte)i});
+                    small.put(key(i), new byte[]{(byte)i});
                 }
                 final Tree big = txn.createTree("big");
                 for (int i = 0; i < 5000; i++)

@@ -216,7 +216,8 @@ public final class BTreeCursor
             final int value = ReadNode.valueOf(cell);
             if (value < 0)
             {
-                valueView.wrap(Overflow.read(pages, overflowView, n.overflowPage(cell), n.overflowRevision(cell), ~value));
+                valueView
+                    .wrap(Overflow.read(pages, overflowView, n.overflowPage(cell), n.overflowRevision(cell), ~value));
             }
             else
             {

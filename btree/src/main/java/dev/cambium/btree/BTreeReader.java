@@ -100,7 +100,8 @@ public class BTreeReader
         final int value = ReadNode.valueOf(cell);
         if (value < 0)
         {
-            valueView.wrap(Overflow.read(pages, overflowView, view.overflowPage(cell), view.overflowRevision(cell), ~value));
+            valueView
+                .wrap(Overflow.read(pages, overflowView, view.overflowPage(cell), view.overflowRevision(cell), ~value));
         }
         else
         {
@@ -234,7 +235,8 @@ public class BTreeReader
             final long below = countBelow(n.child(i), n.childRevision(i), depth + 1, seen);
             if (below != n.childCount(i))
             {
-                throw pages.corrupt(id, "cell " + i + " counts " + n.childCount(i) + " entries, its subtree holds " + below);
+                throw pages.corrupt(id,
+                    "cell " + i + " counts " + n.childCount(i) + " entries, its subtree holds " + below);
             }
             total += below;
         }
@@ -348,7 +350,7 @@ public class BTreeReader
      */
     public static boolean isOverflow(final int pageSize, final int keyLen, final int valueLen)
     {
-        return (long)NodeLayout.LEAF_CELL_OVERHEAD + keyLen + valueLen + NodeLayout.SLOT_SIZE >
-            NodeLayout.maxCellWithSlot(pageSize);
+        return (long)NodeLayout.LEAF_CELL_OVERHEAD + keyLen + valueLen + NodeLayout.SLOT_SIZE > NodeLayout
+            .maxCellWithSlot(pageSize);
     }
 }

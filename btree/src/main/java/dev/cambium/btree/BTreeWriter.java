@@ -211,7 +211,8 @@ public final class BTreeWriter extends BTreeReader
      * the leaf if the cell does not fit.
      */
     private void insertLeafCell(
-        final Node n, final int idx, final boolean rightmost, final DirectBuffer key, final int keyOff, final int keyLen,
+        final Node n, final int idx, final boolean rightmost, final DirectBuffer key, final int keyOff,
+        final int keyLen,
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
         final boolean overflow = isOverflow(writer.pageSize(), keyLen, valueLen);
@@ -426,7 +427,8 @@ public final class BTreeWriter extends BTreeReader
     {
         if (leaf.isOverflow(idx))
         {
-            Overflow.free(writer, overflowView, leaf.overflowPage(idx), leaf.overflowRevision(idx), leaf.valueLength(idx));
+            Overflow.free(writer, overflowView, leaf.overflowPage(idx), leaf.overflowRevision(idx),
+                leaf.valueLength(idx));
         }
     }
 
@@ -561,7 +563,8 @@ public final class BTreeWriter extends BTreeReader
         {
             if (!leaf && j == 0)
             {
-                l.insertBranch(l.count(), r.child(0), r.childRevision(0), r.childCount(0), n.buf, n.keyOffset(ri), sepLen);
+                l.insertBranch(l.count(), r.child(0), r.childRevision(0), r.childCount(0), n.buf, n.keyOffset(ri),
+                    sepLen);
             }
             else
             {
@@ -680,7 +683,9 @@ public final class BTreeWriter extends BTreeReader
         }
         // levels[depth] keeps wrapping this page while the children (deeper levels) are relocated; it is wrapped
         // again only when the page itself is copied.
-        Node n = id >= 0 ? levels[depth].wrapWritable(writer, id).check() : levels[depth].wrap(writer, pageId, revision);
+        Node n = id >= 0
+            ? levels[depth].wrapWritable(writer, id).check()
+            : levels[depth].wrap(writer, pageId, revision);
         final int count = n.count();
         final boolean leaf = n.isLeaf();
         for (int i = 0; i < count && relocated < relocateBudget; i++)

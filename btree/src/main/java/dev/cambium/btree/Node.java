@@ -282,7 +282,8 @@ final class Node
      * Compares the key of cell i with a key whose head is {@code keyHead}: by heads first, reading the
      * cell only when they tie.
      */
-    private int compareWithHead(final int i, final int keyHead, final DirectBuffer key, final int keyOff, final int keyLen)
+    private int compareWithHead(final int i, final int keyHead, final DirectBuffer key, final int keyOff,
+        final int keyLen)
     {
         final int c = Integer.compareUnsigned(slotHead(i), keyHead);
         return c != 0 ? c : compareKey(i, key, keyOff, keyLen);
@@ -400,7 +401,8 @@ final class Node
         final int off = cellOffset(i);
         final int keyLen = keyLengthAt(off);
         final boolean overflow = (buf.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0;
-        final long size = LEAF_CELL_OVERHEAD + keyLen + (overflow ? OVERFLOW_POINTER_LENGTH : (buf.getInt(off + 3) & 0xFFFFFFFFL));
+        final long size = LEAF_CELL_OVERHEAD + keyLen
+            + (overflow ? OVERFLOW_POINTER_LENGTH : (buf.getInt(off + 3) & 0xFFFFFFFFL));
         if (off + size > pageSize)
         {
             throw corrupt("cell " + i + " runs past the page end");
@@ -562,10 +564,10 @@ final class Node
     /** Size of the cell at {@code off} of {@code page}, a copy of this page whose cells were checked already. */
     private int cellSize(final UnsafeBuffer page, final int off)
     {
-        return isLeaf() ?
-            LEAF_CELL_OVERHEAD + (page.getShort(off) & 0xFFFF) +
-            ((page.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? OVERFLOW_POINTER_LENGTH : page.getInt(off + 3)) :
-            BRANCH_CELL_OVERHEAD + (page.getShort(off + BRANCH_KEY_LENGTH_OFFSET) & 0xFFFF);
+        return isLeaf()
+            ? LEAF_CELL_OVERHEAD + (page.getShort(off) & 0xFFFF) +
+                ((page.getByte(off + 2) & LEAF_FLAG_OVERFLOW) != 0 ? OVERFLOW_POINTER_LENGTH : page.getInt(off + 3))
+            : BRANCH_CELL_OVERHEAD + (page.getShort(off + BRANCH_KEY_LENGTH_OFFSET) & 0xFFFF);
     }
 
     /** Appends a copy of cell i of {@code from} at the end of this node; returns the new cell's offset. */
@@ -598,7 +600,8 @@ final class Node
         final int index, final DirectBuffer key, final int keyOff, final int keyLen,
         final int valueLen, final long firstOverflowPage, final long chainRevision)
     {
-        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + OVERFLOW_POINTER_LENGTH, head(key, keyOff, keyLen));
+        final int off = insertSlot(index, LEAF_CELL_OVERHEAD + keyLen + OVERFLOW_POINTER_LENGTH,
+            head(key, keyOff, keyLen));
         buf.putShort(off, (short)keyLen);
         buf.putByte(off + 2, (byte)LEAF_FLAG_OVERFLOW);
         buf.putInt(off + 3, valueLen);

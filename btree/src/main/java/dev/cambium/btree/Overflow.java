@@ -54,7 +54,8 @@ final class Overflow
      *
      * @return the id of the first page; every page of the chain carries {@link PageWriter#revision()}.
      */
-    static long write(final PageWriter pages, final UnsafeBuffer view, final DirectBuffer value, final int off, final int len)
+    static long write(final PageWriter pages, final UnsafeBuffer view, final DirectBuffer value, final int off,
+        final int len)
     {
         final int cap = capacity(pages.pageSize());
         final int n = pagesFor(len, cap);

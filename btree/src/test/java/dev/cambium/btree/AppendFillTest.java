@@ -54,7 +54,8 @@ class AppendFillTest
             keys[j] = t;
         }
         final List<int[]> leaves = leaves(pages, load(pages, keys));
-        final int perFullLeaf = (PAGE_SIZE - 64) / (NodeLayout.SLOT_SIZE + NodeLayout.LEAF_CELL_OVERHEAD + 8 + VALUE_LENGTH);
+        final int perFullLeaf = (PAGE_SIZE - 64)
+            / (NodeLayout.SLOT_SIZE + NodeLayout.LEAF_CELL_OVERHEAD + 8 + VALUE_LENGTH);
         assertTrue(leaves.size() > ENTRIES / perFullLeaf + ENTRIES / perFullLeaf / 5,
             "random inserts split leaves in balanced halves: " + leaves.size() + " leaves");
     }
@@ -89,7 +90,7 @@ class AppendFillTest
             }
             pages.commit();
         }
-        return new long[] {root, rootRevision};
+        return new long[]{root, rootRevision};
     }
 
     /** Every leaf in key order, as {entries, free bytes}. */
@@ -105,7 +106,7 @@ class AppendFillTest
         final Node n = new Node().wrap(pages, id, revision);
         if (n.isLeaf())
         {
-            leaves.add(new int[] {n.count(), n.free()});
+            leaves.add(new int[]{n.count(), n.free()});
             return;
         }
         final int count = n.count();

@@ -72,7 +72,8 @@ class BTreeModelTest
             rnd.nextBytes(key);
             final byte[] value = new byte[rnd.nextInt(4) == 0 ? rnd.nextInt(5000) : rnd.nextInt(100)];
             rnd.nextBytes(value);
-            root = w.put(root, pages.revisionOf(root), model.size(), buf(key), 0, key.length, buf(value), 0, value.length);
+            root = w.put(root, pages.revisionOf(root), model.size(), buf(key), 0, key.length, buf(value), 0,
+                value.length);
             model.put(key, value);
         }
         pages.commit();
@@ -106,7 +107,8 @@ class BTreeModelTest
                 if (op < (deletePhase ? 2 : 6))
                 {
                     final byte[] value = value(rnd);
-                    r = w.put(r, pages.revisionOf(r), working.size(), buf(key), 0, key.length, buf(value), 0, value.length);
+                    r = w.put(r, pages.revisionOf(r), working.size(), buf(key), 0, key.length, buf(value), 0,
+                        value.length);
                     assertEquals(pages.revisionOf(r), w.rootRevision());
                     assertEquals(!working.containsKey(key), w.lastPutInserted());
                     working.put(key, value);
@@ -247,11 +249,13 @@ class BTreeModelTest
                     assertNull(lower, where);
                 }
             }
-            assertEquals(model.headMap(probe, false).size(), r.rank(root, pages.revisionOf(root), buf(probe), 0, probe.length), where);
+            assertEquals(model.headMap(probe, false).size(),
+                r.rank(root, pages.revisionOf(root), buf(probe), 0, probe.length), where);
             final byte[] v = r.getCopy(root, pages.revisionOf(root), buf(probe), 0, probe.length);
             assertArrayEquals(model.get(probe), v, where);
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-            assertEquals(model.containsKey(probe), r.get(root, pages.revisionOf(root), buf(probe), 0, probe.length, view));
+            assertEquals(model.containsKey(probe),
+                r.get(root, pages.revisionOf(root), buf(probe), 0, probe.length, view));
             // The same lookups with the key at an offset, on the heap and off it (the raw comparisons add the offset).
             final int off = 1 + rnd.nextInt(7);
             assertArrayEquals(model.get(probe), r.getCopy(root, pages.revisionOf(root), shifted(probe, off, false), off,
@@ -303,9 +307,9 @@ class BTreeModelTest
     /** The key copied at offset {@code off} of a larger buffer, on the heap or off it. */
     private static DirectBuffer shifted(final byte[] key, final int off, final boolean direct)
     {
-        final UnsafeBuffer b = direct ?
-            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(key.length + off + 3)) :
-            new UnsafeBuffer(new byte[key.length + off + 3]);
+        final UnsafeBuffer b = direct
+            ? new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(key.length + off + 3))
+            : new UnsafeBuffer(new byte[key.length + off + 3]);
         b.setMemory(0, b.capacity(), (byte)0x5A);
         b.putBytes(off, key);
         return b;

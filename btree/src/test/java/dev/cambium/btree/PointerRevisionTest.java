@@ -38,7 +38,7 @@ class PointerRevisionTest
         final long leaf = r.child(0);
         assertEquals(1, r.childRevision(0));
         new UnsafeBuffer(pages.committed.get(leaf)).putLong(PageHeader.REVISION_OFFSET, 0);
-        return new long[] {root, leaf};
+        return new long[]{root, leaf};
     }
 
     private static void assertStale(final long page, final long found, final long expected, final Runnable op)
@@ -62,7 +62,9 @@ class PointerRevisionTest
         stale.accept(() -> reader.getCopy(root, 1, first, 0, 6));
         stale.accept(() -> reader.rank(root, 1, first, 0, 6));
         stale.accept(() -> reader.countEntries(root, 1));
-        stale.accept(() -> reader.forEachPage(root, 1, id -> { }));
+        stale.accept(() -> reader.forEachPage(root, 1, id ->
+        {
+        }));
         final BTreeCursor c = new BTreeCursor(pages);
         c.reset(root, 1);
         stale.accept(c::first);

@@ -146,7 +146,8 @@ class SharedChildrenTest
         final MemoryPages pages = new MemoryPages(PAGE_SIZE);
         final long root = sharedDag(pages, 3, 3);
         final RuntimeException counting = assertTimeoutPreemptively(BOUND,
-            () -> assertThrows(IllegalStateException.class, () -> new BTreeReader(pages).countEntries(root, pages.revisionOf(root))));
+            () -> assertThrows(IllegalStateException.class,
+                () -> new BTreeReader(pages).countEntries(root, pages.revisionOf(root))));
         assertTrue(counting.getMessage().contains("twice"), counting.getMessage());
         final BTreeWriter writer = new BTreeWriter(pages);
         final RuntimeException freeing = assertTimeoutPreemptively(BOUND,

@@ -33,7 +33,8 @@ import org.agrona.concurrent.IdleStrategy;
  *
  * @param <S> the engine's immutable per-revision state
  */
-public final class Cleaner<S> implements AutoCloseable {
+public final class Cleaner<S> implements AutoCloseable
+{
     private static final Logger LOG = System.getLogger(Cleaner.class.getName());
 
     // No spinning or yielding: on a small machine they take CPU from the writer, and the writer wakes
@@ -53,7 +54,8 @@ public final class Cleaner<S> implements AutoCloseable {
     private volatile AgentRunner runner;
     private volatile AgentInvoker invoker;
 
-    private Cleaner(Builder<S> builder) {
+    private Cleaner(Builder<S> builder)
+    {
         this.agent = new CleanerAgent<>(builder.revisions, builder.reclaimer, builder.housekeeping);
     }
 
@@ -65,7 +67,8 @@ public final class Cleaner<S> implements AutoCloseable {
      * @return a builder with no reclaimer and no housekeeping
      * @throws NullPointerException if {@code revisions} is null
      */
-    public static <S> Builder<S> builder(RevisionList<S> revisions) {
+    public static <S> Builder<S> builder(RevisionList<S> revisions)
+    {
         return new Builder<>(Objects.requireNonNull(revisions, "revisions"));
     }
 
@@ -74,12 +77,14 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @param <S> the engine's immutable per-revision state
      */
-    public static final class Builder<S> {
+    public static final class Builder<S>
+    {
         private final RevisionList<S> revisions;
         private PageReclaimer<S> reclaimer;
         private Runnable housekeeping;
 
-        private Builder(RevisionList<S> revisions) {
+        private Builder(RevisionList<S> revisions)
+        {
             this.revisions = revisions;
         }
 
@@ -89,7 +94,8 @@ public final class Cleaner<S> implements AutoCloseable {
          * @param reclaimer the reclaimer over the same revision list; null for none
          * @return this builder
          */
-        public Builder<S> reclaimer(PageReclaimer<S> reclaimer) {
+        public Builder<S> reclaimer(PageReclaimer<S> reclaimer)
+        {
             this.reclaimer = reclaimer;
             return this;
         }
@@ -100,7 +106,8 @@ public final class Cleaner<S> implements AutoCloseable {
          * @param housekeeping the task; null for none
          * @return this builder
          */
-        public Builder<S> housekeeping(Runnable housekeeping) {
+        public Builder<S> housekeeping(Runnable housekeeping)
+        {
             this.housekeeping = housekeeping;
             return this;
         }
@@ -110,7 +117,8 @@ public final class Cleaner<S> implements AutoCloseable {
          *
          * @return the cleaner; call {@link Cleaner#start()} or {@link Cleaner#invoker()} once
          */
-        public Cleaner<S> build() {
+        public Cleaner<S> build()
+        {
             return new Cleaner<>(this);
         }
     }
@@ -120,12 +128,14 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @throws IllegalStateException if already started or driven by an invoker
      */
-    public synchronized void start() {
+    public synchronized void start()
+    {
         requireUnused();
         final IdleStrategy idle = new BackoffIdleStrategy(MAX_SPINS, MAX_YIELDS, MIN_PARK_NS, MAX_PARK_NS);
         final AgentRunner r = new AgentRunner(idle, errorHandler, null, agent);
         runner = r;
-        AgentRunner.startOnThread(r, task -> {
+        AgentRunner.startOnThread(r, task ->
+        {
             final Thread thread = new Thread(task, CleanerAgent.ROLE_NAME);
             thread.setDaemon(true);
             return thread;
@@ -140,15 +150,18 @@ public final class Cleaner<S> implements AutoCloseable {
      * @return the invoker, not yet started; closed by {@link #close()}
      * @throws IllegalStateException if already started or driven by an invoker
      */
-    public synchronized AgentInvoker invoker() {
+    public synchronized AgentInvoker invoker()
+    {
         requireUnused();
         final AgentInvoker i = new AgentInvoker(errorHandler, null, agent);
         invoker = i;
         return i;
     }
 
-    private void requireUnused() {
-        if (runner != null || invoker != null) {
+    private void requireUnused()
+    {
+        if (runner != null || invoker != null)
+        {
             throw new IllegalStateException("cleaner already started");
         }
     }
@@ -157,12 +170,15 @@ public final class Cleaner<S> implements AutoCloseable {
      * Wakes the cleaner thread if it is parked idle, e.g. right after a reader releases an old revision.
      * Any thread; a no-op before {@link #start()} or with an invoker.
      */
-    public void wakeUp() {
+    public void wakeUp()
+    {
         final AgentRunner r = runner;
-        if (r != null) {
+        if (r != null)
+        {
             final Thread thread = r.thread();
             // thread() is null before the runner thread starts and TOMBSTONE after close.
-            if (thread != null && thread != AgentRunner.TOMBSTONE) {
+            if (thread != null && thread != AgentRunner.TOMBSTONE)
+            {
                 LockSupport.unpark(thread);
             }
         }
@@ -173,13 +189,16 @@ public final class Cleaner<S> implements AutoCloseable {
      * Owning thread; idempotent.
      */
     @Override
-    public synchronized void close() {
+    public synchronized void close()
+    {
         final AgentRunner r = runner;
-        if (r != null) {
+        if (r != null)
+        {
             r.close();
         }
         final AgentInvoker i = invoker;
-        if (i != null) {
+        if (i != null)
+        {
             i.close();
         }
     }
@@ -189,7 +208,8 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return true once closed
      */
-    public boolean isClosed() {
+    public boolean isClosed()
+    {
         final AgentRunner r = runner;
         final AgentInvoker i = invoker;
         return (r != null && r.isClosed()) || (i != null && i.isClosed());
@@ -200,7 +220,8 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return the agent
      */
-    public CleanerAgent<S> agent() {
+    public CleanerAgent<S> agent()
+    {
         return agent;
     }
 
@@ -209,7 +230,8 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return runs
      */
-    public long runs() {
+    public long runs()
+    {
         return agent.runs();
     }
 
@@ -218,7 +240,8 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return revisions retired
      */
-    public long revisionsRetired() {
+    public long revisionsRetired()
+    {
         return agent.revisionsRetired();
     }
 
@@ -227,7 +250,8 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return error count
      */
-    public long errorCount() {
+    public long errorCount()
+    {
         return errorCount.get();
     }
 
@@ -236,12 +260,14 @@ public final class Cleaner<S> implements AutoCloseable {
      *
      * @return the last error
      */
-    public Throwable lastError() {
+    public Throwable lastError()
+    {
         return lastError.get();
     }
 
     /** Error handler, on the cleaner thread: count, remember, log, and carry on. */
-    private void onError(Throwable error) {
+    private void onError(Throwable error)
+    {
         errorCount.incrementAndGet();
         lastError.set(error);
         LOG.log(Level.WARNING, "cambium cleaner error (cleaner keeps running)", error);

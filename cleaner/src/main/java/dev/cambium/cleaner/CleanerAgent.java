@@ -16,7 +16,8 @@ import org.agrona.concurrent.Agent;
  *
  * @param <S> the engine's immutable per-revision state
  */
-public final class CleanerAgent<S> implements Agent {
+public final class CleanerAgent<S> implements Agent
+{
     /** Role name, also used as the cleaner thread's name. */
     public static final String ROLE_NAME = "cambium-cleaner";
 
@@ -37,7 +38,8 @@ public final class CleanerAgent<S> implements Agent {
      *                     expected to throttle itself), e.g. the engine's check for forgotten readers;
      *                     null for none
      */
-    public CleanerAgent(RevisionList<S> revisions, PageReclaimer<S> reclaimer, Runnable housekeeping) {
+    public CleanerAgent(RevisionList<S> revisions, PageReclaimer<S> reclaimer, Runnable housekeeping)
+    {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.reclaimer = reclaimer;
         this.housekeeping = housekeeping;
@@ -49,13 +51,19 @@ public final class CleanerAgent<S> implements Agent {
      * @return the work done: revisions retired plus pages harvested and released, 0 when idle
      */
     @Override
-    public int doWork() {
+    public int doWork()
+    {
         runs++;
         final int retired;
         int work = 0;
-        if (reclaimer == null) {
-            retired = revisions.retire(node -> { });
-        } else {
+        if (reclaimer == null)
+        {
+            retired = revisions.retire(node ->
+            {
+            });
+        }
+        else
+        {
             // Harvest before retiring: a node's obsolete pages must be taken before it is unlinked; a node
             // published and retired since the harvest walk is harvested as it retires.
             work += reclaimer.harvest();
@@ -63,7 +71,8 @@ public final class CleanerAgent<S> implements Agent {
             work += reclaimer.release();
         }
         revisionsRetired += retired;
-        if (housekeeping != null) {
+        if (housekeeping != null)
+        {
             housekeeping.run();
         }
         return retired + work;
@@ -75,7 +84,8 @@ public final class CleanerAgent<S> implements Agent {
      * @return the role name
      */
     @Override
-    public String roleName() {
+    public String roleName()
+    {
         return ROLE_NAME;
     }
 
@@ -84,7 +94,8 @@ public final class CleanerAgent<S> implements Agent {
      *
      * @return calls to {@link #doWork()}
      */
-    public long runs() {
+    public long runs()
+    {
         return runs;
     }
 
@@ -93,7 +104,8 @@ public final class CleanerAgent<S> implements Agent {
      *
      * @return revisions retired
      */
-    public long revisionsRetired() {
+    public long revisionsRetired()
+    {
         return revisionsRetired;
     }
 }

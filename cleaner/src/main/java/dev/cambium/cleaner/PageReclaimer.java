@@ -40,12 +40,14 @@ import java.util.function.LongConsumer;
  * counters by any thread (racy snapshots). A batch offered to the queue happens-before the writer's
  * poll of it (JCTools' ordered store/volatile load).
  */
-public final class PageReclaimer<S> {
+public final class PageReclaimer<S>
+{
     /** Default hand-off capacity in batches (one batch per visibility interval per commit). */
     public static final int DEFAULT_QUEUE_CAPACITY = 4096;
 
     /** When an obsolete page may be reused. */
-    public enum Policy {
+    public enum Policy
+    {
         /** Default: once no live revision lies in the page's visibility interval [A, R-1]. */
         INTERVAL,
         /**
@@ -69,12 +71,14 @@ public final class PageReclaimer<S> {
     private volatile long reclaimedPages;
 
     /** One visibility interval [from, to] of one commit's obsolete pages. */
-    private static final class Group {
+    private static final class Group
+    {
         final long from;
         final long to;
         final long[] pages;
 
-        Group(long from, long to, long[] pages) {
+        Group(long from, long to, long[] pages)
+        {
             this.from = from;
             this.to = to;
             this.pages = pages;
@@ -86,10 +90,12 @@ public final class PageReclaimer<S> {
      * @param queueCapacity capacity of the hand-off queue, in batches (at least 2)
      * @param policy        the reuse rule
      */
-    public PageReclaimer(RevisionList<S> revisions, int queueCapacity, Policy policy) {
+    public PageReclaimer(RevisionList<S> revisions, int queueCapacity, Policy policy)
+    {
         this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.policy = Objects.requireNonNull(policy, "policy");
-        if (queueCapacity < 2) {
+        if (queueCapacity < 2)
+        {
             throw new IllegalArgumentException("queueCapacity must be at least 2, was " + queueCapacity);
         }
         this.handOff = new SpscArrayQueue<>(queueCapacity);
@@ -102,7 +108,8 @@ public final class PageReclaimer<S> {
      *
      * @return the number of pages taken
      */
-    public int harvest() {
+    public int harvest()
+    {
         final int[] taken = {0};
         revisions.forEachLinked(node -> taken[0] += harvest(node));
         return taken[0];
@@ -114,27 +121,33 @@ public final class PageReclaimer<S> {
      * @param node a published revision node
      * @return the number of pages taken (0 if already harvested)
      */
-    public int harvest(RevisionNode<S> node) {
+    public int harvest(RevisionNode<S> node)
+    {
         final ObsoletePages obsolete = node.harvestObsolete();
-        if (obsolete == null || obsolete.isEmpty()) {
+        if (obsolete == null || obsolete.isEmpty())
+        {
             return 0;
         }
         final long obsoletedBy = node.revision();
         // Group by written revision: each group shares one visibility interval [written, obsoletedBy - 1].
         final int n = obsolete.count();
         final long[][] byWritten = new long[n][];
-        for (int i = 0; i < n; i++) {
-            byWritten[i] = new long[] {obsolete.writtenRevision(i), obsolete.page(i)};
+        for (int i = 0; i < n; i++)
+        {
+            byWritten[i] = new long[]{obsolete.writtenRevision(i), obsolete.page(i)};
         }
         Arrays.sort(byWritten, (a, b) -> Long.compare(a[0], b[0]));
         int start = 0;
-        while (start < n) {
+        while (start < n)
+        {
             int end = start + 1;
-            while (end < n && byWritten[end][0] == byWritten[start][0]) {
+            while (end < n && byWritten[end][0] == byWritten[start][0])
+            {
                 end++;
             }
             final long[] pages = new long[end - start];
-            for (int i = start; i < end; i++) {
+            for (int i = start; i < end; i++)
+            {
                 pages[i - start] = byWritten[i][1];
             }
             pending.add(new Group(byWritten[start][0], obsoletedBy - 1, pages));
@@ -156,13 +169,16 @@ public final class PageReclaimer<S> {
      *
      * @return the number of pages handed to the writer
      */
-    public int release() {
-        if (pending.isEmpty()) {
+    public int release()
+    {
+        if (pending.isEmpty())
+        {
             return 0;
         }
         final long[] live = revisions.liveRevisions();
         Arrays.sort(live);
-        if (!pendingChanged && Arrays.equals(live, lastLive)) {
+        if (!pendingChanged && Arrays.equals(live, lastLive))
+        {
             return 0;
         }
         lastLive = live;
@@ -170,29 +186,37 @@ public final class PageReclaimer<S> {
         pendingChanged = true;
         boolean offerAgain = false;
         int released = 0;
-        try {
-            for (int i = 0; i < pending.size(); ) {
+        try
+        {
+            for (int i = 0; i < pending.size();)
+            {
                 final Group g = pending.get(i);
                 // OLDEST_READER: any live revision older than R holds the pages, whatever it can see.
                 final long from = policy == Policy.INTERVAL ? g.from : Long.MIN_VALUE;
-                if (anyWithin(live, from, g.to)) {
+                if (anyWithin(live, from, g.to))
+                {
                     i++;
                     continue;
                 }
                 Failpoint.CLEANER_HANDOFF.hit();
-                if (handOff.offer(g.pages)) {
+                if (handOff.offer(g.pages))
+                {
                     // Order does not matter: swap-remove keeps this O(1).
                     final int last = pending.size() - 1;
                     pending.set(i, pending.get(last));
                     pending.remove(last);
                     released += g.pages.length;
-                } else {
+                }
+                else
+                {
                     offerAgain = true; // releasable but the queue was full: try again next cycle
                     i++;
                 }
             }
             pendingChanged = offerAgain;
-        } finally {
+        }
+        finally
+        {
             // Once per call, not per group: two volatile writes.
             pendingPages -= released;
             reclaimedPages += released;
@@ -201,12 +225,15 @@ public final class PageReclaimer<S> {
     }
 
     /** True if some value of the sorted array lies in [from, to]. */
-    static boolean anyWithin(long[] sorted, long from, long to) {
-        if (from > to) {
+    static boolean anyWithin(long[] sorted, long from, long to)
+    {
+        if (from > to)
+        {
             return false;
         }
         int idx = Arrays.binarySearch(sorted, from);
-        if (idx >= 0) {
+        if (idx >= 0)
+        {
             return true;
         }
         idx = -(idx + 1);
@@ -219,11 +246,14 @@ public final class PageReclaimer<S> {
      * @param reusable receives each reusable page id once
      * @return the number of pages drained
      */
-    public int drain(LongConsumer reusable) {
+    public int drain(LongConsumer reusable)
+    {
         int n = 0;
         long[] batch;
-        while ((batch = handOff.relaxedPoll()) != null) {
-            for (long id : batch) {
+        while ((batch = handOff.relaxedPoll()) != null)
+        {
+            for (long id : batch)
+            {
                 reusable.accept(id);
             }
             n += batch.length;
@@ -234,14 +264,16 @@ public final class PageReclaimer<S> {
     /**
      * @return pages harvested but not yet handed to the writer (racy snapshot)
      */
-    public long pendingPages() {
+    public long pendingPages()
+    {
         return pendingPages;
     }
 
     /**
      * @return pages handed to the writer since start (racy snapshot)
      */
-    public long reclaimedPages() {
+    public long reclaimedPages()
+    {
         return reclaimedPages;
     }
 }

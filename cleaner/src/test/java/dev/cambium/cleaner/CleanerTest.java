@@ -16,17 +16,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Drives the cleaner deterministically on the test thread through an {@link AgentInvoker}. */
-class CleanerTest {
+class CleanerTest
+{
     private final RevisionList<String> list = new RevisionList<>(1, "r1");
     /** What the housekeeping task does on each duty cycle; a test makes it fail to exercise the error handler. */
-    private Runnable housekeeping = () -> { };
+    private Runnable housekeeping = () ->
+    {
+    };
     private int housekeepingRuns;
     private Cleaner<String> cleaner;
     private AgentInvoker invoker;
 
     @BeforeEach
-    void setUp() {
-        cleaner = Cleaner.builder(list).housekeeping(() -> {
+    void setUp()
+    {
+        cleaner = Cleaner.builder(list).housekeeping(() ->
+        {
             housekeepingRuns++;
             housekeeping.run();
         }).build();
@@ -35,12 +40,14 @@ class CleanerTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown()
+    {
         cleaner.close();
     }
 
     @Test
-    void shouldDoNoWorkWhenOnlyTheHeadExists() {
+    void shouldDoNoWorkWhenOnlyTheHeadExists()
+    {
         assertEquals(0, invoker.invoke());
         assertEquals(1, cleaner.runs());
         assertEquals(0, cleaner.revisionsRetired());
@@ -48,7 +55,8 @@ class CleanerTest {
     }
 
     @Test
-    void shouldRetireEveryUnpinnedRevisionOlderThanTheHead() {
+    void shouldRetireEveryUnpinnedRevisionOlderThanTheHead()
+    {
         final RevisionNode<String> first = list.head();
         final RevisionNode<String> second = list.publish(2, "r2", null);
         final RevisionNode<String> head = list.publish(3, "r3", ObsoletePages.of(42, 1));
@@ -62,7 +70,8 @@ class CleanerTest {
     }
 
     @Test
-    void shouldNotRetireAPinnedRevisionUntilItIsUnpinned() {
+    void shouldNotRetireAPinnedRevisionUntilItIsUnpinned()
+    {
         final RevisionNode<String> pinned = list.pin();
         list.publish(2, "r2", null);
         assertEquals(0, invoker.invoke());
@@ -73,8 +82,10 @@ class CleanerTest {
     }
 
     @Test
-    void shouldCountErrorsAndKeepRunning() {
-        housekeeping = () -> {
+    void shouldCountErrorsAndKeepRunning()
+    {
+        housekeeping = () ->
+        {
             throw new IllegalStateException("housekeeping down");
         };
         list.publish(2, "r2", null);
@@ -87,26 +98,31 @@ class CleanerTest {
         assertTrue(invoker.isRunning());
         assertFalse(cleaner.isClosed());
 
-        housekeeping = () -> { };
+        housekeeping = () ->
+        {
+        };
         list.publish(4, "r4", null);
         assertEquals(1, invoker.invoke());
         assertEquals(2, cleaner.errorCount());
     }
 
     @Test
-    void shouldStartWithNoErrors() {
+    void shouldStartWithNoErrors()
+    {
         assertEquals(0, cleaner.errorCount());
         assertNull(cleaner.lastError());
     }
 
     @Test
-    void shouldRefuseToStartTwice() {
+    void shouldRefuseToStartTwice()
+    {
         assertThrows(IllegalStateException.class, cleaner::start);
         assertThrows(IllegalStateException.class, cleaner::invoker);
     }
 
     @Test
-    void shouldCloseTheInvoker() {
+    void shouldCloseTheInvoker()
+    {
         cleaner.close();
         assertTrue(invoker.isClosed());
         assertTrue(cleaner.isClosed());
@@ -114,7 +130,8 @@ class CleanerTest {
     }
 
     @Test
-    void shouldUseTheCleanerRoleName() {
+    void shouldUseTheCleanerRoleName()
+    {
         assertEquals("cambium-cleaner", cleaner.agent().roleName());
     }
 }

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
  * Lifecycle of the real thread. Asserts nothing that depends on timing: close() joins the thread, so after
  * it returns the thread has ended whether or not it ever ran a duty cycle.
  */
-class CleanerThreadTest {
+class CleanerThreadTest
+{
     @Test
-    void shouldStopItsThreadOnClose() {
+    void shouldStopItsThreadOnClose()
+    {
         final Cleaner<String> cleaner = Cleaner.builder(new RevisionList<>(1, "r1")).build();
         cleaner.start();
         cleaner.wakeUp();
@@ -22,7 +24,8 @@ class CleanerThreadTest {
     }
 
     @Test
-    void shouldIgnoreWakeUpBeforeStart() {
+    void shouldIgnoreWakeUpBeforeStart()
+    {
         final Cleaner<String> cleaner = Cleaner.builder(new RevisionList<>(1, "r1")).build();
         cleaner.wakeUp();
         assertFalse(cleaner.isClosed());

@@ -16,52 +16,66 @@ import org.jctools.queues.SpscArrayQueue;
  * property the model check asserts. Everything else (harvest once per node, grouping by written revision,
  * SPSC hand-off, drain) is as in the real reclaimer. Test code only.
  */
-final class HeadOnlyPageReclaimer<S> {
+final class HeadOnlyPageReclaimer<S>
+{
     private final RevisionList<S> revisions;
     private final SpscArrayQueue<long[]> handOff;
     private final List<long[]> pending = new ArrayList<>(); // {from, to, page...}
 
-    HeadOnlyPageReclaimer(RevisionList<S> revisions, int queueCapacity) {
+    HeadOnlyPageReclaimer(RevisionList<S> revisions, int queueCapacity)
+    {
         this.revisions = revisions;
         this.handOff = new SpscArrayQueue<>(queueCapacity);
     }
 
     /** As {@link PageReclaimer#harvest()}. Cleaner thread. */
-    void harvest() {
+    void harvest()
+    {
         revisions.forEachLinked(this::harvest);
     }
 
     /** As {@link PageReclaimer#harvest(RevisionNode)}, one group per pair (enough for the model). */
-    void harvest(RevisionNode<S> node) {
+    void harvest(RevisionNode<S> node)
+    {
         final ObsoletePages pages = node.harvestObsolete();
-        if (pages == null) {
+        if (pages == null)
+        {
             return;
         }
-        for (int i = 0; i < pages.count(); i++) {
-            pending.add(new long[] {pages.writtenRevision(i), node.revision() - 1, pages.page(i)});
+        for (int i = 0; i < pages.count(); i++)
+        {
+            pending.add(new long[]{pages.writtenRevision(i), node.revision() - 1, pages.page(i)});
         }
     }
 
     /** The bug: the live set is just the head, not every revision that is not retired. Cleaner thread. */
-    void release() {
+    void release()
+    {
         final long head = revisions.head().revision();
-        for (int i = 0; i < pending.size(); ) {
+        for (int i = 0; i < pending.size();)
+        {
             final long[] g = pending.get(i);
             final boolean visibleToLive = g[0] <= head && head <= g[1];
-            if (!visibleToLive && handOff.offer(new long[] {g[2]})) {
+            if (!visibleToLive && handOff.offer(new long[]{g[2]}))
+            {
                 pending.remove(i);
-            } else {
+            }
+            else
+            {
                 i++;
             }
         }
     }
 
     /** As {@link PageReclaimer#drain(LongConsumer)}. Writer thread. */
-    int drain(LongConsumer reusable) {
+    int drain(LongConsumer reusable)
+    {
         int n = 0;
         long[] batch;
-        while ((batch = handOff.relaxedPoll()) != null) {
-            for (long id : batch) {
+        while ((batch = handOff.relaxedPoll()) != null)
+        {
+            for (long id : batch)
+            {
                 reusable.accept(id);
             }
             n += batch.length;

@@ -17,21 +17,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and is reclaimed once no live revision lies in that interval. Each test drives the cleaner's steps
  * by hand on the calling thread.
  */
-class PageReclaimerTest {
+class PageReclaimerTest
+{
     private static final long PAGE = 77;
 
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
     private final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 4, PageReclaimer.Policy.INTERVAL);
 
     /** Publishes revisions up to {@code to}; revision {@code obsoletedBy} obsoletes PAGE written at {@code written}. */
-    private void publishUpTo(long to, long written, long obsoletedBy) {
-        for (long r = list.head().revision() + 1; r <= to; r++) {
+    private void publishUpTo(long to, long written, long obsoletedBy)
+    {
+        for (long r = list.head().revision() + 1; r <= to; r++)
+        {
             list.publish(r, "r" + r, r == obsoletedBy ? ObsoletePages.of(PAGE, written) : null);
         }
     }
 
     /** One duty cycle as the cleaner agent runs it; returns the pages the writer receives. */
-    private List<Long> cycle() {
+    private List<Long> cycle()
+    {
         reclaimer.harvest();
         list.retire(reclaimer::harvest);
         reclaimer.release();
@@ -41,14 +45,16 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldReclaimAtOnceWhenNoReaderIsPinned() {
+    void shouldReclaimAtOnceWhenNoReaderIsPinned()
+    {
         publishUpTo(10, 5, 10);
         assertEquals(List.of(PAGE), cycle());
         assertEquals(List.of(), cycle(), "a page is handed out once");
     }
 
     @Test
-    void shouldHoldPageWhileReaderPinsLastRevisionThatSeesIt() {
+    void shouldHoldPageWhileReaderPinsLastRevisionThatSeesIt()
+    {
         publishUpTo(9, 5, 10);
         final RevisionNode<String> reader = list.pin(); // revision 9 = R - 1: the upper end of the interval
         publishUpTo(10, 5, 10);
@@ -58,7 +64,8 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldHoldPageWhileReaderPinsRevisionThatWroteIt() {
+    void shouldHoldPageWhileReaderPinsRevisionThatWroteIt()
+    {
         publishUpTo(5, 5, 10);
         final RevisionNode<String> reader = list.pin(); // revision 5 = A: the lower end of the interval
         publishUpTo(10, 5, 10);
@@ -68,7 +75,8 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldNotLetReaderOlderThanThePageHoldItBack() {
+    void shouldNotLetReaderOlderThanThePageHoldItBack()
+    {
         publishUpTo(4, 5, 10);
         final RevisionNode<String> reader = list.pin(); // revision 4 = A - 1: never saw the page
         publishUpTo(10, 5, 10);
@@ -77,7 +85,8 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldNotLetReaderOfTheObsoletingRevisionHoldItBack() {
+    void shouldNotLetReaderOfTheObsoletingRevisionHoldItBack()
+    {
         publishUpTo(10, 5, 10);
         final RevisionNode<String> reader = list.pin(); // revision 10 = R: sees the page's replacement
         assertEquals(List.of(PAGE), cycle());
@@ -85,9 +94,11 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldKeepPagesPendingWhenHandOffQueueIsFullAndDeliverThemLater() {
+    void shouldKeepPagesPendingWhenHandOffQueueIsFullAndDeliverThemLater()
+    {
         // Capacity 4 batches; 10 commits each obsolete one page written at a distinct revision.
-        for (long r = 1; r <= 10; r++) {
+        for (long r = 1; r <= 10; r++)
+        {
             list.publish(r, "r" + r, ObsoletePages.of(100 + r, r - 1));
         }
         reclaimer.harvest();
@@ -97,7 +108,8 @@ class PageReclaimerTest {
         final List<Long> got = new ArrayList<>();
         reclaimer.drain(got::add);
         assertEquals(4, got.size());
-        for (int i = 0; i < 3 && got.size() < 10; i++) {
+        for (int i = 0; i < 3 && got.size() < 10; i++)
+        {
             reclaimer.release();
             reclaimer.drain(got::add);
         }
@@ -107,7 +119,8 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldReclaimThroughTheAgentDutyCycle() {
+    void shouldReclaimThroughTheAgentDutyCycle()
+    {
         reclaimer.harvest();
         list.publish(1, "r1", ObsoletePages.of(PAGE, 0));
         list.publish(2, "r2", null);
@@ -120,7 +133,8 @@ class PageReclaimerTest {
     }
 
     @Test
-    void shouldFindLiveRevisionWithinIntervalIncludingEnds() {
+    void shouldFindLiveRevisionWithinIntervalIncludingEnds()
+    {
         final long[] live = {3, 7, 12};
         assertTrue(PageReclaimer.anyWithin(live, 7, 7));
         assertTrue(PageReclaimer.anyWithin(live, 4, 7));

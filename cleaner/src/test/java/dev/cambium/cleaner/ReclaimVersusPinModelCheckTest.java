@@ -41,7 +41,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * published (safe publication through the head).
  */
 @Isolated("Lincheck tests must not run in parallel")
-class ReclaimVersusPinModelCheckTest {
+class ReclaimVersusPinModelCheckTest
+{
     private static final int INVOCATIONS = Integer.getInteger("cambium.lincheck.invocations", 2_000);
     private static final int READER_PINS = Integer.getInteger("cambium.lincheck.pins", 2);
     private static final int WRITER_PUBLISHES = Integer.getInteger("cambium.lincheck.publishes", 2);
@@ -54,17 +55,19 @@ class ReclaimVersusPinModelCheckTest {
     private static final String[] STATES = states(WRITER_PUBLISHES + 1);
 
     @Test
-    void shouldNeverHandOutAPageThatAPinnedRevisionCanSee() {
+    void shouldNeverHandOutAPageThatAPinnedRevisionCanSee()
+    {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(false, true));
     }
 
     @Test
-    void shouldCatchAReclaimerThatIgnoresOlderPinnedRevisions() {
+    void shouldCatchAReclaimerThatIgnoresOlderPinnedRevisions()
+    {
         // Negative control: the same scenario and checks (a), (b), (c), (d) (without the direct b' check, so
         // that the failure has to come from the reader-side property) must fail on the broken reclaimer.
         LAST_VIOLATION.set(null);
         final String message = expectLincheckFailure(
-                () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(true, false)));
+            () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(true, false)));
         // If Lincheck lost the message while rendering its trace, the violation this test itself threw last
         // tells which property failed.
         final String violation = message != null ? message : LAST_VIOLATION.get();
@@ -83,15 +86,18 @@ class ReclaimVersusPinModelCheckTest {
      *
      * @return the assertion error's message, or null when Lincheck lost it while rendering
      */
-    private static String expectLincheckFailure(org.junit.jupiter.api.function.Executable check) {
+    private static String expectLincheckFailure(org.junit.jupiter.api.function.Executable check)
+    {
         final Throwable thrown = assertThrows(Throwable.class, check);
-        if (thrown instanceof LincheckAssertionError) {
+        if (thrown instanceof LincheckAssertionError)
+        {
             return String.valueOf(thrown.getMessage());
         }
-        final boolean whileReporting = java.util.Arrays.stream(thrown.getStackTrace()).anyMatch(frame ->
-                frame.getClassName().equals(LincheckAssertionError.class.getName())
-                        && frame.getMethodName().equals("<init>"));
-        if (!whileReporting) {
+        final boolean whileReporting = java.util.Arrays.stream(thrown.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(LincheckAssertionError.class.getName())
+                && frame.getMethodName().equals("<init>"));
+        if (!whileReporting)
+        {
             throw new AssertionError("expected Lincheck to report a failure, got " + thrown, thrown);
         }
         System.out.println("Lincheck found the failure but could not render its trace (" + thrown + ")");
@@ -105,7 +111,8 @@ class ReclaimVersusPinModelCheckTest {
      * @param headOnly run the negative control instead of the real agent and reclaimer
      * @param strict   also assert (b'): a page is handed out only once its revision is retired
      */
-    private static void runRace(boolean headOnly, boolean strict) {
+    private static void runRace(boolean headOnly, boolean strict)
+    {
         final RevisionList<String> list = new RevisionList<>(0, STATES[0]);
         // What the reader holds pinned: set after pin() returned, cleared before unpin().
         final AtomicReference<RevisionNode<String>> held = new AtomicReference<>();
@@ -114,38 +121,48 @@ class ReclaimVersusPinModelCheckTest {
         final AtomicReference<String> violation = new AtomicReference<>();
 
         final ReclaimingCleaner cleaner = headOnly
-                ? ReclaimingCleaner.headOnly(list)
-                : ReclaimingCleaner.real(list);
+            ? ReclaimingCleaner.headOnly(list)
+            : ReclaimingCleaner.real(list);
 
         // Writer-thread state (then the main thread's, after join).
         final RevisionNode<?>[] nodes = new RevisionNode<?>[WRITER_PUBLISHES + 1];
         nodes[0] = list.head();
         final int[] received = new int[WRITER_PUBLISHES];
-        final LongConsumer onPage = id -> {
-            final int k = (int) (id - PAGE_BASE);
-            if (k < 0 || k >= WRITER_PUBLISHES) {
+        final LongConsumer onPage = id ->
+        {
+            final int k = (int)(id - PAGE_BASE);
+            if (k < 0 || k >= WRITER_PUBLISHES)
+            {
                 violation.compareAndSet(null, "writer received unknown page " + id);
                 return;
             }
-            if (heldRevision.get() == k) {
+            if (heldRevision.get() == k)
+            {
                 violation.compareAndSet(null, "(b) page " + id + " handed to the writer while the reader"
-                        + " holds revision " + k + " (the one revision that can see it) pinned");
-            } else if (strict && !nodes[k].isRetired()) {
-                violation.compareAndSet(null, "(b') page " + id + " handed to the writer while revision "
-                        + k + " (the one revision that can see it) is not retired");
+                    + " holds revision " + k + " (the one revision that can see it) pinned");
             }
-            if (++received[k] > 1) {
+            else if (strict && !nodes[k].isRetired())
+            {
+                violation.compareAndSet(null, "(b') page " + id + " handed to the writer while revision "
+                    + k + " (the one revision that can see it) is not retired");
+            }
+            if (++received[k] > 1)
+            {
                 violation.compareAndSet(null, "(c) page " + id + " handed to the writer twice");
             }
         };
 
-        final Thread reader = new Thread(() -> {
-            try {
-                for (int i = 0; i < READER_PINS; i++) {
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                for (int i = 0; i < READER_PINS; i++)
+                {
                     final RevisionNode<String> node = list.pin();
                     held.set(node);
                     heldRevision.set(node.revision());
-                    if (node.isRetired()) {
+                    if (node.isRetired())
+                    {
                         violation.compareAndSet(null, "(a) reader pinned retired revision " + node.revision());
                     }
                     checkContents(node, violation);
@@ -153,31 +170,44 @@ class ReclaimVersusPinModelCheckTest {
                     held.set(null);
                     node.unpin();
                 }
-            } catch (Throwable t) {
+            }
+            catch (Throwable t)
+            {
                 violation.compareAndSet(null, "reader threw " + t);
             }
         });
-        final Thread writer = new Thread(() -> {
-            try {
-                for (int r = 1; r <= WRITER_PUBLISHES; r++) {
+        final Thread writer = new Thread(() ->
+        {
+            try
+            {
+                for (int r = 1; r <= WRITER_PUBLISHES; r++)
+                {
                     nodes[r] = list.publish(r, STATES[r], ObsoletePages.of(PAGE_BASE + r - 1, r - 1));
                     cleaner.drain(onPage);
                 }
-            } catch (Throwable t) {
+            }
+            catch (Throwable t)
+            {
                 violation.compareAndSet(null, "writer threw " + t);
             }
         });
-        final Thread cleanerThread = new Thread(() -> {
-            try {
-                for (int i = 0; i < CLEANER_PASSES; i++) {
+        final Thread cleanerThread = new Thread(() ->
+        {
+            try
+            {
+                for (int i = 0; i < CLEANER_PASSES; i++)
+                {
                     cleaner.doWork();
                     final RevisionNode<String> node = held.get();
-                    if (node != null && node.isRetired()) {
+                    if (node != null && node.isRetired())
+                    {
                         violation.compareAndSet(null, "(a) revision " + node.revision()
-                                + " retired while the reader holds it");
+                            + " retired while the reader holds it");
                     }
                 }
-            } catch (Throwable t) {
+            }
+            catch (Throwable t)
+            {
                 violation.compareAndSet(null, "cleaner threw " + t);
             }
         });
@@ -187,7 +217,8 @@ class ReclaimVersusPinModelCheckTest {
         join(reader);
         join(writer);
         join(cleanerThread);
-        if (violation.get() != null) {
+        if (violation.get() != null)
+        {
             LAST_VIOLATION.set(violation.get());
             throw new AssertionError(violation.get());
         }
@@ -196,45 +227,57 @@ class ReclaimVersusPinModelCheckTest {
         // ordered after both by the joins) must hand out every obsolete page exactly once.
         cleaner.doWork();
         cleaner.drain(onPage);
-        if (violation.get() != null) {
+        if (violation.get() != null)
+        {
             LAST_VIOLATION.set(violation.get());
             throw new AssertionError(violation.get());
         }
-        for (int k = 0; k < WRITER_PUBLISHES; k++) {
-            if (received[k] != 1) {
+        for (int k = 0; k < WRITER_PUBLISHES; k++)
+        {
+            if (received[k] != 1)
+            {
                 throw new AssertionError("(d) page " + (PAGE_BASE + k) + " handed out " + received[k]
-                        + " times after quiescence, expected once; received " + Arrays.toString(received));
+                    + " times after quiescence, expected once; received " + Arrays.toString(received));
             }
         }
     }
 
     /** The pinned node's state and obsolete pairs are exactly what the writer published for its revision. */
-    private static void checkContents(RevisionNode<String> node, AtomicReference<String> violation) {
-        final int k = (int) node.revision();
-        if (node.state() != STATES[k]) {
+    private static void checkContents(RevisionNode<String> node, AtomicReference<String> violation)
+    {
+        final int k = (int)node.revision();
+        if (node.state() != STATES[k])
+        {
             violation.compareAndSet(null, "reader saw a wrong state in revision " + k);
         }
         final ObsoletePages obsolete = node.obsolete();
         final boolean ok = k == 0
-                ? obsolete.isEmpty()
-                : obsolete.count() == 1 && obsolete.page(0) == PAGE_BASE + k - 1 && obsolete.writtenRevision(0) == k - 1;
-        if (!ok) {
+            ? obsolete.isEmpty()
+            : obsolete.count() == 1 && obsolete.page(0) == PAGE_BASE + k - 1 && obsolete.writtenRevision(0) == k - 1;
+        if (!ok)
+        {
             violation.compareAndSet(null, "reader saw wrong obsolete pairs in revision " + k);
         }
     }
 
-    private static String[] states(int n) {
+    private static String[] states(int n)
+    {
         final String[] s = new String[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++)
+        {
             s[i] = "r" + i;
         }
         return s;
     }
 
-    private static void join(Thread thread) {
-        try {
+    private static void join(Thread thread)
+    {
+        try
+        {
             thread.join();
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e)
+        {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

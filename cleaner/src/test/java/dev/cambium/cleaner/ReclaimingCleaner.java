@@ -9,7 +9,8 @@ import java.util.function.LongConsumer;
  * ({@link CleanerAgent#doWork()} with a real {@link PageReclaimer}); {@link #headOnly} is the negative
  * control with {@link HeadOnlyPageReclaimer}, driven by the same three steps as the agent.
  */
-interface ReclaimingCleaner {
+interface ReclaimingCleaner
+{
     /** Cleaner thread: one duty cycle. */
     void doWork();
 
@@ -17,35 +18,43 @@ interface ReclaimingCleaner {
     int drain(LongConsumer reusable);
 
     /** The real agent and reclaimer on {@code list}. */
-    static ReclaimingCleaner real(RevisionList<String> list) {
+    static ReclaimingCleaner real(RevisionList<String> list)
+    {
         final PageReclaimer<String> reclaimer = new PageReclaimer<>(list, 8, PageReclaimer.Policy.INTERVAL);
         final CleanerAgent<String> agent = new CleanerAgent<>(list, reclaimer, null);
-        return new ReclaimingCleaner() {
+        return new ReclaimingCleaner()
+        {
             @Override
-            public void doWork() {
+            public void doWork()
+            {
                 agent.doWork();
             }
 
             @Override
-            public int drain(LongConsumer reusable) {
+            public int drain(LongConsumer reusable)
+            {
                 return reclaimer.drain(reusable);
             }
         };
     }
 
     /** Negative control: CleanerAgent's duty cycle around the broken {@link HeadOnlyPageReclaimer}. */
-    static ReclaimingCleaner headOnly(RevisionList<String> list) {
+    static ReclaimingCleaner headOnly(RevisionList<String> list)
+    {
         final HeadOnlyPageReclaimer<String> reclaimer = new HeadOnlyPageReclaimer<>(list, 8);
-        return new ReclaimingCleaner() {
+        return new ReclaimingCleaner()
+        {
             @Override
-            public void doWork() {
+            public void doWork()
+            {
                 reclaimer.harvest();
                 list.retire(reclaimer::harvest);
                 reclaimer.release();
             }
 
             @Override
-            public int drain(LongConsumer reusable) {
+            public int drain(LongConsumer reusable)
+            {
                 return reclaimer.drain(reusable);
             }
         };

@@ -14,14 +14,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium check FILE}: {@link Database#check()} from the command line.
  */
-@Command(name = "check",
-    header = "Verify a database file; exit status 1 on damage.",
-    description = "Verify a database file: every page of the newest revision is walked and its checksum verified, keys "
-        + "are in order, counts are exact, and every page is exactly one of reachable, free or pending. Prints "
-        + "a summary and each problem found, one per line. In a terminal, progress (pages verified) is shown on "
-        + "standard error.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:the file is sound",
+@Command(name = "check", header = "Verify a database file; exit status 1 on damage.", description = "Verify a database file: every page of the newest revision is walked and its checksum verified, keys "
+    + "are in order, counts are exact, and every page is exactly one of reachable, free or pending. Prints "
+    + "a summary and each problem found, one per line. In a terminal, progress (pages verified) is shown on "
+    + "standard error.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {"0:the file is sound",
         "1:damage found (each problem is printed), or the file cannot be opened as a Cambium database, or another"
             + " process has it open (it is locked)",
         "2:a usage error (e.g. no such file)"})

@@ -12,17 +12,15 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium copy [--compact] FILE DEST}: {@link Database#backup(Path, boolean)}, like {@code mdb_copy [-c]}.
  */
-@Command(name = "copy", header = "Copy a database file consistently, optionally compacted.",
-    description = "Write a consistent copy of FILE's newest revision to DEST, through a temporary file in DEST's"
-        + " directory that is forced and then renamed, so DEST never names a partial copy. Without --compact the"
-        + " copy is page for page and opens at the same revision; with --compact only the live data is written,"
-        + " renumbered from the start of the file (like mdb_copy -c), so the copy is as small as the data. In a"
-        + " terminal, progress (pages, or entries with --compact) is shown on standard error.%n%n"
-        + "FILE must not be open in any process: like every command, copy opens it and takes its lock, and fails"
-        + " (exit status 1) if another process holds it. To copy a database a running program has open, that program"
-        + " calls Database.backup(target), which copies while its writers go on.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:the copy is complete under DEST",
+@Command(name = "copy", header = "Copy a database file consistently, optionally compacted.", description = "Write a consistent copy of FILE's newest revision to DEST, through a temporary file in DEST's"
+    + " directory that is forced and then renamed, so DEST never names a partial copy. Without --compact the"
+    + " copy is page for page and opens at the same revision; with --compact only the live data is written,"
+    + " renumbered from the start of the file (like mdb_copy -c), so the copy is as small as the data. In a"
+    + " terminal, progress (pages, or entries with --compact) is shown on standard error.%n%n"
+    + "FILE must not be open in any process: like every command, copy opens it and takes its lock, and fails"
+    + " (exit status 1) if another process holds it. To copy a database a running program has open, that program"
+    + " calls Database.backup(target), which copies while its writers go on.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+        "0:the copy is complete under DEST",
         "1:a database or I/O error (e.g. DEST exists, FILE is locked by another process); DEST is not created",
         "2:a usage error (e.g. no such FILE)"})
 final class CopyCommand extends DatabaseCommand implements Callable<Integer>

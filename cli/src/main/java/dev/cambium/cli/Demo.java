@@ -52,7 +52,8 @@ final class Demo
                     Map.of("objectClass", List.of("top", "person", "inetOrgPerson"),
                         "cn", List.of("Jen Barber"), "sn", List.of("Barber"), "mail", List.of("jen@example.com")));
                 add(txn, 4, 2, "cn=Jenkins,ou=people,dc=example,dc=com", "cn=jenkins",
-                    Map.of("objectClass", List.of("top", "person"), "cn", List.of("Jenkins"), "sn", List.of("Jenkins")));
+                    Map.of("objectClass", List.of("top", "person"), "cn", List.of("Jenkins"), "sn",
+                        List.of("Jenkins")));
                 add(txn, 5, 2, "cn=Roy Trenneman,ou=people,dc=example,dc=com", "cn=roy trenneman",
                     Map.of("objectClass", List.of("top", "person"), "cn", List.of("Roy Trenneman"),
                         "sn", List.of("Trenneman")));
@@ -89,7 +90,8 @@ final class Demo
                     out.println("  id " + id + ": " + dn(txn, id));
                 }
             }
-            final byte[] moss = txn.tree("dn").get("cn=moss,ou=people,dc=example,dc=com".getBytes(StandardCharsets.UTF_8));
+            final byte[] moss = txn.tree("dn")
+                .get("cn=moss,ou=people,dc=example,dc=com".getBytes(StandardCharsets.UTF_8));
             out.println("cn=Moss present after rollback: " + (moss != null));
             final byte[] entry = txn.tree("entries").get(KeyCodecs.LONG.encode(3L));
             out.println("entry 3:");
@@ -110,8 +112,8 @@ final class Demo
     {
         final byte[] idKey = KeyCodecs.LONG.encode(id);
         final StringBuilder ldif = new StringBuilder("dn: ").append(dn).append('\n');
-        attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-            e.getValue().forEach(v -> ldif.append(e.getKey()).append(": ").append(v).append('\n')));
+        attributes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(e -> e.getValue().forEach(v -> ldif.append(e.getKey()).append(": ").append(v).append('\n')));
         txn.openOrCreateTree("entries").put(idKey, ldif.toString().getBytes(StandardCharsets.UTF_8));
         txn.openOrCreateTree("dn").put(dn.toLowerCase().getBytes(StandardCharsets.UTF_8), idKey);
         txn.openOrCreateTree("rdn").put(Tuple.of(parent, rdn).encode(), idKey);

@@ -23,14 +23,11 @@ import java.util.concurrent.Callable;
  * {@code cambium dump [-a | -s TREE] [-p] [-f OUT] FILE}: the text format of {@code mdb_dump}, which
  * {@code mdb_load} and {@code cambium load} read.
  */
-@Command(name = "dump",
-    header = "Write trees in the text format of mdb_dump.",
-    description = "Write trees in the text format of LMDB's mdb_dump (read by mdb_load and cambium load): per tree a "
-        + "header (VERSION=3, format=bytevalue or print, database=NAME, type=btree, mapsize=N, HEADER=END), the "
-        + "keys and values on lines of their own, each starting with a space, then DATA=END. All trees are "
-        + "written unless -s names one. The dump is one consistent revision, read while writers go on.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:success", "1:a database or I/O error (e.g. no such tree)",
+@Command(name = "dump", header = "Write trees in the text format of mdb_dump.", description = "Write trees in the text format of LMDB's mdb_dump (read by mdb_load and cambium load): per tree a "
+    + "header (VERSION=3, format=bytevalue or print, database=NAME, type=btree, mapsize=N, HEADER=END), the "
+    + "keys and values on lines of their own, each starting with a space, then DATA=END. All trees are "
+    + "written unless -s names one. The dump is one consistent revision, read while writers go on.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+        "0:success", "1:a database or I/O error (e.g. no such tree)",
         "2:a usage error (e.g. no such file)"})
 final class DumpCommand extends DatabaseCommand implements Callable<Integer>
 {
@@ -64,7 +61,8 @@ final class DumpCommand extends DatabaseCommand implements Callable<Integer>
     {
         try (Database db = openExisting(file); ReadTransaction txn = db.beginRead())
         {
-            final List<String> trees = selection != null && selection.tree != null ? List.of(selection.tree)
+            final List<String> trees = selection != null && selection.tree != null
+                ? List.of(selection.tree)
                 : txn.treeNames();
             for (final String name : trees)
             {
@@ -72,8 +70,10 @@ final class DumpCommand extends DatabaseCommand implements Callable<Integer>
             }
             // mdb_load sizes its LMDB environment by mapsize: leave room for the data and LMDB's own overhead.
             final long mapSize = roundUp(Math.max(64L << 20, 4 * Files.size(file)), 1L << 20);
-            final Writer w = output == null ? out() :
-                new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(output), StandardCharsets.UTF_8), 1 << 16);
+            final Writer w = output == null
+                ? out()
+                : new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(output), StandardCharsets.UTF_8),
+                    1 << 16);
             try (Progress progress = Progress.start(err(), "dump", output != null))
             {
                 final DumpWriter dump = new DumpWriter(w, print);

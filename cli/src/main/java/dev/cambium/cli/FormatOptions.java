@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
  */
 final class FormatOptions
 {
-    @Option(names = {"-F", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-        description = "How keys and values are shown and read: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
+    @Option(names = {"-F",
+        "--format"}, paramLabel = "FORMAT", defaultValue = "text", description = "How keys and values are shown and read: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
             + " text: printable ASCII, \\\\ for a backslash, \\xx (two hex digits) for any other byte;"
             + " hex: two hex digits per byte; tuple: a decoded tuple such as (\"person\", 42, 7i, 0x00ff).")
     ByteFormat format;

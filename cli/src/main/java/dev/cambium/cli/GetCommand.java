@@ -12,11 +12,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium get FILE TREE KEY}: one value.
  */
-@Command(name = "get", header = "Print the value of one key.",
-    description = "Print the value of KEY in TREE, in the value format.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:the key was found and its value printed", "1:a database error (e.g. no such tree)",
-        "2:a usage error (e.g. no such file, KEY not valid in the key format)", "3:the key is absent"})
+@Command(name = "get", header = "Print the value of one key.", description = "Print the value of KEY in TREE, in the value format.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+    "0:the key was found and its value printed", "1:a database error (e.g. no such tree)",
+    "2:a usage error (e.g. no such file, KEY not valid in the key format)", "3:the key is absent"})
 final class GetCommand extends DatabaseCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "FILE", description = "The database file.")

@@ -21,14 +21,11 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium load [-s TREE] [-f IN] FILE}: reads the text format of {@code mdb_dump} into trees.
  */
-@Command(name = "load",
-    header = "Read the text format of mdb_dump into trees.",
-    description = "Read the text format of LMDB's mdb_dump (or cambium dump) into FILE, creating the file and the trees "
-        + "as needed: every section goes into the tree its database= line names, or, with -s, into TREE. "
-        + "Existing keys are overwritten unless -N. Commits in large transactions (--batch entries each), so a "
-        + "failed load leaves the entries of the transactions committed before it.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:success", "1:a database or I/O error, or input not in the mdb_dump format (the line is named)",
+@Command(name = "load", header = "Read the text format of mdb_dump into trees.", description = "Read the text format of LMDB's mdb_dump (or cambium dump) into FILE, creating the file and the trees "
+    + "as needed: every section goes into the tree its database= line names, or, with -s, into TREE. "
+    + "Existing keys are overwritten unless -N. Commits in large transactions (--batch entries each), so a "
+    + "failed load leaves the entries of the transactions committed before it.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+        "0:success", "1:a database or I/O error, or input not in the mdb_dump format (the line is named)",
         "2:a usage error"})
 final class LoadCommand extends DatabaseCommand implements Callable<Integer>
 {
@@ -47,8 +44,7 @@ final class LoadCommand extends DatabaseCommand implements Callable<Integer>
     @Option(names = "-n", description = "Accepted for mdb_load compatibility; a Cambium database is always one file.")
     boolean noSubdir;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "100000",
-        description = "Entries per transaction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "100000", description = "Entries per transaction (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Parameters(paramLabel = "FILE", description = "The database file (created if absent).")
@@ -66,9 +62,9 @@ final class LoadCommand extends DatabaseCommand implements Callable<Integer>
             throw usage("no such input file: " + input);
         }
         try (InputStream in = input == null ? System.in : Files.newInputStream(input);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
-             Database db = Database.open(file);
-             Progress progress = Progress.start(err(), "load", true))
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
+            Database db = Database.open(file);
+            Progress progress = Progress.start(err(), "load", true))
         {
             final DumpReader dump = new DumpReader(reader, err()::println);
             long entries = 0;
@@ -99,8 +95,9 @@ final class LoadCommand extends DatabaseCommand implements Callable<Integer>
                             }
                             if (pair[0].length == 0)
                             {
-                                throw new DumpFormatException(dump.line() - 1, "an empty key, which a Cambium tree cannot hold" +
-                                    " (tree '" + name + "', after " + entries + " entries)");
+                                throw new DumpFormatException(dump.line() - 1,
+                                    "an empty key, which a Cambium tree cannot hold" +
+                                        " (tree '" + name + "', after " + entries + " entries)");
                             }
                             if (!noOverwrite || !t.containsKey(pair[0]))
                             {

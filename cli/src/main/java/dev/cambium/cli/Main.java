@@ -26,15 +26,11 @@ import java.util.concurrent.Callable;
  * 0 on success, 1 on a database error (for {@code check}: damage found), 2 on a usage error; {@code get} exits 3
  * when the key is absent.
  */
-@Command(name = "cambium", synopsisHeading = "usage: ",
-    description = "Operator tools for Cambium database files.",
-    subcommands = {
-        DemoCommand.class, StatCommand.class, CheckCommand.class, TreesCommand.class, RevisionsCommand.class,
-        GetCommand.class, ScanCommand.class, DumpCommand.class, LoadCommand.class, CopyCommand.class,
-        CompactCommand.class,
-        HelpCommand.class},
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
+@Command(name = "cambium", synopsisHeading = "usage: ", description = "Operator tools for Cambium database files.", subcommands = {
+    DemoCommand.class, StatCommand.class, CheckCommand.class, TreesCommand.class, RevisionsCommand.class,
+    GetCommand.class, ScanCommand.class, DumpCommand.class, LoadCommand.class, CopyCommand.class,
+    CompactCommand.class,
+    HelpCommand.class}, exitCodeListHeading = "%nExit status:%n", exitCodeList = {
         "0:success",
         "1:a database error (for check: damage found)",
         "2:a usage error (unknown command or option, missing file)",
@@ -128,7 +124,8 @@ public final class Main implements Callable<Integer>
     /** The message of a failure, without a stack trace: the CLI's errors are the engine's clear exceptions. */
     private static String describe(final Exception ex)
     {
-        if (ex instanceof CambiumException || ex instanceof DumpFormatException || ex instanceof IllegalArgumentException)
+        if (ex instanceof CambiumException || ex instanceof DumpFormatException
+            || ex instanceof IllegalArgumentException)
         {
             return ex.getMessage();
         }

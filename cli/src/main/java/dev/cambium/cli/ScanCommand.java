@@ -16,12 +16,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium scan FILE TREE [--from K] [--to K] [--limit N] [--reverse]}: entries in key order.
  */
-@Command(name = "scan",
-    header = "Print the entries of a tree in key order.",
-    description = "Print the entries of TREE in key order, one per line: key, a tab, value (in the chosen formats; text "
-        + "and hex never contain a tab). --from is inclusive, --to exclusive.",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:success", "1:a database error (e.g. no such tree)",
+@Command(name = "scan", header = "Print the entries of a tree in key order.", description = "Print the entries of TREE in key order, one per line: key, a tab, value (in the chosen formats; text "
+    + "and hex never contain a tab). --from is inclusive, --to exclusive.", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+        "0:success", "1:a database error (e.g. no such tree)",
         "2:a usage error (e.g. no such file, a bound not valid in the key format)"})
 final class ScanCommand extends DatabaseCommand implements Callable<Integer>
 {
@@ -61,14 +58,18 @@ final class ScanCommand extends DatabaseCommand implements Callable<Integer>
         final byte[] hi = to == null ? null : parseKey("--to", to);
         final long max = limit == null ? Long.MAX_VALUE : limit;
         final PrintWriter o = out();
-        try (Database db = openExisting(file); ReadTransaction txn = db.beginRead();
-             Cursor c = txn.tree(tree).cursor(KeyRange.of(lo, hi)))
+        try (Database db = openExisting(file);
+            ReadTransaction txn = db.beginRead();
+            Cursor c = txn.tree(tree).cursor(KeyRange.of(lo, hi)))
         {
             long n = 0;
-            for (boolean ok = max > 0 && (reverse ? c.last() : c.first()); ok && n < max; ok = reverse ? c.prev() : c.next())
+            for (boolean ok = max > 0 && (reverse ? c.last() : c.first()); ok
+                && n < max; ok = reverse ? c.prev() : c.next())
             {
                 final byte[] k = c.key();
-                o.println(keysOnly ? formats.keys().format(k) : formats.keys().format(k) + "\t" + formats.values().format(c.value()));
+                o.println(keysOnly
+                    ? formats.keys().format(k)
+                    : formats.keys().format(k) + "\t" + formats.values().format(c.value()));
                 n++;
             }
         }

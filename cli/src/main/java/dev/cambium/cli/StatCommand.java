@@ -15,12 +15,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code cambium stat [--json] FILE}: what {@code mdb_stat -a} shows, for a Cambium file.
  */
-@Command(name = "stat",
-    header = "Show page, revision and per-tree statistics of a database file.",
-    description = "Show a database file's page size, format version, revision, file size, pages used, free and pending, "
-        + "and per tree its entries, depth and pages (branch, leaf, overflow).",
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:success", "1:a database error (not a Cambium file, damaged, locked by another process)",
+@Command(name = "stat", header = "Show page, revision and per-tree statistics of a database file.", description = "Show a database file's page size, format version, revision, file size, pages used, free and pending, "
+    + "and per tree its entries, depth and pages (branch, leaf, overflow).", exitCodeListHeading = "%nExit status:%n", exitCodeList = {
+        "0:success", "1:a database error (not a Cambium file, damaged, locked by another process)",
         "2:a usage error (e.g. no such file)"})
 final class StatCommand extends DatabaseCommand implements Callable<Integer>
 {

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 final class TupleParser
 {
-    private static final Pattern UUID_TEXT =
-        Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT = Pattern
+        .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+i?");
     private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]*");
 
@@ -97,7 +97,9 @@ final class TupleParser
             final String n = number.group();
             try
             {
-                return n.endsWith("i") ? (Object)Integer.valueOf(n.substring(0, n.length() - 1)) : (Object)Long.valueOf(n);
+                return n.endsWith("i")
+                    ? (Object)Integer.valueOf(n.substring(0, n.length() - 1))
+                    : (Object)Long.valueOf(n);
             }
             catch (final NumberFormatException e)
             {

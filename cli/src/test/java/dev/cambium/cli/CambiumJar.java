@@ -37,7 +37,8 @@ final class CambiumJar
         @Override
         public String toString()
         {
-            return "cambium " + String.join(" ", args) + " -> exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+            return "cambium " + String.join(" ", args) + " -> exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n"
+                + err;
         }
     }
 
@@ -86,7 +87,8 @@ final class CambiumJar
             final Path err = Files.createTempFile(dir, "stderr", ".txt");
             final ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.redirectInput(input == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
+            pb.redirectInput(input == null
+                ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
                 : ProcessBuilder.Redirect.from(input.toFile()));
             final Process p = pb.start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS))

@@ -70,7 +70,7 @@ class CliCommandsIT
                 people.put(Tuple.of("moss", 4L).encode(), new byte[0]);
                 txn.createTree("empty");
                 final Tree large = txn.createTree("large");
-                large.put(new byte[] {1}, new byte[9000]);
+                large.put(new byte[]{1}, new byte[9000]);
             });
         }
     }
@@ -86,7 +86,8 @@ class CliCommandsIT
         assertTrue(text.out().contains("trees           4"), text.toString());
         assertTrue(text.lines().stream().anyMatch(l -> l.matches("numbers\\s+1000\\s+2\\s+\\d+\\s+\\d+\\s+0\\s+\\d+")),
             "numbers: 1000 entries, depth 2, no overflow; " + text);
-        assertTrue(text.lines().stream().anyMatch(l -> l.matches("empty\\s+0\\s+0\\s+0\\s+0\\s+0\\s+0")), text.toString());
+        assertTrue(text.lines().stream().anyMatch(l -> l.matches("empty\\s+0\\s+0\\s+0\\s+0\\s+0\\s+0")),
+            text.toString());
         assertTrue(text.lines().stream().anyMatch(l -> l.matches("large\\s+1\\s+1\\s+0\\s+1\\s+[3-9]\\s+\\d+")),
             "9000 bytes take at least 3 overflow pages of 4096; " + text);
 
@@ -97,7 +98,8 @@ class CliCommandsIT
         assertEquals(4096, number(j, "pageSize"));
         assertEquals(2, number(j, "revision"));
         assertEquals(Database.FORMAT_VERSION, number(j, "formatVersion"));
-        assertEquals(number(j, "pages"), number(j, "pagesUsed") + number(j, "pagesFree") + number(j, "pagesPending"), j);
+        assertEquals(number(j, "pages"), number(j, "pagesUsed") + number(j, "pagesFree") + number(j, "pagesPending"),
+            j);
         assertTrue(number(j, "fileSize") >= number(j, "pages") * 4096, j);
         assertTrue(j.contains("{\"name\":\"numbers\",\"entries\":1000,\"depth\":2,"), j);
         assertTrue(j.contains("{\"name\":\"people\",\"entries\":2,\"depth\":1,\"branchPages\":0,\"leafPages\":1," +
@@ -134,7 +136,7 @@ class CliCommandsIT
         {
             for (long page = 2; page < 40; page++)
             {
-                ch.write(ByteBuffer.wrap(new byte[] {0x5A, 0x5A}), page * 4096 + 2000);
+                ch.write(ByteBuffer.wrap(new byte[]{0x5A, 0x5A}), page * 4096 + 2000);
             }
         }
         final CambiumJar.Result damaged = run(dir, "check", file.toString());
@@ -334,7 +336,8 @@ class CliCommandsIT
         final String copy = inTerminal("copy", file.toString(), dir.resolve("tty.cambium").toString());
         assertTrue(copy.matches("(?s).*\rcopy: \\d+ of \\d+ pages.*"), "copy progress in a terminal: " + copy);
         assertTrue(copy.contains("copied revision "), copy);
-        final String compact = inTerminal("copy", "--compact", file.toString(), dir.resolve("tty-c.cambium").toString());
+        final String compact = inTerminal("copy", "--compact", file.toString(),
+            dir.resolve("tty-c.cambium").toString());
         assertTrue(compact.matches("(?s).*\rcopy: \\d+ of 1003 entries.*"), "entries with --compact: " + compact);
         final String check = inTerminal("check", file.toString());
         assertTrue(check.matches("(?s).*\rcheck: \\d+ of \\d+ pages.*"), "check progress in a terminal: " + check);
@@ -384,7 +387,8 @@ class CliCommandsIT
     {
         final CambiumJar.Result top = run(dir, "--help");
         assertEquals(0, top.exit(), top.toString());
-        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump", "load", "copy",
+        for (final String command : List.of("demo", "stat", "check", "trees", "revisions", "get", "scan", "dump",
+            "load", "copy",
             "compact"))
         {
             assertTrue(top.out().contains("  " + command + " "), command + " missing from --help; " + top);

@@ -68,7 +68,8 @@ class CompactCommandIT
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.err(), "no terminal, no progress: " + r);
         final Matcher m = Pattern.compile("compacted .*: (\\d+) -> (\\d+) bytes, (\\d+) live pages of (\\d+) bytes " +
-            "\\(file / live (\\d+\\.\\d+)\\), (\\d+) pages moved in (\\d+) steps, \\d+\\.\\d+ s").matcher(r.out().trim());
+            "\\(file / live (\\d+\\.\\d+)\\), (\\d+) pages moved in (\\d+) steps, \\d+\\.\\d+ s")
+            .matcher(r.out().trim());
         assertTrue(m.matches(), r.toString());
         assertEquals(before, Long.parseLong(m.group(1)), r.toString());
         final long after = Long.parseLong(m.group(2));
@@ -85,6 +86,7 @@ class CompactCommandIT
         assertEquals(2, run(dir, "compact", dir.resolve("absent").toString()).exit());
         final CambiumJar.Result help = run(dir, "compact", "--help");
         assertEquals(0, help.exit(), help.toString());
-        assertTrue(help.out().contains("usage: cambium compact") && help.out().contains("Exit status:"), help.toString());
+        assertTrue(help.out().contains("usage: cambium compact") && help.out().contains("Exit status:"),
+            help.toString());
     }
 }

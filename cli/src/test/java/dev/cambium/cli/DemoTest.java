@@ -33,7 +33,7 @@ class DemoTest
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8))
+            PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8))
         {
             exit = Main.run(args, o, e);
         }
@@ -59,7 +59,7 @@ class DemoTest
             final List<String> listed = r.out().subList(trees + 1, r.out().size()).stream()
                 .takeWhile(l -> l.matches(" {2}\\S+\\s+\\d+ entries")).toList();
             assertTrue(listed.size() >= 3, diag);
-            for (final String name : new String[] {"entries", "dn", "objectClass", "cn"})
+            for (final String name : new String[]{"entries", "dn", "objectClass", "cn"})
             {
                 assertTrue(listed.stream().anyMatch(l -> l.trim().startsWith(name + " ")), name + " missing; " + diag);
             }

@@ -34,10 +34,11 @@ class DumpLoadIT
         final Map<String, TreeMap<byte[], byte[]>> trees = TestData.awkwardTrees(seed);
         final Path source = dir.resolve("source.cambium");
         TestData.write(source, trees);
-        for (final boolean print : new boolean[] {false, true})
+        for (final boolean print : new boolean[]{false, true})
         {
             final Path dump = dir.resolve("dump-" + print + ".txt");
-            final CambiumJar.Result d = print ? run(dir, "dump", "-a", "-p", "-f", dump.toString(), source.toString())
+            final CambiumJar.Result d = print
+                ? run(dir, "dump", "-a", "-p", "-f", dump.toString(), source.toString())
                 : run(dir, "dump", "-f", dump.toString(), source.toString());
             assertEquals(0, d.exit(), d.toString());
             assertEquals("", d.out() + d.err(), "quiet when not in a terminal; " + d);
@@ -99,24 +100,28 @@ class DumpLoadIT
         assertEquals("v1", new String(merged.get("k1".getBytes()), StandardCharsets.UTF_8), "-N keeps the old value");
         assertEquals("v9", new String(merged.get("k9".getBytes()), StandardCharsets.UTF_8));
         assertEquals(0, run(dir, "load", "-f", again.toString(), target.toString()).exit());
-        assertEquals("new", new String(TestData.read(target).get("merged").get("k1".getBytes()), StandardCharsets.UTF_8),
+        assertEquals("new",
+            new String(TestData.read(target).get("merged").get("k1".getBytes()), StandardCharsets.UTF_8),
             "without -N a key is overwritten");
     }
 
     @Test
     void shouldRejectMalformedInputNamingTheLine() throws IOException
     {
-        assertRejected("VERSION=3\nformat=bytevalue\ndatabase=a\nHEADER=END\n 6b3\n 00\nDATA=END\n", "line 5: odd number");
+        assertRejected("VERSION=3\nformat=bytevalue\ndatabase=a\nHEADER=END\n 6b3\n 00\nDATA=END\n",
+            "line 5: odd number");
         assertRejected("VERSION=3\nformat=print\ndatabase=a\nHEADER=END\n k\\q1\n v\nDATA=END\n", "line 5: bad escape");
         assertRejected("VERSION=3\nformat=print\ndatabase=a\nHEADER=END\n k\n", "line 5: a key without a value");
         assertRejected("VERSION=3\nformat=print\ndatabase=a\nHEADER=END\n k\n v\n", "before DATA=END");
-        assertRejected("VERSION=3\nformat=print\nduplicates=1\ndatabase=a\nHEADER=END\nDATA=END\n", "line 3: duplicates=1");
+        assertRejected("VERSION=3\nformat=print\nduplicates=1\ndatabase=a\nHEADER=END\nDATA=END\n",
+            "line 3: duplicates=1");
         assertRejected("VERSION=2\nformat=print\nHEADER=END\nDATA=END\n", "line 1: unsupported VERSION=2");
         assertRejected("VERSION=3\nformat=print\nHEADER=END\n k\n v\nDATA=END\n", "names no database");
         assertRejected("VERSION=3\nformat=print\ndatabase=a\nHEADER=END\n \n v\nDATA=END\n", "empty key");
         final Path unknown = Files.writeString(dir.resolve("unknown.txt"),
             "VERSION=3\nformat=print\ndatabase=a\ncolour=blue\nHEADER=END\n k\n v\nDATA=END\n");
-        final CambiumJar.Result warned = run(dir, "load", "-f", unknown.toString(), dir.resolve("w.cambium").toString());
+        final CambiumJar.Result warned = run(dir, "load", "-f", unknown.toString(),
+            dir.resolve("w.cambium").toString());
         assertEquals(0, warned.exit(), warned.toString());
         assertTrue(warned.err().contains("line 4: unrecognized keyword ignored: colour"), warned.toString());
     }

@@ -49,7 +49,7 @@ class FormatsTest
                 assertTrue(text.indexOf('\t') < 0 && text.indexOf('\n') < 0 || f == ByteFormat.TUPLE, text);
             }
         }
-        assertEquals("a\\\\b\\00\\ff", ByteFormat.TEXT.format(new byte[] {'a', '\\', 'b', 0, (byte)0xFF}));
+        assertEquals("a\\\\b\\00\\ff", ByteFormat.TEXT.format(new byte[]{'a', '\\', 'b', 0, (byte)0xFF}));
         assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), ByteFormat.TEXT.parse("é"));
     }
 
@@ -95,12 +95,13 @@ class FormatsTest
     @Test
     void shouldReadBackDumpsInBothFormats() throws IOException
     {
-        for (final boolean print : new boolean[] {false, true})
+        for (final boolean print : new boolean[]{false, true})
         {
             final List<byte[][]> pairs = new ArrayList<>();
             for (int i = 0; i < 500; i++)
             {
-                pairs.add(new byte[][] {TestData.bytes(rnd, 1 + rnd.nextInt(30)), TestData.bytes(rnd, rnd.nextInt(300))});
+                pairs
+                    .add(new byte[][]{TestData.bytes(rnd, 1 + rnd.nextInt(30)), TestData.bytes(rnd, rnd.nextInt(300))});
             }
             final StringWriter w = new StringWriter();
             final DumpWriter dump = new DumpWriter(w, print);
@@ -116,7 +117,9 @@ class FormatsTest
             // the reader sees bytes: the name's UTF-8 arrives as ISO-8859-1 chars
             final String asBytes = new String(text.getBytes(StandardCharsets.UTF_8),
                 StandardCharsets.ISO_8859_1);
-            final DumpReader reader = new DumpReader(new BufferedReader(new StringReader(asBytes)), m -> { });
+            final DumpReader reader = new DumpReader(new BufferedReader(new StringReader(asBytes)), m ->
+            {
+            });
             final DumpReader.Section section = reader.nextSection();
             assertEquals("tree ä", section.database());
             assertEquals(print, section.print());
@@ -135,11 +138,13 @@ class FormatsTest
     void shouldReadBothBackslashSpellingsAndNameTheLineOfAnError() throws IOException
     {
         final String in = "VERSION=3\nformat=print\ndatabase=t\nHEADER=END\n a\\\\b\\5c\n \\5c\\5c\n k\n \\4\nDATA=END\n";
-        final DumpReader reader = new DumpReader(new BufferedReader(new StringReader(in)), m -> { });
+        final DumpReader reader = new DumpReader(new BufferedReader(new StringReader(in)), m ->
+        {
+        });
         reader.nextSection();
         final byte[][] pair = reader.nextPair();
-        assertArrayEquals(new byte[] {'a', '\\', 'b', '\\'}, pair[0]);
-        assertArrayEquals(new byte[] {'\\', '\\'}, pair[1]);
+        assertArrayEquals(new byte[]{'a', '\\', 'b', '\\'}, pair[0]);
+        assertArrayEquals(new byte[]{'\\', '\\'}, pair[1]);
         final DumpFormatException e = assertThrows(DumpFormatException.class, reader::nextPair);
         assertTrue(e.getMessage().startsWith("line 8: bad escape"), e.getMessage());
     }

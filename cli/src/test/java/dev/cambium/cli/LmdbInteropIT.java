@@ -64,6 +64,7 @@ class LmdbInteropIT
             output.lines().filter(l -> l.startsWith("lmdb-utils ")).findFirst().orElse("(no version line)"));
         final String lmdbDump = Files.readString(dir.resolve("lmdb.txt"), StandardCharsets.ISO_8859_1);
         assertTrue(lmdbDump.startsWith("VERSION=3\nformat=bytevalue\ndatabase="), "mdb_dump wrote the file we load");
-        TestData.assertSameTrees(trees, TestData.read(target), "Cambium -> mdb_load -> mdb_dump -> Cambium, " + context);
+        TestData.assertSameTrees(trees, TestData.read(target),
+            "Cambium -> mdb_load -> mdb_dump -> Cambium, " + context);
     }
 }

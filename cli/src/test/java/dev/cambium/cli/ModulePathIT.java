@@ -188,7 +188,8 @@ class ModulePathIT
         try
         {
             final Path out = Files.createTempFile(dir, "probe", ".txt");
-            final ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            final ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
             pb.environment().remove("JAVA_TOOL_OPTIONS");
             pb.environment().remove("JDK_JAVA_OPTIONS");
             final Process p = pb.start();

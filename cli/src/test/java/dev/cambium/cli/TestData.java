@@ -59,8 +59,8 @@ final class TestData
         {
             binary.put(bytes(rnd, 1 + rnd.nextInt(64)), bytes(rnd, rnd.nextInt(200)));
         }
-        binary.put(new byte[] {0}, new byte[] {0, 0});
-        binary.put(new byte[] {(byte)0xFF, '\\', '\n', '\r', ' '}, new byte[] {'\\', '\\', 'x', '\n'});
+        binary.put(new byte[]{0}, new byte[]{0, 0});
+        binary.put(new byte[]{(byte)0xFF, '\\', '\n', '\r', ' '}, new byte[]{'\\', '\\', 'x', '\n'});
         trees.put("binary", binary);
         final TreeMap<byte[], byte[]> emptyValues = sortedMap();
         for (int i = 0; i < 300; i++)
@@ -145,7 +145,7 @@ final class TestData
      * @param context  for messages (the seed, the path taken).
      */
     static void assertSameTrees(final Map<String, TreeMap<byte[], byte[]>> expected,
-                                final Map<String, TreeMap<byte[], byte[]>> actual, final String context)
+        final Map<String, TreeMap<byte[], byte[]>> actual, final String context)
     {
         assertEquals(new TreeMap<>(expected).keySet(), new TreeMap<>(actual).keySet(), "tree names; " + context);
         for (final Map.Entry<String, TreeMap<byte[], byte[]>> tree : expected.entrySet())
@@ -157,7 +157,7 @@ final class TestData
             {
                 final int at = i;
                 assertTrue(Arrays.equals(want.get(i).getKey(), got.get(i).getKey()) &&
-                        Arrays.equals(want.get(i).getValue(), got.get(i).getValue()),
+                    Arrays.equals(want.get(i).getValue(), got.get(i).getValue()),
                     () -> "entry " + at + " of '" + tree.getKey() + "' differs: expected key " +
                         HexFormat.of().formatHex(want.get(at).getKey()) + ", got " +
                         HexFormat.of().formatHex(got.get(at).getKey()) + "; " + context);

@@ -243,7 +243,8 @@ public final class KeyCodecs
             if (length != width)
             {
                 throw new IllegalArgumentException(
-                    name + " key must be " + width + " bytes, got " + length + " (position " + Math.min(length, width) + ")");
+                    name + " key must be " + width + " bytes, got " + length + " (position " + Math.min(length, width)
+                        + ")");
             }
             return read(bytes, offset);
         }
@@ -323,6 +324,7 @@ public final class KeyCodecs
 
     static int getInt(final byte[] b, final int offset)
     {
-        return (b[offset] & 0xFF) << 24 | (b[offset + 1] & 0xFF) << 16 | (b[offset + 2] & 0xFF) << 8 | (b[offset + 3] & 0xFF);
+        return (b[offset] & 0xFF) << 24 | (b[offset + 1] & 0xFF) << 16 | (b[offset + 2] & 0xFF) << 8
+            | (b[offset + 3] & 0xFF);
     }
 }

@@ -273,7 +273,8 @@ public final class Tuple implements Comparable<Tuple>
         for (final Object c : components)
         {
             // Integer 1 and Long 1 are different components, so mix the type in.
-            h = 31 * h + TupleType.of(c).ordinal() * 17 + (c instanceof byte[] ? Arrays.hashCode((byte[])c) : c.hashCode());
+            h = 31 * h + TupleType.of(c).ordinal() * 17
+                + (c instanceof byte[] ? Arrays.hashCode((byte[])c) : c.hashCode());
         }
         return h;
     }
@@ -326,11 +327,16 @@ public final class Tuple implements Comparable<Tuple>
         }
         switch (ta)
         {
-            case STRING: return KeyCodecs.compareCodePoints((String)a, (String)b);
-            case LONG: return Long.compare((Long)a, (Long)b);
-            case INT: return Integer.compare((Integer)a, (Integer)b);
-            case BYTES: return Arrays.compareUnsigned((byte[])a, (byte[])b);
-            default: return KeyCodecs.compareUuids((UUID)a, (UUID)b);
+            case STRING:
+                return KeyCodecs.compareCodePoints((String)a, (String)b);
+            case LONG:
+                return Long.compare((Long)a, (Long)b);
+            case INT:
+                return Integer.compare((Integer)a, (Integer)b);
+            case BYTES:
+                return Arrays.compareUnsigned((byte[])a, (byte[])b);
+            default:
+                return KeyCodecs.compareUuids((UUID)a, (UUID)b);
         }
     }
 }

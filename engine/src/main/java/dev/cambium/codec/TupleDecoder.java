@@ -174,11 +174,16 @@ public final class TupleDecoder
     {
         switch (peekType())
         {
-            case STRING: return readString();
-            case LONG: return readLong();
-            case INT: return readInt();
-            case BYTES: return readBytes();
-            default: return readUuid();
+            case STRING:
+                return readString();
+            case LONG:
+                return readLong();
+            case INT:
+                return readInt();
+            case BYTES:
+                return readBytes();
+            default:
+                return readUuid();
         }
     }
 
@@ -223,7 +228,8 @@ public final class TupleDecoder
         }
         if (end - position - 1 < width)
         {
-            throw error("truncated " + type + ": needs " + width + " bytes, " + (end - position - 1) + " remain", position);
+            throw error("truncated " + type + ": needs " + width + " bytes, " + (end - position - 1) + " remain",
+                position);
         }
     }
 

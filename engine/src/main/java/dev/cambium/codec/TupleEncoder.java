@@ -134,11 +134,16 @@ public final class TupleEncoder
         Objects.requireNonNull(component, "component");
         switch (TupleType.of(component))
         {
-            case STRING: return addString((String)component);
-            case LONG: return addLong((Long)component);
-            case INT: return addInt((Integer)component);
-            case BYTES: return addBytes((byte[])component);
-            default: return addUuid((UUID)component);
+            case STRING:
+                return addString((String)component);
+            case LONG:
+                return addLong((Long)component);
+            case INT:
+                return addInt((Integer)component);
+            case BYTES:
+                return addBytes((byte[])component);
+            default:
+                return addUuid((UUID)component);
         }
     }
 

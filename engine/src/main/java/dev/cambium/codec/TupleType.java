@@ -37,12 +37,18 @@ public enum TupleType
     {
         switch (tag)
         {
-            case 0x10: return BYTES;
-            case 0x20: return STRING;
-            case 0x30: return INT;
-            case 0x40: return LONG;
-            case 0x50: return UUID;
-            default: return null;
+            case 0x10:
+                return BYTES;
+            case 0x20:
+                return STRING;
+            case 0x30:
+                return INT;
+            case 0x40:
+                return LONG;
+            case 0x50:
+                return UUID;
+            default:
+                return null;
         }
     }
 

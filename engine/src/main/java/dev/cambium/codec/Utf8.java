@@ -152,7 +152,8 @@ final class Utf8
                 }
                 cp = (cp << 6) | (c & 0x3F);
             }
-            if (cp < min || cp > Character.MAX_CODE_POINT || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE))
+            if (cp < min || cp > Character.MAX_CODE_POINT
+                || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE))
             {
                 throw malformed("invalid UTF-8 sequence (overlong, surrogate or beyond U+10FFFF)", i - base);
             }

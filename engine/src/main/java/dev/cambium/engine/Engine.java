@@ -94,7 +94,8 @@ public final class Engine implements AutoCloseable
         {
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
                 "opened " + store.path() + " at an older revision than its newest; revision " +
-                selection.newer().meta().revision() + " will be discarded by the first commit: " + selection.describe());
+                    selection.newer().meta().revision() + " will be discarded by the first commit: "
+                    + selection.describe());
         }
         else if (selection != null && !selection.bothValid())
         {
@@ -105,7 +106,9 @@ public final class Engine implements AutoCloseable
         this.lastWritten = meta;
         this.groupCommit = new GroupCommit(new Disk(), meta.revision());
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
-            InternalOptions.oldestReaderReuse(options) ? PageReclaimer.Policy.OLDEST_READER : PageReclaimer.Policy.INTERVAL);
+            InternalOptions.oldestReaderReuse(options)
+                ? PageReclaimer.Policy.OLDEST_READER
+                : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
         this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
         this.workingMemory = new WorkingMemory(store, freeSpace);
@@ -148,7 +151,7 @@ public final class Engine implements AutoCloseable
      * @return the engine.
      */
     public static Engine open(final Path file, final DatabaseOptions options,
-                              final StorageDirectory directory)
+        final StorageDirectory directory)
     {
         return start(PageStore.open(file, options, directory), options);
     }
@@ -484,8 +487,9 @@ public final class Engine implements AutoCloseable
         {
             // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
             // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
-            store.refuseWrites(metaStarted ? "a commit failed after writing its meta page" :
-                "a commit failed after its pages were written, before its meta write", cause);
+            store.refuseWrites(metaStarted
+                ? "a commit failed after writing its meta page"
+                : "a commit failed after its pages were written, before its meta write", cause);
         }
     }
 
@@ -651,7 +655,8 @@ public final class Engine implements AutoCloseable
         try (ReadTxn txn = beginRead())
         {
             final Meta meta = txn.meta();
-            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot(), meta.catalogRootRevision());
+            return new TreeSurvey(new ReadPages(store, meta)).surveyCatalog(meta.catalogRoot(),
+                meta.catalogRootRevision());
         }
     }
 

@@ -102,11 +102,11 @@ final class ReadTransactionTracker implements ReaderPin.Listener
                 final long ageMillis = (System.nanoTime() - pin.openedNanos()) / 1_000_000;
                 LOG.log(System.Logger.Level.WARNING,
                     "read transaction on revision " + pin.revision() + " of " + database +
-                    " was never closed and became unreachable after about " + ageMillis +
-                    " ms; released it. Close read transactions (try-with-resources)" +
-                    (pin.origin() == null
-                        ? "; set DatabaseOptions.trackReadTransactionOrigins(true) to see where it was opened"
-                        : "; it was opened at:"),
+                        " was never closed and became unreachable after about " + ageMillis +
+                        " ms; released it. Close read transactions (try-with-resources)" +
+                        (pin.origin() == null
+                            ? "; set DatabaseOptions.trackReadTransactionOrigins(true) to see where it was opened"
+                            : "; it was opened at:"),
                     pin.origin());
             }
             finally
@@ -156,8 +156,8 @@ final class ReadTransactionTracker implements ReaderPin.Listener
             {
                 LOG.log(System.Logger.Level.WARNING,
                     "read transaction on revision " + pin.revision() + " of " + database + " has been open for " +
-                    Duration.ofNanos(age) + ", more than maxReadTransactionAge " + Duration.ofNanos(maxAgeNanos) +
-                    "; it keeps that revision's pages from being reclaimed. It was opened at:",
+                        Duration.ofNanos(age) + ", more than maxReadTransactionAge " + Duration.ofNanos(maxAgeNanos) +
+                        "; it keeps that revision's pages from being reclaimed. It was opened at:",
                     pin.origin());
             }
         }

@@ -40,7 +40,7 @@ class BackupKillTest
         "BACKUP_PAGES, 1, compact",
         "BACKUP_BEFORE_RENAME, 0, compact"})
     void shouldLeaveNoFileUnderTheTargetNameWhenKilledDuringBackup(final Failpoint point, final int skip,
-                                                                   final String mode) throws Exception
+        final String mode) throws Exception
     {
         final Path source = dir.resolve("source.cambium");
         final Path target = dir.resolve("backup.cambium");

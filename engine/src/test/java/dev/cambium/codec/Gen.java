@@ -8,14 +8,16 @@ import java.util.UUID;
 /** Random values biased towards edge cases and shared prefixes. */
 final class Gen
 {
-    private static final long[] LONG_EDGES = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -256, -1, 0, 1, 255, 256, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+    private static final long[] LONG_EDGES = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -256, -1, 0, 1, 255, 256,
+        Long.MAX_VALUE - 1, Long.MAX_VALUE};
     private static final int[] INT_EDGES = {Integer.MIN_VALUE, -1, 0, 1, 0x7F, 0x80, 0xFF, Integer.MAX_VALUE};
     private static final String[] STRING_EDGES = {
         "", "\0", "\0\0", "a", "a\0", "a\0b", "ab", "b", "\u007F", "\u0080", "\u07FF", "\u0800", "\uD7FF",
         "\uE000", "\uFFFF", "\uD800\uDC00", "\uDBFF\uDFFF", "\uD83D\uDE00", "a\uD83D\uDE00", "a\uFFFF"};
     private static final UUID[] UUID_EDGES = {
         new UUID(0, 0), new UUID(-1, -1), new UUID(Long.MIN_VALUE, 0), new UUID(Long.MAX_VALUE, -1),
-        new UUID(0, Long.MIN_VALUE), new UUID(0, Long.MAX_VALUE), UUID.fromString("ffffffff-0000-7000-8000-000000000000"),
+        new UUID(0, Long.MIN_VALUE), new UUID(0, Long.MAX_VALUE),
+        UUID.fromString("ffffffff-0000-7000-8000-000000000000"),
         UUID.fromString("7fffffff-ffff-ffff-ffff-ffffffffffff")};
 
     private Gen()
@@ -26,9 +28,12 @@ final class Gen
     {
         switch (r.nextInt(4))
         {
-            case 0: return LONG_EDGES[r.nextInt(LONG_EDGES.length)];
-            case 1: return r.nextInt(7) - 3;
-            default: return r.nextLong() >> r.nextInt(64);
+            case 0:
+                return LONG_EDGES[r.nextInt(LONG_EDGES.length)];
+            case 1:
+                return r.nextInt(7) - 3;
+            default:
+                return r.nextLong() >> r.nextInt(64);
         }
     }
 
@@ -36,9 +41,12 @@ final class Gen
     {
         switch (r.nextInt(4))
         {
-            case 0: return INT_EDGES[r.nextInt(INT_EDGES.length)];
-            case 1: return r.nextInt(7) - 3;
-            default: return r.nextInt() >> r.nextInt(32);
+            case 0:
+                return INT_EDGES[r.nextInt(INT_EDGES.length)];
+            case 1:
+                return r.nextInt(7) - 3;
+            default:
+                return r.nextInt() >> r.nextInt(32);
         }
     }
 
@@ -46,9 +54,12 @@ final class Gen
     {
         switch (r.nextInt(3))
         {
-            case 0: return UUID_EDGES[r.nextInt(UUID_EDGES.length)];
-            case 1: return new UUID(nextLong(r), nextLong(r));
-            default: return new UUID(r.nextLong(), r.nextLong());
+            case 0:
+                return UUID_EDGES[r.nextInt(UUID_EDGES.length)];
+            case 1:
+                return new UUID(nextLong(r), nextLong(r));
+            default:
+                return new UUID(r.nextLong(), r.nextLong());
         }
     }
 
@@ -66,11 +77,21 @@ final class Gen
             final int cp;
             switch (r.nextInt(6))
             {
-                case 0: cp = r.nextInt(3); break;               // \0, \1, \2: escape edge cases
-                case 1: cp = 'a' + r.nextInt(3); break;         // shared prefixes
-                case 2: cp = 0x80 + r.nextInt(0x800 - 0x80); break;
-                case 3: cp = 0xE000 + r.nextInt(0x2000); break; // sorts differently from supplementary in UTF-16
-                case 4: cp = 0x10000 + r.nextInt(Character.MAX_CODE_POINT - 0xFFFF); break;
+                case 0:
+                    cp = r.nextInt(3);
+                    break; // \0, \1, \2: escape edge cases
+                case 1:
+                    cp = 'a' + r.nextInt(3);
+                    break; // shared prefixes
+                case 2:
+                    cp = 0x80 + r.nextInt(0x800 - 0x80);
+                    break;
+                case 3:
+                    cp = 0xE000 + r.nextInt(0x2000);
+                    break; // sorts differently from supplementary in UTF-16
+                case 4:
+                    cp = 0x10000 + r.nextInt(Character.MAX_CODE_POINT - 0xFFFF);
+                    break;
                 default:
                     final int any = r.nextInt(Character.MAX_CODE_POINT + 1);
                     cp = any >= Character.MIN_SURROGATE && any <= Character.MAX_SURROGATE ? 'z' : any;
@@ -95,11 +116,16 @@ final class Gen
     {
         switch (r.nextInt(5))
         {
-            case 0: return nextLong(r);
-            case 1: return nextInt(r);
-            case 2: return nextBytes(r);
-            case 3: return nextUuid(r);
-            default: return nextString(r);
+            case 0:
+                return nextLong(r);
+            case 1:
+                return nextInt(r);
+            case 2:
+                return nextBytes(r);
+            case 3:
+                return nextUuid(r);
+            default:
+                return nextString(r);
         }
     }
 

@@ -72,7 +72,8 @@ class KeyCodecsTest
         if (v instanceof String)
         {
             final StringBuilder sb = new StringBuilder("\"");
-            ((String)v).codePoints().forEach(cp -> sb.append(cp < 0x20 || cp > 0x7E ? String.format("\\u{%X}", cp) : Character.toString(cp)));
+            ((String)v).codePoints().forEach(
+                cp -> sb.append(cp < 0x20 || cp > 0x7E ? String.format("\\u{%X}", cp) : Character.toString(cp)));
             return sb.append('"').toString();
         }
         return String.valueOf(v);
@@ -91,7 +92,8 @@ class KeyCodecsTest
     void unsignedLongsSortUnsignedLikeTheirEncodings()
     {
         assertOrderAndRoundTrip(KeyCodecs.UNSIGNED_LONG, values(() -> Gen.nextLong(seed.random)));
-        assertTrue(Arrays.compareUnsigned(KeyCodecs.UNSIGNED_LONG.encode(-1L), KeyCodecs.UNSIGNED_LONG.encode(Long.MAX_VALUE)) > 0);
+        assertTrue(Arrays.compareUnsigned(KeyCodecs.UNSIGNED_LONG.encode(-1L),
+            KeyCodecs.UNSIGNED_LONG.encode(Long.MAX_VALUE)) > 0);
     }
 
     @Test
@@ -187,7 +189,8 @@ class KeyCodecsTest
                 {
                     continue;
                 }
-                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> codec.decode(new byte[length]));
+                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> codec.decode(new byte[length]));
                 assertTrue(e.getMessage().contains("position"), e.getMessage());
             }
         }
@@ -208,24 +211,26 @@ class KeyCodecsTest
     void malformedUtf8IsRejectedWithPosition()
     {
         final String[][] cases = {
-            {"c080", "0"},       // overlong NUL
-            {"61e08080", "1"},   // overlong 3-byte
-            {"eda080", "0"},     // encoded surrogate
-            {"f4908080", "0"},   // beyond U+10FFFF
-            {"6180", "1"},       // stray continuation byte
-            {"61e282", "1"},     // truncated
-            {"61ff", "1"},       // invalid lead byte
-            {"e2286a", "1"},     // bad continuation byte
+            {"c080", "0"}, // overlong NUL
+            {"61e08080", "1"}, // overlong 3-byte
+            {"eda080", "0"}, // encoded surrogate
+            {"f4908080", "0"}, // beyond U+10FFFF
+            {"6180", "1"}, // stray continuation byte
+            {"61e282", "1"}, // truncated
+            {"61ff", "1"}, // invalid lead byte
+            {"e2286a", "1"}, // bad continuation byte
         };
         for (final String[] c : cases)
         {
             final byte[] bytes = HexFormat.of().parseHex(c[0]);
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyCodecs.STRING.decode(bytes), c[0]);
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeyCodecs.STRING.decode(bytes), c[0]);
             assertTrue(e.getMessage().endsWith("at position " + c[1]), c[0] + ": " + e.getMessage());
             // positions are relative to the key, not the array
             final byte[] padded = new byte[bytes.length + 4];
             System.arraycopy(bytes, 0, padded, 4, bytes.length);
-            final IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> KeyCodecs.STRING.decode(padded, 4, bytes.length));
+            final IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                () -> KeyCodecs.STRING.decode(padded, 4, bytes.length));
             assertEquals(e.getMessage(), e2.getMessage());
         }
     }
@@ -238,7 +243,9 @@ class KeyCodecsTest
             final byte[] bytes = new byte[seed.random.nextInt(6)];
             for (int k = 0; k < bytes.length; k++)
             {
-                bytes[k] = (byte)(seed.random.nextBoolean() ? seed.random.nextInt(256) : 0x80 | seed.random.nextInt(0x80));
+                bytes[k] = (byte)(seed.random.nextBoolean()
+                    ? seed.random.nextInt(256)
+                    : 0x80 | seed.random.nextInt(0x80));
             }
             final String s;
             try
@@ -259,7 +266,8 @@ class KeyCodecsTest
     {
         for (final String s : new String[]{"\uD800", "a\uDC00", "\uD800a", "\uDC00\uD800", "ok\uD83D"})
         {
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyCodecs.STRING.encode(s));
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KeyCodecs.STRING.encode(s));
             assertTrue(e.getMessage().contains("unpaired surrogate at index"), e.getMessage());
         }
     }
@@ -272,10 +280,15 @@ class KeyCodecsTest
         {
             @SuppressWarnings("unchecked")
             final KeyCodec<Object> c = (KeyCodec<Object>)codec;
-            assertEquals("value", assertThrows(NullPointerException.class, () -> c.encode(null)).getMessage(), codec.toString());
-            assertEquals("bytes", assertThrows(NullPointerException.class, () -> c.decode((byte[])null)).getMessage(), codec.toString());
-            assertEquals("bytes", assertThrows(NullPointerException.class, () -> c.decode((byte[])null, 0, 0)).getMessage(), codec.toString());
-            assertEquals("buffer", assertThrows(NullPointerException.class, () -> c.decode((UnsafeBuffer)null, 0, 0)).getMessage());
+            assertEquals("value", assertThrows(NullPointerException.class, () -> c.encode(null)).getMessage(),
+                codec.toString());
+            assertEquals("bytes", assertThrows(NullPointerException.class, () -> c.decode((byte[])null)).getMessage(),
+                codec.toString());
+            assertEquals("bytes",
+                assertThrows(NullPointerException.class, () -> c.decode((byte[])null, 0, 0)).getMessage(),
+                codec.toString());
+            assertEquals("buffer",
+                assertThrows(NullPointerException.class, () -> c.decode((UnsafeBuffer)null, 0, 0)).getMessage());
         }
     }
 

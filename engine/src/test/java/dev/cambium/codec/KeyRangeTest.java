@@ -40,10 +40,13 @@ class KeyRangeTest
         for (int i = 0; i < 20_000; i++)
         {
             final byte[] prefix = Gen.nextBytes(seed.random);
-            final byte[] key = seed.random.nextBoolean() ? Gen.nextBytes(seed.random)
+            final byte[] key = seed.random.nextBoolean()
+                ? Gen.nextBytes(seed.random)
                 : concat(Arrays.copyOf(prefix, seed.random.nextInt(prefix.length + 1)), Gen.nextBytes(seed.random));
-            final boolean startsWith = key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-            assertEquals(startsWith, KeyRange.prefix(prefix).contains(key), seed.with(Arrays.toString(prefix) + " " + Arrays.toString(key)));
+            final boolean startsWith = key.length >= prefix.length
+                && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+            assertEquals(startsWith, KeyRange.prefix(prefix).contains(key),
+                seed.with(Arrays.toString(prefix) + " " + Arrays.toString(key)));
         }
     }
 

@@ -21,7 +21,9 @@ final class TestSeed
     static TestSeed create()
     {
         final String property = System.getProperty("test.seed");
-        final long seed = property == null || property.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(property.trim());
+        final long seed = property == null || property.isBlank()
+            ? new SecureRandom().nextLong()
+            : Long.parseLong(property.trim());
         return new TestSeed(seed);
     }
 

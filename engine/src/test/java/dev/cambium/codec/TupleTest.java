@@ -75,11 +75,20 @@ class TupleTest
                 assertEquals(t.type(i), d.peekType());
                 switch (t.type(i))
                 {
-                    case LONG: assertEquals(t.getLong(i), d.readLong()); break;
-                    case INT: assertEquals(t.getInt(i), d.readInt()); break;
-                    case STRING: assertEquals(t.getString(i), d.readString()); break;
-                    case BYTES: assertArrayEquals(t.getBytes(i), d.readBytes()); break;
-                    default: assertEquals(t.getUuid(i), d.readUuid());
+                    case LONG:
+                        assertEquals(t.getLong(i), d.readLong());
+                        break;
+                    case INT:
+                        assertEquals(t.getInt(i), d.readInt());
+                        break;
+                    case STRING:
+                        assertEquals(t.getString(i), d.readString());
+                        break;
+                    case BYTES:
+                        assertArrayEquals(t.getBytes(i), d.readBytes());
+                        break;
+                    default:
+                        assertEquals(t.getUuid(i), d.readUuid());
                 }
             }
             assertFalse(d.hasNext());
@@ -91,9 +100,12 @@ class TupleTest
     void typedEncoderMethodsMatchTupleOf()
     {
         final UUID u = new UUID(-1, 5);
-        final byte[] viaEncoder = new TupleEncoder().addString("cn").addBytes(new byte[]{0, -1}).addInt(-7).addLong(42).addUuid(u).toByteArray();
+        final byte[] viaEncoder = new TupleEncoder().addString("cn").addBytes(new byte[]{0, -1}).addInt(-7).addLong(42)
+            .addUuid(u).toByteArray();
         assertArrayEquals(key("cn", new byte[]{0, -1}, -7, 42L, u), viaEncoder);
-        assertEquals("20636e0000" + "1000ff" + "ff0000" + "307ffffff9" + "40800000000000002a" + "50ffffffffffffffff0000000000000005",
+        assertEquals(
+            "20636e0000" + "1000ff" + "ff0000" + "307ffffff9" + "40800000000000002a"
+                + "50ffffffffffffffff0000000000000005",
             HexFormat.of().formatHex(viaEncoder));
         final TupleDecoder d = new TupleDecoder(viaEncoder);
         d.skip();
@@ -154,7 +166,8 @@ class TupleTest
         return out;
     }
 
-    private void assertScanFindsExactly(final List<Tuple> universe, final NavigableSet<byte[]> keys, final KeyRange range,
+    private void assertScanFindsExactly(final List<Tuple> universe, final NavigableSet<byte[]> keys,
+        final KeyRange range,
         final Predicate<Tuple> matches, final String what)
     {
         final List<Tuple> expected = new ArrayList<>(new TreeSet<>(universe.stream().filter(matches).toList()));
@@ -175,7 +188,8 @@ class TupleTest
         universe.add(Tuple.of("a\0", 1L));
         final NavigableSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
         universe.forEach(t -> keys.add(t.encode()));
-        final List<Tuple> prefixes = new ArrayList<>(List.of(Tuple.EMPTY, Tuple.of("a"), Tuple.of(new byte[]{(byte)0xFF})));
+        final List<Tuple> prefixes = new ArrayList<>(
+            List.of(Tuple.EMPTY, Tuple.of("a"), Tuple.of(new byte[]{(byte)0xFF})));
         for (int i = 0; i < 100; i++)
         {
             final Tuple t = universe.get(seed.random.nextInt(universe.size()));
@@ -193,7 +207,8 @@ class TupleTest
             assertEquals(range, KeyRange.prefix(p.encode()));
             assertScanFindsExactly(universe, keys, range, t -> t.startsWith(p), "prefix " + p);
         }
-        assertFalse(Tuple.of("a").prefixRange().contains(key("a\0")), "a string that only continues is not an extension");
+        assertFalse(Tuple.of("a").prefixRange().contains(key("a\0")),
+            "a string that only continues is not an extension");
     }
 
     @Test
@@ -230,7 +245,9 @@ class TupleTest
         for (int i = 0; i < 600; i++)
         {
             final Tuple head = seed.random.nextBoolean() ? Tuple.of("x") : Tuple.of(Gen.nextComponent(seed.random));
-            universe.add(seed.random.nextInt(4) == 0 ? head : head.append(Gen.nextString(seed.random) + Gen.nextString(seed.random), 7L));
+            universe.add(seed.random.nextInt(4) == 0
+                ? head
+                : head.append(Gen.nextString(seed.random) + Gen.nextString(seed.random), 7L));
         }
         final NavigableSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
         universe.forEach(t -> keys.add(t.encode()));
@@ -242,7 +259,8 @@ class TupleTest
             final String prefix = s.substring(0, cut);
             final Tuple head = Tuple.of(t.get(0));
             assertScanFindsExactly(universe, keys, new TupleEncoder().addAll(head).stringPrefixRange(prefix),
-                u -> u.size() > 1 && Tuple.of(u.get(0)).equals(head) && u.getString(1).startsWith(prefix), "string prefix " + head + " " + prefix);
+                u -> u.size() > 1 && Tuple.of(u.get(0)).equals(head) && u.getString(1).startsWith(prefix),
+                "string prefix " + head + " " + prefix);
         }
     }
 
@@ -262,8 +280,10 @@ class TupleTest
             final byte[] full = universe.get(seed.random.nextInt(universe.size())).getBytes(0);
             final byte[] prefix = Arrays.copyOf(full, seed.random.nextInt(full.length + 1));
             assertScanFindsExactly(universe, keys, new TupleEncoder().bytesPrefixRange(prefix),
-                u -> Arrays.equals(u.getBytes(0), 0, Math.min(prefix.length, u.getBytes(0).length), prefix, 0, prefix.length)
-                    && u.getBytes(0).length >= prefix.length, "bytes prefix " + HexFormat.of().formatHex(prefix));
+                u -> Arrays.equals(u.getBytes(0), 0, Math.min(prefix.length, u.getBytes(0).length), prefix, 0,
+                    prefix.length)
+                    && u.getBytes(0).length >= prefix.length,
+                "bytes prefix " + HexFormat.of().formatHex(prefix));
         }
     }
 
@@ -283,7 +303,8 @@ class TupleTest
     {
         assertMalformed("unknown component tag 0x7 at position 5", () -> Tuple.decode(hex("3080000001" + "07")));
         assertMalformed("unknown component tag 0xff at position 0", () -> Tuple.decode(hex("ff")));
-        assertMalformed("truncated LONG: needs 8 bytes, 3 remain at position 3", () -> Tuple.decode(hex("200000" + "40800000")));
+        assertMalformed("truncated LONG: needs 8 bytes, 3 remain at position 3",
+            () -> Tuple.decode(hex("200000" + "40800000")));
         assertMalformed("truncated UUID: needs 16 bytes, 0 remain at position 0", () -> Tuple.decode(hex("50")));
         assertMalformed("unterminated STRING at position 0", () -> Tuple.decode(hex("206162")));
         assertMalformed("unterminated BYTES at position 0", () -> Tuple.decode(hex("100100ff")));
@@ -291,16 +312,19 @@ class TupleTest
         assertMalformed("invalid escape 0x00 0x1 at position 2", () -> Tuple.decode(hex("20610001")));
         assertMalformed("invalid UTF-8 continuation byte 0x0 at position 3", () -> Tuple.decode(hex("2061e200ff0000")));
         assertMalformed("truncated UTF-8 sequence at position 2", () -> Tuple.decode(hex("2061e20000")));
-        assertMalformed("invalid UTF-8 sequence (overlong, surrogate or beyond U+10FFFF) at position 1", () -> Tuple.decode(hex("20c0800000")));
+        assertMalformed("invalid UTF-8 sequence (overlong, surrogate or beyond U+10FFFF) at position 1",
+            () -> Tuple.decode(hex("20c0800000")));
         // positions count from the start of the tuple, not of the array
         assertMalformed("unterminated STRING at position 0", () -> Tuple.decode(hex("ffff206162"), 2, 3));
         assertMalformed("expected LONG but found STRING at position 0", () -> new TupleDecoder(key("x")).readLong());
-        assertMalformed("expected another component but the tuple ends at position 4", () -> {
+        assertMalformed("expected another component but the tuple ends at position 4", () ->
+        {
             final TupleDecoder d = new TupleDecoder(key("x"));
             d.readString();
             d.readString();
         });
-        assertMalformed("expected the end of the tuple but 9 bytes remain at position 4", () -> {
+        assertMalformed("expected the end of the tuple but 9 bytes remain at position 4", () ->
+        {
             final TupleDecoder d = new TupleDecoder(key("x", 1L));
             d.readString();
             d.finish();
@@ -331,7 +355,8 @@ class TupleTest
                 try
                 {
                     final Tuple cut = Tuple.decode(key, 0, n);
-                    assertTrue(t.startsWith(cut) && cut.size() < t.size(), seed.with(t + " cut at " + n + " gave " + cut));
+                    assertTrue(t.startsWith(cut) && cut.size() < t.size(),
+                        seed.with(t + " cut at " + n + " gave " + cut));
                 }
                 catch (final IllegalArgumentException expected)
                 {
@@ -344,14 +369,17 @@ class TupleTest
     @Test
     void randomBytesDecodeToTheirOnlyTupleOrFailWithIllegalArgument()
     {
-        final byte[] alphabet = {0x00, (byte)0xFF, 0x10, 0x20, 0x30, 0x40, 0x50, 0x61, (byte)0x80, (byte)0xC3, (byte)0xA9, (byte)0xE2};
+        final byte[] alphabet = {0x00, (byte)0xFF, 0x10, 0x20, 0x30, 0x40, 0x50, 0x61, (byte)0x80, (byte)0xC3,
+            (byte)0xA9, (byte)0xE2};
         int decoded = 0;
         for (int i = 0; i < 50_000; i++)
         {
             final byte[] bytes = new byte[seed.random.nextInt(12)];
             for (int k = 0; k < bytes.length; k++)
             {
-                bytes[k] = seed.random.nextInt(3) == 0 ? (byte)seed.random.nextInt(256) : alphabet[seed.random.nextInt(alphabet.length)];
+                bytes[k] = seed.random.nextInt(3) == 0
+                    ? (byte)seed.random.nextInt(256)
+                    : alphabet[seed.random.nextInt(alphabet.length)];
             }
             final Tuple t;
             try
@@ -381,11 +409,13 @@ class TupleTest
         assertEquals("prefix", assertThrows(NullPointerException.class, () -> e.stringPrefixRange(null)).getMessage());
         assertEquals("prefix", assertThrows(NullPointerException.class, () -> e.bytesPrefixRange(null)).getMessage());
         assertEquals(0, e.size(), "failed adds leave the encoder unchanged");
-        assertEquals("components", assertThrows(NullPointerException.class, () -> Tuple.of((Object[])null)).getMessage());
+        assertEquals("components",
+            assertThrows(NullPointerException.class, () -> Tuple.of((Object[])null)).getMessage());
         assertEquals("components[1]", assertThrows(NullPointerException.class, () -> Tuple.of("a", null)).getMessage());
         assertEquals("bytes", assertThrows(NullPointerException.class, () -> Tuple.decode(null)).getMessage());
         assertEquals("bytes", assertThrows(NullPointerException.class, () -> new TupleDecoder(null)).getMessage());
-        assertEquals("prefix", assertThrows(NullPointerException.class, () -> Tuple.EMPTY.startsWith(null)).getMessage());
+        assertEquals("prefix",
+            assertThrows(NullPointerException.class, () -> Tuple.EMPTY.startsWith(null)).getMessage());
     }
 
     @Test

@@ -292,8 +292,8 @@ class BatchedCrashPointTest
             Files.deleteIfExists(live);
         }
         System.out.printf("[crash] batched commits: %d events (%d forces, %d meta writes) in the batched phase; " +
-                "%d crash points x %d seeds = %d images; opened at base %d, A %d, B %d, C %d; failed %d; " +
-                "base seed %d; %.1f s%n", total, forces, metaWrites, total + 1, SEEDS, images, opened[0], opened[1],
+            "%d crash points x %d seeds = %d images; opened at base %d, A %d, B %d, C %d; failed %d; " +
+            "base seed %d; %.1f s%n", total, forces, metaWrites, total + 1, SEEDS, images, opened[0], opened[1],
             opened[2], opened[3], failures.size(), BASE_SEED, (System.nanoTime() - started) / 1e9);
         if (!failures.isEmpty())
         {
@@ -306,7 +306,7 @@ class BatchedCrashPointTest
 
     /** @return which model the image opened at (0 base, 1..3 the committers), or -1 after recording a failure. */
     private static int verify(final Path file, final Run run, final long acknowledged, final List<String> failures,
-                              final String where)
+        final String where)
     {
         final Engine engine;
         try

@@ -82,7 +82,7 @@ class CrashPointTest
      * Everything is deterministic (fixed data seeds, cleaner run by hand) so every rerun issues the same events.
      */
     record Scenario(String name, DatabaseOptions options, int seeds, Consumer<Harness> prepare, Consumer<Tx> last,
-                    Consumer<Check> expectations)
+        Consumer<Check> expectations)
     {
         @Override
         public String toString()
@@ -102,13 +102,14 @@ class CrashPointTest
         return DatabaseOptions.builder().durability(Durability.SYNC).backgroundCleaner(false);
     }
 
-
     static Stream<Scenario> scenarios()
     {
         return Stream.of(
             // (a) First commit into an empty file, default options (page 4 KiB, 1 MiB growth).
             new Scenario("a-first-commit", DatabaseOptions.builder().durability(Durability.SYNC).build(), 3,
-                h -> { },
+                h ->
+                {
+                },
                 tx ->
                 {
                     final Random r = new Random(1);
@@ -176,7 +177,9 @@ class CrashPointTest
                     }
                     tx.put("keep", key(7), value(r, 24));
                 },
-                c -> { }),
+                c ->
+                {
+                }),
 
             // (d) A 200 KiB overflow value (and a 50 KiB one replaced) at 4 KiB pages.
             new Scenario("d-large-overflow-value", manual().pageSize(4096).growth(16 * 1024, 64 * 1024).build(), 3,
@@ -198,7 +201,9 @@ class CrashPointTest
                     tx.put("t", key(2000), value(r, 200 * 1024));
                     tx.put("t", key(1000), value(r, 10 * 1024));
                 },
-                c -> { }),
+                c ->
+                {
+                }),
 
             // (e) A commit that writes into pages the cleaner reclaimed.
             new Scenario("e-reuse-reclaimed-pages", manual().pageSize(1024).growth(4096, 64 * 1024).build(), 3,
@@ -276,7 +281,8 @@ class CrashPointTest
         final ReadPages pages = new ReadPages(engine.store(), meta);
         final BTreeReader reader = new BTreeReader(pages);
         final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        final byte[] entry = reader.getCopy(meta.catalogRoot(), meta.catalogRootRevision(), new UnsafeBuffer(nameBytes), 0,
+        final byte[] entry = reader.getCopy(meta.catalogRoot(), meta.catalogRootRevision(), new UnsafeBuffer(nameBytes),
+            0,
             nameBytes.length);
         final long root = CatalogEntry.root(new UnsafeBuffer(entry));
         final long rootRevision = CatalogEntry.rootRevision(new UnsafeBuffer(entry));
@@ -316,7 +322,7 @@ class CrashPointTest
     {
         PowerLossStorage storage;
         Model previous;
-        Model next;          // the final commit's model (whether or not it returned)
+        Model next; // the final commit's model (whether or not it returned)
         boolean returned;
         long eventsBefore;
         long sizeBefore;
@@ -475,10 +481,11 @@ class CrashPointTest
         }
         final double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("[crash] %s: final commit has %d events (%d zero-fill writes, %d page writes, 1 meta " +
-                "write, %d forces; file %d -> %d bytes); " +
-                "%d crash points x %d seeds = %d images; opened at previous revision %d, at new revision %d, " +
-                "failed %d; fates of unsynced writes %s; %d+%d entries; base seed %d; %.1f s%n%s",
-            s, total, zeroWrites, writes - zeroWrites - 1, total - writes, counting.sizeBefore, counting.sizeAfter, total + 1, seeds, images,
+            "write, %d forces; file %d -> %d bytes); " +
+            "%d crash points x %d seeds = %d images; opened at previous revision %d, at new revision %d, " +
+            "failed %d; fates of unsynced writes %s; %d+%d entries; base seed %d; %.1f s%n%s",
+            s, total, zeroWrites, writes - zeroWrites - 1, total - writes, counting.sizeBefore, counting.sizeAfter,
+            total + 1, seeds, images,
             previousOutcomes, newOutcomes, failures.size(), fates, counting.previous.entries(),
             counting.next.entries(), BASE_SEED, seconds, perPoint);
         if (!failures.isEmpty())
@@ -490,15 +497,14 @@ class CrashPointTest
         assertTrue(newOutcomes >= seeds, "the point after the meta force must open at the new revision");
     }
 
-
     /**
      * @return "previous" or "new" if the oracle holds, else a description of the violation.
      */
     private static String verify(final Path file, final DatabaseOptions options, final Run run, final int k,
-                                 final int metaWriteIndex, final int total)
+        final int metaWriteIndex, final int total)
     {
-        final boolean previousAllowed = k < total;              // the commit did not return
-        final boolean newAllowed = k >= metaWriteIndex;         // the meta write was issued
+        final boolean previousAllowed = k < total; // the commit did not return
+        final boolean newAllowed = k >= metaWriteIndex; // the meta write was issued
         final Engine engine;
         try
         {
@@ -537,13 +543,17 @@ class CrashPointTest
             final String verdict;
             if (actual.revision == run.previous.revision && vsPrevious == null)
             {
-                verdict = previousAllowed ? "previous" : "LOST ACKNOWLEDGED COMMIT: opened at the previous revision " +
-                    actual.revision + " after commit() returned";
+                verdict = previousAllowed
+                    ? "previous"
+                    : "LOST ACKNOWLEDGED COMMIT: opened at the previous revision " +
+                        actual.revision + " after commit() returned";
             }
             else if (actual.revision == run.next.revision && vsNew == null)
             {
-                verdict = newAllowed ? "new" : "opened at the new revision " + actual.revision +
-                    " although its meta write was never issued";
+                verdict = newAllowed
+                    ? "new"
+                    : "opened at the new revision " + actual.revision +
+                        " although its meta write was never issued";
             }
             else
             {

@@ -183,8 +183,9 @@ class CreationCrashTest
             for (int s = 0; s < SEEDS; s++)
             {
                 final long seed = BASE_SEED ^ (k * 0x9E3779B97F4A7C15L) ^ (s * 0xC2B2AE3D27D4EB4FL) ^ start.ordinal();
-                final PowerLossStorage.FateMix mix = s % 2 == 0 ? PowerLossStorage.FateMix.UNIFORM :
-                    PowerLossStorage.FateMix.MOSTLY_APPLIED;
+                final PowerLossStorage.FateMix mix = s % 2 == 0
+                    ? PowerLossStorage.FateMix.UNIFORM
+                    : PowerLossStorage.FateMix.MOSTLY_APPLIED;
                 final Map<String, byte[]> image = run.directory.crashImage(new Random(seed), mix);
                 final Path at = dir.resolve("image-" + k + "-" + s);
                 Files.createDirectories(at);
@@ -210,7 +211,7 @@ class CreationCrashTest
             deleteTree(dir.resolve("live-" + k));
         }
         System.out.printf("[crash] creation, start %s: %d events (%d to create and open, %d for the first commit), " +
-                "%d crash points x %d seeds = %d images; outcomes %s; base seed %d; %.1f s%n", start, total, opened,
+            "%d crash points x %d seeds = %d images; outcomes %s; base seed %d; %.1f s%n", start, total, opened,
             total - opened, total + 1, SEEDS, images, outcomes, BASE_SEED, (System.nanoTime() - started) / 1e9);
         if (!failures.isEmpty())
         {
@@ -234,7 +235,7 @@ class CreationCrashTest
      * @return "ok:" and the kind of outcome, or the violation.
      */
     private static String verify(final Path at, final Map<String, byte[]> image, final long k, final long opened,
-                                 final long metaWrite, final long total, final Model empty, final Run counting)
+        final long metaWrite, final long total, final Model empty, final Run counting)
     {
         final byte[] before = image.get(NAME);
         final boolean complete = before != null && before.length >= 2 * PAGE;
@@ -271,8 +272,10 @@ class CreationCrashTest
                 {
                     return "LOST ACKNOWLEDGED COMMIT: the first commit returned, the file opens empty";
                 }
-                kind = complete ? "empty database" : "created again (" +
-                    (before == null ? "no file" : before.length + "-byte file") + ")";
+                kind = complete
+                    ? "empty database"
+                    : "created again (" +
+                        (before == null ? "no file" : before.length + "-byte file") + ")";
             }
             else if (actual.revision == 1 && counting.first.difference(actual) == null)
             {

@@ -37,8 +37,8 @@ public final class KillNineChild
         final Durability durability = args.length > 3 ? Durability.valueOf(args[3]) : Durability.SYNC;
         final int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         try (Database db = Database.open(dbFile, DatabaseOptions.builder().durability(durability).build());
-             FileChannel ledger = FileChannel.open(ledgerFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                 StandardOpenOption.APPEND))
+            FileChannel ledger = FileChannel.open(ledgerFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND))
         {
             final long ready = db.read(KillNineWorkload::lastCommit);
             System.out.println("ready " + ready);

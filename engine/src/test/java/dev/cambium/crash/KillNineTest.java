@@ -122,7 +122,7 @@ class KillNineTest
     }
 
     private void run(final long seed, final long trials, final long budgetMs, final Durability durability,
-                     final int threads) throws Exception
+        final int threads) throws Exception
     {
         final Path dbFile = dir.resolve("kill9.cambium");
         final Path ledgerFile = dir.resolve("kill9.ledger");
@@ -141,14 +141,16 @@ class KillNineTest
             if (elapsedMs(start) > budgetMs)
             {
                 // a slow machine runs fewer trials rather than failing; the summary says so
-                System.out.printf("KillNineTest: " + durability + ": WARNING: time budget of %d s ended after %d of %d trials%n",
+                System.out.printf(
+                    "KillNineTest: " + durability + ": WARNING: time budget of %d s ended after %d of %d trials%n",
                     budgetMs / 1000, trial, trials);
                 break;
             }
             trial++;
             final String at = "trial " + trial + ": ";
             final boolean killBeforeReady = prevCommit > 0 && kills.nextInt(20) == 0;
-            final long delayMs = killBeforeReady ? kills.nextInt(600)
+            final long delayMs = killBeforeReady
+                ? kills.nextInt(600)
                 : kills.nextInt(10) == 0 ? kills.nextInt(20) : 20 + kills.nextInt(230);
             final Process child = ChildJvm.start(KillNineChild.class, List.of(), outFile, dbFile.toString(),
                 ledgerFile.toString(), Long.toString(seed), durability.name(), Integer.toString(threads));
@@ -163,8 +165,9 @@ class KillNineTest
                     final long readyCommit = awaitReady(child, outFile, at);
                     if (readyCommit != prevCommit)
                     {
-                        fail(at + "the child opened the database at commit " + readyCommit + ", the parent closed it at "
-                            + prevCommit);
+                        fail(
+                            at + "the child opened the database at commit " + readyCommit + ", the parent closed it at "
+                                + prevCommit);
                     }
                 }
                 // not synchronisation: this sleep is the seeded random moment of the kill
@@ -238,9 +241,10 @@ class KillNineTest
                 lastLedger = ledgerLast;
             }
         }
-        System.out.printf("KillNineTest: " + durability + ", " + threads + " committing thread(s), seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
-                "(database at commit %d), %d kills after a durable commit before its ledger entry (L < c <= L+threads), " +
-                "%d trials with no new commit, %.1f s, file %d KiB%n",
+        System.out.printf("KillNineTest: " + durability + ", " + threads
+            + " committing thread(s), seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
+            "(database at commit %d), %d kills after a durable commit before its ledger entry (L < c <= L+threads), " +
+            "%d trials with no new commit, %.1f s, file %d KiB%n",
             seed, trial, beforeReady, lastLedgerCount(ledgerFile), prevCommit, midCommit, noCommitTrials,
             elapsedMs(start) / 1000.0, Files.size(dbFile) / 1024);
     }
@@ -375,7 +379,8 @@ class KillNineTest
 
     private static String commitOf(final byte[] value)
     {
-        return value.length >= 8 ? Long.toString(ByteBuffer.wrap(value).getLong()) :
-            "? (" + HexFormat.of().formatHex(value) + ")";
+        return value.length >= 8
+            ? Long.toString(ByteBuffer.wrap(value).getLong())
+            : "? (" + HexFormat.of().formatHex(value) + ")";
     }
 }

@@ -206,8 +206,9 @@ class NoSyncPowerLossTest
         }
         final double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("[crash] NO_SYNC power loss, " + scenario + ": %d commits, %d unsynced writes, %d crash " +
-                "points, %d images (%d per point and seeded kind); outcomes by kind of image: %s; committed revisions by lag " +
-                "behind the last meta write %s; commits after recovery failed %d; base seed %d; %.1f s%n",
+            "points, %d images (%d per point and seeded kind); outcomes by kind of image: %s; committed revisions by lag "
+            +
+            "behind the last meta write %s; commits after recovery failed %d; base seed %d; %.1f s%n",
             study.committed.size() - 1, storage.pendingWrites(), study.points, study.images, SEEDS,
             study.outcomes, study.lag, study.afterRecoveryFailures, BASE_SEED, seconds);
         final long silent = total(study, Outcome.SILENT_OLDER_PAGE) + total(study, Outcome.SILENT_NEWER_PAGE);
@@ -215,7 +216,7 @@ class NoSyncPowerLossTest
         final long byCheck = total(study, Outcome.DETECTED_BY_CHECK);
         final long atRead = total(study, Outcome.DETECTED_AT_READ);
         System.out.printf("[crash] NO_SYNC power loss, %s: %d images: %d committed, %d detected as corrupt (%d at " +
-                "open, %d by check(), %d at read), %d silent wrong-content (%d older, %d newer page versions)%n",
+            "open, %d by check(), %d at read), %d silent wrong-content (%d older, %d newer page versions)%n",
             scenario, study.images, total(study, Outcome.COMMITTED), atOpen + byCheck + atRead, atOpen, byCheck,
             atRead, silent, total(study, Outcome.SILENT_OLDER_PAGE), total(study, Outcome.SILENT_NEWER_PAGE));
         study.silentExamples.forEach(e -> System.out.println("[crash]   silent: " + e));
@@ -408,8 +409,9 @@ class NoSyncPowerLossTest
         }
         else if (kind.mix == null)
         {
-            final int lost = kind == Kind.LOST_OVERWRITE ? (int)seed :
-                new Random(seed).nextInt(study.storage.pendingWrites());
+            final int lost = kind == Kind.LOST_OVERWRITE
+                ? (int)seed
+                : new Random(seed).nextInt(study.storage.pendingWrites());
             image = study.storage.imageDropping(lost);
             final PowerLossStorage.PendingWrite w = study.storage.pendingWrite(lost);
             lostWhat = ", lost write #" + lost + " only (" + w.bytes().length + " bytes at page " +
@@ -462,7 +464,7 @@ class NoSyncPowerLossTest
      * @return the outcome, or null after recording a failure.
      */
     private static Outcome classify(final Study study, final Path file, final byte[] image, final boolean allApplied,
-                                    final String where)
+        final String where)
     {
         final Engine engine;
         try
@@ -573,10 +575,11 @@ class NoSyncPowerLossTest
      * the one the opened revision wrote, and say which kind they are.
      */
     private static Outcome explainSilent(final Study study, final byte[] image, final BitSet reachable,
-                                         final long revision, final String difference, final String where)
+        final long revision, final String difference, final String where)
     {
-        final int end = revision < study.pendingAtRevision.size() ? study.pendingAtRevision.get((int)revision) :
-            study.storage.pendingWrites();
+        final int end = revision < study.pendingAtRevision.size()
+            ? study.pendingAtRevision.get((int)revision)
+            : study.storage.pendingWrites();
         final int pages = image.length / PAGE;
         int older = 0;
         int newer = 0;
@@ -685,7 +688,7 @@ class NoSyncPowerLossTest
     }
 
     private static boolean isEarlierVersion(final PowerLossStorage storage, final long at, final int end,
-                                            final byte[] content)
+        final byte[] content)
     {
         for (int i = 0; i < storage.pendingWrites(); i++)
         {

@@ -227,16 +227,14 @@ final class PowerLossDirectory implements StorageDirectory
         switch (op.kind())
         {
             case CREATE -> names.put(op.to(), op.inode());
-            case RENAME ->
-            {
+            case RENAME -> {
                 if (names.get(op.from()) == op.inode())
                 {
                     names.remove(op.from());
                 }
                 names.put(op.to(), op.inode());
             }
-            case DELETE ->
-            {
+            case DELETE -> {
                 if (names.get(op.from()) == op.inode())
                 {
                     names.remove(op.from());

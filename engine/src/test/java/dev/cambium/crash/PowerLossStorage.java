@@ -63,9 +63,11 @@ final class PowerLossStorage implements Storage
         @Override
         public String toString()
         {
-            return force ? "#" + index + " force(" + (metadata ? "fsync" : "fdatasync") + ")" :
-                truncation() ? "#" + index + " truncate(" + position + ")" :
-                "#" + index + " write(" + length + " @ " + position + ")";
+            return force
+                ? "#" + index + " force(" + (metadata ? "fsync" : "fdatasync") + ")"
+                : truncation()
+                    ? "#" + index + " truncate(" + position + ")"
+                    : "#" + index + " write(" + length + " @ " + position + ")";
         }
     }
 
@@ -97,7 +99,7 @@ final class PowerLossStorage implements Storage
      * @param inOrder     true to apply the writes in issue order, false for a random order.
      */
     record FateMix(int applied, int dropped, int torn, int garbage, int sizeKept, int sizeLost, int sizePartial,
-                   boolean inOrder)
+        boolean inOrder)
     {
         /** Every fate and every size outcome equally likely, any order. */
         static final FateMix UNIFORM = new FateMix(1, 1, 1, 1, 1, 1, 1, false);
@@ -521,8 +523,7 @@ final class PowerLossStorage implements Storage
             {
                 case 0 -> length = currentSize;
                 case 1 -> length = durableSize;
-                default ->
-                {
+                default -> {
                     final long sectors = (high - low) / SECTOR;
                     length = low + (sectors == 0 ? 0 : (long)random.nextInt((int)sectors + 1) * SECTOR);
                     length = Math.min(length, high);
@@ -561,10 +562,9 @@ final class PowerLossStorage implements Storage
             {
                 case APPLIED -> System.arraycopy(w.bytes, 0, image, at, w.bytes.length);
                 case DROPPED ->
-                {
-                }
-                case TORN ->
-                {
+                    {
+                    }
+                case TORN -> {
                     // Sectors of the file the write covers; each reaches the device or not.
                     long sectorStart = (w.position / sector) * sector;
                     final long end = w.position + w.bytes.length;
@@ -579,8 +579,7 @@ final class PowerLossStorage implements Storage
                         sectorStart += sector;
                     }
                 }
-                case GARBAGE ->
-                {
+                case GARBAGE -> {
                     final byte[] garbage = new byte[w.bytes.length];
                     random.nextBytes(garbage);
                     System.arraycopy(garbage, 0, image, at, garbage.length);

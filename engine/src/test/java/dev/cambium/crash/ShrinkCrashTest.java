@@ -311,8 +311,12 @@ class ShrinkCrashTest
             Files.deleteIfExists(live);
         }
         System.out.printf("[shrink-crash] %s: %d events %s; %d images opened at the previous revision, %d at the " +
-            "new one, %d failed; base seed %d%n", s, total, total > 10 ? "(first 4: " + events.subList(0, 4) +
-            ", last 4: " + events.subList(total - 4, total) + ")" : events, previous, next, failures.size(), BASE_SEED);
+            "new one, %d failed; base seed %d%n", s, total,
+            total > 10
+                ? "(first 4: " + events.subList(0, 4) +
+                    ", last 4: " + events.subList(total - 4, total) + ")"
+                : events,
+            previous, next, failures.size(), BASE_SEED);
         if (!failures.isEmpty())
         {
             fail(failures.size() + " crash images violate the oracle:\n" +
@@ -380,7 +384,9 @@ class ShrinkCrashTest
             content = h.acknowledged;
             final long before = storage.events();
             final long sizeBefore = storage.size();
-            final var result = new Compaction(engine, 16, Duration.ZERO, x -> { }).run();
+            final var result = new Compaction(engine, 16, Duration.ZERO, x ->
+            {
+            }).run();
             total = storage.events() - before;
             assertTrue(result.pagesMoved() > 0 && storage.size() < sizeBefore,
                 "the compaction must move pages and shrink the file: " + result + ", " + sizeBefore + " -> " +
@@ -403,7 +409,9 @@ class ShrinkCrashTest
                 storage.crashAtEvent(storage.events() + k);
                 try
                 {
-                    new Compaction(engine, 16, Duration.ZERO, x -> { }).run();
+                    new Compaction(engine, 16, Duration.ZERO, x ->
+                    {
+                    }).run();
                     fail("compaction survived a crash at its event " + k);
                 }
                 catch (final StorageException e)
@@ -420,8 +428,9 @@ class ShrinkCrashTest
             for (int seed = 0; seed < (processCrash ? 1 : SEEDS); seed++)
             {
                 final long outcomeSeed = CrashModel.seed(BASE_SEED, durability.ordinal(), k, seed);
-                final byte[] image = processCrash ? storage.processCrashImage() :
-                    storage.crashImage(new Random(outcomeSeed), null);
+                final byte[] image = processCrash
+                    ? storage.processCrashImage()
+                    : storage.crashImage(new Random(outcomeSeed), null);
                 images++;
                 final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
                 Files.write(crashed, image);

@@ -90,7 +90,7 @@ class AbandonedCommitTest
         final int n = 600;
         int failuresBeforeMeta = 0;
         int failuresAtOrAfterMeta = 0;
-        for (int failAt = 0; ; failAt++)
+        for (int failAt = 0;; failAt++)
         {
             final Path file = dir.resolve("abandon-" + failAt + ".cambium");
             final RecordingStorage storage = new RecordingStorage(FileStorage.open(file));
@@ -99,8 +99,8 @@ class AbandonedCommitTest
             try
             {
                 update(engine, 0, 0, n);
-                update(engine, 1, 0, n);      // obsolete pages, pending
-                engine.runCleaner();          // now free: the next commit reuses them
+                update(engine, 1, 0, n); // obsolete pages, pending
+                engine.runCleaner(); // now free: the next commit reuses them
                 final long revision = engine.revision();
                 storage.failWriteAfter(failAt);
                 try

@@ -345,7 +345,7 @@ class ForgottenReadTransactionsTest
     void shouldNotCheckAgesWithoutMaximumAge()
     {
         try (Database db = openDatabase(DatabaseOptions.builder().trackReadTransactionOrigins(true));
-             ReadTransaction ignored = db.beginRead())
+            ReadTransaction ignored = db.beginRead())
         {
             assertTrue(db.checkReadTransactions().isEmpty());
             assertTrue(warningsContaining("").isEmpty(), warnings::toString);
@@ -423,9 +423,10 @@ class ForgottenReadTransactionsTest
         assertEquals(Duration.ofMinutes(5), aged.toBuilder().build().maxReadTransactionAge());
 
         // A maximum age beyond Long.MAX_VALUE nanoseconds saturates instead of overflowing.
-        final DatabaseOptions huge = DatabaseOptions.builder().maxReadTransactionAge(Duration.ofSeconds(Long.MAX_VALUE)).build();
+        final DatabaseOptions huge = DatabaseOptions.builder().maxReadTransactionAge(Duration.ofSeconds(Long.MAX_VALUE))
+            .build();
         try (Engine engine = Engine.open(dir.resolve("huge.cambium"), huge);
-             ReadTxn ignored = engine.beginRead())
+            ReadTxn ignored = engine.beginRead())
         {
             assertTrue(engine.checkReaderAges(System.nanoTime()).isEmpty());
             Checks.assertConsistent(engine);

@@ -71,7 +71,8 @@ class GroupCommitTest
         {
             if ((position == 0 || position == PAGE) && src.remaining() >= 256)
             {
-                writtenMeta = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(src.position() + MetaCodec.REVISION_OFFSET);
+                writtenMeta = src.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong(src.position() + MetaCodec.REVISION_OFFSET);
             }
             super.write(src, position);
         }

@@ -60,7 +60,8 @@ class FailpointDelayTest
                     final Future<?> commit = writer.submit(() -> SHAPE.commit(engine, 2));
                     try
                     {
-                        assertTrue(hold.awaitReached(Duration.ofSeconds(TIMEOUT_S)), at + ": the commit never got there");
+                        assertTrue(hold.awaitReached(Duration.ofSeconds(TIMEOUT_S)),
+                            at + ": the commit never got there");
                         final int visible = published(point) ? 2 : 1;
                         final Future<?> read = readers.submit(() ->
                         {

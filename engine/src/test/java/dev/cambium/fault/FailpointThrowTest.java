@@ -57,8 +57,8 @@ class FailpointThrowTest
                 final ReadTransaction before = engine.beginRead();
                 final long hits = point.hits();
                 point.arm(Action.throwing());
-                final InjectedFailureException thrown =
-                    assertThrows(InjectedFailureException.class, () -> SHAPE.commit(engine, 2), at);
+                final InjectedFailureException thrown = assertThrows(InjectedFailureException.class,
+                    () -> SHAPE.commit(engine, 2), at);
                 point.disarm();
                 assertSame(point, thrown.failpoint(), at);
                 assertEquals(hits + 1, point.hits(), at + ": hit once by the commit");
@@ -84,8 +84,10 @@ class FailpointThrowTest
                 {
                     refused++;
                     final StorageException e = assertThrows(StorageException.class, engine::beginWrite, at);
-                    assertTrue(e.getMessage().contains((metaWritten(point) ? "a commit failed after writing its meta " +
-                        "page" : "a commit failed after its pages were written, before its meta write") +
+                    assertTrue(e.getMessage().contains((metaWritten(point)
+                        ? "a commit failed after writing its meta " +
+                            "page"
+                        : "a commit failed after its pages were written, before its meta write") +
                         "; the database refuses writes until reopened"), at + ": " + e.getMessage());
                     assertSame(thrown, e.getCause(), at + ": the refusal names the original failure");
                 }

@@ -81,8 +81,10 @@ class IoErrorTest
                 refused += runCase(Op.FORCE, j, persistent, true) ? 1 : 0;
             }
         }
-        System.out.printf("I/O errors: EIO at each of the %d writes and %d forces of a commit, once and from then on: " +
-            "%d cases, %d left the database refusing writes until reopened%n", writes, forces, 2 * (writes + forces),
+        System.out.printf(
+            "I/O errors: EIO at each of the %d writes and %d forces of a commit, once and from then on: " +
+                "%d cases, %d left the database refusing writes until reopened%n",
+            writes, forces, 2 * (writes + forces),
             refused);
     }
 
@@ -119,8 +121,10 @@ class IoErrorTest
                 final int forceCalls = storage.forceCalls();
                 disarm(storage); // the device works again: the database must still not trust what it lost
                 final StorageException refusal = assertThrows(StorageException.class, engine::beginWrite, at);
-                assertTrue(refusal.getMessage().contains(op == Op.FORCE ? "a previous fsync failed" :
-                    "a commit failed after writing its meta page"), at + ": " + refusal.getMessage());
+                assertTrue(
+                    refusal.getMessage().contains(
+                        op == Op.FORCE ? "a previous fsync failed" : "a commit failed after writing its meta page"),
+                    at + ": " + refusal.getMessage());
                 assertTrue(refusal.getMessage().contains("refuses writes until reopened"), refusal.getMessage());
                 SHAPE.assertVersion(engine, 1, at + ", reads after the refusal");
                 assertEquals(writeCalls, storage.writeCalls(), at + ": a write was attempted after the failure");

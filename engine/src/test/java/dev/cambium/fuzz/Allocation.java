@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 /** Heap allocated by the current thread (HotSpot's per-thread counter), to catch unbounded allocations. */
 final class Allocation
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean)ManagementFactory
+        .getThreadMXBean();
 
     private Allocation()
     {

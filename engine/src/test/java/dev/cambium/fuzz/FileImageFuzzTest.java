@@ -167,7 +167,8 @@ class FileImageFuzzTest
             {
                 final CheckReport report = db.check();
                 org.junit.jupiter.api.Assertions.assertTrue(report.ok(), report.toString());
-                org.junit.jupiter.api.Assertions.assertTrue(report.freePages() + report.pendingPages() > 0, report.toString());
+                org.junit.jupiter.api.Assertions.assertTrue(report.freePages() + report.pendingPages() > 0,
+                    report.toString());
                 db.read(txn ->
                 {
                     org.junit.jupiter.api.Assertions.assertEquals(List.of("alpha", "beta"), txn.treeNames());
@@ -206,8 +207,9 @@ class FileImageFuzzTest
     {
         final byte[] base = seed();
         byte[] image = base.clone();
-        final PageVerification verification =
-            data.consumeBoolean() ? PageVerification.EVERY_READ : PageVerification.FIRST_READ;
+        final PageVerification verification = data.consumeBoolean()
+            ? PageVerification.EVERY_READ
+            : PageVerification.FIRST_READ;
         if (data.consumeInt(0, 7) == 7)
         {
             image = Arrays.copyOf(image, data.consumeInt(0, base.length + 4 * PAGE_SIZE));
@@ -221,8 +223,7 @@ class FileImageFuzzTest
             {
                 case 0 -> image[at] = data.consumeByte();
                 case 1 -> image[at] ^= (byte)(1 << data.consumeInt(0, 7));
-                default ->
-                {
+                default -> {
                     final long word = data.consumeLong();
                     for (int j = 0; j < 8 && at + j < image.length; j++)
                     {

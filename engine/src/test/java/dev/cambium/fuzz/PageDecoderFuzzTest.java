@@ -159,7 +159,7 @@ class PageDecoderFuzzTest
         keys.add(new byte[0]);
         keys.add(Arrays.copyOfRange(data, Math.min(1, data.length), Math.min(9, data.length)));
         keys.add(Arrays.copyOfRange(data, Math.max(0, data.length - 16), data.length));
-        keys.add(new byte[] {(byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF});
+        keys.add(new byte[]{(byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF});
 
         final BTreeReader reader = new BTreeReader(pages);
         final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);

@@ -171,7 +171,8 @@ final class CorpusDatabase
     {
         final byte[] k = key(rnd, entries);
         final int kind = rnd.nextInt(40);
-        final int length = kind == 0 ? pageSize / 3 + rnd.nextInt(2 * pageSize) // overflow, 1 to 3 pages
+        final int length = kind == 0
+            ? pageSize / 3 + rnd.nextInt(2 * pageSize) // overflow, 1 to 3 pages
             : kind == 1 ? 0 : rnd.nextInt(Math.min(60, pageSize / 8));
         final byte[] v = new byte[length];
         rnd.nextBytes(v);

@@ -28,8 +28,7 @@ final class Damages
     /** Kinds of damage, in the order they are generated and reported. */
     enum Category
     {
-        TRUNCATE_AT_PAGE, TRUNCATE_MID_PAGE, FLIP_BIT, FLIP_BIT_RESTAMPED, ZERO_512, ZERO_4K, MISDIRECTED_WRITE,
-        APPEND_GARBAGE, RANDOM_META, STALE_META, OTHER_PAGE_SIZE_OPTION, CELL_BOUNDS_RESTAMPED
+        TRUNCATE_AT_PAGE, TRUNCATE_MID_PAGE, FLIP_BIT, FLIP_BIT_RESTAMPED, ZERO_512, ZERO_4K, MISDIRECTED_WRITE, APPEND_GARBAGE, RANDOM_META, STALE_META, OTHER_PAGE_SIZE_OPTION, CELL_BOUNDS_RESTAMPED
     }
 
     /**
@@ -45,10 +44,10 @@ final class Damages
      *                           length outside the page): reading it must fail even though its checksum matches.
      */
     record Case(Category category, String description, byte[] image, long restampedPage, int configuredPageSize,
-                boolean invalid)
+        boolean invalid)
     {
         Case(final Category category, final String description, final byte[] image, final long restampedPage,
-             final int configuredPageSize)
+            final int configuredPageSize)
         {
             this(category, description, image, restampedPage, configuredPageSize, false);
         }
@@ -82,7 +81,7 @@ final class Damages
         {
             sink.accept(of(Category.TRUNCATE_AT_PAGE, "length " + k * p, Arrays.copyOf(orig, (int)(k * p))));
         }
-        for (int len : new int[] {1, 255, 256, 257, 511, 512, 513, p - 1})
+        for (int len : new int[]{1, 255, 256, 257, 511, 512, 513, p - 1})
         {
             if (len > 0 && len < p)
             {
@@ -104,7 +103,7 @@ final class Damages
             final List<int[]> fields = fields(orig, page);
             for (int s = 0; s < 3 * scale; s++)
             {
-                final int[] f = s == 0 ? new int[] {0, p} : fields.get(rnd.nextInt(fields.size()));
+                final int[] f = s == 0 ? new int[]{0, p} : fields.get(rnd.nextInt(fields.size()));
                 final int at = (int)(page * p) + f[0] + rnd.nextInt(f[1]);
                 final int bit = rnd.nextInt(8);
                 final byte[] image = orig.clone();
@@ -150,28 +149,23 @@ final class Damages
                 final String what;
                 switch (rnd.nextInt(5))
                 {
-                    case 0 ->
-                    {
+                    case 0 -> {
                         d.putShort(slotAt, (short)(p - 1 - rnd.nextInt(NodeLayout.LEAF_CELL_OVERHEAD - 1)));
                         what = "slot offset at the page end";
                     }
-                    case 1 ->
-                    {
+                    case 1 -> {
                         d.putShort(slotAt, (short)rnd.nextInt(NodeLayout.HEADER_LENGTH));
                         what = "slot offset inside the header";
                     }
-                    case 2 ->
-                    {
+                    case 2 -> {
                         d.putShort(cell, (short)(p - cell - NodeLayout.LEAF_CELL_OVERHEAD + 1 + rnd.nextInt(64)));
                         what = "key length past the page end";
                     }
-                    case 3 ->
-                    {
+                    case 3 -> {
                         d.putShort(cell, (short)0);
                         what = "empty key";
                     }
-                    default ->
-                    {
+                    default -> {
                         d.putInt(cell + 3, overflow ? -1 - rnd.nextInt(1000) : p + rnd.nextInt(1000));
                         what = overflow ? "negative value length" : "value length past the page end";
                     }
@@ -203,7 +197,8 @@ final class Damages
                 if (from != page)
                 {
                     sink.accept(of(Category.MISDIRECTED_WRITE, "page " + from + " written at page " + page,
-                        overwrite(orig, (int)(page * p), Arrays.copyOfRange(orig, (int)(from * p), (int)((from + 1) * p)))));
+                        overwrite(orig, (int)(page * p),
+                            Arrays.copyOfRange(orig, (int)(from * p), (int)((from + 1) * p)))));
                 }
             }
         }
@@ -226,17 +221,19 @@ final class Damages
         // Random bytes over meta page 0, meta page 1, both: the record only, or the whole page.
         for (int s = 0; s < 3 * scale; s++)
         {
-            for (final int length : new int[] {MetaCodec.RECORD_LENGTH, p})
+            for (final int length : new int[]{MetaCodec.RECORD_LENGTH, p})
             {
-                sink.accept(of(Category.RANDOM_META, "slot 0, " + length + " bytes", overwrite(orig, 0, random(length))));
-                sink.accept(of(Category.RANDOM_META, "slot 1, " + length + " bytes", overwrite(orig, p, random(length))));
+                sink.accept(
+                    of(Category.RANDOM_META, "slot 0, " + length + " bytes", overwrite(orig, 0, random(length))));
+                sink.accept(
+                    of(Category.RANDOM_META, "slot 1, " + length + " bytes", overwrite(orig, p, random(length))));
                 sink.accept(of(Category.RANDOM_META, "both slots, " + length + " bytes",
                     overwrite(overwrite(orig, 0, random(length)), p, random(length))));
             }
         }
 
         // A stale meta page: one slot's page copied over the other, so both hold the same revision.
-        for (final int to : new int[] {0, 1})
+        for (final int to : new int[]{0, 1})
         {
             sink.accept(of(Category.STALE_META, "meta page " + (1 - to) + " copied over meta page " + to,
                 overwrite(orig, to * p, Arrays.copyOfRange(orig, (1 - to) * p, (2 - to) * p))));
@@ -247,7 +244,8 @@ final class Damages
         {
             if (other != p)
             {
-                sink.accept(new Case(Category.OTHER_PAGE_SIZE_OPTION, "configured page size " + other, orig, -1, other));
+                sink.accept(
+                    new Case(Category.OTHER_PAGE_SIZE_OPTION, "configured page size " + other, orig, -1, other));
             }
         }
     }
@@ -303,65 +301,65 @@ final class Damages
     private List<int[]> fields(final byte[] image, final long page)
     {
         final List<int[]> f = new ArrayList<>();
-        f.add(new int[] {0, p});
+        f.add(new int[]{0, p});
         if (page < 2)
         {
-            for (final int o : new int[] {4, 8, 10, 12, 16, 24, 32, 40, 48, 56, 64, 72})
+            for (final int o : new int[]{4, 8, 10, 12, 16, 24, 32, 40, 48, 56, 64, 72})
             {
-                f.add(new int[] {o, o == 8 || o == 10 ? 2 : o == 4 || o == 12 ? 4 : 8});
+                f.add(new int[]{o, o == 8 || o == 10 ? 2 : o == 4 || o == 12 ? 4 : 8});
             }
-            f.add(new int[] {80, 176});
+            f.add(new int[]{80, 176});
             return f;
         }
         final ByteBuffer b = ByteBuffer.wrap(image, (int)(page * p), p).slice().order(ByteOrder.LITTLE_ENDIAN);
         final byte type = b.get(PageHeader.TYPE_OFFSET);
-        for (final int[] h : new int[][] {{0, 4}, {4, 1}, {5, 1}, {6, 2}, {8, 8}, {16, 8}})
+        for (final int[] h : new int[][]{{0, 4}, {4, 1}, {5, 1}, {6, 2}, {8, 8}, {16, 8}})
         {
             f.add(h);
         }
         if (type == PageHeader.TYPE_OVERFLOW)
         {
-            f.add(new int[] {24, 8});
-            f.add(new int[] {32, 4});
-            f.add(new int[] {36, 4});
+            f.add(new int[]{24, 8});
+            f.add(new int[]{32, 4});
+            f.add(new int[]{36, 4});
             return f;
         }
         if (type != PageHeader.TYPE_LEAF && type != PageHeader.TYPE_BRANCH)
         {
             return f;
         }
-        f.add(new int[] {NodeLayout.CELL_START_OFFSET, 2});
-        f.add(new int[] {NodeLayout.FRAGMENTED_OFFSET, 2});
-        f.add(new int[] {NodeLayout.RESERVED_OFFSET, 4});
+        f.add(new int[]{NodeLayout.CELL_START_OFFSET, 2});
+        f.add(new int[]{NodeLayout.FRAGMENTED_OFFSET, 2});
+        f.add(new int[]{NodeLayout.RESERVED_OFFSET, 4});
         final int count = b.getShort(PageHeader.COUNT_OFFSET) & 0xFFFF;
-        for (final int i : new int[] {0, count / 2, count - 1})
+        for (final int i : new int[]{0, count / 2, count - 1})
         {
             final int slot = NodeLayout.HEADER_LENGTH + i * NodeLayout.SLOT_SIZE;
             if (i < 0 || slot + NodeLayout.SLOT_SIZE > p)
             {
                 continue;
             }
-            f.add(new int[] {slot, 2});
-            f.add(new int[] {slot + NodeLayout.SLOT_HEAD_OFFSET, 4});
+            f.add(new int[]{slot, 2});
+            f.add(new int[]{slot + NodeLayout.SLOT_HEAD_OFFSET, 4});
             final int cell = b.getShort(slot) & 0xFFFF;
             if (type == PageHeader.TYPE_LEAF && cell + NodeLayout.LEAF_CELL_OVERHEAD + 8 <= p)
             {
                 final int keyLength = b.getShort(cell) & 0xFFFF;
-                f.add(new int[] {cell, 2});
-                f.add(new int[] {cell + 2, 1});
-                f.add(new int[] {cell + 3, 4});
-                f.add(new int[] {cell + NodeLayout.LEAF_CELL_OVERHEAD, 1});
+                f.add(new int[]{cell, 2});
+                f.add(new int[]{cell + 2, 1});
+                f.add(new int[]{cell + 3, 4});
+                f.add(new int[]{cell + NodeLayout.LEAF_CELL_OVERHEAD, 1});
                 if (cell + NodeLayout.LEAF_CELL_OVERHEAD + keyLength + 8 <= p)
                 {
-                    f.add(new int[] {cell + NodeLayout.LEAF_CELL_OVERHEAD + keyLength, 8});
+                    f.add(new int[]{cell + NodeLayout.LEAF_CELL_OVERHEAD + keyLength, 8});
                 }
             }
             else if (type == PageHeader.TYPE_BRANCH && cell + NodeLayout.BRANCH_CELL_OVERHEAD + 1 <= p)
             {
-                f.add(new int[] {cell, 8});
-                f.add(new int[] {cell + 8, 8});
-                f.add(new int[] {cell + 16, 2});
-                f.add(new int[] {cell + NodeLayout.BRANCH_CELL_OVERHEAD, 1});
+                f.add(new int[]{cell, 8});
+                f.add(new int[]{cell + 8, 8});
+                f.add(new int[]{cell + 16, 2});
+                f.add(new int[]{cell + NodeLayout.BRANCH_CELL_OVERHEAD, 1});
             }
         }
         return f;

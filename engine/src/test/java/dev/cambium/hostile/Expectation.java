@@ -50,7 +50,7 @@ enum Expectation
             // A valid-looking meta may now name any revision, high-water mark or root.
             return changedPages.get((int)c.restampedPage()) ? LENIENT : NEWEST;
         }
-        for (final CorpusDatabase.Layout layout : new CorpusDatabase.Layout[] {db.newest, db.previous})
+        for (final CorpusDatabase.Layout layout : new CorpusDatabase.Layout[]{db.newest, db.previous})
         {
             final long recordStart = (long)layout.metaSlot() * p;
             boolean recordChanged = false;
@@ -67,7 +67,9 @@ enum Expectation
             {
                 return layout == db.newest ? NEWEST : PREVIOUS;
             }
-            return c.restampedPage() >= 0 && layout.used().get((int)c.restampedPage()) && !c.invalid() ? LENIENT : ERROR;
+            return c.restampedPage() >= 0 && layout.used().get((int)c.restampedPage()) && !c.invalid()
+                ? LENIENT
+                : ERROR;
         }
         return ERROR;
     }

@@ -189,7 +189,7 @@ class HostileFileCorpusTest
             db.previous.used().cardinality(),
             (System.nanoTime() - start) / 1e9)));
         assertTrue(tally.files >= 10 * db.pages(), "corpus too small: " + tally.files + " files");
-        for (final Probe.Outcome o : new Probe.Outcome[] {Probe.Outcome.NEWEST, Probe.Outcome.PREVIOUS,
+        for (final Probe.Outcome o : new Probe.Outcome[]{Probe.Outcome.NEWEST, Probe.Outcome.PREVIOUS,
             Probe.Outcome.EMPTY_NEW, Probe.Outcome.ERROR})
         {
             assertTrue(tally.counts.values().stream().anyMatch(m -> m.getOrDefault(o, 0) > 0),
@@ -293,18 +293,18 @@ class HostileFileCorpusTest
         final Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         final byte[] text = "dn: cn=jensen,ou=people,dc=example,dc=com\nobjectClass: person\n"
             .repeat(2000).getBytes(StandardCharsets.US_ASCII);
-        for (final int size : new int[] {1, 100, 511, 512, 4096, 100_000})
+        for (final int size : new int[]{1, 100, 511, 512, 4096, 100_000})
         {
             files.put("text, " + size + " bytes", Arrays.copyOf(text, size));
             final byte[] random = new byte[size];
             rnd.nextBytes(random);
             files.put("random, " + size + " bytes", random);
         }
-        for (final int size : new int[] {1, 511, 512, 4096, 65536, 65536 + 256, 1 << 20})
+        for (final int size : new int[]{1, 511, 512, 4096, 65536, 65536 + 256, 1 << 20})
         {
             files.put("zeros, " + size + " bytes", new byte[size]);
         }
-        for (final int pages : new int[] {1, 4})
+        for (final int pages : new int[]{1, 4})
         {
             // An SQLite 3 file: its 100-byte header (page size 4096) on the first page.
             final byte[] sqlite = new byte[pages * 4096];
@@ -373,7 +373,7 @@ class HostileFileCorpusTest
             assertEquals(512, db.pageSize());
             assertEquals(List.of(), db.read(txn -> txn.treeNames()));
             assertTrue(db.check().ok());
-            db.write(txn -> txn.createTree("t").put(new byte[] {1}, new byte[] {2}));
+            db.write(txn -> txn.createTree("t").put(new byte[]{1}, new byte[]{2}));
         }
         try (Database db = Database.open(file, CorpusDatabase.options(4096).build()))
         {

@@ -239,7 +239,7 @@ final class Probe
                 }
                 final TreeSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
                 keys.addAll(forward.keySet());
-                for (final Content model : new Content[] {db.models.get(db.newest.revision()),
+                for (final Content model : new Content[]{db.models.get(db.newest.revision()),
                     db.models.get(db.previous.revision())})
                 {
                     final TreeMap<byte[], byte[]> m = model.trees().get(name);

@@ -27,6 +27,7 @@ class FailpointDisabledTest
             f.disarm();
         }
         Failpoint.disarmAll();
-        System.out.println("failpoints disabled: " + Failpoint.values().length + " points refused arming, hits ignored");
+        System.out
+            .println("failpoints disabled: " + Failpoint.values().length + " points refused arming, hits ignored");
     }
 }

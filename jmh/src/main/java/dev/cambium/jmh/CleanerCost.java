@@ -90,9 +90,7 @@ public final class CleanerCost
 
     enum Mode
     {
-        RUNNING("A", "running", true),
-        PAUSED("B", "paused", false),
-        INLINE("C", "inline", false);
+        RUNNING("A", "running", true), PAUSED("B", "paused", false), INLINE("C", "inline", false);
 
         final String tag;
         final String label;
@@ -227,7 +225,9 @@ public final class CleanerCost
 
         double nsPerReclaimedPage()
         {
-            return reclaimedUpdatesDrained == 0 ? Double.NaN : (double)cleanerCpuUpdatesDrained / reclaimedUpdatesDrained;
+            return reclaimedUpdatesDrained == 0
+                ? Double.NaN
+                : (double)cleanerCpuUpdatesDrained / reclaimedUpdatesDrained;
         }
 
         double cleanerShare()
@@ -305,10 +305,12 @@ public final class CleanerCost
         System.out.printf(Locale.ROOT,
             "CleanerCost: keys=%d updates=%d seed=%d reps=%d warmup-updates=%d inline-ref=%s sync-updates=%d idle-ms=%d only=%s; "
                 + "%d-byte keys, %d-byte values, load %d/txn, updates %d/txn; %d CPUs, %s %s%n",
-            keys, updates, seed, reps, warmup, inlineRef, syncUpdates, idleMs, only, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH,
+            keys, updates, seed, reps, warmup, inlineRef, syncUpdates, idleMs, only, KEY_LENGTH, VALUE_LENGTH,
+            LOAD_BATCH,
             UPDATE_BATCH, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
             System.getProperty("java.version"));
-        System.out.printf("thread CPU time supported=%s enabled=%s%n", MX.isThreadCpuTimeSupported(), MX.isThreadCpuTimeEnabled());
+        System.out.printf("thread CPU time supported=%s enabled=%s%n", MX.isThreadCpuTimeSupported(),
+            MX.isThreadCpuTimeEnabled());
 
         final byte[][] keyBytes = Data.randomKeys(keys, KEY_LENGTH, seed);
         final Path dir = Files.createTempDirectory("cambium-cleaner-cost");
@@ -417,7 +419,7 @@ public final class CleanerCost
                 Overwrites.loadBatch(db, TREE, keys, valueSeed, i);
                 if (mode == Mode.INLINE)
                 {
-                    db.runCleaner();   // reuse during the load too, as A does
+                    db.runCleaner(); // reuse during the load too, as A does
                 }
             }
             r.loadNanos = System.nanoTime() - t0;
@@ -595,7 +597,8 @@ public final class CleanerCost
             "%-7s %-10s round %d: %,d commits; p50 %.1f us p90 %.1f us p99 %.1f us p99.9 %.1f us max %.1f us mean %.1f us; "
                 + "update phase %.1f s (%,.0f upd/s), writer CPU %.1f s; load %.1f s; in use %s -> %s, file %s -> %s; "
                 + "file grew in %d commits (mean %.1f us vs %.1f us); reclaimed %,d pages, cleanerRuns %,d; verify %s",
-            r.durability, r.mode.name2(), r.round, r.latencies.length, r.p50(), r.p90(), r.p99(), r.p999(), r.max(), r.mean(),
+            r.durability, r.mode.name2(), r.round, r.latencies.length, r.p50(), r.p90(), r.p99(), r.p999(), r.max(),
+            r.mean(),
             r.updateWallNanos / 1e9, r.latencies.length * (double)UPDATE_BATCH / (r.updateWallNanos / 1e9),
             r.writerCpuNanos / 1e9, r.loadNanos / 1e9,
             mib(inUse(r.afterLoad)), mib(inUse(r.atEnd)), mib(r.afterLoad.fileSize()), mib(r.atEnd.fileSize()),
@@ -646,7 +649,8 @@ public final class CleanerCost
     {
         final List<Run> a = all.stream().filter(r -> r.mode == Mode.RUNNING).toList();
         final List<Run> c = all.stream().filter(r -> r.mode == Mode.INLINE).toList();
-        System.out.printf("%n== (i) cleaner CPU per reclaimed page (NO_SYNC update phase; median of %d runs, per-run values in brackets) ==%n",
+        System.out.printf(
+            "%n== (i) cleaner CPU per reclaimed page (NO_SYNC update phase; median of %d runs, per-run values in brackets) ==%n",
             a.size());
         final String h = String.format("%-58s | %-14s | %s", "quantity", "median", "runs");
         System.out.println(h);
@@ -683,7 +687,8 @@ public final class CleanerCost
 
     static void printLatencyTable(final String title, final List<Run> all, final List<Mode> modes, final int updates)
     {
-        System.out.printf("%n== (ii) commit latency, %s, %d updates in %d-update commits: median of %d rounds per statistic "
+        System.out.printf(
+            "%n== (ii) commit latency, %s, %d updates in %d-update commits: median of %d rounds per statistic "
                 + "(per-run values in brackets), microseconds ==%n",
             title, updates, UPDATE_BATCH, all.stream().filter(r -> r.mode == modes.get(0)).count());
         final String h = String.format("%-11s | %-8s | %-8s | %-8s | %-8s | %-9s | %-8s | %-9s | %-22s | %-13s | %s",
@@ -694,11 +699,13 @@ public final class CleanerCost
         for (final Mode m : modes)
         {
             final List<Run> rs = all.stream().filter(r -> r.mode == m).toList();
-            System.out.printf(Locale.ROOT, "%-11s | %8.1f | %8.1f | %8.1f | %8.1f | %9.1f | %8.1f | %9.0f | %-22s | %13.0f | [%s ; %s]%n",
+            System.out.printf(Locale.ROOT,
+                "%-11s | %8.1f | %8.1f | %8.1f | %8.1f | %9.1f | %8.1f | %9.0f | %-22s | %13.0f | [%s ; %s]%n",
                 m.name2(), median(rs, Run::p50), median(rs, Run::p90), median(rs, Run::p99), median(rs, Run::p999),
                 median(rs, Run::max), median(rs, Run::mean),
                 median(rs, r -> r.latencies.length * (double)UPDATE_BATCH / (r.updateWallNanos / 1e9)),
-                mib((long)median(rs, r -> inUse(r.atEnd))) + " [" + mib((long)median(rs, r -> r.atEnd.fileSize())) + "]",
+                mib((long)median(rs, r -> inUse(r.atEnd))) + " [" + mib((long)median(rs, r -> r.atEnd.fileSize()))
+                    + "]",
                 median(rs, r -> r.growthCommits()),
                 values(rs, Run::p50, "%.1f"), values(rs, Run::mean, "%.1f"));
         }

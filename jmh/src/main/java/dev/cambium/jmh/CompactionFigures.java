@@ -59,8 +59,7 @@ public final class CompactionFigures
                 case "--entries" -> entries = Integer.parseInt(args[i + 1]);
                 case "--file" -> file = Path.of(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                default ->
-                {
+                default -> {
                     System.err.println("usage: CompactionFigures [--entries N] [--file PATH] [--seed N]");
                     System.exit(2);
                 }
@@ -199,8 +198,10 @@ public final class CompactionFigures
             }
             final long t2 = System.nanoTime();
             System.out.printf("deleted 90%% in %.1f s: file %,d bytes, %,d pages in use of %,d below the high-water " +
-                    "mark%n", (t2 - t2a) / 1e9, Files.size(file), db.stats().pageCount() - db.stats().freePages() -
-                    db.stats().pendingPages(), db.stats().pageCount());
+                "mark%n", (t2 - t2a) / 1e9, Files.size(file),
+                db.stats().pageCount() - db.stats().freePages() -
+                    db.stats().pendingPages(),
+                db.stats().pageCount());
             latencies.summaryAndReset(); // the deletion's window is not the compaction's
             final long r1 = reads.get();
             final long w1 = writes.get();
@@ -225,12 +226,14 @@ public final class CompactionFigures
             }
             final int page = db.pageSize();
             System.out.printf("compact(): %s%n", result);
-            System.out.printf("file %,d -> %,d bytes; live pages %,d (%,d bytes); file / live = %.3f (target <= 1.2); " +
-                    "%,d pages moved in %d steps; %.2f s%n", result.bytesBefore(), result.bytesAfter(),
+            System.out.printf(
+                "file %,d -> %,d bytes; live pages %,d (%,d bytes); file / live = %.3f (target <= 1.2); " +
+                    "%,d pages moved in %d steps; %.2f s%n",
+                result.bytesBefore(), result.bytesAfter(),
                 result.livePages(), result.livePages() * page, result.ratio(page), result.pagesMoved(),
                 result.steps(), seconds);
             System.out.printf("reader: %,.0f gets/s before, %,.0f during (%.2f); writer: %,.0f puts/s before, %,.0f " +
-                    "during (%.2f)%n", readsBefore, readsDuring, readsDuring / readsBefore, writesBefore, writesDuring,
+                "during (%.2f)%n", readsBefore, readsDuring, readsDuring / readsBefore, writesBefore, writesDuring,
                 writesDuring / writesBefore);
             System.out.printf("writer commit (100 overwrites) latency before: %s; during: %s; longest interval " +
                 "between two compaction steps (gate taken twice or more, with the writer in between): %.1f ms%n",

@@ -99,10 +99,9 @@ public final class FileGrowth
     /** One variant's scenario and targets. */
     enum Variant
     {
-        A("short readers", 1.5, false, false),
-        B("reader held for the first 20% of updates", 2.0, true, false),
-        C("reader held for the whole run", 2.5, true, false),
-        C_OLDEST("reader held for the whole run, oldest-reader reuse rule", 2.5, true, true);
+        A("short readers", 1.5, false, false), B("reader held for the first 20% of updates", 2.0, true, false), C(
+            "reader held for the whole run", 2.5, true,
+            false), C_OLDEST("reader held for the whole run, oldest-reader reuse rule", 2.5, true, true);
 
         final String description;
         final double maxRatio;
@@ -236,7 +235,8 @@ public final class FileGrowth
         catch (final IllegalArgumentException e)
         {
             System.err.println("FileGrowth: " + e.getMessage());
-            System.err.println("usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all] [--durability no_sync|sync]");
+            System.err.println(
+                "usage: FileGrowth [--keys N] [--updates N] [--seed N] [--variant a|b|c|c-oldest|all] [--durability no_sync|sync]");
             System.exit(2);
             return;
         }
@@ -250,8 +250,8 @@ public final class FileGrowth
             }
         }
 
-        final long heldMark = updates * 20L / 100;            // variant b closes its reader here
-        final long midMark = updates - updates * 60L / 100;   // start of the "last 60%"
+        final long heldMark = updates * 20L / 100; // variant b closes its reader here
+        final long midMark = updates - updates * 60L / 100; // start of the "last 60%"
         System.out.printf(Locale.ROOT,
             "FileGrowth: keys=%d updates=%d seed=%d variants=%s; %d-byte keys, %d-byte values, load %d/txn, updates %d/txn, %s%n",
             keys, updates, seed, which, KEY_LENGTH, VALUE_LENGTH, LOAD_BATCH, UPDATE_BATCH, durability);
@@ -387,7 +387,8 @@ public final class FileGrowth
                         }
                         if (r.growthEvents.size() < GROWTH_EVENTS_SHOWN)
                         {
-                            r.growthEvents.add(String.format(Locale.ROOT, "@%d +%d pages (before: free %d pending %d lag %d)",
+                            r.growthEvents.add(String.format(Locale.ROOT,
+                                "@%d +%d pages (before: free %d pending %d lag %d)",
                                 done, after.pageCount() - before.pageCount(), before.freePages(), before.pendingPages(),
                                 before.cleanerLag()));
                         }
@@ -447,7 +448,8 @@ public final class FileGrowth
             System.out.println("final stats: " + r.finalStats);
             if (readers != null)
             {
-                System.out.printf("short readers: %,d read transactions, %,d gets%n", r.readerTransactions, r.readerGets);
+                System.out.printf("short readers: %,d read transactions, %,d gets%n", r.readerTransactions,
+                    r.readerGets);
             }
             System.out.println("verification: " + r.verification);
             System.out.printf(Locale.ROOT,
@@ -456,7 +458,8 @@ public final class FileGrowth
                 r.growthCommits, (updates + UPDATE_BATCH - 1) / UPDATE_BATCH, r.grownPages, r.growthWithFree,
                 r.maxCleanerLag, r.drainMillis);
             System.out.println("first growth events: " + r.growthEvents);
-            System.out.printf(Locale.ROOT, "summary %s: S0 %s, final %s = %.2fx S0 (target <= %.1fx: %s), last %d updates grew %.1f%% (%s), %s%n",
+            System.out.printf(Locale.ROOT,
+                "summary %s: S0 %s, final %s = %.2fx S0 (target <= %.1fx: %s), last %d updates grew %.1f%% (%s), %s%n",
                 r.variant.letter(), mib(r.s0InUse), mib(r.finalInUse), r.ratio(), r.variant.maxRatio,
                 r.ratioPass() ? "PASS" : "FAIL", updates - r.midAtUpdates, r.lastGrowthPercent(),
                 r.variant.growthCriterion ? "target < 5%: " + (r.growthPass() ? "PASS" : "FAIL") : "not a criterion",
@@ -475,14 +478,17 @@ public final class FileGrowth
             {
                 return "FAILED: tree has " + t.size() + " entries, expected " + keys.length;
             }
-            return wrong == 0 ? "ok (" + keys.length + " keys hold their last value)" : "FAILED: " + wrong + " keys hold a wrong value";
+            return wrong == 0
+                ? "ok (" + keys.length + " keys hold their last value)"
+                : "FAILED: " + wrong + " keys hold a wrong value";
         });
     }
 
     static void printTable(final List<Result> results, final long midMark, final int updates)
     {
         System.out.printf("%n== FileGrowth results (size = pageCount*pageSize in use; file length in brackets) ==%n");
-        final String header = String.format(Locale.ROOT, "%-8s | %-22s | %-22s | %-22s | %-8s | %-14s | %-25s | %-9s | %-9s | %-8s | %s",
+        final String header = String.format(Locale.ROOT,
+            "%-8s | %-22s | %-22s | %-22s | %-8s | %-14s | %-25s | %-9s | %-9s | %-8s | %s",
             "variant", "S0", "size@" + midMark, "final", "final/S0", "last " + (updates - midMark) + " %",
             "target", "ratio", "growth", "overall", "elapsed");
         System.out.println(header);
@@ -494,7 +500,8 @@ public final class FileGrowth
                 System.out.printf("%-8s | ERROR: %s%n", r.variant.letter(), r.error);
                 continue;
             }
-            System.out.printf(Locale.ROOT, "%-8s | %-22s | %-22s | %-22s | %8.2f | %13.1f%% | %-25s | %-9s | %-9s | %-8s | %.1f s%n",
+            System.out.printf(Locale.ROOT,
+                "%-8s | %-22s | %-22s | %-22s | %8.2f | %13.1f%% | %-25s | %-9s | %-9s | %-8s | %.1f s%n",
                 r.variant.letter(),
                 mib(r.s0InUse) + " [" + mib(r.s0File) + "]",
                 mib(r.midInUse) + " [" + mib(r.midFile) + "]",
@@ -505,15 +512,19 @@ public final class FileGrowth
                 r.pass() ? "PASS" : "FAIL",
                 r.totalNanos / 1e9);
             System.out.printf(Locale.ROOT, "%-8s |   pages @final: %s%n", "", pageLine(r.finalSizeStats));
-            System.out.printf(Locale.ROOT, "%-8s |   pages @end:   %s  (after reader close + verify + %d ms settle; free/pending are the writer's view as of the last commit)%n", "",
+            System.out.printf(Locale.ROOT,
+                "%-8s |   pages @end:   %s  (after reader close + verify + %d ms settle; free/pending are the writer's view as of the last commit)%n",
+                "",
                 pageLine(r.finalStats), r.drainMillis);
-            System.out.printf(Locale.ROOT, "%-8s |   growth: %d commits raised pageCount by %,d pages (%d with free pages before); max cleanerLag %d%n",
+            System.out.printf(Locale.ROOT,
+                "%-8s |   growth: %d commits raised pageCount by %,d pages (%d with free pages before); max cleanerLag %d%n",
                 "", r.growthCommits, r.grownPages, r.growthWithFree, r.maxCleanerLag);
         }
         for (final Result r : results)
         {
             System.out.printf(Locale.ROOT, "SUMMARY variant %s (%s): %s%n", r.variant.letter(), r.variant.description,
-                r.error != null ? "ERROR " + r.error
+                r.error != null
+                    ? "ERROR " + r.error
                     : String.format(Locale.ROOT, "%s final/S0=%.2f (<=%.1f %s)%s, verification %s, %.1f s",
                         r.pass() ? "PASS" : "FAIL", r.ratio(), r.variant.maxRatio, r.ratioPass() ? "PASS" : "FAIL",
                         r.variant.growthCriterion
@@ -599,7 +610,8 @@ public final class FileGrowth
                         {
                             if (t.get(keys[rnd.nextInt(keys.length)]) == null)
                             {
-                                throw new IllegalStateException("reader found a key missing at revision " + txn.revision());
+                                throw new IllegalStateException(
+                                    "reader found a key missing at revision " + txn.revision());
                             }
                             gets++;
                         }

@@ -56,7 +56,8 @@ public class GetBenchmark
     public void load() throws IOException
     {
         dir = Files.createTempDirectory("cambium-jmh-get");
-        db = Database.open(dir.resolve("get.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build());
+        db = Database.open(dir.resolve("get.cambium"),
+            DatabaseOptions.builder().durability(Durability.NO_SYNC).build());
         keys = Data.randomKeys(entries, keyLength, Data.SEED);
         final byte[] value = Data.value(valueLength, Data.SEED + 1);
         for (int i = 0; i < entries; i += 1000)
@@ -105,7 +106,8 @@ public class GetBenchmark
             if (order == null)
             {
                 order = new int[b.entries];
-                final java.util.SplittableRandom rnd = new java.util.SplittableRandom(Data.SEED + Thread.currentThread().getId());
+                final java.util.SplittableRandom rnd = new java.util.SplittableRandom(
+                    Data.SEED + Thread.currentThread().getId());
                 for (int i = 0; i < order.length; i++)
                 {
                     order[i] = rnd.nextInt(b.entries);

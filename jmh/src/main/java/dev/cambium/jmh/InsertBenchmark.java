@@ -65,7 +65,8 @@ public class InsertBenchmark
     public void open() throws IOException
     {
         dir = Files.createTempDirectory("cambium-jmh-insert");
-        db = Database.open(dir.resolve("insert.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build());
+        db = Database.open(dir.resolve("insert.cambium"),
+            DatabaseOptions.builder().durability(Durability.NO_SYNC).build());
     }
 
     @TearDown(Level.Invocation)

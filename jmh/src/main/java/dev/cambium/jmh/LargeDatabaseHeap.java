@@ -59,8 +59,7 @@ public final class LargeDatabaseHeap
             {
                 case "--entries" -> entries = Long.parseLong(args[i + 1]);
                 case "--gets" -> gets = Long.parseLong(args[i + 1]);
-                default ->
-                {
+                default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
                 }
@@ -77,7 +76,8 @@ public final class LargeDatabaseHeap
         }
         System.out.printf(Locale.ROOT, "file %s: %.2f GiB (%d map segments of %d MiB)%n", file,
             Files.size(file) / (double)(1L << 30), (Files.size(file) + options.mapSegmentSize() - 1) /
-            options.mapSegmentSize(), options.mapSegmentSize() >> 20);
+                options.mapSegmentSize(),
+            options.mapSegmentSize() >> 20);
         boolean ok = true;
         try (Database db = Database.open(file, options))
         {
@@ -128,7 +128,7 @@ public final class LargeDatabaseHeap
         final long allocatedBefore = allocated();
         final long cpuBefore = cpu();
         final long start = System.nanoTime();
-        for (long done = 0; done < gets; )
+        for (long done = 0; done < gets;)
         {
             try (ReadTransaction txn = db.beginRead())
             {

@@ -109,7 +109,7 @@ final class Overwrites
         final String[][] pairs = new String[args.length / 2][];
         for (int i = 0; i < pairs.length; i++)
         {
-            pairs[i] = new String[] {args[2 * i], args[2 * i + 1]};
+            pairs[i] = new String[]{args[2 * i], args[2 * i + 1]};
         }
         return pairs;
     }

@@ -63,7 +63,8 @@ public final class DirectoryServer implements AutoCloseable
             }
             // Without a configured password nobody can bind as the admin.
             final byte[] password = o.adminPassword == null ? null : o.adminPassword.getBytes(StandardCharsets.UTF_8);
-            final LDAPListenerConfig config = new LDAPListenerConfig(o.port, new RequestHandler(directory, admin, password));
+            final LDAPListenerConfig config = new LDAPListenerConfig(o.port,
+                new RequestHandler(directory, admin, password));
             config.setListenAddress(InetAddress.getByName(o.host));
             final LDAPListener listener = new LDAPListener(config);
             listener.startListening();
@@ -87,7 +88,8 @@ public final class DirectoryServer implements AutoCloseable
      * @throws IOException   if the file cannot be read.
      * @throws LDAPException if an entry is refused (its batch is not kept).
      */
-    public static long importLdif(final Directory directory, final Path file, final int batchSize, final PrintStream out)
+    public static long importLdif(final Directory directory, final Path file, final int batchSize,
+        final PrintStream out)
         throws IOException, LDAPException
     {
         final long start = System.nanoTime();
@@ -116,7 +118,8 @@ public final class DirectoryServer implements AutoCloseable
                     total += batch.size();
                     batch.clear();
                     final double seconds = (System.nanoTime() - start) / 1e9;
-                    out.printf("import: %,d entries, %.1f s, %,.0f entries/s%n", total, seconds, total / Math.max(seconds, 1e-9));
+                    out.printf("import: %,d entries, %.1f s, %,.0f entries/s%n", total, seconds,
+                        total / Math.max(seconds, 1e-9));
                 }
                 if (e == null)
                 {

@@ -13,8 +13,8 @@ import java.util.List;
 public final class ServerOptions
 {
     /** The attributes indexed when {@code --index} is not given. */
-    public static final List<String> DEFAULT_INDEXES =
-        List.of("objectClass", "uid", "cn", "sn", "givenName", "mail", "member", "uniqueMember");
+    public static final List<String> DEFAULT_INDEXES = List.of("objectClass", "uid", "cn", "sn", "givenName", "mail",
+        "member", "uniqueMember");
 
     static final String HELP = String.join("\n",
         "usage: java -jar cambium-ldap.jar --suffix DN [options]",

@@ -41,10 +41,14 @@ class AccessTest extends ServerFixture
     private void assertWritesRefused(final LDAPConnection c, final int expected) throws Exception
     {
         final List<String> before = everything();
-        assertEquals(expected, code(() -> c.add(request("dn: uid=x," + PEOPLE, "objectClass: inetOrgPerson", "uid: x", "cn: X", "sn: X"))), "add");
+        assertEquals(expected,
+            code(() -> c.add(request("dn: uid=x," + PEOPLE, "objectClass: inetOrgPerson", "uid: x", "cn: X", "sn: X"))),
+            "add");
         assertEquals(expected, code(() -> c.delete("uid=ann," + PEOPLE)), "delete");
-        assertEquals(expected, code(() -> c.modify(BOB, new Modification(ModificationType.REPLACE, "sn", "Changed"))), "modify");
-        assertEquals(expected, code(() -> c.modify(BOB, new Modification(ModificationType.REPLACE, "userPassword", "stolen"))),
+        assertEquals(expected, code(() -> c.modify(BOB, new Modification(ModificationType.REPLACE, "sn", "Changed"))),
+            "modify");
+        assertEquals(expected,
+            code(() -> c.modify(BOB, new Modification(ModificationType.REPLACE, "userPassword", "stolen"))),
             "someone else's password");
         assertEquals(expected, code(() -> c.modifyDN("uid=ann," + PEOPLE, "uid=anna", true)), "rename");
         assertEquals(expected, code(() -> c.modifyDN(new ModifyDNRequest(PEOPLE, "ou=people", true, GROUPS))), "move");
@@ -76,10 +80,13 @@ class AccessTest extends ServerFixture
     {
         final LDAPConnection jen = bound(JEN, "secret");
         assertEquals(50, code(() -> jen.modify(JEN, new Modification(ModificationType.REPLACE, "sn", "Other"))));
-        assertEquals(50, code(() -> jen.modify(JEN, new Modification(ModificationType.REPLACE, "userPassword", "new-pw"),
-            new Modification(ModificationType.REPLACE, "sn", "Other"))), "password with another attribute");
+        assertEquals(50,
+            code(() -> jen.modify(JEN, new Modification(ModificationType.REPLACE, "userPassword", "new-pw"),
+                new Modification(ModificationType.REPLACE, "sn", "Other"))),
+            "password with another attribute");
         assertEquals("Jensen", admin.getEntry(JEN).getAttributeValue("sn"));
-        assertEquals(0, code(() -> jen.modify(JEN, new Modification(ModificationType.REPLACE, "userPassword", "new-pw"))));
+        assertEquals(0,
+            code(() -> jen.modify(JEN, new Modification(ModificationType.REPLACE, "userPassword", "new-pw"))));
         assertEquals(49, code(() -> connect().bind(JEN, "secret")));
         assertEquals(0, code(() -> connect().bind(JEN, "new-pw")));
     }
@@ -91,7 +98,8 @@ class AccessTest extends ServerFixture
         assertNull(bound(BOB, "plain-pw").getEntry(JEN).getAttribute("userPassword"));
         assertTrue(bound(JEN, "secret").getEntry(JEN).hasAttribute("userPassword"), "the entry itself");
         assertTrue(admin.getEntry(JEN).hasAttribute("userPassword"), "the admin");
-        assertEquals(0, anonymous.search(SUFFIX, SearchScope.SUB, "(userPassword=*)").getEntryCount(), "no probing by filter");
+        assertEquals(0, anonymous.search(SUFFIX, SearchScope.SUB, "(userPassword=*)").getEntryCount(),
+            "no probing by filter");
         assertEquals(0, anonymous.search(SUFFIX, SearchScope.SUB, "(userPassword=plain-pw)").getEntryCount());
         assertEquals(2, admin.search(SUFFIX, SearchScope.SUB, "(userPassword=*)").getEntryCount());
         assertEquals(50, code(() -> anonymous.compare(BOB, "userPassword", "plain-pw")));

@@ -45,7 +45,8 @@ class DifferentialTest
     private static final String SUFFIX = "dc=example,dc=com";
     private static final String ADMIN = "cn=admin," + SUFFIX;
     private static final int OPERATIONS = 600;
-    private static final String[] WORDS = {"alpha", "Beta", "gamma", "delta", "Alpha Beta", "jen", "Jensen", "jenny", "x"};
+    private static final String[] WORDS = {"alpha", "Beta", "gamma", "delta", "Alpha Beta", "jen", "Jensen", "jenny",
+        "x"};
     private static final String[] ATTRS = {"cn", "sn", "description", "mail", "uid", "title"};
 
     @TempDir
@@ -68,14 +69,17 @@ class DifferentialTest
         config.addAdditionalBindCredentials(ADMIN, "secret");
         final InMemoryDirectoryServer reference = new InMemoryDirectoryServer(config);
         reference.startListening();
-        try (DirectoryServer server = DirectoryServer.start(ServerOptions.forTest(SUFFIX, dir.resolve("d.cambium")), System.out);
-             LDAPConnection ours = new LDAPConnection("127.0.0.1", server.port());
-             LDAPConnection theirs = reference.getConnection())
+        try (
+            DirectoryServer server = DirectoryServer.start(ServerOptions.forTest(SUFFIX, dir.resolve("d.cambium")),
+                System.out);
+            LDAPConnection ours = new LDAPConnection("127.0.0.1", server.port());
+            LDAPConnection theirs = reference.getConnection())
         {
             ours.bind(ADMIN, "secret");
             theirs.bind(ADMIN, "secret");
             units.add(SUFFIX);
-            run(ours, theirs, seed, 0, new AddRequest(SUFFIX, new Attribute("objectClass", "top", "domain"), new Attribute("dc", "example")));
+            run(ours, theirs, seed, 0,
+                new AddRequest(SUFFIX, new Attribute("objectClass", "top", "domain"), new Attribute("dc", "example")));
             int searches = 0;
             for (int i = 1; i <= OPERATIONS; i++)
             {
@@ -83,8 +87,10 @@ class DifferentialTest
                 searches += op instanceof SearchRequest ? 1 : 0;
                 run(ours, theirs, seed, i, op);
             }
-            System.out.println("DifferentialTest: " + OPERATIONS + " operations agree (" + searches + " searches returning " +
-                entriesReturned + " entries, " + writesDone + " successful writes, result codes " + codes + "), seed " + seed);
+            System.out
+                .println("DifferentialTest: " + OPERATIONS + " operations agree (" + searches + " searches returning " +
+                    entriesReturned + " entries, " + writesDone + " successful writes, result codes " + codes
+                    + "), seed " + seed);
         }
         finally
         {
@@ -92,7 +98,8 @@ class DifferentialTest
         }
     }
 
-    private void run(final LDAPConnection ours, final LDAPConnection theirs, final long seed, final int step, final LDAPRequest op)
+    private void run(final LDAPConnection ours, final LDAPConnection theirs, final long seed, final int step,
+        final LDAPRequest op)
         throws LDAPException
     {
         final String where = "seed " + seed + ", operation " + step + ": " + op;
@@ -298,7 +305,8 @@ class DifferentialTest
                 };
                 mods.add(random.nextInt(4) == 0 && type != ModificationType.ADD
                     ? new Modification(type, attr)
-                    : new Modification(type, attr, attr.equals("mail") ? word().replace(' ', '.') + "@example.com" : word()));
+                    : new Modification(type, attr,
+                        attr.equals("mail") ? word().replace(' ', '.') + "@example.com" : word()));
             }
             return new ModifyRequest(anyDn(), mods);
         }
@@ -334,7 +342,8 @@ class DifferentialTest
             default -> SearchScope.SUB;
         };
         final String base = random.nextInt(3) == 0 ? SUFFIX : anyDn();
-        final SearchRequest s = new SearchRequest(base, scope, filter(2), random.nextBoolean() ? new String[0] : new String[] {"cn", "mail", "uid"});
+        final SearchRequest s = new SearchRequest(base, scope, filter(2),
+            random.nextBoolean() ? new String[0] : new String[]{"cn", "mail", "uid"});
         return s;
     }
 

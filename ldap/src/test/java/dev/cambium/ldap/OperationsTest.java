@@ -72,7 +72,8 @@ class OperationsTest extends ServerFixture
         assertEquals(0, code(() -> c.bind(BOB, "plain-pw")), "plain userPassword");
         assertEquals(49, code(() -> c.bind("uid=ann," + PEOPLE, "x")), "no userPassword");
         assertEquals(49, code(() -> c.bind("uid=nobody," + PEOPLE, "x")), "no such entry");
-        assertEquals(53, code(() -> c.bind(new com.unboundid.ldap.sdk.SimpleBindRequest(JEN, "")) ), "DN without password");
+        assertEquals(53, code(() -> c.bind(new com.unboundid.ldap.sdk.SimpleBindRequest(JEN, ""))),
+            "DN without password");
         assertEquals(0, code(() -> c.bind("", "")), "anonymous");
         assertEquals(7, code(() -> c.bind(new PLAINBindRequest("dn:" + JEN, "secret"))), "SASL");
         assertEquals(34, code(() -> c.bind("not a dn", "x")));
@@ -81,10 +82,12 @@ class OperationsTest extends ServerFixture
     @Test
     void shouldAnswerWhoAmIForAnonymousAndBound() throws Exception
     {
-        final WhoAmIExtendedResult anon = (WhoAmIExtendedResult)anonymous.processExtendedOperation(new WhoAmIExtendedRequest());
+        final WhoAmIExtendedResult anon = (WhoAmIExtendedResult)anonymous
+            .processExtendedOperation(new WhoAmIExtendedRequest());
         assertEquals(ResultCode.SUCCESS, anon.getResultCode());
         assertEquals("", anon.getAuthorizationID());
-        final WhoAmIExtendedResult me = (WhoAmIExtendedResult)bound(JEN, "secret").processExtendedOperation(new WhoAmIExtendedRequest());
+        final WhoAmIExtendedResult me = (WhoAmIExtendedResult)bound(JEN, "secret")
+            .processExtendedOperation(new WhoAmIExtendedRequest());
         assertEquals("dn:" + JEN, me.getAuthorizationID());
         assertEquals(2, code(() -> admin.processExtendedOperation("1.2.3.4.5")));
     }
@@ -97,7 +100,8 @@ class OperationsTest extends ServerFixture
         assertEquals(set(PEOPLE), dns(PEOPLE, SearchScope.BASE, "(objectClass=*)"));
         assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE), dns(PEOPLE, SearchScope.ONE, "(objectClass=*)"));
         assertEquals(set(PEOPLE, JEN, BOB, "uid=ann," + PEOPLE), dns(PEOPLE, SearchScope.SUB, "(objectClass=*)"));
-        assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE), dns(PEOPLE, SearchScope.SUBORDINATE_SUBTREE, "(objectClass=*)"));
+        assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE),
+            dns(PEOPLE, SearchScope.SUBORDINATE_SUBTREE, "(objectClass=*)"));
         assertEquals(7, admin.search(SUFFIX, SearchScope.SUB, "(objectClass=*)").getEntryCount());
     }
 
@@ -109,16 +113,21 @@ class OperationsTest extends ServerFixture
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(cn=jen*)"), "substring initial, indexed");
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(cn=*n*s*)"), "substring any");
         assertEquals(set(BOB), dns(SUFFIX, SearchScope.SUB, "(sn=*own)"), "substring final");
-        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(telephoneNumber=+15550100)"), "telephone number ignores spaces");
-        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(description=*)".replace("description", "givenName")), "presence");
+        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(telephoneNumber=+15550100)"),
+            "telephone number ignores spaces");
+        assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(description=*)".replace("description", "givenName")),
+            "presence");
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(sn>=Jen)"), "ordering");
-        assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE), dns(SUFFIX, SearchScope.SUB, "(&(objectClass=person)(sn<=Jz))"), "superclass of inetOrgPerson");
-        assertEquals(set(JEN, BOB), dns(SUFFIX, SearchScope.SUB, "(|(uid=jen)(mail=bob@example.com))"), "OR over indexes");
+        assertEquals(set(JEN, BOB, "uid=ann," + PEOPLE),
+            dns(SUFFIX, SearchScope.SUB, "(&(objectClass=person)(sn<=Jz))"), "superclass of inetOrgPerson");
+        assertEquals(set(JEN, BOB), dns(SUFFIX, SearchScope.SUB, "(|(uid=jen)(mail=bob@example.com))"),
+            "OR over indexes");
         assertEquals(set("uid=ann," + PEOPLE), dns(PEOPLE, SearchScope.ONE, "(!(mail=*))"), "NOT");
         assertEquals(set(BOB), dns(SUFFIX, SearchScope.SUB, "(description~=Likes  LDAP)"), "approximate (as equality)");
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(cn:caseExactMatch:=Jenny)"), "extensible");
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(cn:caseExactMatch:=jenny)"), "extensible, case-exact");
-        assertEquals(set("cn=staff," + GROUPS), dns(SUFFIX, SearchScope.SUB, "(member=uid=bob,ou=people,dc=example,dc=com)"),
+        assertEquals(set("cn=staff," + GROUPS),
+            dns(SUFFIX, SearchScope.SUB, "(member=uid=bob,ou=people,dc=example,dc=com)"),
             "DN syntax matching");
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(|)"), "absolute false");
         assertEquals(7, dns(SUFFIX, SearchScope.SUB, "(&)").size(), "absolute true");
@@ -140,13 +149,15 @@ class OperationsTest extends ServerFixture
     {
         final SearchRequest limited = new SearchRequest(SUFFIX, SearchScope.SUB, "(objectClass=*)");
         limited.setSizeLimit(2);
-        final LDAPException e = org.junit.jupiter.api.Assertions.assertThrows(LDAPException.class, () -> admin.search(limited));
+        final LDAPException e = org.junit.jupiter.api.Assertions.assertThrows(LDAPException.class,
+            () -> admin.search(limited));
         assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
         assertEquals(2, ((com.unboundid.ldap.sdk.LDAPSearchException)e).getEntryCount());
 
         final SearchResultEntry none = admin.searchForEntry(JEN, SearchScope.BASE, "(objectClass=*)", "1.1");
         assertEquals(0, none.getAttributes().size());
-        final SearchResultEntry some = admin.searchForEntry(JEN, SearchScope.BASE, "(objectClass=*)", "commonName", "mail");
+        final SearchResultEntry some = admin.searchForEntry(JEN, SearchScope.BASE, "(objectClass=*)", "commonName",
+            "mail");
         assertEquals(Set.of("cn", "mail"), names(some));
         final SearchResultEntry all = admin.searchForEntry(JEN, SearchScope.BASE, "(objectClass=*)", "*");
         assertTrue(all.hasAttribute("sn") && all.hasAttribute("userPassword") && !all.hasAttribute("entryDN"));
@@ -218,19 +229,27 @@ class OperationsTest extends ServerFixture
     @Test
     void shouldAddAndRefuseWithTheRightCodes() throws Exception
     {
-        assertEquals(0, code(() -> add("dn: uid=cy," + PEOPLE, "objectClass: inetOrgPerson", "uid: cy", "cn: Cy", "sn: C")));
-        assertEquals(68, code(() -> add("dn: UID=CY," + PEOPLE, "objectClass: inetOrgPerson", "uid: cy", "cn: Cy", "sn: C")));
+        assertEquals(0,
+            code(() -> add("dn: uid=cy," + PEOPLE, "objectClass: inetOrgPerson", "uid: cy", "cn: Cy", "sn: C")));
+        assertEquals(68,
+            code(() -> add("dn: UID=CY," + PEOPLE, "objectClass: inetOrgPerson", "uid: cy", "cn: Cy", "sn: C")));
         final LDAPException missing = org.junit.jupiter.api.Assertions.assertThrows(LDAPException.class,
             () -> add("dn: uid=x,ou=gone," + SUFFIX, "objectClass: inetOrgPerson", "uid: x", "cn: X", "sn: X"));
         assertEquals(ResultCode.NO_SUCH_OBJECT, missing.getResultCode());
         assertEquals(SUFFIX, missing.getMatchedDN());
-        assertEquals(65, code(() -> add("dn: uid=nosn," + PEOPLE, "objectClass: inetOrgPerson", "uid: nosn", "cn: X")), "missing MUST sn");
-        assertEquals(65, code(() -> add("dn: uid=extra," + PEOPLE, "objectClass: person", "uid: extra", "cn: X", "sn: X")),
+        assertEquals(65, code(() -> add("dn: uid=nosn," + PEOPLE, "objectClass: inetOrgPerson", "uid: nosn", "cn: X")),
+            "missing MUST sn");
+        assertEquals(65,
+            code(() -> add("dn: uid=extra," + PEOPLE, "objectClass: person", "uid: extra", "cn: X", "sn: X")),
             "uid not allowed by person");
-        assertEquals(17, code(() -> add("dn: uid=u," + PEOPLE, "objectClass: inetOrgPerson", "uid: u", "cn: X", "sn: X", "fooBar: 1")));
-        assertEquals(21, code(() -> add("dn: uid=v," + PEOPLE, "objectClass: inetOrgPerson", "uid: v", "cn: X", "sn: X", "seeAlso: not a dn")));
-        assertEquals(64, code(() -> add("dn: uid=w," + PEOPLE, "objectClass: inetOrgPerson", "uid: other", "cn: X", "sn: X")));
-        assertEquals(32, code(() -> add("dn: dc=other,dc=org", "objectClass: dcObject", "objectClass: organization", "dc: other", "o: x")));
+        assertEquals(17, code(
+            () -> add("dn: uid=u," + PEOPLE, "objectClass: inetOrgPerson", "uid: u", "cn: X", "sn: X", "fooBar: 1")));
+        assertEquals(21, code(() -> add("dn: uid=v," + PEOPLE, "objectClass: inetOrgPerson", "uid: v", "cn: X", "sn: X",
+            "seeAlso: not a dn")));
+        assertEquals(64,
+            code(() -> add("dn: uid=w," + PEOPLE, "objectClass: inetOrgPerson", "uid: other", "cn: X", "sn: X")));
+        assertEquals(32, code(() -> add("dn: dc=other,dc=org", "objectClass: dcObject", "objectClass: organization",
+            "dc: other", "o: x")));
         assertEquals(8, dns(PEOPLE, SearchScope.SUB, "(objectClass=*)").size() + 3, "only cy was added");
     }
 
@@ -258,18 +277,20 @@ class OperationsTest extends ServerFixture
         final var e = admin.getEntry(JEN);
         assertEquals(2, e.getAttribute("mail").size());
         assertEquals("Jansen", e.getAttributeValue("sn"));
-        assertArrayEquals(new String[] {"Jen Jensen"}, e.getAttributeValues("cn"));
+        assertArrayEquals(new String[]{"Jen Jensen"}, e.getAttributeValues("cn"));
         assertEquals("10", e.getAttributeValue("employeeNumber"));
         assertEquals(set(JEN), dns(SUFFIX, SearchScope.SUB, "(sn=jansen)"), "index follows the replace");
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(sn=jensen)"));
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(cn=jenny)"));
 
-        assertEquals(20, code(() -> admin.modify(JEN, new Modification(ModificationType.ADD, "mail", "JEN2@example.com"))));
+        assertEquals(20,
+            code(() -> admin.modify(JEN, new Modification(ModificationType.ADD, "mail", "JEN2@example.com"))));
         assertEquals(16, code(() -> admin.modify(JEN, new Modification(ModificationType.DELETE, "description", "x"))));
         assertEquals(17, code(() -> admin.modify(JEN, new Modification(ModificationType.ADD, "fooBar", "x"))));
         assertEquals(65, code(() -> admin.modify(JEN, new Modification(ModificationType.DELETE, "sn"))));
         assertEquals(67, code(() -> admin.modify(JEN, new Modification(ModificationType.DELETE, "uid"))));
-        assertEquals(32, code(() -> admin.modify("uid=nobody," + PEOPLE, new Modification(ModificationType.ADD, "mail", "x@y"))));
+        assertEquals(32,
+            code(() -> admin.modify("uid=nobody," + PEOPLE, new Modification(ModificationType.ADD, "mail", "x@y"))));
         // all or nothing: the first modification is not kept when the second fails
         assertEquals(16, code(() -> admin.modify(JEN, new Modification(ModificationType.REPLACE, "sn", "Nope"),
             new Modification(ModificationType.DELETE, "description", "absent"))));
@@ -285,7 +306,7 @@ class OperationsTest extends ServerFixture
         admin.modifyDN(BOB, "uid=robert", true);
         assertNull(admin.getEntry(BOB));
         final var robert = admin.getEntry("uid=robert," + PEOPLE);
-        assertArrayEquals(new String[] {"robert"}, robert.getAttributeValues("uid"));
+        assertArrayEquals(new String[]{"robert"}, robert.getAttributeValues("uid"));
         assertEquals(set("uid=robert," + PEOPLE), dns(SUFFIX, SearchScope.SUB, "(uid=robert)"));
         assertEquals(set(), dns(SUFFIX, SearchScope.SUB, "(uid=bob)"));
         admin.modifyDN("uid=ann," + PEOPLE, "cn=Ann Archer", false);
@@ -304,9 +325,13 @@ class OperationsTest extends ServerFixture
         admin.modifyDN(new ModifyDNRequest("ou=staff," + PEOPLE, "ou=crew", true, GROUPS));
         assertNull(admin.getEntry("uid=deep,ou=staff," + PEOPLE));
         assertNotNull(admin.getEntry("uid=deep,ou=crew," + GROUPS));
-        assertEquals(set("uid=deep,ou=crew," + GROUPS), dns(SUFFIX, SearchScope.SUB, "(uid=deep)"), "index search builds the new DN");
-        assertEquals(set("ou=crew," + GROUPS, "uid=deep,ou=crew," + GROUPS), dns("ou=crew," + GROUPS, SearchScope.SUB, "(objectClass=*)"));
-        assertEquals(53, code(() -> admin.modifyDN(new ModifyDNRequest(GROUPS, "ou=groups", true, "ou=crew," + GROUPS))), "below itself");
+        assertEquals(set("uid=deep,ou=crew," + GROUPS), dns(SUFFIX, SearchScope.SUB, "(uid=deep)"),
+            "index search builds the new DN");
+        assertEquals(set("ou=crew," + GROUPS, "uid=deep,ou=crew," + GROUPS),
+            dns("ou=crew," + GROUPS, SearchScope.SUB, "(objectClass=*)"));
+        assertEquals(53,
+            code(() -> admin.modifyDN(new ModifyDNRequest(GROUPS, "ou=groups", true, "ou=crew," + GROUPS))),
+            "below itself");
         assertEquals(32, code(() -> admin.modifyDN(new ModifyDNRequest(JEN, "uid=jen", true, "ou=none," + SUFFIX))));
     }
 
@@ -344,7 +369,8 @@ class OperationsTest extends ServerFixture
     {
         server.close();
         final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> DirectoryServer.start(ServerOptions.forTest("dc=other,dc=org", dir.resolve("directory.cambium")), System.out));
+            () -> DirectoryServer.start(ServerOptions.forTest("dc=other,dc=org", dir.resolve("directory.cambium")),
+                System.out));
         assertTrue(e.getMessage().contains("dc=example,dc=com"), e.getMessage());
         server = null;
     }
@@ -353,7 +379,8 @@ class OperationsTest extends ServerFixture
     void shouldRebuildIndexesWhenTheIndexedAttributesChange() throws Exception
     {
         server.close();
-        server = DirectoryServer.start(ServerOptions.forTest(SUFFIX, dir.resolve("directory.cambium")).indexes(List.of("sn", "description")),
+        server = DirectoryServer.start(
+            ServerOptions.forTest(SUFFIX, dir.resolve("directory.cambium")).indexes(List.of("sn", "description")),
             System.out);
         final var c = connect();
         assertEquals(1, c.search(SUFFIX, SearchScope.SUB, "(description=likes*)").getEntryCount());

@@ -40,7 +40,8 @@ class PlannerTest
         for (int i = 0; i < PEOPLE; i++)
         {
             b.append("dn: uid=user").append(i).append(",ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\n")
-                .append("uid: user").append(i).append("\ncn: User ").append(i).append("\nsn: ").append(i % 10 == 0 ? "Rare" : "Common")
+                .append("uid: user").append(i).append("\ncn: User ").append(i).append("\nsn: ")
+                .append(i % 10 == 0 ? "Rare" : "Common")
                 .append("\ndescription: d").append(i % 3).append("\n\n");
         }
         final Path file = dir.resolve("people.ldif");
@@ -52,12 +53,15 @@ class PlannerTest
     void shouldImportInBatchesAndPickTheCheapestIndex() throws Exception
     {
         final DirectorySchema schema = DirectorySchema.standard();
-        try (Database db = Database.open(dir.resolve("d.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
+        try (Database db = Database.open(dir.resolve("d.cambium"),
+            DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
         {
-            final Directory d = Directory.open(db, schema, new com.unboundid.ldap.sdk.DN("dc=example,dc=com"), ServerOptions.DEFAULT_INDEXES);
+            final Directory d = Directory.open(db, schema, new com.unboundid.ldap.sdk.DN("dc=example,dc=com"),
+                ServerOptions.DEFAULT_INDEXES);
             final long before = db.revision();
             final ByteArrayOutputStream progress = new ByteArrayOutputStream();
-            final long n = DirectoryServer.importLdif(d, ldif(), 500, new PrintStream(progress, true, StandardCharsets.UTF_8));
+            final long n = DirectoryServer.importLdif(d, ldif(), 500,
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
             assertEquals(PEOPLE + 2, n);
             assertEquals(5, db.revision() - before, "one commit per batch of 500");
             final String lines = progress.toString(StandardCharsets.UTF_8);
@@ -67,15 +71,22 @@ class PlannerTest
             d.read(s ->
             {
                 final long scan = s.size();
-                final Planner.Plan and = Planner.plan(s, schema.canonical(parse("(&(objectClass=person)(sn=rare)(uid=user7*))")), scan);
-                assertEquals(111, and.estimate(), "uid=user7* (111 values) is cheaper than sn=rare (200) and objectClass (6,000 keys)");
-                assertEquals(PEOPLE / 10, Planner.plan(s, schema.canonical(parse("(&(sn=rare)(description=d1))")), scan).estimate(),
+                final Planner.Plan and = Planner.plan(s,
+                    schema.canonical(parse("(&(objectClass=person)(sn=rare)(uid=user7*))")), scan);
+                assertEquals(111, and.estimate(),
+                    "uid=user7* (111 values) is cheaper than sn=rare (200) and objectClass (6,000 keys)");
+                assertEquals(PEOPLE / 10,
+                    Planner.plan(s, schema.canonical(parse("(&(sn=rare)(description=d1))")), scan).estimate(),
                     "the indexed branch; description is not indexed");
-                assertEquals(2, Planner.plan(s, schema.canonical(parse("(|(uid=user1)(uid=user2))")), scan).ids().length);
-                assertNull(Planner.plan(s, schema.canonical(parse("(|(uid=user1)(description=d1))")), scan), "an unindexed branch: scan");
-                assertNull(Planner.plan(s, schema.canonical(parse("(|(sn=common)(sn=rare))")), scan), "as costly as the scan");
+                assertEquals(2,
+                    Planner.plan(s, schema.canonical(parse("(|(uid=user1)(uid=user2))")), scan).ids().length);
+                assertNull(Planner.plan(s, schema.canonical(parse("(|(uid=user1)(description=d1))")), scan),
+                    "an unindexed branch: scan");
+                assertNull(Planner.plan(s, schema.canonical(parse("(|(sn=common)(sn=rare))")), scan),
+                    "as costly as the scan");
                 assertNull(Planner.plan(s, schema.canonical(parse("(!(uid=user1))")), scan));
-                assertEquals(1, Planner.plan(s, schema.canonical(parse("(commonName=USER  42)")), scan).ids().length, "alias, normalised");
+                assertEquals(1, Planner.plan(s, schema.canonical(parse("(commonName=USER  42)")), scan).ids().length,
+                    "alias, normalised");
                 return null;
             });
             assertEquals(PEOPLE + 2L, (long)d.read(s -> s.size()));
@@ -86,14 +97,18 @@ class PlannerTest
     void shouldRefuseABatchWithABadEntryWhole() throws Exception
     {
         final Path file = dir.resolve("bad.ldif");
-        Files.writeString(file, "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: E\n\n" +
-            "dn: uid=x,ou=missing,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\ncn: X\nsn: X\n\n");
-        try (Database db = Database.open(dir.resolve("d.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
+        Files.writeString(file,
+            "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: E\n\n" +
+                "dn: uid=x,ou=missing,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\ncn: X\nsn: X\n\n");
+        try (Database db = Database.open(dir.resolve("d.cambium"),
+            DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
         {
-            final Directory d = Directory.open(db, DirectorySchema.standard(), new com.unboundid.ldap.sdk.DN("dc=example,dc=com"),
+            final Directory d = Directory.open(db, DirectorySchema.standard(),
+                new com.unboundid.ldap.sdk.DN("dc=example,dc=com"),
                 ServerOptions.DEFAULT_INDEXES);
             final com.unboundid.ldap.sdk.LDAPException e = assertThrows(com.unboundid.ldap.sdk.LDAPException.class,
-                () -> DirectoryServer.importLdif(d, file, 100, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+                () -> DirectoryServer.importLdif(d, file, 100,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
             assertTrue(e.getMessage().contains("uid=x,ou=missing"), e.getMessage());
             assertEquals(0L, (long)d.read(s -> s.size()), "the batch was not kept");
         }
@@ -103,22 +118,28 @@ class PlannerTest
     void shouldStopAtTheTimeLimitWithWhatItFound() throws Exception
     {
         final DirectorySchema schema = DirectorySchema.standard();
-        try (Database db = Database.open(dir.resolve("d.cambium"), DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
+        try (Database db = Database.open(dir.resolve("d.cambium"),
+            DatabaseOptions.builder().durability(Durability.NO_SYNC).build()))
         {
             final com.unboundid.ldap.sdk.DN suffix = new com.unboundid.ldap.sdk.DN("dc=example,dc=com");
             final Directory d = Directory.open(db, schema, suffix, ServerOptions.DEFAULT_INDEXES);
-            DirectoryServer.importLdif(d, ldif(), 1000, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            DirectoryServer.importLdif(d, ldif(), 1000,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             final Filter all = schema.canonical(parse("(objectClass=*)"));
             d.read(s ->
             {
                 try
                 {
-                    final dev.cambium.ldap.search.Search.Outcome expired = new dev.cambium.ldap.search.Search(s, all, true,
-                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, System.nanoTime() - 1).run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 0);
+                    final dev.cambium.ldap.search.Search.Outcome expired = new dev.cambium.ldap.search.Search(s, all,
+                        true,
+                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, System.nanoTime() - 1)
+                        .run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 0);
                     assertEquals(com.unboundid.ldap.sdk.ResultCode.TIME_LIMIT_EXCEEDED, expired.code);
                     assertEquals(0, expired.entries.size());
-                    final dev.cambium.ldap.search.Search.Outcome limited = new dev.cambium.ldap.search.Search(s, all, true,
-                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, Long.MAX_VALUE).run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 10);
+                    final dev.cambium.ldap.search.Search.Outcome limited = new dev.cambium.ldap.search.Search(s, all,
+                        true,
+                        dev.cambium.ldap.store.Snapshot.NOT_FOUND, Long.MAX_VALUE)
+                        .run(suffix, com.unboundid.ldap.sdk.SearchScope.SUB, 10);
                     assertEquals(com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, limited.code);
                     assertEquals(10, limited.entries.size());
                 }
@@ -137,7 +158,8 @@ class PlannerTest
         assertTrue(ServerOptions.HELP.contains("--durability"));
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse("--port", "10389"), "no suffix");
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse("--suffix", "dc=x", "--port", "99999"));
-        assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse("--suffix", "dc=x", "--durability", "maybe"));
+        assertThrows(IllegalArgumentException.class,
+            () -> ServerOptions.parse("--suffix", "dc=x", "--durability", "maybe"));
         final ServerOptions o = ServerOptions.parse("--suffix", "dc=x", "--index", "uid,cn");
         assertEquals("cn=admin,dc=x", o.adminDn);
         assertEquals(java.util.List.of("uid", "cn"), o.indexes);

@@ -74,7 +74,8 @@ abstract class ServerFixture
     /** The entries every test starts with. */
     void seed() throws Exception
     {
-        add("dn: " + SUFFIX, "objectClass: top", "objectClass: dcObject", "objectClass: organization", "dc: example", "o: Example");
+        add("dn: " + SUFFIX, "objectClass: top", "objectClass: dcObject", "objectClass: organization", "dc: example",
+            "o: Example");
         add("dn: " + PEOPLE, "objectClass: organizationalUnit", "ou: people");
         add("dn: " + GROUPS, "objectClass: organizationalUnit", "ou: groups");
         add("dn: uid=jen," + PEOPLE, "objectClass: inetOrgPerson", "uid: jen", "cn: Jen Jensen", "cn: Jenny",

@@ -39,16 +39,19 @@ class ServerKillNineTest
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> cmd = new ArrayList<>(List.of(java,
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens",
+            "java.base/java.util.zip=ALL-UNNAMED",
             "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-            "--suffix", SUFFIX, "--db", db.toString(), "--port", "0", "--admin-password", "secret", "--durability", "sync"));
+            "--suffix", SUFFIX, "--db", db.toString(), "--port", "0", "--admin-password", "secret", "--durability",
+            "sync"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
     /** Reads the child's output until the ready line, then drains the rest on a thread. */
     private static int awaitReady(final Process p) throws Exception
     {
-        final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        final BufferedReader out = new BufferedReader(
+            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null)
         {
@@ -99,10 +102,12 @@ class ServerKillNineTest
                     c.bind("cn=admin," + SUFFIX, "secret");
                     if (round == 0)
                     {
-                        c.add(ServerFixture.request("dn: " + SUFFIX, "objectClass: dcObject", "objectClass: organization", "dc: example", "o: E"));
+                        c.add(ServerFixture.request("dn: " + SUFFIX, "objectClass: dcObject",
+                            "objectClass: organization", "dc: example", "o: E"));
                         for (int i = 0; i < ENTRIES; i++)
                         {
-                            c.add(ServerFixture.request("dn: uid=u" + i + "," + SUFFIX, "objectClass: inetOrgPerson", "uid: u" + i,
+                            c.add(ServerFixture.request("dn: uid=u" + i + "," + SUFFIX, "objectClass: inetOrgPerson",
+                                "uid: u" + i,
                                 "cn: U", "sn: U", "description: 0"));
                         }
                     }
@@ -112,7 +117,8 @@ class ServerKillNineTest
                         final int i = random.nextInt(ENTRIES);
                         final long value = acknowledged[i] + 1;
                         inFlight[i] = value;
-                        c.modify("uid=u" + i + "," + SUFFIX, new Modification(ModificationType.REPLACE, "description", Long.toString(value)));
+                        c.modify("uid=u" + i + "," + SUFFIX,
+                            new Modification(ModificationType.REPLACE, "description", Long.toString(value)));
                         acknowledged[i] = value;
                         total++;
                     }
@@ -135,13 +141,15 @@ class ServerKillNineTest
                 p.destroyForcibly();
             }
             try (DirectoryServer server = DirectoryServer.start(ServerOptions.forTest(SUFFIX, db), System.out);
-                 LDAPConnection c = new LDAPConnection("127.0.0.1", server.port()))
+                LDAPConnection c = new LDAPConnection("127.0.0.1", server.port()))
             {
                 for (int i = 0; i < ENTRIES; i++)
                 {
-                    final long found = Long.parseLong(c.getEntry("uid=u" + i + "," + SUFFIX).getAttributeValue("description"));
+                    final long found = Long
+                        .parseLong(c.getEntry("uid=u" + i + "," + SUFFIX).getAttributeValue("description"));
                     assertTrue(found == acknowledged[i] || found == inFlight[i],
-                        "seed " + s + ", round " + round + ": u" + i + " holds " + found + ", acknowledged " + acknowledged[i]);
+                        "seed " + s + ", round " + round + ": u" + i + " holds " + found + ", acknowledged "
+                            + acknowledged[i]);
                     acknowledged[i] = found;
                 }
             }

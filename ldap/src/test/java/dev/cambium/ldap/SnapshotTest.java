@@ -30,7 +30,8 @@ class SnapshotTest extends ServerFixture
         add("dn: ou=team," + PEOPLE, "objectClass: organizationalUnit", "ou: team");
         for (int i = 0; i < MEMBERS; i++)
         {
-            add("dn: uid=m" + i + ",ou=team," + PEOPLE, "objectClass: inetOrgPerson", "uid: m" + i, "cn: Member " + i, "sn: M");
+            add("dn: uid=m" + i + ",ou=team," + PEOPLE, "objectClass: inetOrgPerson", "uid: m" + i, "cn: Member " + i,
+                "sn: M");
         }
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -42,7 +43,8 @@ class SnapshotTest extends ServerFixture
                 for (int i = 0; !stop.get(); i++)
                 {
                     final boolean there = i % 2 == 0;
-                    c.modifyDN(new ModifyDNRequest("ou=team," + (there ? PEOPLE : GROUPS), "ou=team", true, there ? GROUPS : PEOPLE));
+                    c.modifyDN(new ModifyDNRequest("ou=team," + (there ? PEOPLE : GROUPS), "ou=team", true,
+                        there ? GROUPS : PEOPLE));
                 }
             }
             catch (final Throwable t)
@@ -65,7 +67,8 @@ class SnapshotTest extends ServerFixture
                 final String filter = scan ? "(objectClass=*)" : "(uid=m1*)";
                 final Set<String> parents = new TreeSet<>();
                 int members = 0;
-                for (final SearchResultEntry e : reader.search(SUFFIX, SearchScope.SUB, filter, "1.1").getSearchEntries())
+                for (final SearchResultEntry e : reader.search(SUFFIX, SearchScope.SUB, filter, "1.1")
+                    .getSearchEntries())
                 {
                     final String dn = e.getDN().toLowerCase();
                     if (dn.startsWith("uid=m"))
@@ -75,7 +78,8 @@ class SnapshotTest extends ServerFixture
                     }
                 }
                 assertEquals(scan ? MEMBERS : 11, members, "search " + searches + " saw part of the subtree");
-                assertEquals(1, parents.size(), "search " + searches + " saw the subtree under two parents: " + parents);
+                assertEquals(1, parents.size(),
+                    "search " + searches + " saw the subtree under two parents: " + parents);
                 if (parents.contains(PEOPLE))
                 {
                     underPeople++;
@@ -93,6 +97,7 @@ class SnapshotTest extends ServerFixture
         }
         assertNull(failure.get(), () -> "mover failed: " + failure.get());
         assertTrue(searches >= 150);
-        System.out.println("SnapshotTest: " + searches + " searches, " + underPeople + " before a move, " + underGroups + " after");
+        System.out.println(
+            "SnapshotTest: " + searches + " searches, " + underPeople + " before a move, " + underGroups + " after");
     }
 }

@@ -15,13 +15,15 @@ import java.util.function.LongConsumer;
  * <p>Immutable once built, and safe to share between threads when published safely (the revision list publishes
  * it with its node). {@link Builder} is the writer's mutable accumulator, reused from one commit to the next.
  */
-public final class ObsoletePages {
+public final class ObsoletePages
+{
     /** No obsolete page. */
     public static final ObsoletePages NONE = new ObsoletePages(new long[0]);
 
     private final long[] pairs;
 
-    private ObsoletePages(long[] pairs) {
+    private ObsoletePages(long[] pairs)
+    {
         this.pairs = pairs;
     }
 
@@ -33,10 +35,12 @@ public final class ObsoletePages {
      * @throws IllegalArgumentException if the length is odd
      * @throws NullPointerException if {@code pairs} is null
      */
-    public static ObsoletePages of(long... pairs) {
-        if ((pairs.length & 1) != 0) {
+    public static ObsoletePages of(long... pairs)
+    {
+        if ((pairs.length & 1) != 0)
+        {
             throw new IllegalArgumentException("obsolete pages come as (pageId, writtenRevision) pairs, got "
-                    + pairs.length + " longs");
+                + pairs.length + " longs");
         }
         return pairs.length == 0 ? NONE : new ObsoletePages(pairs.clone());
     }
@@ -46,7 +50,8 @@ public final class ObsoletePages {
      *
      * @return the number of (page, revision) pairs
      */
-    public int count() {
+    public int count()
+    {
         return pairs.length >>> 1;
     }
 
@@ -55,7 +60,8 @@ public final class ObsoletePages {
      *
      * @return true if {@link #count()} is 0
      */
-    public boolean isEmpty() {
+    public boolean isEmpty()
+    {
         return pairs.length == 0;
     }
 
@@ -65,7 +71,8 @@ public final class ObsoletePages {
      * @param i 0 .. count()-1
      * @return the page id
      */
-    public long page(int i) {
+    public long page(int i)
+    {
         return pairs[2 * i];
     }
 
@@ -75,7 +82,8 @@ public final class ObsoletePages {
      * @param i 0 .. count()-1
      * @return the revision that wrote the page
      */
-    public long writtenRevision(int i) {
+    public long writtenRevision(int i)
+    {
         return pairs[2 * i + 1];
     }
 
@@ -84,26 +92,32 @@ public final class ObsoletePages {
      *
      * @param action receives each page id
      */
-    public void forEachPage(LongConsumer action) {
-        for (int i = 0; i < pairs.length; i += 2) {
+    public void forEachPage(LongConsumer action)
+    {
+        for (int i = 0; i < pairs.length; i += 2)
+        {
             action.accept(pairs[i]);
         }
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof ObsoletePages && Arrays.equals(pairs, ((ObsoletePages) o).pairs);
+    public boolean equals(Object o)
+    {
+        return o instanceof ObsoletePages && Arrays.equals(pairs, ((ObsoletePages)o).pairs);
     }
 
     @Override
-    public int hashCode() {
+    public int hashCode()
+    {
         return Arrays.hashCode(pairs);
     }
 
     @Override
-    public String toString() {
+    public String toString()
+    {
         final StringBuilder b = new StringBuilder("ObsoletePages[");
-        for (int i = 0; i < count(); i++) {
+        for (int i = 0; i < count(); i++)
+        {
             b.append(i == 0 ? "" : ", ").append(page(i)).append('@').append(writtenRevision(i));
         }
         return b.append(']').toString();
@@ -113,14 +127,16 @@ public final class ObsoletePages {
      * The writer's accumulator of one transaction's obsolete pages; {@link #clear()} makes it ready for the next
      * transaction without giving its memory back. One thread at a time.
      */
-    public static final class Builder {
+    public static final class Builder
+    {
         private long[] pairs;
         private int size;
 
         /**
          * @param initialPages pages the builder holds before it grows
          */
-        public Builder(int initialPages) {
+        public Builder(int initialPages)
+        {
             this.pairs = new long[2 * Math.max(1, initialPages)];
         }
 
@@ -130,8 +146,10 @@ public final class ObsoletePages {
          * @param page            the page id
          * @param writtenRevision the revision that wrote it
          */
-        public void add(long page, long writtenRevision) {
-            if (size + 2 > pairs.length) {
+        public void add(long page, long writtenRevision)
+        {
+            if (size + 2 > pairs.length)
+            {
                 pairs = Arrays.copyOf(pairs, pairs.length * 2);
             }
             pairs[size++] = page;
@@ -141,7 +159,8 @@ public final class ObsoletePages {
         /**
          * @return the number of pages added since the last {@link #clear()}
          */
-        public int count() {
+        public int count()
+        {
             return size >>> 1;
         }
 
@@ -149,19 +168,22 @@ public final class ObsoletePages {
          * @param i 0 .. count()-1
          * @return the page id of pair {@code i}
          */
-        public long page(int i) {
+        public long page(int i)
+        {
             return pairs[2 * i];
         }
 
         /**
          * @return an immutable copy of the pages added so far
          */
-        public ObsoletePages build() {
+        public ObsoletePages build()
+        {
             return size == 0 ? NONE : new ObsoletePages(Arrays.copyOf(pairs, size));
         }
 
         /** Forgets every page; keeps the memory. */
-        public void clear() {
+        public void clear()
+        {
             size = 0;
         }
     }

@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  *
  * @param <S> the engine's immutable per-revision state
  */
-public final class RevisionList<S> {
+public final class RevisionList<S>
+{
     private final AtomicReference<RevisionNode<S>> head;
 
     /**
@@ -73,7 +74,8 @@ public final class RevisionList<S> {
      * @param initialRevision the revision of the initial state
      * @param initialState the initial state
      */
-    public RevisionList(long initialRevision, S initialState) {
+    public RevisionList(long initialRevision, S initialState)
+    {
         head = new AtomicReference<>(new RevisionNode<>(initialRevision, initialState, null, null));
     }
 
@@ -83,7 +85,8 @@ public final class RevisionList<S> {
      *
      * @return the current head
      */
-    public RevisionNode<S> head() {
+    public RevisionNode<S> head()
+    {
         return head.get();
     }
 
@@ -93,7 +96,8 @@ public final class RevisionList<S> {
      *
      * @return a pinned node that the cleaner will not retire until it is unpinned
      */
-    public RevisionNode<S> pin() {
+    public RevisionNode<S> pin()
+    {
         return pin(0);
     }
 
@@ -106,12 +110,15 @@ public final class RevisionList<S> {
      *               {@link RevisionNode#stripeOfCurrentThread()}
      * @return a pinned node that the cleaner will not retire until it is unpinned
      */
-    public RevisionNode<S> pin(int stripe) {
-        for (;;) {
+    public RevisionNode<S> pin(int stripe)
+    {
+        for (;;)
+        {
             // The head read here may already be stale; that is fine as long as it is not retired, and
             // tryPin refuses a retired node, sending us back for the newer head.
             final RevisionNode<S> node = head.get();
-            if (node.tryPin(stripe)) {
+            if (node.tryPin(stripe))
+            {
                 return node;
             }
         }
@@ -128,11 +135,13 @@ public final class RevisionList<S> {
      * @return the new head (not pinned)
      * @throws IllegalArgumentException if the revision does not increase
      */
-    public RevisionNode<S> publish(long revision, S state, ObsoletePages obsolete) {
+    public RevisionNode<S> publish(long revision, S state, ObsoletePages obsolete)
+    {
         final RevisionNode<S> current = head.get();
-        if (revision <= current.revision()) {
+        if (revision <= current.revision())
+        {
             throw new IllegalArgumentException(
-                    "revision " + revision + " must be greater than head revision " + current.revision());
+                "revision " + revision + " must be greater than head revision " + current.revision());
         }
         // Link first, then swap: the volatile set publishes the node with its link and fields.
         final RevisionNode<S> node = new RevisionNode<>(revision, state, obsolete, current);
@@ -150,30 +159,38 @@ public final class RevisionList<S> {
      * @param onRetired called once per retired node, oldest first, on the cleaner thread
      * @return the number of nodes retired by this call
      */
-    public int retire(Consumer<RevisionNode<S>> onRetired) {
+    public int retire(Consumer<RevisionNode<S>> onRetired)
+    {
         Objects.requireNonNull(onRetired, "onRetired");
         final RevisionNode<S> newest = head.get();
         List<RevisionNode<S>> retired = null;
         RevisionNode<S> prev = newest;
         RevisionNode<S> node = newest.older;
-        while (node != null) {
+        while (node != null)
+        {
             final RevisionNode<S> next = node.older;
-            if (node.tryRetire()) {
+            if (node.tryRetire())
+            {
                 // Only this thread rewrites links of published nodes, so a plain volatile write suffices.
                 prev.older = next;
-                if (retired == null) {
+                if (retired == null)
+                {
                     retired = new ArrayList<>();
                 }
                 retired.add(node);
-            } else {
+            }
+            else
+            {
                 prev = node;
             }
             node = next;
         }
-        if (retired == null) {
+        if (retired == null)
+        {
             return 0;
         }
-        for (int i = retired.size() - 1; i >= 0; i--) {
+        for (int i = retired.size() - 1; i >= 0; i--)
+        {
             onRetired.accept(retired.get(i));
         }
         return retired.size();
@@ -184,10 +201,13 @@ public final class RevisionList<S> {
      *
      * @return pinned node count
      */
-    public int pinnedNodeCount() {
+    public int pinnedNodeCount()
+    {
         int n = 0;
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
-            if (node.refCount() > 0) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
+            if (node.refCount() > 0)
+            {
                 n++;
             }
         }
@@ -200,9 +220,11 @@ public final class RevisionList<S> {
      *
      * @param visitor called for each linked node
      */
-    public void forEachLinked(Consumer<RevisionNode<S>> visitor) {
+    public void forEachLinked(Consumer<RevisionNode<S>> visitor)
+    {
         Objects.requireNonNull(visitor, "visitor");
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
             visitor.accept(node);
         }
     }
@@ -214,12 +236,16 @@ public final class RevisionList<S> {
      *
      * @return live revisions, newest first
      */
-    public long[] liveRevisions() {
+    public long[] liveRevisions()
+    {
         long[] out = new long[8];
         int n = 0;
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
-            if (!node.isRetired()) {
-                if (n == out.length) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
+            if (!node.isRetired())
+            {
+                if (n == out.length)
+                {
                     out = Arrays.copyOf(out, n * 2);
                 }
                 out[n++] = node.revision();
@@ -233,10 +259,13 @@ public final class RevisionList<S> {
      *
      * @return live node count, at least 1
      */
-    public int size() {
+    public int size()
+    {
         int n = 0;
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
-            if (!node.isRetired()) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
+            if (!node.isRetired())
+            {
                 n++;
             }
         }
@@ -248,11 +277,14 @@ public final class RevisionList<S> {
      *
      * @return the oldest live revision
      */
-    public long oldestLiveRevision() {
+    public long oldestLiveRevision()
+    {
         final RevisionNode<S> newest = head.get();
         long oldest = newest.revision();
-        for (RevisionNode<S> node = newest.older; node != null; node = node.older) {
-            if (!node.isRetired()) {
+        for (RevisionNode<S> node = newest.older; node != null; node = node.older)
+        {
+            if (!node.isRetired())
+            {
                 oldest = node.revision();
             }
         }
@@ -266,10 +298,13 @@ public final class RevisionList<S> {
      *
      * @return the oldest pinned revision, or {@code -1} if no node is pinned
      */
-    public long oldestPinnedRevision() {
+    public long oldestPinnedRevision()
+    {
         long oldest = -1;
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
-            if (node.refCount() > 0) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
+            if (node.refCount() > 0)
+            {
                 oldest = node.revision();
             }
         }
@@ -281,11 +316,14 @@ public final class RevisionList<S> {
      *
      * @return total pins
      */
-    public int pinnedCount() {
+    public int pinnedCount()
+    {
         int pins = 0;
-        for (RevisionNode<S> node = head.get(); node != null; node = node.older) {
+        for (RevisionNode<S> node = head.get(); node != null; node = node.older)
+        {
             final int count = node.refCount();
-            if (count > 0) {
+            if (count > 0)
+            {
                 pins += count;
             }
         }

@@ -28,7 +28,8 @@ import java.lang.invoke.VarHandle;
  *
  * @param <S> the engine's immutable per-revision state
  */
-public final class RevisionNode<S> {
+public final class RevisionNode<S>
+{
     /** Tombstone refcount value; far from 0 so that a stray unpin cannot bring it back to a live count. */
     static final int RETIRED = Integer.MIN_VALUE;
 
@@ -37,7 +38,7 @@ public final class RevisionNode<S> {
      * cores mostly land on distinct stripes), between 2 and 16.
      */
     public static final int STRIPES = Math.max(2, Math.min(16,
-            Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 2));
+        Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 2));
 
     /**
      * Ints between two stripes: 128 bytes, two cache lines, because x86 cores fetch lines in adjacent pairs (the
@@ -68,7 +69,8 @@ public final class RevisionNode<S> {
      */
     volatile RevisionNode<S> older;
 
-    RevisionNode(long revision, S state, ObsoletePages obsolete, RevisionNode<S> older) {
+    RevisionNode(long revision, S state, ObsoletePages obsolete, RevisionNode<S> older)
+    {
         this.revision = revision;
         this.state = state;
         this.obsolete = obsolete == null ? ObsoletePages.NONE : obsolete;
@@ -80,7 +82,8 @@ public final class RevisionNode<S> {
      *
      * @return the revision this node was published as
      */
-    public long revision() {
+    public long revision()
+    {
         return revision;
     }
 
@@ -89,7 +92,8 @@ public final class RevisionNode<S> {
      *
      * @return the state given to {@link RevisionList#publish}
      */
-    public S state() {
+    public S state()
+    {
         return state;
     }
 
@@ -99,7 +103,8 @@ public final class RevisionNode<S> {
      *
      * @return the obsolete pages
      */
-    public ObsoletePages obsolete() {
+    public ObsoletePages obsolete()
+    {
         return obsolete;
     }
 
@@ -110,8 +115,10 @@ public final class RevisionNode<S> {
      *
      * @return the obsolete pages on the first call, then null
      */
-    public ObsoletePages harvestObsolete() {
-        if (harvested) {
+    public ObsoletePages harvestObsolete()
+    {
+        if (harvested)
+        {
             return null;
         }
         harvested = true;
@@ -125,16 +132,19 @@ public final class RevisionNode<S> {
      * @return a stripe in {@code [0, STRIPES)}
      */
     @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
-    public static int stripeOfCurrentThread() {
-        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+    public static int stripeOfCurrentThread()
+    {
+        return (int)Thread.currentThread().getId() & (STRIPES - 1);
     }
 
-    private static int index(int stripe) {
+    private static int index(int stripe)
+    {
         return (1 + stripe) * STRIDE;
     }
 
-    private int count(int stripe) {
-        return (int) COUNTS.getVolatile(counts, index(stripe));
+    private int count(int stripe)
+    {
+        return (int)COUNTS.getVolatile(counts, index(stripe));
     }
 
     /**
@@ -143,12 +153,15 @@ public final class RevisionNode<S> {
      *
      * @return the number of pins, or the tombstone value
      */
-    public int refCount() {
-        if (isRetired()) {
+    public int refCount()
+    {
+        if (isRetired())
+        {
             return RETIRED;
         }
         int sum = 0;
-        for (int i = 0; i < STRIPES; i++) {
+        for (int i = 0; i < STRIPES; i++)
+        {
             sum += Math.max(0, count(i));
         }
         return sum;
@@ -159,7 +172,8 @@ public final class RevisionNode<S> {
      *
      * @return true if retired
      */
-    public boolean isRetired() {
+    public boolean isRetired()
+    {
         // The last stripe is taken only after all the others, and never given back.
         return count(STRIPES - 1) < 0;
     }
@@ -169,7 +183,8 @@ public final class RevisionNode<S> {
      *
      * @throws IllegalStateException if the node is not pinned (underflow) or is retired
      */
-    public void unpin() {
+    public void unpin()
+    {
         unpin(0);
     }
 
@@ -181,16 +196,20 @@ public final class RevisionNode<S> {
      * @param stripe the stripe the pin was taken on
      * @throws IllegalStateException if that stripe is not pinned (underflow) or the node is retired
      */
-    public void unpin(int stripe) {
+    public void unpin(int stripe)
+    {
         final int i = index(stripe);
-        for (;;) {
-            final int count = (int) COUNTS.getVolatile(counts, i);
-            if (count <= 0) {
+        for (;;)
+        {
+            final int count = (int)COUNTS.getVolatile(counts, i);
+            if (count <= 0)
+            {
                 throw new IllegalStateException(count < 0
-                        ? "unpin of retired revision " + revision
-                        : "unpin of unpinned revision " + revision + " (stripe " + stripe + ")");
+                    ? "unpin of retired revision " + revision
+                    : "unpin of unpinned revision " + revision + " (stripe " + stripe + ")");
             }
-            if (COUNTS.compareAndSet(counts, i, count, count - 1)) {
+            if (COUNTS.compareAndSet(counts, i, count, count - 1))
+            {
                 return;
             }
         }
@@ -202,15 +221,19 @@ public final class RevisionNode<S> {
      * @param stripe the stripe
      * @return true if pinned; false if the node is (being) retired and the caller must look at the head again
      */
-    boolean tryPin(int stripe) {
+    boolean tryPin(int stripe)
+    {
         final int i = index(stripe);
-        for (;;) {
-            final int count = (int) COUNTS.getVolatile(counts, i);
-            if (count < 0) {
+        for (;;)
+        {
+            final int count = (int)COUNTS.getVolatile(counts, i);
+            if (count < 0)
+            {
                 return false;
             }
             // A failed CAS here means another reader of this stripe pinned/unpinned, or the cleaner retired: re-read.
-            if (COUNTS.compareAndSet(counts, i, count, count + 1)) {
+            if (COUNTS.compareAndSet(counts, i, count, count + 1))
+            {
                 return true;
             }
         }
@@ -221,12 +244,16 @@ public final class RevisionNode<S> {
      *
      * @return true if this call turned every stripe from 0 into the tombstone
      */
-    boolean tryRetire() {
-        for (int s = 0; s < STRIPES; s++) {
-            if (!COUNTS.compareAndSet(counts, index(s), 0, RETIRED)) {
+    boolean tryRetire()
+    {
+        for (int s = 0; s < STRIPES; s++)
+        {
+            if (!COUNTS.compareAndSet(counts, index(s), 0, RETIRED))
+            {
                 // Pinned: give back the stripes taken so far (no pin can have changed them: a pin refuses the
                 // tombstone and an unpin of a stripe at the tombstone throws).
-                for (int r = s - 1; r >= 0; r--) {
+                for (int r = s - 1; r >= 0; r--)
+                {
                     COUNTS.setVolatile(counts, index(r), 0);
                 }
                 return false;
@@ -236,7 +263,8 @@ public final class RevisionNode<S> {
     }
 
     @Override
-    public String toString() {
+    public String toString()
+    {
         final int count = refCount();
         return "RevisionNode{revision=" + revision + (count < 0 ? ", retired" : ", pins=" + count) + '}';
     }

@@ -9,14 +9,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * increment, the writer can publish and the cleaner can retire the node, so the reader ends up holding a
  * retired node. The model-checking test must find this, proving it can find the bug RevisionList avoids.
  */
-final class NaiveRevisionList {
-    static final class Node {
+final class NaiveRevisionList
+{
+    static final class Node
+    {
         final long revision;
         final AtomicInteger count = new AtomicInteger();
         volatile boolean retired;
         volatile Node older;
 
-        Node(long revision, Node older) {
+        Node(long revision, Node older)
+        {
             this.revision = revision;
             this.older = older;
         }
@@ -24,20 +27,25 @@ final class NaiveRevisionList {
 
     private final AtomicReference<Node> head = new AtomicReference<>(new Node(0, null));
 
-    Node pin() {
+    Node pin()
+    {
         final Node node = head.get();
         node.count.incrementAndGet();
         return node;
     }
 
-    void publish(long revision) {
+    void publish(long revision)
+    {
         head.set(new Node(revision, head.get()));
     }
 
-    void retire() {
+    void retire()
+    {
         final Node newest = head.get();
-        for (Node node = newest.older; node != null; node = node.older) {
-            if (!node.retired && node.count.get() == 0) {
+        for (Node node = newest.older; node != null; node = node.older)
+        {
+            if (!node.retired && node.count.get() == 0)
+            {
                 node.retired = true;
             }
         }

@@ -4,7 +4,8 @@ package dev.cambium.revision;
  * The three operations of the pin-versus-retire race, so that the same model-checking scenario runs
  * against the real {@link RevisionList} and against the {@link NaiveRevisionList} negative control.
  */
-interface PinRetireProtocol {
+interface PinRetireProtocol
+{
     /** Reader: pins some node and returns it. */
     Object pin();
 
@@ -21,73 +22,90 @@ interface PinRetireProtocol {
     boolean isRetired(Object node);
 
     /** The real protocol, the reader on stripe 0 (the first one the cleaner takes). */
-    static PinRetireProtocol real() {
+    static PinRetireProtocol real()
+    {
         return real(0);
     }
 
     /** The real protocol, the reader pinning the given refcount stripe. */
-    static PinRetireProtocol real(int stripe) {
+    static PinRetireProtocol real(int stripe)
+    {
         final RevisionList<String> list = new RevisionList<>(0, "r0");
-        return new PinRetireProtocol() {
+        return new PinRetireProtocol()
+        {
             private long next = 1;
 
             @Override
-            public Object pin() {
+            public Object pin()
+            {
                 return list.pin(stripe);
             }
 
             @Override
-            public void unpin(Object node) {
-                ((RevisionNode<?>) node).unpin(stripe);
+            public void unpin(Object node)
+            {
+                ((RevisionNode<?>)node).unpin(stripe);
             }
 
             @Override
-            public void publishNext() {
+            public void publishNext()
+            {
                 list.publish(next, "r" + next, null);
                 next++;
             }
 
             @Override
-            public void retire() {
-                list.retire(node -> { });
+            public void retire()
+            {
+                list.retire(node ->
+                {
+                });
             }
 
             @Override
-            public boolean isRetired(Object node) {
-                return ((RevisionNode<?>) node).isRetired();
+            public boolean isRetired(Object node)
+            {
+                return ((RevisionNode<?>)node).isRetired();
             }
         };
     }
 
     /** The naive protocol that the real one replaces. */
-    static PinRetireProtocol naive() {
+    static PinRetireProtocol naive()
+    {
         final NaiveRevisionList list = new NaiveRevisionList();
-        return new PinRetireProtocol() {
+        return new PinRetireProtocol()
+        {
             private long next = 1;
 
             @Override
-            public Object pin() {
+            public Object pin()
+            {
                 return list.pin();
             }
 
             @Override
-            public void unpin(Object node) {
-                ((NaiveRevisionList.Node) node).count.decrementAndGet();
+            public void unpin(Object node)
+            {
+                ((NaiveRevisionList.Node)node).count.decrementAndGet();
             }
 
             @Override
-            public void publishNext() {
+            public void publishNext()
+            {
                 list.publish(next++);
             }
 
             @Override
-            public void retire() {
+            public void retire()
+            {
                 list.retire();
             }
 
             @Override
-            public boolean isRetired(Object node) {
-                return ((NaiveRevisionList.Node) node).retired;
+            public boolean isRetired(Object node)
+            {
+                return ((NaiveRevisionList.Node)node).retired;
             }
         };
     }

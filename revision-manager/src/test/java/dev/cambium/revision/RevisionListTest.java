@@ -11,16 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RevisionListTest {
+class RevisionListTest
+{
     private final RevisionList<String> list = new RevisionList<>(1, "r1");
     private final List<Long> retired = new ArrayList<>();
 
-    private int retire() {
+    private int retire()
+    {
         return list.retire(node -> retired.add(node.revision()));
     }
 
     @Test
-    void shouldStartWithInitialRevisionAsUnpinnedHead() {
+    void shouldStartWithInitialRevisionAsUnpinnedHead()
+    {
         assertEquals(1, list.head().revision());
         assertEquals("r1", list.head().state());
         assertEquals(0, list.head().refCount());
@@ -29,7 +32,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldPinTheHead() {
+    void shouldPinTheHead()
+    {
         list.publish(2, "r2", null);
         final RevisionNode<String> pinned = list.pin();
         assertSame(list.head(), pinned);
@@ -38,7 +42,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldReportOldestPinnedRevisionOrMinusOneWhenNoneIsPinned() {
+    void shouldReportOldestPinnedRevisionOrMinusOneWhenNoneIsPinned()
+    {
         assertEquals(-1, list.oldestPinnedRevision());
         final RevisionNode<String> r1 = list.pin();
         list.publish(2, "r2", null);
@@ -55,7 +60,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldNotRetireHead() {
+    void shouldNotRetireHead()
+    {
         assertEquals(0, retire());
         list.publish(2, "r2", null);
         retire();
@@ -65,16 +71,18 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldNotRetirePinnedNode() {
+    void shouldNotRetirePinnedNode()
+    {
         final RevisionNode<String> old = list.pin();
         list.publish(2, "r2", null);
         assertEquals(0, retire());
         assertFalse(old.isRetired());
-        assertArrayEquals(new long[] {2, 1}, list.liveRevisions());
+        assertArrayEquals(new long[]{2, 1}, list.liveRevisions());
     }
 
     @Test
-    void shouldRetireNodeOnceItsLastPinIsReleased() {
+    void shouldRetireNodeOnceItsLastPinIsReleased()
+    {
         final RevisionNode<String> a = list.pin();
         final RevisionNode<String> b = list.pin();
         list.publish(2, "r2", null);
@@ -87,25 +95,27 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldRetireUnpinnedOldNodesOldestFirst() {
+    void shouldRetireUnpinnedOldNodesOldestFirst()
+    {
         list.publish(2, "r2", null);
         list.publish(3, "r3", null);
         list.publish(4, "r4", null);
         assertEquals(3, retire());
         assertEquals(List.of(1L, 2L, 3L), retired);
         assertEquals(1, list.size());
-        assertArrayEquals(new long[] {4}, list.liveRevisions());
+        assertArrayEquals(new long[]{4}, list.liveRevisions());
     }
 
     @Test
-    void shouldUnlinkRetiredNodesButKeepPinnedOnesInTheMiddle() {
+    void shouldUnlinkRetiredNodesButKeepPinnedOnesInTheMiddle()
+    {
         list.publish(2, "r2", null);
         final RevisionNode<String> two = list.pin();
         list.publish(3, "r3", null);
         list.publish(4, "r4", null);
         assertEquals(2, retire());
         assertEquals(List.of(1L, 3L), retired);
-        assertArrayEquals(new long[] {4, 2}, list.liveRevisions());
+        assertArrayEquals(new long[]{4, 2}, list.liveRevisions());
         assertEquals(2, list.oldestLiveRevision());
         two.unpin();
         assertEquals(1, retire());
@@ -113,7 +123,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldNeverPinARetiredNode() {
+    void shouldNeverPinARetiredNode()
+    {
         final RevisionNode<String> old = list.head();
         list.publish(2, "r2", null);
         retire();
@@ -124,7 +135,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldPinANodeThatIsNoLongerHeadButNotRetired() {
+    void shouldPinANodeThatIsNoLongerHeadButNotRetired()
+    {
         final RevisionNode<String> old = list.head();
         list.publish(2, "r2", null);
         // A reader that read the old head before the publish may still pin it; it is intact.
@@ -135,7 +147,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldKeepANodePinnedOnAnyStripeAndGiveBackTheStripesOfAFailedRetirement() {
+    void shouldKeepANodePinnedOnAnyStripeAndGiveBackTheStripesOfAFailedRetirement()
+    {
         final RevisionNode<String> old = list.head();
         list.publish(2, "r2", null);
         final int last = RevisionNode.STRIPES - 1;
@@ -154,13 +167,15 @@ class RevisionListTest {
         assertEquals(1, retire());
         assertTrue(old.isRetired());
         assertEquals(Integer.MIN_VALUE, old.refCount());
-        for (int stripe = 0; stripe < RevisionNode.STRIPES; stripe++) {
+        for (int stripe = 0; stripe < RevisionNode.STRIPES; stripe++)
+        {
             assertFalse(old.tryPin(stripe), "stripe " + stripe + " of a retired node");
         }
     }
 
     @Test
-    void shouldRefuseAnUnpinOnAStripeThatHoldsNoPin() {
+    void shouldRefuseAnUnpinOnAStripeThatHoldsNoPin()
+    {
         final RevisionNode<String> node = list.pin(RevisionNode.STRIPES - 1);
         assertThrows(IllegalStateException.class, () -> node.unpin(0));
         node.unpin(RevisionNode.STRIPES - 1);
@@ -168,7 +183,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldGiveEachThreadAStripeInRange() {
+    void shouldGiveEachThreadAStripeInRange()
+    {
         final int stripe = RevisionNode.stripeOfCurrentThread();
         assertTrue(stripe >= 0 && stripe < RevisionNode.STRIPES);
         assertEquals(stripe, RevisionNode.stripeOfCurrentThread());
@@ -176,19 +192,22 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldRejectNonIncreasingRevision() {
+    void shouldRejectNonIncreasingRevision()
+    {
         list.publish(5, "r5", null);
         assertThrows(IllegalArgumentException.class, () -> list.publish(5, "again", null));
         assertThrows(IllegalArgumentException.class, () -> list.publish(4, "older", null));
     }
 
     @Test
-    void shouldRejectAnOddNumberOfLongsForObsoletePages() {
+    void shouldRejectAnOddNumberOfLongsForObsoletePages()
+    {
         assertThrows(IllegalArgumentException.class, () -> ObsoletePages.of(7));
     }
 
     @Test
-    void shouldExposeObsoletePagesOfTheCommit() {
+    void shouldExposeObsoletePagesOfTheCommit()
+    {
         final RevisionNode<String> node = list.publish(2, "r2", ObsoletePages.of(10, 1, 11, 1));
         assertEquals(ObsoletePages.of(10, 1, 11, 1), node.obsolete());
         assertEquals(2, node.obsolete().count());
@@ -197,7 +216,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldThrowOnUnpinUnderflow() {
+    void shouldThrowOnUnpinUnderflow()
+    {
         final RevisionNode<String> node = list.pin();
         node.unpin();
         assertThrows(IllegalStateException.class, node::unpin);
@@ -205,7 +225,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldThrowOnUnpinOfRetiredNode() {
+    void shouldThrowOnUnpinOfRetiredNode()
+    {
         final RevisionNode<String> old = list.head();
         list.publish(2, "r2", null);
         retire();
@@ -214,7 +235,8 @@ class RevisionListTest {
     }
 
     @Test
-    void shouldCountPinsAcrossNodes() {
+    void shouldCountPinsAcrossNodes()
+    {
         list.pin();
         list.publish(2, "r2", null);
         list.pin();

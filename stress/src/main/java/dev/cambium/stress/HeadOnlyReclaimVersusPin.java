@@ -26,11 +26,11 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "page 100 not handed out before the arbiter")
 @Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "reader done with revision 0 before page 100 was handed out")
 @Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "reader pinned revision 1")
-@Outcome(id = "[01], [1-7], [01]", expect = ACCEPTABLE_INTERESTING,
-        desc = "the bug: page of the pinned revision handed out (or reused) while the reader held it")
+@Outcome(id = "[01], [1-7], [01]", expect = ACCEPTABLE_INTERESTING, desc = "the bug: page of the pinned revision handed out (or reused) while the reader held it")
 @Outcome(expect = FORBIDDEN, desc = "impossible")
 @State
-public class HeadOnlyReclaimVersusPin {
+public class HeadOnlyReclaimVersusPin
+{
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
     private final HeadOnlyReclaimer<String> reclaimer = new HeadOnlyReclaimer<>(list, 4);
     private final int[] pages = new int[2];
@@ -40,17 +40,21 @@ public class HeadOnlyReclaimVersusPin {
 
     /** Reader: as in {@link ReclaimVersusPin#reader()}. */
     @Actor
-    public void reader() {
+    public void reader()
+    {
         final RevisionNode<String> node = list.pin();
-        final int k = (int) node.revision();
+        final int k = (int)node.revision();
         int flags = 0;
-        if (pages[k] != ReclaimVersusPin.INTACT) {
+        if (pages[k] != ReclaimVersusPin.INTACT)
+        {
             flags |= 2;
         }
-        if (k == 0 && handedOut != 0) {
+        if (k == 0 && handedOut != 0)
+        {
             flags |= 1;
         }
-        if (node.isRetired()) {
+        if (node.isRetired())
+        {
             flags |= 4;
         }
         node.unpin();
@@ -60,18 +64,21 @@ public class HeadOnlyReclaimVersusPin {
 
     /** Writer and (broken) cleaner on one thread. */
     @Actor
-    public void writerAndCleaner() {
+    public void writerAndCleaner()
+    {
         list.publish(1, "r1", ObsoletePages.of(100, 0));
         reclaimer.doWork();
-        reclaimer.drain(id -> {
-            pages[(int) (id - 100)] = ReclaimVersusPin.REUSED;
+        reclaimer.drain(id ->
+        {
+            pages[(int)(id - 100)] = ReclaimVersusPin.REUSED;
             handedOut = 1;
         });
     }
 
     /** After both actors. */
     @Arbiter
-    public void arbiter(III_Result r) {
+    public void arbiter(III_Result r)
+    {
         r.r1 = pinnedRevision;
         r.r2 = readerFlags;
         r.r3 = handedOut;

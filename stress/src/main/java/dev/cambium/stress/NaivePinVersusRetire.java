@@ -20,30 +20,34 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Description("Negative control: the naive pin (read head, then incrementAndGet) can hold a retired revision")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "reader pinned the old head first; cleaner left it alone")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "reader pinned the new head")
-@Outcome(id = {"0, 1", "1, 1"}, expect = ACCEPTABLE_INTERESTING,
-        desc = "the race: reader incremented a node the cleaner had already retired")
+@Outcome(id = {"0, 1",
+    "1, 1"}, expect = ACCEPTABLE_INTERESTING, desc = "the race: reader incremented a node the cleaner had already retired")
 @State
-public class NaivePinVersusRetire {
+public class NaivePinVersusRetire
+{
     private final NaiveRevisionList list = new NaiveRevisionList();
     private NaiveRevisionList.Node pinned;
 
     /** Reader thread. */
     @Actor
-    public void reader() {
+    public void reader()
+    {
         pinned = list.pin();
     }
 
     /** Writer and cleaner on one thread. */
     @Actor
-    public void writerThenCleaner() {
+    public void writerThenCleaner()
+    {
         list.publish(1);
         list.retire();
     }
 
     /** Runs after both actors. */
     @Arbiter
-    public void arbiter(II_Result r) {
-        r.r1 = (int) pinned.revision;
+    public void arbiter(II_Result r)
+    {
+        r.r1 = (int)pinned.revision;
         r.r2 = pinned.retired ? 1 : 0;
     }
 }

@@ -9,15 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * retired if its count reads 0. A reader that is descheduled between the two steps ends up holding a
  * retired node.
  */
-final class NaiveRevisionList {
+final class NaiveRevisionList
+{
     /** A revision with a plain count and a retired flag. */
-    static final class Node {
+    static final class Node
+    {
         final long revision;
         final AtomicInteger count = new AtomicInteger();
         volatile boolean retired;
         volatile Node older;
 
-        Node(long revision, Node older) {
+        Node(long revision, Node older)
+        {
             this.revision = revision;
             this.older = older;
         }
@@ -25,19 +28,24 @@ final class NaiveRevisionList {
 
     private final AtomicReference<Node> head = new AtomicReference<>(new Node(0, null));
 
-    Node pin() {
+    Node pin()
+    {
         final Node node = head.get();
         node.count.incrementAndGet();
         return node;
     }
 
-    void publish(long revision) {
+    void publish(long revision)
+    {
         head.set(new Node(revision, head.get()));
     }
 
-    void retire() {
-        for (Node node = head.get().older; node != null; node = node.older) {
-            if (node.count.get() == 0) {
+    void retire()
+    {
+        for (Node node = head.get().older; node != null; node = node.older)
+        {
+            if (node.count.get() == 0)
+            {
                 node.retired = true;
             }
         }

@@ -24,27 +24,33 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "reader pinned the new head")
 @Outcome(id = {"0, 1", "1, 1"}, expect = FORBIDDEN, desc = "reader holds a retired revision")
 @State
-public class PinVersusRetire {
+public class PinVersusRetire
+{
     private final RevisionList<String> list = new RevisionList<>(0, "r0");
     private RevisionNode<String> pinned;
 
     /** Reader thread. */
     @Actor
-    public void reader() {
+    public void reader()
+    {
         pinned = list.pin();
     }
 
     /** Writer and cleaner, in program order on one thread (a third actor would not run on 2 cores). */
     @Actor
-    public void writerThenCleaner() {
+    public void writerThenCleaner()
+    {
         list.publish(1, "r1", null);
-        list.retire(node -> { });
+        list.retire(node ->
+        {
+        });
     }
 
     /** Runs after both actors. */
     @Arbiter
-    public void arbiter(II_Result r) {
-        r.r1 = (int) pinned.revision();
+    public void arbiter(II_Result r)
+    {
+        r.r1 = (int)pinned.revision();
         r.r2 = pinned.isRetired() ? 1 : 0;
     }
 }

@@ -38,18 +38,15 @@ import org.openjdk.jcstress.infra.results.III_Result;
  */
 @JCStressTest
 @Description("The real cleaner (CleanerAgent + PageReclaimer) never hands out a page a pinned revision can see")
-@Outcome(id = "0, 0, 0", expect = ACCEPTABLE,
-        desc = "reader held revision 0 through the cleaner's pass: page 100 held back")
-@Outcome(id = "0, 0, 1", expect = ACCEPTABLE,
-        desc = "reader used revision 0 and unpinned before the retire: page 100 then reclaimed")
-@Outcome(id = "1, 0, 1", expect = ACCEPTABLE,
-        desc = "reader pinned revision 1: revision 0 retired, page 100 reclaimed")
-@Outcome(id = "[01], [1-7], [01]", expect = FORBIDDEN,
-        desc = "BUG: the page of the reader's pinned revision was handed to the writer (or reused under it, "
-                + "or the node retired) while the reader held the pin")
+@Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "reader held revision 0 through the cleaner's pass: page 100 held back")
+@Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "reader used revision 0 and unpinned before the retire: page 100 then reclaimed")
+@Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "reader pinned revision 1: revision 0 retired, page 100 reclaimed")
+@Outcome(id = "[01], [1-7], [01]", expect = FORBIDDEN, desc = "BUG: the page of the reader's pinned revision was handed to the writer (or reused under it, "
+    + "or the node retired) while the reader held the pin")
 @Outcome(expect = FORBIDDEN, desc = "impossible: e.g. page 100 never handed out although revision 0 was retired")
 @State
-public class ReclaimVersusPin {
+public class ReclaimVersusPin
+{
     static final int INTACT = 0;
     static final int REUSED = 0xDEAD;
 
@@ -67,17 +64,21 @@ public class ReclaimVersusPin {
 
     /** Reader: pin, use the pinned revision's page, look whether it was handed out meanwhile, unpin. */
     @Actor
-    public void reader() {
+    public void reader()
+    {
         final RevisionNode<String> node = list.pin();
-        final int k = (int) node.revision();
+        final int k = (int)node.revision();
         int flags = 0;
-        if (pages[k] != INTACT) {
+        if (pages[k] != INTACT)
+        {
             flags |= 2;
         }
-        if (k == 0 && handedOut != 0) {
+        if (k == 0 && handedOut != 0)
+        {
             flags |= 1;
         }
-        if (node.isRetired()) {
+        if (node.isRetired())
+        {
             flags |= 4;
         }
         node.unpin();
@@ -87,18 +88,21 @@ public class ReclaimVersusPin {
 
     /** Writer and cleaner in program order on one thread (a third actor would not run on 2 cores). */
     @Actor
-    public void writerAndCleaner() {
+    public void writerAndCleaner()
+    {
         list.publish(1, "r1", ObsoletePages.of(100, 0));
         agent.doWork();
-        reclaimer.drain(id -> {
-            pages[(int) (id - 100)] = REUSED;
+        reclaimer.drain(id ->
+        {
+            pages[(int)(id - 100)] = REUSED;
             handedOut = 1;
         });
     }
 
     /** After both actors. */
     @Arbiter
-    public void arbiter(III_Result r) {
+    public void arbiter(III_Result r)
+    {
         r.r1 = pinnedRevision;
         r.r2 = readerFlags;
         r.r3 = handedOut;

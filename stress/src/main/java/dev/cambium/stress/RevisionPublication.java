@@ -25,13 +25,16 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(id = "1, 42, 43, 5", expect = ACCEPTABLE, desc = "reader pinned the new revision, fully built")
 @Outcome(expect = FORBIDDEN, desc = "reader saw a default or partially built revision")
 @State
-public class RevisionPublication {
+public class RevisionPublication
+{
     /** Engine-like state with plain fields, the case final-field semantics would not cover. */
-    static final class PlainState {
+    static final class PlainState
+    {
         int a;
         int b;
 
-        PlainState(int a, int b) {
+        PlainState(int a, int b)
+        {
             this.a = a;
             this.b = b;
         }
@@ -41,21 +44,26 @@ public class RevisionPublication {
 
     /** The single writer thread. */
     @Actor
-    public void writer() {
+    public void writer()
+    {
         list.publish(1, new PlainState(42, 43), ObsoletePages.of(5, 0));
     }
 
     /** A reader thread. */
     @Actor
-    public void reader(IIII_Result r) {
+    public void reader(IIII_Result r)
+    {
         final RevisionNode<PlainState> node = list.pin();
-        try {
+        try
+        {
             final PlainState state = node.state();
-            r.r1 = (int) node.revision();
+            r.r1 = (int)node.revision();
             r.r2 = state.a;
             r.r3 = state.b;
-            r.r4 = node.obsolete().isEmpty() ? -1 : (int) node.obsolete().page(0);
-        } finally {
+            r.r4 = node.obsolete().isEmpty() ? -1 : (int)node.obsolete().page(0);
+        }
+        finally
+        {
             node.unpin();
         }
     }

@@ -77,7 +77,8 @@ public final class DumpReader
     {
         if (section != null)
         {
-            throw new IllegalStateException("the pairs of the section at line " + section.line() + " were not all read");
+            throw new IllegalStateException(
+                "the pairs of the section at line " + section.line() + " were not all read");
         }
         String l = readLine();
         while (l != null && l.isEmpty())
@@ -96,7 +97,8 @@ public final class DumpReader
         {
             if (l == null)
             {
-                throw new DumpFormatException(lineNumber, "input ends inside the header of the section at line " + start);
+                throw new DumpFormatException(lineNumber,
+                    "input ends inside the header of the section at line " + start);
             }
             if (l.equals("HEADER=END"))
             {
@@ -206,7 +208,7 @@ public final class DumpReader
         {
             throw new DumpFormatException(lineNumber, "a key without a value");
         }
-        return new byte[][] {key, item(v, "value")};
+        return new byte[][]{key, item(v, "value")};
     }
 
     private byte[] item(final String l, final String what)

@@ -70,8 +70,9 @@ public final class CatalogEntry
         final long root = b.getLong(ROOT_OFFSET);
         final long rootRevision = b.getLong(ROOT_REVISION_OFFSET);
         final long size = b.getLong(SIZE_OFFSET);
-        return root == 0 ? size == 0 && rootRevision == 0 :
-            root >= 2 && root < highWater && size > 0 && rootRevision >= 1 && rootRevision <= revision;
+        return root == 0
+            ? size == 0 && rootRevision == 0
+            : root >= 2 && root < highWater && size > 0 && rootRevision >= 1 && rootRevision <= revision;
     }
 
     /**

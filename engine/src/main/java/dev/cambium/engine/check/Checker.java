@@ -246,7 +246,7 @@ public final class Checker
     }
 
     private void walkTree(final BTreeReader reader, final ReadPages pages, final long revision, final long root,
-                          final long rootRevision, final BitSet reached, final String where)
+        final long rootRevision, final BitSet reached, final String where)
     {
         // The pages this walk adds to `reached`: those reached by earlier walks were verified by them.
         final BitSet added = new BitSet();

@@ -51,7 +51,8 @@ public final class FreeSpaceMap
      */
     public static int chunkBytes(final int pageSize)
     {
-        final int room = NodeLayout.maxCellWithSlot(pageSize) - NodeLayout.SLOT_SIZE - NodeLayout.LEAF_CELL_OVERHEAD - 8;
+        final int room = NodeLayout.maxCellWithSlot(pageSize) - NodeLayout.SLOT_SIZE - NodeLayout.LEAF_CELL_OVERHEAD
+            - 8;
         return Math.min(256, room & ~7);
     }
 
@@ -160,10 +161,10 @@ public final class FreeSpaceMap
         {
             // The desired bitmap of every chunk the transaction touched: base, minus written, plus released.
             final Long2ObjectHashMap<long[]> desired = new Long2ObjectHashMap<>();
-            changes.forEachWritten(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id, chunkPages)] &=
-                ~(1L << (id % chunkPages)));
-            changes.forEachReleased(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id, chunkPages)] |=
-                1L << (id % chunkPages));
+            changes.forEachWritten(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id,
+                chunkPages)] &= ~(1L << (id % chunkPages)));
+            changes.forEachReleased(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id,
+                chunkPages)] |= 1L << (id % chunkPages));
             // A lowered high-water mark (FreeSpace.trimTail): the map lists no page at or above it. The mark is read
             // on every pass, as the map's own allocations may have grown the file again.
             final long cut = changes.highWater();

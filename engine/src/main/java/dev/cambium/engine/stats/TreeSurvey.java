@@ -53,7 +53,8 @@ public final class TreeSurvey
         {
             final String name = new String(catalog.keyCopy(), StandardCharsets.UTF_8);
             final DirectBuffer entry = catalog.value();
-            result.add(survey(name, CatalogEntry.root(entry), CatalogEntry.rootRevision(entry), CatalogEntry.size(entry)));
+            result.add(
+                survey(name, CatalogEntry.root(entry), CatalogEntry.rootRevision(entry), CatalogEntry.size(entry)));
         }
         return result;
     }

@@ -72,7 +72,7 @@ public final class DatabaseFile
     }
 
     private static Opened open(final Path target, final int pageSize, final StorageDirectory directory,
-                               final int attempts)
+        final int attempts)
     {
         final Storage existing = directory.openExisting(target);
         if (existing != null && sizeOrClose(existing) > 0)

@@ -165,7 +165,8 @@ public record Meta(
         }
         if (!isRootRevisionInRange(catalogRoot, catalogRootRevision, revision))
         {
-            return "catalog root revision " + Long.toUnsignedString(catalogRootRevision) + rootRevisionRule(catalogRoot);
+            return "catalog root revision " + Long.toUnsignedString(catalogRootRevision)
+                + rootRevisionRule(catalogRoot);
         }
         if (!isRootInRange(freeSpaceRoot, highWater))
         {

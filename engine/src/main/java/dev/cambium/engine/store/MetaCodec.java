@@ -225,8 +225,10 @@ public final class MetaCodec
         final int version = Short.toUnsignedInt(b.getShort(VERSION_OFFSET));
         if (version != FORMAT_VERSION)
         {
-            return new Candidate(slot, offset, null, true, true, version == 1 ? FORMAT_1_REFUSAL :
-                "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")");
+            return new Candidate(slot, offset, null, true, true,
+                version == 1
+                    ? FORMAT_1_REFUSAL
+                    : "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")");
         }
         final long pageSize = Integer.toUnsignedLong(b.getInt(PAGE_SIZE_OFFSET));
         final long revision = b.getLong(REVISION_OFFSET);

@@ -111,7 +111,7 @@ public final class PageChecksum
         // Raw memory (no backing object): copy through a small heap array. Slow path; tests only.
         final CRC32C crc = new CRC32C();
         final byte[] chunk = new byte[Math.min(4096, pageSize)];
-        for (int i = PageHeader.CHECKSUM_COVERS_FROM; i < pageSize; )
+        for (int i = PageHeader.CHECKSUM_COVERS_FROM; i < pageSize;)
         {
             final int n = Math.min(chunk.length, pageSize - i);
             page.getBytes(i, chunk, 0, n);
@@ -151,7 +151,8 @@ public final class PageChecksum
     public static int stamp(final ByteBuffer page, final int pageSize)
     {
         final int crc = compute(page, 0, pageSize);
-        page.putInt(PageHeader.CHECKSUM_OFFSET, page.order() == ByteOrder.LITTLE_ENDIAN ? crc : Integer.reverseBytes(crc));
+        page.putInt(PageHeader.CHECKSUM_OFFSET,
+            page.order() == ByteOrder.LITTLE_ENDIAN ? crc : Integer.reverseBytes(crc));
         return crc;
     }
 
@@ -180,7 +181,8 @@ public final class PageChecksum
             page.limit(limit).position(position);
         }
         final int value = (int)crc.getValue();
-        page.putInt(PageHeader.CHECKSUM_OFFSET, page.order() == ByteOrder.LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
+        page.putInt(PageHeader.CHECKSUM_OFFSET,
+            page.order() == ByteOrder.LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
         return value;
     }
 

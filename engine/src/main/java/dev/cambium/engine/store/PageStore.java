@@ -264,8 +264,9 @@ public final class PageStore implements AutoCloseable
         }
         try
         {
-            return createdMeta != null ? new PageStore(storage, options, createdMeta, true, null) :
-                open(storage, options);
+            return createdMeta != null
+                ? new PageStore(storage, options, createdMeta, true, null)
+                : open(storage, options);
         }
         catch (final RuntimeException | Error e)
         {
@@ -309,8 +310,9 @@ public final class PageStore implements AutoCloseable
             return new PageStore(storage, options, DatabaseFile.writeInitialMetas(storage, options.pageSize()), true,
                 null);
         }
-        final MetaSelector.Selection selection = revision.isPresent() ?
-            MetaSelector.select(storage, revision.getAsLong()) : MetaSelector.select(storage);
+        final MetaSelector.Selection selection = revision.isPresent()
+            ? MetaSelector.select(storage, revision.getAsLong())
+            : MetaSelector.select(storage);
         return new PageStore(storage, options, selection.meta(), false, selection);
     }
 
@@ -508,7 +510,7 @@ public final class PageStore implements AutoCloseable
      * order of its keys ({@link NodeCheck}); returns the written revision.
      */
     private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
-                        final long maxRevision, final PageChecksum.ScratchSource checksums)
+        final long maxRevision, final PageChecksum.ScratchSource checksums)
     {
         // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
         final int computed = checksums == null
@@ -585,7 +587,7 @@ public final class PageStore implements AutoCloseable
         final long position = firstPage << pageShift;
         final int start = dst.position();
         final int end = dst.limit();
-        for (int attempt = 0; ; attempt++)
+        for (int attempt = 0;; attempt++)
         {
             // The writer may have shrunk the file below the pinned revision's high-water mark (see shrinkFile):
             // the pages past the end are unused by every live revision, so they read as zeros.

@@ -98,8 +98,9 @@ abstract class AbstractTxn implements ReadTransaction
         final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxKeyLength)
         {
-            throw new LimitExceededException("tree name is " + bytes.length + " bytes of UTF-8; the limit at page size " +
-                pages.pageSize() + " is " + maxKeyLength);
+            throw new LimitExceededException(
+                "tree name is " + bytes.length + " bytes of UTF-8; the limit at page size " +
+                    pages.pageSize() + " is " + maxKeyLength);
         }
         return bytes;
     }

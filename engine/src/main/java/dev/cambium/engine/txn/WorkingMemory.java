@@ -42,8 +42,8 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
     /** Reusable private pages: direct buffers of one page each, wrapped once. */
     private final ArrayDeque<UnsafeBuffer> pool = new ArrayDeque<>();
     private final int pageSize;
-    private final Long2ObjectHashMap<UnsafeBuffer> privatePages =
-        new Long2ObjectHashMap<>(INITIAL_PAGES, Hashing.DEFAULT_LOAD_FACTOR);
+    private final Long2ObjectHashMap<UnsafeBuffer> privatePages = new Long2ObjectHashMap<>(INITIAL_PAGES,
+        Hashing.DEFAULT_LOAD_FACTOR);
     private final LongArrayList freedPrivate = new LongArrayList(INITIAL_PAGES, LongArrayList.DEFAULT_NULL_VALUE);
     private final ObsoletePages.Builder obsolete = new ObsoletePages.Builder(INITIAL_PAGES);
     private final FreeSpace freeSpace;

@@ -262,8 +262,9 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             {
                 // Memory (the free space, the next base) is ahead of what is durable, and the file may hold a meta
                 // that memory does not know; a later commit could reuse this revision's pages. Stop writing.
-                store.refuseWrites(published ? "a commit failed after writing its meta page" :
-                    "a commit failed after its pages were written, before its meta write", e);
+                store.refuseWrites(published
+                    ? "a commit failed after writing its meta page"
+                    : "a commit failed after its pages were written, before its meta write", e);
             }
             throw e;
         }

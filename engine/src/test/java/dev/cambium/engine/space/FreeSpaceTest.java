@@ -30,7 +30,7 @@ class FreeSpaceTest
         return new FreeSpace(unused, new FreeSpaceRoot(0, 0, 0), reusable ->
         {
             int n = 0;
-            for (long[] batch; (batch = handOff.poll()) != null; )
+            for (long[] batch; (batch = handOff.poll()) != null;)
             {
                 for (final long id : batch)
                 {
@@ -111,14 +111,14 @@ class FreeSpaceTest
         fs.rollback();
         assertEquals(1, fs.freeCount(), "a rollback after commit gives nothing back");
 
-        handOff.add(new long[] {10});
+        handOff.add(new long[]{10});
         assertEquals(1, fs.release());
         assertEquals(0, fs.pendingCount(), "the cleaner found the obsolete page invisible to every live revision");
         assertEquals(2, fs.freeCount());
         assertEquals(10, fs.allocate());
         assertEquals(11, fs.allocate());
         assertEquals(-1, fs.allocate());
-        handOff.add(new long[] {10});
+        handOff.add(new long[]{10});
         fs.rollback();
         assertEquals(2, fs.freeCount());
     }
@@ -132,7 +132,7 @@ class FreeSpaceTest
         fs.commit(txn, new FreeSpaceRoot(0, 0, 0));
         assertEquals(4, fs.allocate());
         assertEquals(6, fs.allocate());
-        handOff.add(new long[] {5});
+        handOff.add(new long[]{5});
         assertEquals(5, fs.allocate(), "an empty free set drains the hand-off before giving up");
         assertEquals(-1, fs.allocate());
     }
@@ -141,7 +141,7 @@ class FreeSpaceTest
     void shouldRefuseAReleasedPageThatIsInUse()
     {
         final FreeSpace fs = freeSpace(4);
-        handOff.add(new long[] {5});
+        handOff.add(new long[]{5});
         assertThrows(IllegalStateException.class, fs::release);
     }
 }

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetaCodecTest
 {
-    private static final Meta SAMPLE = new Meta(4096, 0x1_2345_6789L, 1000, 17, 0x1_2345_0001L, 3, 40, 0x1_2345_6789L, 41, 5,
+    private static final Meta SAMPLE = new Meta(4096, 0x1_2345_6789L, 1000, 17, 0x1_2345_0001L, 3, 40, 0x1_2345_6789L,
+        41, 5,
         1_700_000_000_123L);
 
     @Test

@@ -138,8 +138,8 @@ class PageStoreTest
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
             for (final long id : new long[]{0, 1, 6, 7, -1, Long.MAX_VALUE, Long.MIN_VALUE})
             {
-                final CorruptDatabaseException e =
-                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(id, 6, ANY_REVISION, view));
+                final CorruptDatabaseException e = assertThrows(CorruptDatabaseException.class,
+                    () -> store.wrap(id, 6, ANY_REVISION, view));
                 assertTrue(e.getMessage().contains(Long.toString(id)), e.getMessage());
             }
             store.wrap(5, 6, ANY_REVISION, view);
@@ -207,7 +207,8 @@ class PageStoreTest
             store.writeMeta(new Meta(PAGE, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1L));
 
             assertArrayEquals(new byte[junk.length], peek(file, PAGE + MetaCodec.RECORD_LENGTH, junk.length));
-            assertThrows(IllegalStateException.class, () -> store.writeMeta(new Meta(PAGE, 2, 99, 0, 0, 0, 0, 0, 0, 0, 1L)),
+            assertThrows(IllegalStateException.class,
+                () -> store.writeMeta(new Meta(PAGE, 2, 99, 0, 0, 0, 0, 0, 0, 0, 1L)),
                 "a meta whose pages are not in the file would be rejected at reopen");
         }
     }
@@ -228,8 +229,8 @@ class PageStoreTest
             store.wrap(2, 6, ANY_REVISION, view);
             for (int attempt = 0; attempt < 3; attempt++)
             {
-                final CorruptDatabaseException e =
-                    assertThrows(CorruptDatabaseException.class, () -> store.wrap(3, 6, ANY_REVISION, view));
+                final CorruptDatabaseException e = assertThrows(CorruptDatabaseException.class,
+                    () -> store.wrap(3, 6, ANY_REVISION, view));
                 assertTrue(e.getMessage().contains("checksum mismatch on page 3"), e.getMessage());
             }
         }
@@ -274,9 +275,8 @@ class PageStoreTest
 
         try (PageStore store = PageStore.open(file, OPTIONS))
         {
-            final CorruptDatabaseException e =
-                assertThrows(CorruptDatabaseException.class,
-                    () -> store.wrap(4, 6, ANY_REVISION, new UnsafeBuffer(0, 0)));
+            final CorruptDatabaseException e = assertThrows(CorruptDatabaseException.class,
+                () -> store.wrap(4, 6, ANY_REVISION, new UnsafeBuffer(0, 0)));
             assertTrue(e.getMessage().contains("page id mismatch on page 4"), e.getMessage());
         }
     }
@@ -416,7 +416,8 @@ class PageStoreTest
                 () -> store.writeMeta(new Meta(PAGE, 2, 6, 2, 2, 1, 0, 0, 0, 0, 2L))})
             {
                 final StorageException e = assertThrows(StorageException.class, write::run);
-                assertTrue(e.getMessage().contains("a previous fsync failed; the database refuses writes until reopened"),
+                assertTrue(
+                    e.getMessage().contains("a previous fsync failed; the database refuses writes until reopened"),
                     e.getMessage());
             }
             assertEquals(forcesSoFar, storage.forces.size());
@@ -431,8 +432,8 @@ class PageStoreTest
     @Test
     void writePagesRejectsBadArgumentsBeforeWritingAnything()
     {
-        final StoreFixtures.RecordingStorage storage =
-            new StoreFixtures.RecordingStorage(FileStorage.open(dir.resolve("db")));
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(
+            FileStorage.open(dir.resolve("db")));
         try (PageStore store = PageStore.open(storage, OPTIONS))
         {
             store.ensureCapacity(10);
@@ -495,8 +496,7 @@ class PageStoreTest
         {
             commit(store, 1, 3, 2);
             final AtomicLong published = new AtomicLong(3);
-            final AtomicReference<Throwable> failure =
-                new AtomicReference<>();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
             final AtomicBoolean done = new AtomicBoolean();
             final Thread[] readers = new Thread[2];
             for (int r = 0; r < readers.length; r++)
@@ -565,7 +565,7 @@ class PageStoreTest
         final ByteBuffer reference = page(PAGE, 9, 1, 3);
         final int expected = PageChecksum.compute(reference, 0, PAGE);
         final CRC32C crc = new CRC32C();
-        crc.update(new byte[] {1, 2, 3}); // left over from an earlier page: stamp must reset it
+        crc.update(new byte[]{1, 2, 3}); // left over from an earlier page: stamp must reset it
         final ByteBuffer big = ByteBuffer.allocateDirect(2 * PAGE);
         big.put(bytes(reference, 0, PAGE)).clear();
         big.limit(PAGE + 7).position(5);

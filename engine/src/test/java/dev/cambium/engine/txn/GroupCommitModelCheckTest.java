@@ -52,8 +52,9 @@ class GroupCommitModelCheckTest
             return;
         }
         // Lincheck 3.7 sometimes finds the failure and then fails while rendering its trace (engineering notes).
-        final boolean whileReporting = Arrays.stream(thrown.getStackTrace()).anyMatch(frame ->
-            frame.getClassName().equals(LincheckAssertionError.class.getName()) && frame.getMethodName().equals("<init>"));
+        final boolean whileReporting = Arrays.stream(thrown.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(LincheckAssertionError.class.getName())
+                && frame.getMethodName().equals("<init>"));
         if (!whileReporting)
         {
             throw new AssertionError("expected Lincheck to report a failure, got " + thrown, thrown);
@@ -201,7 +202,9 @@ class GroupCommitModelCheckTest
         final Thread a = new Thread(committer);
         final Thread b = new Thread(committer);
         // The negative control leaves the drainer out: a smaller space in which to find the early queueing.
-        final Thread c = new Thread(pagesBeforeQueue ? drainer : () -> { });
+        final Thread c = new Thread(pagesBeforeQueue ? drainer : () ->
+        {
+        });
         a.start();
         b.start();
         c.start();

@@ -219,7 +219,7 @@ class WorkingMemoryTest
         try (Database db = open("sequential.cambium"))
         {
             // a first tree, so that the catalog already has a committed page to copy
-            db.write(txn -> txn.createTree("first").put(key(1), new byte[] {1}));
+            db.write(txn -> txn.createTree("first").put(key(1), new byte[]{1}));
             final DatabaseStats s0 = db.stats();
             final Set<Long> before = reachablePages(db);
             assertEquals(s0.pageCount() - 2, before.size());

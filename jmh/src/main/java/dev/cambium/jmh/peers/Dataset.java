@@ -30,7 +30,8 @@ public final class Dataset
     final byte[][] values;
     final byte[][] pool;
 
-    private Dataset(final int entries, final int keyLength, final String keyOrder, final int valueLength, final long seed)
+    private Dataset(final int entries, final int keyLength, final String keyOrder, final int valueLength,
+        final long seed)
     {
         if (entries < 1 || keyLength < 1 || valueLength < 0)
         {
@@ -231,6 +232,7 @@ public final class Dataset
      */
     public String params()
     {
-        return "entries=" + entries + ",keyLength=" + keyLength + ",keyOrder=" + keyOrder + ",valueLength=" + valueLength;
+        return "entries=" + entries + ",keyLength=" + keyLength + ",keyOrder=" + keyOrder + ",valueLength="
+            + valueLength;
     }
 }

@@ -52,7 +52,8 @@ public final class DatasetCache
         final String name = String.format(Locale.ROOT, "%s-e%d-k%d-%s-v%d-s%x", store, data.entries, data.keyLength,
             data.keyOrder, data.valueLength, data.seed);
         final Path dir = root.resolve("cache").resolve(name);
-        final String marker = "format=" + FORMAT + "\nstore=" + store + "\nparams=" + data.params() + "\nseed=" + data.seed
+        final String marker = "format=" + FORMAT + "\nstore=" + store + "\nparams=" + data.params() + "\nseed="
+            + data.seed
             + "\nbatch=" + LOAD_BATCH + "\n";
         if (valid(dir, marker))
         {
@@ -92,7 +93,8 @@ public final class DatasetCache
                 "# built in %.1f s, %d file bytes%n", seconds, bytes), StandardCharsets.UTF_8);
             StoreFiles.forceDirectory(building);
             Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-            System.out.printf(Locale.ROOT, "%n[cambium-jmh] built cached %s data set (%s) in %.1f s: %,d file bytes (%.2f x raw) in %s%n",
+            System.out.printf(Locale.ROOT,
+                "%n[cambium-jmh] built cached %s data set (%s) in %.1f s: %,d file bytes (%.2f x raw) in %s%n",
                 store, data.params(), seconds, bytes, (double)bytes / data.rawBytes(), dir);
             return dir;
         }

@@ -35,7 +35,8 @@ final class FloorPeer implements Peer
         final byte[][] valueChunks;
         final int entriesPerChunk;
 
-        Arrays2(final int size, final int keyLength, final int valueLength, final byte[] keys, final byte[][] valueChunks)
+        Arrays2(final int size, final int keyLength, final int valueLength, final byte[] keys,
+            final byte[][] valueChunks)
         {
             this.size = size;
             this.keyLength = keyLength;

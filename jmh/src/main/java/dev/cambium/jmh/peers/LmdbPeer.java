@@ -37,12 +37,12 @@ final class LmdbPeer implements Peer
      * every measured {@code getOwnTxn} and {@code readTxn}. A reader uses it only within one
      * {@code get} call, so readers of one thread may share it.
      */
-    private final ThreadLocal<ByteBuffer[]> readKey =
-        ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(64)});
+    private final ThreadLocal<ByteBuffer[]> readKey = ThreadLocal
+        .withInitial(() -> new ByteBuffer[]{ByteBuffer.allocateDirect(64)});
 
     /** Each committing thread's key and value buffers for {@link #putConcurrently}. */
-    private final ThreadLocal<ByteBuffer[]> writeBuffers =
-        ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(64), ByteBuffer.allocateDirect(4096)});
+    private final ThreadLocal<ByteBuffer[]> writeBuffers = ThreadLocal
+        .withInitial(() -> new ByteBuffer[]{ByteBuffer.allocateDirect(64), ByteBuffer.allocateDirect(4096)});
 
     @Override
     public String name()
@@ -54,8 +54,8 @@ final class LmdbPeer implements Peer
     public void open(final Path dir, final Durability durability)
     {
         final EnvFlags[] flags = durability == Durability.DURABLE
-            ? new EnvFlags[] {EnvFlags.MDB_NOTLS}
-            : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC};
+            ? new EnvFlags[]{EnvFlags.MDB_NOTLS}
+            : new EnvFlags[]{EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC};
         env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(126).open(dir.toFile(), flags);
         dbi = env.openDbi("bench", DbiFlags.MDB_CREATE);
     }
@@ -97,7 +97,8 @@ final class LmdbPeer implements Peer
 
     static ByteBuffer fill(final ByteBuffer buffer, final byte[] bytes)
     {
-        final ByteBuffer b = buffer.capacity() >= bytes.length ? buffer
+        final ByteBuffer b = buffer.capacity() >= bytes.length
+            ? buffer
             : ByteBuffer.allocateDirect(Integer.highestOneBit(bytes.length) << 1);
         b.clear();
         b.put(bytes).flip();

@@ -84,7 +84,8 @@ public class LoadFixture
         if (!warmup)
         {
             final String name = benchmark.getBenchmark();
-            StoreFiles.appendSize(name.substring(name.lastIndexOf('.') + 1), store, data.params(), StoreFiles.bytes(dir),
+            StoreFiles.appendSize(name.substring(name.lastIndexOf('.') + 1), store, data.params(),
+                StoreFiles.bytes(dir),
                 data.rawBytes());
         }
         StoreFiles.delete(dir);

@@ -73,7 +73,8 @@ public final class LoadTimes
                 }
                 final double s = (System.nanoTime() - start) / 1e9;
                 final long bytes = StoreFiles.bytes(dir);
-                System.out.printf(Locale.ROOT, "%-8s %8.1f s  %8.0f ns/entry  file %,15d bytes  %6.2f x raw%n", store, s,
+                System.out.printf(Locale.ROOT, "%-8s %8.1f s  %8.0f ns/entry  file %,15d bytes  %6.2f x raw%n", store,
+                    s,
                     s * 1e9 / entries, bytes, (double)bytes / data.rawBytes());
             }
             finally

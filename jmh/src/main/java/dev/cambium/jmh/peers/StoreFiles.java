@@ -36,7 +36,9 @@ public final class StoreFiles
     public static Path root() throws IOException
     {
         final String configured = System.getProperty("cambium.jmh.cacheDir");
-        final Path root = configured != null ? Path.of(configured) : Path.of(System.getProperty("java.io.tmpdir"), "cambium-jmh");
+        final Path root = configured != null
+            ? Path.of(configured)
+            : Path.of(System.getProperty("java.io.tmpdir"), "cambium-jmh");
         return Files.createDirectories(root);
     }
 

@@ -83,7 +83,8 @@ public abstract class StoreFixture
         peer.open(workCopy, durability);
         if (durability == Peer.Durability.DURABLE && store.equals("mavibot"))
         {
-            System.out.printf(Locale.ROOT, "%n[cambium-jmh] mavibot: commits are NOT durable (Mavibot 1.0.0-M8 never forces its file)%n");
+            System.out.printf(Locale.ROOT,
+                "%n[cambium-jmh] mavibot: commits are NOT durable (Mavibot 1.0.0-M8 never forces its file)%n");
         }
         warm();
     }

@@ -24,8 +24,8 @@ import java.util.List;
  */
 public final class CpuPerOp implements InternalProfiler
 {
-    private final com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+    private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)ManagementFactory
+        .getOperatingSystemMXBean();
     private long startCpu;
 
     @Override

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param secondary  secondary metrics by name, profiler prefixes such as {@code ·} removed
  */
 public record BenchmarkResult(String benchmark, Mode mode, String store, SortedMap<String, String> params,
-                              Metric primary, Map<String, Metric> secondary)
+    Metric primary, Map<String, Metric> secondary)
 {
     /** The parameter that names the store; every other parameter identifies the workload. */
     public static final String STORE_PARAM = "store";

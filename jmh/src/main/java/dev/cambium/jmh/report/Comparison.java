@@ -28,7 +28,8 @@ public final class Comparison
     /** Workload (benchmark method) names in report order. */
     public static final List<String> WORKLOAD_ORDER = List.of("get", "getCopy", "getInOrder", "getOwnTxn",
         "scanForward", "scanForwardCopy", "scanBackward", "loadSequential", "loadRandom", "update", "commitDurable",
-        "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn", "readersWithWriter", "readersAlone");
+        "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn", "readersWithWriter",
+        "readersAlone");
 
     /** The group benchmark whose readers are compared with {@link #READERS_ALONE}. */
     public static final String READERS_WITH_WRITER = "readersWithWriter";
@@ -63,7 +64,7 @@ public final class Comparison
      * @throws IllegalArgumentException if stores of one workload were measured in different modes or units
      */
     public static Comparison of(final List<BenchmarkResult> results, final List<Failure> failures,
-                                final Map<String, Set<String>> declared)
+        final Map<String, Set<String>> declared)
     {
         final Set<String> ambiguous = ambiguousKeys(results, failures);
         final Map<String, Section> byKey = new HashMap<>();
@@ -226,7 +227,7 @@ public final class Comparison
     }
 
     private static Section section(final Map<String, Section> byKey, final String workload,
-                                   final SortedMap<String, String> params)
+        final SortedMap<String, String> params)
     {
         return byKey.computeIfAbsent(key(workload, params), k -> new Section(workload, params));
     }
@@ -284,7 +285,7 @@ public final class Comparison
     }
 
     private static String workloadName(final String benchmark, final SortedMap<String, String> params,
-                                       final Set<String> ambiguous)
+        final Set<String> ambiguous)
     {
         final String method = methodOf(benchmark);
         if (!ambiguous.contains(key(method, params)))
@@ -328,15 +329,15 @@ public final class Comparison
     }
 
     /** Contract order of workloads, then parameters by name with numeric values compared as numbers. */
-    static final Comparator<Section> SECTION_ORDER =
-        (a, b) -> compareWorkloads(a.workload(), a.params(), b.workload(), b.params());
+    static final Comparator<Section> SECTION_ORDER = (a, b) -> compareWorkloads(a.workload(), a.params(), b.workload(),
+        b.params());
 
     /**
      * The report's order of (workload, parameters) pairs: workloads in {@link #WORKLOAD_ORDER}, unknown
      * ones after by name, then parameters by name with numeric values compared as numbers.
      */
     static int compareWorkloads(final String a, final SortedMap<String, String> pa,
-                                final String b, final SortedMap<String, String> pb)
+        final String b, final SortedMap<String, String> pb)
     {
         final int byRank = Integer.compare(rank(a), rank(b));
         if (byRank != 0)

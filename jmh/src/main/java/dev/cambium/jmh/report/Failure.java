@@ -71,7 +71,8 @@ public record Failure(String benchmark, String store, SortedMap<String, String> 
             final String key = runNumber + " " + benchmark + " " + params;
             final Failure previous = byRun.get(key);
             final String joined = previous == null || previous.reason().contains(reason)
-                ? reason : previous.reason() + "; " + reason;
+                ? reason
+                : previous.reason() + "; " + reason;
             final SortedMap<String, String> others = new TreeMap<>(params);
             final String store = others.remove(BenchmarkResult.STORE_PARAM);
             byRun.put(key, new Failure(benchmark, store, Collections.unmodifiableSortedMap(others), clip(joined)));

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 public final class MarkdownReport
 {
     /** Keys of {@code run.txt} the page knows; others are listed after them as they come. */
-    static final List<String> RUN_KEYS = List.of("date", "profile", "command", "jmh command", "commit", "jmh exit status");
+    static final List<String> RUN_KEYS = List.of("date", "profile", "command", "jmh command", "commit",
+        "jmh exit status");
 
     private final Comparison c;
     private final StringBuilder md = new StringBuilder();
@@ -33,7 +34,7 @@ public final class MarkdownReport
      * @param fairnessPath where the fairness notes were looked for, for the "missing" message
      */
     public record Inputs(Comparison comparison, FileSize.Parsed sizes, Map<String, String> machine,
-                         Map<String, String> run, String chartLink, String fairness, String fairnessPath)
+        Map<String, String> run, String chartLink, String fairness, String fairnessPath)
     {
     }
 
@@ -99,7 +100,8 @@ public final class MarkdownReport
         md.append("## Machine\n\n| | |\n|---|---|\n");
         for (final Map.Entry<String, String> e : in.machine().entrySet())
         {
-            md.append("| ").append(Format.cell(e.getKey())).append(" | ").append(Format.cell(e.getValue())).append(" |\n");
+            md.append("| ").append(Format.cell(e.getKey())).append(" | ").append(Format.cell(e.getValue()))
+                .append(" |\n");
         }
         if (in.machine().isEmpty())
         {
@@ -168,7 +170,8 @@ public final class MarkdownReport
                 md.append("| ").append(Format.cell(c.label(s, ""))).append(" |");
                 for (final String store : stores)
                 {
-                    md.append(' ').append(Format.percent(Comparison.readerThroughputKept(s, alone, store))).append(" |");
+                    md.append(' ').append(Format.percent(Comparison.readerThroughputKept(s, alone, store)))
+                        .append(" |");
                 }
                 md.append('\n');
             }
@@ -274,7 +277,8 @@ public final class MarkdownReport
                     missingCells(s, store, 4);
                     continue;
                 }
-                md.append(Format.score(m.score())).append(" | ").append(Format.error(m.error(), m.score())).append(" | ")
+                md.append(Format.score(m.score())).append(" | ").append(Format.error(m.error(), m.score()))
+                    .append(" | ")
                     .append(Format.cell(m.unit())).append(" | ")
                     .append(Format.ratio(s.speedup(role, store, Stores.LMDB))).append(" | ")
                     .append(Format.ratio(s.speedup(role, store, Stores.CAMBIUM))).append(" |\n");
@@ -283,9 +287,11 @@ public final class MarkdownReport
         md.append('\n');
         if (!s.allocatedBytesPerOp().isEmpty())
         {
-            md.append("Heap allocated per group operation (reader and writer operations together, `gc.alloc.rate.norm`): ");
+            md.append(
+                "Heap allocated per group operation (reader and writer operations together, `gc.alloc.rate.norm`): ");
             final List<String> parts = new ArrayList<>();
-            s.allocatedBytesPerOp().forEach((store, b) -> parts.add(Stores.displayName(store) + " " + Format.bytesPerOp(b) + " B"));
+            s.allocatedBytesPerOp()
+                .forEach((store, b) -> parts.add(Stores.displayName(store) + " " + Format.bytesPerOp(b) + " B"));
             md.append(Format.cell(String.join(", ", parts))).append(".\n\n");
         }
         if (s.method().equals(Comparison.READERS_WITH_WRITER))
@@ -308,10 +314,13 @@ public final class MarkdownReport
                     continue;
                 }
                 md.append("| ").append(Format.cell(Stores.displayName(store))).append(" | ")
-                    .append(without == null ? Format.MISSING : Format.score(without.score()) + " " + Format.cell(without.unit()))
+                    .append(without == null
+                        ? Format.MISSING
+                        : Format.score(without.score()) + " " + Format.cell(without.unit()))
                     .append(" | ")
                     .append(with == null ? Format.MISSING : Format.score(with.score()) + " " + Format.cell(with.unit()))
-                    .append(" | ").append(Format.percent(Comparison.readerThroughputKept(s, alone, store))).append(" |\n");
+                    .append(" | ").append(Format.percent(Comparison.readerThroughputKept(s, alone, store)))
+                    .append(" |\n");
             }
             md.append('\n');
         }
@@ -353,7 +362,8 @@ public final class MarkdownReport
     {
         final String reason = s.missingReason(store);
         md.append(Format.MISSING).append(' ')
-            .append(reason.startsWith("failed: ") ? "failed: " + Format.code(reason.substring(8)) : Format.cell(reason));
+            .append(
+                reason.startsWith("failed: ") ? "failed: " + Format.code(reason.substring(8)) : Format.cell(reason));
         for (int i = 0; i < rest; i++)
         {
             md.append(" | ").append(Format.MISSING);
@@ -472,7 +482,8 @@ public final class MarkdownReport
         if (!lines.isEmpty())
         {
             md.append("## Failures\n\n")
-                .append("JMH reported these runs as failed (its log has the stack traces); they have no score above.\n\n");
+                .append(
+                    "JMH reported these runs as failed (its log has the stack traces); they have no score above.\n\n");
             for (final String line : lines)
             {
                 md.append(line).append('\n');

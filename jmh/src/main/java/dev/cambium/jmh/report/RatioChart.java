@@ -163,7 +163,8 @@ public final class RatioChart
             y += groupHeight(r);
         }
         svg.append("<line x1=\"").append(fmt(one)).append("\" y1=\"").append(TOP - 4).append("\" x2=\"")
-            .append(fmt(one)).append("\" y2=\"").append(plotBottom).append("\" stroke=\"#000000\" stroke-width=\"1.5\"/>\n");
+            .append(fmt(one)).append("\" y2=\"").append(plotBottom)
+            .append("\" stroke=\"#000000\" stroke-width=\"1.5\"/>\n");
         svg.append("</svg>\n");
         return svg.toString();
     }
@@ -209,7 +210,8 @@ public final class RatioChart
         final double textY = y + BAR - 1.5;
         if (b.missing() != null)
         {
-            svg.append("<rect x=\"").append(fmt(one - 3)).append("\" y=\"").append(y + 3).append("\" width=\"6\" height=\"")
+            svg.append("<rect x=\"").append(fmt(one - 3)).append("\" y=\"").append(y + 3)
+                .append("\" width=\"6\" height=\"")
                 .append(BAR - 6).append("\" fill=\"none\" stroke=\"").append(colour).append("\"/>\n");
             text(svg, one + 8, textY, "start", 10, null, Stores.displayName(b.store()) + ": " + b.missing());
             return;
@@ -232,7 +234,8 @@ public final class RatioChart
             for (int i = 0; i < 2; i++)
             {
                 svg.append("<line x1=\"").append(fmt(s + 4 * i)).append("\" y1=\"").append(y + BAR).append("\" x2=\"")
-                    .append(fmt(s + 4 * i + 3)).append("\" y2=\"").append(y).append("\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n");
+                    .append(fmt(s + 4 * i + 3)).append("\" y2=\"").append(y)
+                    .append("\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n");
             }
         }
         text(svg, right ? end + 4 : end - 4, textY, right ? "start" : "end", 10, null, Format.ratio(b.ratio()));
@@ -244,7 +247,8 @@ public final class RatioChart
         for (final String store : compared)
         {
             final String name = Stores.displayName(store);
-            svg.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(y - 10).append("\" width=\"12\" height=\"12\" fill=\"")
+            svg.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(y - 10)
+                .append("\" width=\"12\" height=\"12\" fill=\"")
                 .append(colour(store)).append("\"/>\n");
             text(svg, x + 17, y, "start", FONT, null, name);
             x += 17 + name.length() * CHAR_WIDTH + 18;
@@ -295,7 +299,7 @@ public final class RatioChart
     }
 
     private static void text(final StringBuilder svg, final double x, final double y, final String anchor,
-                             final int size, final String weight, final String content)
+        final int size, final String weight, final String content)
     {
         svg.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" text-anchor=\"")
             .append(anchor).append('"');

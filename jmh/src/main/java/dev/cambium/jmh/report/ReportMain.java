@@ -133,7 +133,8 @@ public final class ReportMain
     {
         final List<BenchmarkResult> results = BenchmarkResult.parseAll(read(runDir.resolve("result.json")));
         final List<Failure> failures = Failure.parseLog(linesIfPresent(runDir.resolve("jmh.log")));
-        final Map<String, Set<String>> declared = RunFacts.parseDeclaredStores(linesIfPresent(runDir.resolve("benchmarks.txt")));
+        final Map<String, Set<String>> declared = RunFacts
+            .parseDeclaredStores(linesIfPresent(runDir.resolve("benchmarks.txt")));
         final Comparison comparison = Comparison.of(results, failures, declared);
 
         final Path sizesFile = runDir.resolve("sizes.tsv");

@@ -11,7 +11,8 @@ import java.util.List;
 public final class Stores
 {
     /** The {@code store} parameter values, in report order. */
-    public static final List<String> ORDER = List.of("cambium", "lmdb", "mvstore", "xodus", "mapdb", "mavibot", "floor");
+    public static final List<String> ORDER = List.of("cambium", "lmdb", "mvstore", "xodus", "mapdb", "mavibot",
+        "floor");
 
     /** The reference every "× LMDB" ratio divides by. */
     public static final String LMDB = "lmdb";

@@ -109,10 +109,11 @@ class DatasetCacheTest
             assertArrayEquals(a.values[i], b.values[i]);
             if (i > 0)
             {
-                assertTrue(java.util.Arrays.compareUnsigned(a.keys[i - 1], a.keys[i]) < 0, "sorted and distinct at " + i);
+                assertTrue(java.util.Arrays.compareUnsigned(a.keys[i - 1], a.keys[i]) < 0,
+                    "sorted and distinct at " + i);
             }
         }
         final Dataset seq = Dataset.of(300, 8, "sequential", 1, 7);
-        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 1, 43}, seq.keys[299]);
+        assertArrayEquals(new byte[]{0, 0, 0, 0, 0, 0, 1, 43}, seq.keys[299]);
     }
 }

@@ -31,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PeerModelTest
 {
-    private static final long SEED = Long.getLong("test.seed", 0L) != 0L ? Long.getLong("test.seed") : System.nanoTime();
+    private static final long SEED = Long.getLong("test.seed", 0L) != 0L
+        ? Long.getLong("test.seed")
+        : System.nanoTime();
 
     private Path dir;
 
@@ -60,10 +62,12 @@ class PeerModelTest
 
     @ParameterizedTest(name = "{0} keys {1} {2} values {3}")
     @MethodSource("storesAndShapes")
-    void shouldAgreeWithSortedMapModel(final String store, final int keyLength, final String keyOrder, final int valueLength)
+    void shouldAgreeWithSortedMapModel(final String store, final int keyLength, final String keyOrder,
+        final int valueLength)
         throws Exception
     {
-        final String context = store + " keyLength=" + keyLength + " keyOrder=" + keyOrder + " valueLength=" + valueLength
+        final String context = store + " keyLength=" + keyLength + " keyOrder=" + keyOrder + " valueLength="
+            + valueLength
             + " (replay with -Dtest.seed=" + SEED + ")";
         final SplittableRandom rnd = new SplittableRandom(SEED);
         final Dataset data = Dataset.of(3000, keyLength, keyOrder, valueLength, rnd.nextLong());
@@ -155,7 +159,8 @@ class PeerModelTest
         try (Peer.Reader r = peer.beginRead())
         {
             final byte[] k = data.keys[rnd.nextInt(data.entries)];
-            assertEquals(Fingerprint.valueOf(model.get(k)), r.get(k), () -> "get in a second read transaction " + context);
+            assertEquals(Fingerprint.valueOf(model.get(k)), r.get(k),
+                () -> "get in a second read transaction " + context);
         }
     }
 

@@ -77,7 +77,8 @@ class BenchmarkResultTest
     {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchmarkResult.parseAll("{}"))
             .getMessage().contains("JSON array"));
-        final String missingMetric = "[" + entry("a", "gc.alloc.rate.norm") + ",{\"benchmark\":\"p.C.m\",\"mode\":\"avgt\"}]";
+        final String missingMetric = "[" + entry("a", "gc.alloc.rate.norm")
+            + ",{\"benchmark\":\"p.C.m\",\"mode\":\"avgt\"}]";
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> BenchmarkResult.parseAll(missingMetric));
         assertTrue(e.getMessage().startsWith("result entry 1: ") && e.getMessage().contains("primaryMetric"),
@@ -90,6 +91,7 @@ class BenchmarkResultTest
     {
         return "{\"benchmark\":\"p.C.get\",\"mode\":\"avgt\",\"params\":{\"store\":\"" + store + "\"},"
             + "\"primaryMetric\":{\"score\":10.0,\"scoreError\":0.5,\"scoreUnit\":\"ns/op\"},"
-            + "\"secondaryMetrics\":{\"" + allocName + "\":{\"score\":48.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"B/op\"}}}";
+            + "\"secondaryMetrics\":{\"" + allocName
+            + "\":{\"score\":48.0,\"scoreError\":\"NaN\",\"scoreUnit\":\"B/op\"}}}";
     }
 }

@@ -50,7 +50,8 @@ class ComparisonTest
             result("D.concurrentCommits4", Mode.THROUGHPUT, "cambium", 2, "ops/s", P),
             result("D.concurrentCommits1", Mode.THROUGHPUT, "cambium", 1, "ops/s", P),
             result("C.commitDurable", Mode.THROUGHPUT, "cambium", 1, "ops/s", P)), List.of(), Map.of());
-        assertEquals(List.of("commitDurable", "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn"),
+        assertEquals(
+            List.of("commitDurable", "concurrentCommits1", "concurrentCommits4", "concurrentCommits16", "readTxn"),
             c.sections().stream().map(Section::workload).toList());
     }
 

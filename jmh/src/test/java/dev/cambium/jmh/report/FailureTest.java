@@ -29,7 +29,8 @@ class FailureTest
 
         final Failure vmExit = failures.get(2);
         assertEquals("mapdb", vmExit.store());
-        assertTrue(vmExit.reason().startsWith("VM prematurely exited before JMH had finished with it"), vmExit.reason());
+        assertTrue(vmExit.reason().startsWith("VM prematurely exited before JMH had finished with it"),
+            vmExit.reason());
         assertTrue(vmExit.reason().endsWith("; forked VM failed with exit code 3"), vmExit.reason());
     }
 

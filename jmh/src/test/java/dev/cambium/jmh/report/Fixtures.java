@@ -65,13 +65,14 @@ final class Fixtures
     }
 
     static BenchmarkResult result(final String benchmark, final Mode mode, final String store, final double score,
-                                  final String unit, final SortedMap<String, String> params)
+        final String unit, final SortedMap<String, String> params)
     {
-        return new BenchmarkResult(PEERS + benchmark, mode, store, params, new Metric(score, Double.NaN, unit), Map.of());
+        return new BenchmarkResult(PEERS + benchmark, mode, store, params, new Metric(score, Double.NaN, unit),
+            Map.of());
     }
 
     static BenchmarkResult group(final String store, final double reader, final double writer,
-                                 final SortedMap<String, String> params)
+        final SortedMap<String, String> params)
     {
         final Map<String, Metric> secondary = new java.util.LinkedHashMap<>();
         secondary.put("gc.alloc.rate.norm", new Metric(40, Double.NaN, "B/op"));

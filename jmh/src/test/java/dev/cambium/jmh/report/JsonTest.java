@@ -35,7 +35,8 @@ class JsonTest
     @Test
     void shouldDecodeEveryEscapeIncludingSurrogatePairs()
     {
-        final String s = Json.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83d\\ude00 \\u0041\"").getAsString();
+        final String s = Json.parse("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83d\\ude00 \\u0041\"")
+            .getAsString();
         assertEquals("q\" b\\ s/ \b\f\n\r\t \u00e9 \ud83d\ude00 A", s);
         assertEquals("😀", s.substring(s.length() - 4, s.length() - 2));
     }

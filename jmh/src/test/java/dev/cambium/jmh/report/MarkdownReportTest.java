@@ -31,7 +31,8 @@ class MarkdownReportTest
     {
         final Path fairness = tmp.resolve("fairness.md");
         Files.writeString(fairness, "### Peers\n\nLMDB runs with `MDB_NOSYNC` | and *this* stays verbatim.\n");
-        ReportMain.generate(RUN, tmp.resolve("docs/benchmarks.md"), tmp.resolve("docs/benchmarks-ratios.svg"), fairness);
+        ReportMain.generate(RUN, tmp.resolve("docs/benchmarks.md"), tmp.resolve("docs/benchmarks-ratios.svg"),
+            fairness);
         return Files.readString(tmp.resolve("docs/benchmarks.md"));
     }
 
@@ -40,7 +41,8 @@ class MarkdownReportTest
     {
         final String md = page();
         assertTrue(md.contains("| Command | `jmh/compare --quick` |"), md);
-        assertTrue(md.contains("| JMH command | `java -jar jmh/target/benchmarks.jar dev.cambium.jmh.peers. -f 1 -prof gc` |"));
+        assertTrue(md
+            .contains("| JMH command | `java -jar jmh/target/benchmarks.jar dev.cambium.jmh.peers. -f 1 -prof gc` |"));
         assertTrue(md.contains("| Date | 2026-11-21 18:00 UTC |"));
         assertTrue(md.contains("| Cores | 2 |"));
         assertTrue(md.contains("| Disk (benchmark files) | /dev/vda ext4 (rotational=1) |"));
@@ -103,7 +105,9 @@ class MarkdownReportTest
     {
         final String md = page();
         assertTrue(md.contains("](benchmarks-ratios.svg)"), md);
-        assertTrue(md.endsWith("## Fairness notes\n\n### Peers\n\nLMDB runs with `MDB_NOSYNC` | and *this* stays verbatim.\n"), md);
+        assertTrue(
+            md.endsWith("## Fairness notes\n\n### Peers\n\nLMDB runs with `MDB_NOSYNC` | and *this* stays verbatim.\n"),
+            md);
     }
 
     @Test
@@ -150,19 +154,22 @@ class MarkdownReportTest
         Collections.shuffle(shuffled, new Random(seed));
         final Comparison c = Comparison.of(shuffled, failures, Map.of());
         assertEquals(first, render(shuffled, failures), "seed " + seed);
-        assertEquals(RatioChart.render(Comparison.of(results, failures, Map.of())), RatioChart.render(c), "seed " + seed);
+        assertEquals(RatioChart.render(Comparison.of(results, failures, Map.of())), RatioChart.render(c),
+            "seed " + seed);
     }
 
     @Test
     void shouldExitWithTwoAndNameTheFailedBenchmarksAfterWritingThePage() throws IOException
     {
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int status = ReportMain.run(new String[] {"--run-dir", RUN.toString(), "--markdown",
+        final int status = ReportMain.run(new String[]{"--run-dir", RUN.toString(), "--markdown",
             tmp.resolve("p.md").toString(), "--svg", tmp.resolve("p.svg").toString()},
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(ReportMain.FAILURES, status);
         assertTrue(Files.size(tmp.resolve("p.md")) > 0 && Files.size(tmp.resolve("p.svg")) > 0);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("GetBenchmark.get store=xodus"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("GetBenchmark.get store=xodus"),
+            err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -179,8 +186,8 @@ class MarkdownReportTest
         assertEquals(1, ReportMain.run(args, quiet, quiet));
         Files.delete(run.resolve("result.json"));
         assertEquals(1, ReportMain.run(args, quiet, quiet));
-        assertEquals(1, ReportMain.run(new String[] {"--run-dir"}, quiet, quiet));
-        assertEquals(1, ReportMain.run(new String[] {"--bogus", "x"}, quiet, quiet));
+        assertEquals(1, ReportMain.run(new String[]{"--run-dir"}, quiet, quiet));
+        assertEquals(1, ReportMain.run(new String[]{"--bogus", "x"}, quiet, quiet));
     }
 
     private static String render(final List<BenchmarkResult> results, final List<Failure> failures)

@@ -24,7 +24,7 @@ class RatioChartTest
     {
         final var p = params("entries", "1000");
         final Comparison c = Comparison.of(List.of(
-            result("G.get", Mode.AVERAGE_TIME, "cambium", 500, "ns/op", p),   // 2× faster
+            result("G.get", Mode.AVERAGE_TIME, "cambium", 500, "ns/op", p), // 2× faster
             result("G.get", Mode.AVERAGE_TIME, "lmdb", 1000, "ns/op", p),
             result("G.get", Mode.AVERAGE_TIME, "mvstore", 4000, "ns/op", p)), // 4× slower
             List.of(), Map.of());

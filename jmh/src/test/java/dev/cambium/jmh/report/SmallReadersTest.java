@@ -45,10 +45,12 @@ class SmallReadersTest
     @Test
     void shouldReadDeclaredStoresFromJmhListing()
     {
-        final Map<String, Set<String>> d = RunFacts.parseDeclaredStores(Fixtures.lines("several-stores/benchmarks.txt"));
+        final Map<String, Set<String>> d = RunFacts
+            .parseDeclaredStores(Fixtures.lines("several-stores/benchmarks.txt"));
         assertEquals(Set.of("cambium", "lmdb", "mvstore", "xodus", "mapdb", "mavibot", "floor"),
             d.get("dev.cambium.jmh.peers.GetBenchmark.get"));
-        assertEquals(Set.of("cambium", "lmdb", "mvstore", "xodus"), d.get("dev.cambium.jmh.peers.ReadersBenchmark.readersAlone"));
+        assertEquals(Set.of("cambium", "lmdb", "mvstore", "xodus"),
+            d.get("dev.cambium.jmh.peers.ReadersBenchmark.readersAlone"));
         assertEquals(5, d.size());
     }
 }

@@ -139,7 +139,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
                 (search && c.getOID().equals(SimplePagedResultsControl.PAGED_RESULTS_OID));
             if (c.isCritical() && !known)
             {
-                throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION, "critical control " + c.getOID() + " is not supported");
+                throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+                    "critical control " + c.getOID() + " is not supported");
             }
         }
     }
@@ -157,7 +158,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processBindRequest(final int id, final BindRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processBindRequest(final int id, final BindRequestProtocolOp request,
+        final List<Control> controls)
     {
         final Result r = perform("bind", () ->
         {
@@ -183,7 +185,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
             final DN dn = dn(request.getBindDN());
             if (password.length == 0)
             {
-                throw new LDAPException(ResultCode.UNWILLING_TO_PERFORM, "unauthenticated bind (DN with no password) disallowed");
+                throw new LDAPException(ResultCode.UNWILLING_TO_PERFORM,
+                    "unauthenticated bind (DN with no password) disallowed");
             }
             if (dn.equals(adminDn))
             {
@@ -239,7 +242,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processDeleteRequest(final int id, final DeleteRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processDeleteRequest(final int id, final DeleteRequestProtocolOp request,
+        final List<Control> controls)
     {
         final Result r = perform("delete", () ->
         {
@@ -251,7 +255,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processModifyRequest(final int id, final ModifyRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processModifyRequest(final int id, final ModifyRequestProtocolOp request,
+        final List<Control> controls)
     {
         final Result r = perform("modify", () ->
         {
@@ -264,7 +269,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processModifyDNRequest(final int id, final ModifyDNRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processModifyDNRequest(final int id, final ModifyDNRequestProtocolOp request,
+        final List<Control> controls)
     {
         final Result r = perform("modify DN", () ->
         {
@@ -287,7 +293,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processCompareRequest(final int id, final CompareRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processCompareRequest(final int id, final CompareRequestProtocolOp request,
+        final List<Control> controls)
     {
         final int[] outcome = {ResultCode.COMPARE_FALSE_INT_VALUE};
         final Result r = perform("compare", () ->
@@ -297,7 +304,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
             final String attribute = schema.canonical(request.getAttributeName());
             if (!schema.isDefined(attribute))
             {
-                throw new LDAPException(ResultCode.UNDEFINED_ATTRIBUTE_TYPE, "undefined attribute type " + request.getAttributeName());
+                throw new LDAPException(ResultCode.UNDEFINED_ATTRIBUTE_TYPE,
+                    "undefined attribute type " + request.getAttributeName());
             }
             if (schema.key(attribute).equals(Search.USER_PASSWORD) && !session.mayReadPassword(dn))
             {
@@ -314,11 +322,13 @@ public final class RequestHandler extends LDAPListenerRequestHandler
                 final Attribute a = e.getAttribute(attribute);
                 if (a == null)
                 {
-                    return new LDAPException(ResultCode.NO_SUCH_ATTRIBUTE, "no attribute " + request.getAttributeName());
+                    return new LDAPException(ResultCode.NO_SUCH_ATTRIBUTE,
+                        "no attribute " + request.getAttributeName());
                 }
                 try
                 {
-                    final boolean match = schema.equality(attribute).matchesAnyValue(request.getAssertionValue(), a.getRawValues());
+                    final boolean match = schema.equality(attribute).matchesAnyValue(request.getAssertionValue(),
+                        a.getRawValues());
                     outcome[0] = match ? ResultCode.COMPARE_TRUE_INT_VALUE : ResultCode.COMPARE_FALSE_INT_VALUE;
                     return null;
                 }
@@ -337,7 +347,8 @@ public final class RequestHandler extends LDAPListenerRequestHandler
     }
 
     @Override
-    public LDAPMessage processExtendedRequest(final int id, final ExtendedRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processExtendedRequest(final int id, final ExtendedRequestProtocolOp request,
+        final List<Control> controls)
     {
         try
         {
@@ -345,21 +356,25 @@ public final class RequestHandler extends LDAPListenerRequestHandler
         }
         catch (final LDAPException e)
         {
-            return new LDAPMessage(id, new ExtendedResponseProtocolOp(e.getResultCode().intValue(), null, e.getMessage(), null, null, null));
+            return new LDAPMessage(id,
+                new ExtendedResponseProtocolOp(e.getResultCode().intValue(), null, e.getMessage(), null, null, null));
         }
         if (request.getOID().equals(WHO_AM_I_OID))
         {
-            return new LDAPMessage(id, new ExtendedResponseProtocolOp(0, null, null, null, null, new ASN1OctetString(session.authzId())));
+            return new LDAPMessage(id,
+                new ExtendedResponseProtocolOp(0, null, null, null, null, new ASN1OctetString(session.authzId())));
         }
         return new LDAPMessage(id, new ExtendedResponseProtocolOp(ResultCode.PROTOCOL_ERROR_INT_VALUE, null,
             "unsupported extended operation " + request.getOID(), null, null, null));
     }
 
     @Override
-    public LDAPMessage processSearchRequest(final int id, final SearchRequestProtocolOp request, final List<Control> controls)
+    public LDAPMessage processSearchRequest(final int id, final SearchRequestProtocolOp request,
+        final List<Control> controls)
     {
         final Searcher searcher = new Searcher(directory, session, connection, id);
         final Searcher.Done done = searcher.search(request, controls, paging);
-        return new LDAPMessage(id, new SearchResultDoneProtocolOp(done.code(), done.matchedDn(), done.message(), null), done.controls());
+        return new LDAPMessage(id, new SearchResultDoneProtocolOp(done.code(), done.matchedDn(), done.message(), null),
+            done.controls());
     }
 }

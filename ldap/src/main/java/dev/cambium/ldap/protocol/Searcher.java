@@ -84,7 +84,8 @@ final class Searcher
         }
     }
 
-    private Done run(final SearchRequestProtocolOp request, final List<Control> controls, final Paging paging) throws LDAPException
+    private Done run(final SearchRequestProtocolOp request, final List<Control> controls, final Paging paging)
+        throws LDAPException
     {
         SimplePagedResultsControl paged = null;
         for (final Control c : controls)
@@ -95,7 +96,8 @@ final class Searcher
             }
             else if (c.isCritical() && !c.getOID().equals(RequestHandler.MANAGE_DSA_IT_OID))
             {
-                throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION, "critical control " + c.getOID() + " is not supported");
+                throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+                    "critical control " + c.getOID() + " is not supported");
             }
         }
         final Selection selection = new Selection(request.getAttributes(), request.typesOnly(), schema);
@@ -104,7 +106,8 @@ final class Searcher
         {
             if (request.getScope() != SearchScope.BASE)
             {
-                throw new LDAPException(ResultCode.NO_SUCH_OBJECT, "no entry above the naming context " + directory.suffix());
+                throw new LDAPException(ResultCode.NO_SUCH_OBJECT,
+                    "no entry above the naming context " + directory.suffix());
             }
             final Entry dse = rootDse();
             if (Search.matchesRootDse(filter, dse, schema))
@@ -122,7 +125,9 @@ final class Searcher
         {
             throw new LDAPException(ResultCode.INVALID_DN_SYNTAX, "invalid DN: " + request.getBaseDN());
         }
-        final long deadline = request.getTimeLimit() > 0 ? System.nanoTime() + request.getTimeLimit() * 1_000_000_000L : Long.MAX_VALUE;
+        final long deadline = request.getTimeLimit() > 0
+            ? System.nanoTime() + request.getTimeLimit() * 1_000_000_000L
+            : Long.MAX_VALUE;
         if (paged != null && paged.getCookie() != null && paged.getCookie().getValueLength() > 0)
         {
             final Paging.State state = paging.take(paged.getCookie());
@@ -136,7 +141,8 @@ final class Searcher
             }
             final Batch b = nextPage(state, paged.getSize());
             b.entries().forEach(this::send);
-            return pagedDone(ResultCode.SUCCESS, b.rest().isEmpty() ? new ASN1OctetString()
+            return pagedDone(ResultCode.SUCCESS, b.rest().isEmpty()
+                ? new ASN1OctetString()
                 : paging.park(new Paging.State(b.rest(), state.filter(), state.selection())));
         }
         final int pageSize = paged == null ? 0 : paged.getSize();
@@ -172,7 +178,8 @@ final class Searcher
         {
             return Done.of(b.code());
         }
-        return pagedDone(b.code(), b.rest().isEmpty() ? new ASN1OctetString()
+        return pagedDone(b.code(), b.rest().isEmpty()
+            ? new ASN1OctetString()
             : paging.park(new Paging.State(b.rest(), filter, selection)));
     }
 
@@ -198,7 +205,8 @@ final class Searcher
                     out.add(state.selection().apply(e, () -> s.childCount(entryId)));
                 }
             }
-            return new Batch(out, new ArrayList<>(state.remaining().subList(i, state.remaining().size())), ResultCode.SUCCESS, null);
+            return new Batch(out, new ArrayList<>(state.remaining().subList(i, state.remaining().size())),
+                ResultCode.SUCCESS, null);
         });
     }
 
@@ -206,7 +214,6 @@ final class Searcher
     {
         return new Done(code.intValue(), null, null, List.of(new SimplePagedResultsControl(0, cookie)));
     }
-
 
     private void send(final Entry e)
     {
@@ -227,7 +234,8 @@ final class Searcher
         e.addAttribute("objectClass", "top");
         e.addAttribute("namingContexts", directory.suffix().toString());
         e.addAttribute("supportedLDAPVersion", "3");
-        e.addAttribute("supportedControl", SimplePagedResultsControl.PAGED_RESULTS_OID, RequestHandler.MANAGE_DSA_IT_OID);
+        e.addAttribute("supportedControl", SimplePagedResultsControl.PAGED_RESULTS_OID,
+            RequestHandler.MANAGE_DSA_IT_OID);
         e.addAttribute("supportedExtension", RequestHandler.WHO_AM_I_OID);
         e.addAttribute("supportedFeatures", "1.3.6.1.4.1.4203.1.5.1");
         e.addAttribute("vendorName", "Cambium");

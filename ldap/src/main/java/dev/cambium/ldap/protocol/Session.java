@@ -75,7 +75,8 @@ final class Session
      * @param schema the schema (for attribute aliases).
      * @throws LDAPException 8 or 50 if refused.
      */
-    void requireModify(final DN target, final List<Modification> mods, final DirectorySchema schema) throws LDAPException
+    void requireModify(final DN target, final List<Modification> mods, final DirectorySchema schema)
+        throws LDAPException
     {
         if (admin)
         {

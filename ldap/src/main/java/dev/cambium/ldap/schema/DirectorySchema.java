@@ -231,14 +231,17 @@ public final class DirectorySchema
                 {
                     parts.add(canonical(c));
                 }
-                return f.getFilterType() == Filter.FILTER_TYPE_AND ? Filter.createANDFilter(parts) : Filter.createORFilter(parts);
+                return f.getFilterType() == Filter.FILTER_TYPE_AND
+                    ? Filter.createANDFilter(parts)
+                    : Filter.createORFilter(parts);
             }
             case Filter.FILTER_TYPE_NOT:
                 return Filter.createNOTFilter(canonical(f.getNOTComponent()));
             case Filter.FILTER_TYPE_EQUALITY:
                 return Filter.createEqualityFilter(canonical(f.getAttributeName()), f.getAssertionValueBytes());
             case Filter.FILTER_TYPE_SUBSTRING:
-                return Filter.createSubstringFilter(canonical(f.getAttributeName()), f.getSubInitialBytes(), f.getSubAnyBytes(), f.getSubFinalBytes());
+                return Filter.createSubstringFilter(canonical(f.getAttributeName()), f.getSubInitialBytes(),
+                    f.getSubAnyBytes(), f.getSubFinalBytes());
             case Filter.FILTER_TYPE_GREATER_OR_EQUAL:
                 return Filter.createGreaterOrEqualFilter(canonical(f.getAttributeName()), f.getAssertionValueBytes());
             case Filter.FILTER_TYPE_LESS_OR_EQUAL:
@@ -249,7 +252,8 @@ public final class DirectorySchema
                 // No attribute of the standard schema has an approximate rule: match by equality.
                 return Filter.createEqualityFilter(canonical(f.getAttributeName()), f.getAssertionValueBytes());
             case Filter.FILTER_TYPE_EXTENSIBLE_MATCH:
-                return Filter.createExtensibleMatchFilter(f.getAttributeName() == null ? null : canonical(f.getAttributeName()),
+                return Filter.createExtensibleMatchFilter(
+                    f.getAttributeName() == null ? null : canonical(f.getAttributeName()),
                     f.getMatchingRuleID(), f.getDNAttributes(), f.getAssertionValueBytes());
             default:
                 return f;

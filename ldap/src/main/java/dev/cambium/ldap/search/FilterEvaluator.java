@@ -76,7 +76,8 @@ final class FilterEvaluator
                 for (int i = 0; i < names.length; i++)
                 {
                     if ((attribute == null || schema.key(names[i]).equals(schema.key(attribute))) &&
-                        anyMatches(rule(f, names[i], schema), assertion, new ASN1OctetString[] {new ASN1OctetString(values[i])}))
+                        anyMatches(rule(f, names[i], schema), assertion,
+                            new ASN1OctetString[]{new ASN1OctetString(values[i])}))
                     {
                         return true;
                     }
@@ -93,7 +94,8 @@ final class FilterEvaluator
             : schema.equality(schema.canonical(attribute));
     }
 
-    private static boolean anyMatches(final MatchingRule rule, final ASN1OctetString assertion, final ASN1OctetString[] values)
+    private static boolean anyMatches(final MatchingRule rule, final ASN1OctetString assertion,
+        final ASN1OctetString[] values)
     {
         try
         {

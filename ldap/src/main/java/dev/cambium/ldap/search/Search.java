@@ -43,7 +43,8 @@ public final class Search
      * @param deadlineNanos {@link System#nanoTime()} after which the search stops with 3, or
      *                      {@link Long#MAX_VALUE}.
      */
-    public Search(final Snapshot snapshot, final Filter filter, final boolean admin, final long selfId, final long deadlineNanos)
+    public Search(final Snapshot snapshot, final Filter filter, final boolean admin, final long selfId,
+        final long deadlineNanos)
     {
         this.snapshot = snapshot;
         this.filter = filter;
@@ -91,9 +92,11 @@ public final class Search
         {
             for (final long id : plan.ids())
             {
-                final boolean inScope = one ? snapshot.parentOf(id) == baseId
-                    : s == SearchScope.SUBORDINATE_SUBTREE_INT_VALUE ? id != baseId && snapshot.isWithin(id, baseId)
-                    : snapshot.isWithin(id, baseId);
+                final boolean inScope = one
+                    ? snapshot.parentOf(id) == baseId
+                    : s == SearchScope.SUBORDINATE_SUBTREE_INT_VALUE
+                        ? id != baseId && snapshot.isWithin(id, baseId)
+                        : snapshot.isWithin(id, baseId);
                 if (inScope && !consider(id, out, limit))
                 {
                     break;

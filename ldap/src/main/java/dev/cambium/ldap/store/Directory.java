@@ -74,7 +74,8 @@ public final class Directory
      * @return the directory.
      * @throws IllegalArgumentException if the database holds the directory of another suffix.
      */
-    public static Directory open(final Database db, final DirectorySchema schema, final DN suffix, final Collection<String> attributes)
+    public static Directory open(final Database db, final DirectorySchema schema, final DN suffix,
+        final Collection<String> attributes)
     {
         final Set<String> keys = new TreeSet<>();
         for (final String a : attributes)
@@ -294,7 +295,8 @@ public final class Directory
                 }
                 catch (final LDAPException x)
                 {
-                    throw new LDAPException(x.getResultCode(), e.getDN() + ": " + x.getMessage(), x.getMatchedDN(), null);
+                    throw new LDAPException(x.getResultCode(), e.getDN() + ": " + x.getMessage(), x.getMatchedDN(),
+                        null);
                 }
             }
         });
@@ -347,7 +349,8 @@ public final class Directory
         {
             if (!hasValue(entry, names[i], values[i]))
             {
-                throw new LDAPException(ResultCode.NAMING_VIOLATION, "naming attribute '" + names[i] + "' is not present in entry");
+                throw new LDAPException(ResultCode.NAMING_VIOLATION,
+                    "naming attribute '" + names[i] + "' is not present in entry");
             }
         }
         schema.validate(entry);
@@ -413,7 +416,8 @@ public final class Directory
             {
                 if (!schema.isDefined(m.getAttributeName()))
                 {
-                    throw new LDAPException(ResultCode.UNDEFINED_ATTRIBUTE_TYPE, "undefined attribute type " + m.getAttributeName());
+                    throw new LDAPException(ResultCode.UNDEFINED_ATTRIBUTE_TYPE,
+                        "undefined attribute type " + m.getAttributeName());
                 }
                 canonical.add(schema.canonical(m));
             }
@@ -426,7 +430,8 @@ public final class Directory
             {
                 if (!hasValue(after, names[i], values[i]))
                 {
-                    throw new LDAPException(ResultCode.NOT_ALLOWED_ON_RDN, "cannot remove the RDN value of '" + names[i] + "'");
+                    throw new LDAPException(ResultCode.NOT_ALLOWED_ON_RDN,
+                        "cannot remove the RDN value of '" + names[i] + "'");
                 }
             }
             schema.validate(after);
@@ -447,7 +452,8 @@ public final class Directory
      * @param newSuperior  the new parent's DN, or null to stay under the same parent.
      * @throws LDAPException 32, 68, 53 (the suffix, or a move below itself), 17, 21, 65.
      */
-    public void modifyDN(final DN dn, final RDN newRdn, final boolean deleteOldRdn, final DN newSuperior) throws LDAPException
+    public void modifyDN(final DN dn, final RDN newRdn, final boolean deleteOldRdn, final DN newSuperior)
+        throws LDAPException
     {
         write(w ->
         {
@@ -458,7 +464,8 @@ public final class Directory
             }
             if (belowSuffix(dn).length == 0)
             {
-                throw new LDAPException(ResultCode.UNWILLING_TO_PERFORM, "cannot rename or move the naming context's entry");
+                throw new LDAPException(ResultCode.UNWILLING_TO_PERFORM,
+                    "cannot rename or move the naming context's entry");
             }
             final StoredEntry before = w.load(id);
             final DN parentDn = newSuperior == null ? dn.getParent() : newSuperior;
@@ -490,7 +497,8 @@ public final class Directory
             // The entry itself counts: a rename to its own name is refused, as slapd does.
             if (w.childId(parentId, newNorm) != Snapshot.NOT_FOUND)
             {
-                throw new LDAPException(ResultCode.ENTRY_ALREADY_EXISTS, "entry already exists: " + new DN(newRdn, parentDn));
+                throw new LDAPException(ResultCode.ENTRY_ALREADY_EXISTS,
+                    "entry already exists: " + new DN(newRdn, parentDn));
             }
             final DN newDn = new DN(newRdn, parentDn);
             final Entry entry = new Entry(newDn, schema.schema(), before.attributes());

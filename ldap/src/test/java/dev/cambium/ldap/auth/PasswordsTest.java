@@ -20,7 +20,8 @@ class PasswordsTest
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String scheme(final String name, final String algorithm, final String password, final byte[] salt) throws Exception
+    private static String scheme(final String name, final String algorithm, final String password, final byte[] salt)
+        throws Exception
     {
         final MessageDigest md = MessageDigest.getInstance(algorithm);
         md.update(b(password));
@@ -42,7 +43,8 @@ class PasswordsTest
             final String stored = scheme(s[0], s[1], "secret", salt);
             assertTrue(Passwords.matches(b(stored), b("secret")), stored);
             assertFalse(Passwords.matches(b(stored), b("Secret")), stored);
-            assertTrue(Passwords.matches(b(stored.replace("{" + s[0] + "}", "{" + s[0].toLowerCase() + "}")), b("secret")),
+            assertTrue(
+                Passwords.matches(b(stored.replace("{" + s[0] + "}", "{" + s[0].toLowerCase() + "}")), b("secret")),
                 "scheme names are case-insensitive");
         }
         final String[][] unsalted = {{"SHA", "SHA-1"}, {"SHA256", "SHA-256"}, {"SHA512", "SHA-512"}, {"MD5", "MD5"}};
@@ -62,9 +64,11 @@ class PasswordsTest
         assertTrue(Passwords.matches(b("plain"), b("plain")));
         assertFalse(Passwords.matches(b("plain"), b("plain ")));
         assertTrue(Passwords.matches(b("{CLEARTEXT}plain"), b("plain")));
-        assertFalse(Passwords.matches(b("{CRYPT}abJnggxhB/yWI"), b("{CRYPT}abJnggxhB/yWI")), "unknown scheme never matches");
+        assertFalse(Passwords.matches(b("{CRYPT}abJnggxhB/yWI"), b("{CRYPT}abJnggxhB/yWI")),
+            "unknown scheme never matches");
         assertFalse(Passwords.matches(b("{SSHA}not base64!"), b("x")));
         assertFalse(Passwords.matches(b("{SSHA}AAAA"), b("x")), "shorter than a digest");
-        assertFalse(Passwords.matches(b("{SHA}" + Base64.getEncoder().encodeToString(new byte[25])), b("x")), "unsalted with extra bytes");
+        assertFalse(Passwords.matches(b("{SHA}" + Base64.getEncoder().encodeToString(new byte[25])), b("x")),
+            "unsalted with extra bytes");
     }
 }
