@@ -88,10 +88,12 @@ class OperatorHooksTest
             assertEquals(0, after.cleanerLag(), after.toString());
             assertEquals(0, db.runCleaner(), "nothing left to do: the call returns 0");
 
-            // The writer picks up what the call released instead of growing the file.
+            // The writer picks up what the call released instead of growing the file (a commit may even lower the
+            // high-water mark over free pages at the end: the file shrinks, never grows).
             final long pages = db.stats().pageCount();
             overwriteAll(db, 2000, 2, true);
-            assertEquals(pages, db.stats().pageCount(), "the file did not grow after runCleaner()");
+            final long pagesAfter = db.stats().pageCount();
+            assertTrue(pagesAfter <= pages, "the file did not grow after runCleaner(): " + pages + " -> " + pagesAfter);
             assertTrue(db.check().ok());
         }
     }
