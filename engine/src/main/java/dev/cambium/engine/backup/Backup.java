@@ -160,6 +160,9 @@ public final class Backup
         final DatabaseOptions options = DatabaseOptions.builder()
             .pageSize(engine.store().pageSize())
             .durability(Durability.NO_SYNC) // forced once at the end, before the rename
+            // Reclaimed inline after each commit (the copy has no readers): the next transaction reuses every page
+            // the previous one replaced, so the copy's size does not depend on a background thread's timing.
+            .backgroundCleaner(false)
             .build();
         try (Engine copy = Engine.open(temp, options))
         {
@@ -192,6 +195,7 @@ public final class Backup
                             txn.commit();
                             progress.advance(copied);
                         }
+                        copy.runCleaner();
                     }
                 }
             }
