@@ -190,7 +190,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             }
 
             // 3a. Shrink: lower the high-water mark over the free pages at the end of the file (design.md, section 3
-            //     and "Shrinking the file"); step 14 gives them back to the file system.
+            //     and "Shrinking the file"); step 13 gives them back to the file system.
             wm.lowerHighWater(freeSpace.trimTail(wm.highWater()));
 
             // 3. Bring the free-space map up to date: the pages written are used, the pages released are
