@@ -167,7 +167,9 @@ public final class Compaction
         try (WriteTxn txn = engine.beginWrite()) // holds the write gate: the free space is the writer's
         {
             final FreeSpace space = engine.freeSpace();
-            final long highWater = head().highWater();
+            // The writer's free space describes the newest written revision, which under group commit may be ahead
+            // of the published head: measure the tail against the transaction's own mark.
+            final long highWater = txn.highWater();
             final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
             // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer
             // going on beside the compaction always leaves a few pages pending.

@@ -68,8 +68,12 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         return true;
     }
 
+    /**
+     * @return this transaction's high-water mark: its base's (the newest written revision, durable or still in a
+     *         batch being forced) plus the pages it appended. Writer thread.
+     */
     @Override
-    long highWater()
+    public long highWater()
     {
         return wm.highWater();
     }
