@@ -324,6 +324,46 @@ class CompactionTest
     }
 
     @Test
+    void shouldGiveBackTheEndWhenAnEarlierCommitLoweredTheMarkInOneMetaSlotOnly() throws Exception
+    {
+        // Both slots start with the long file's mark; a small commit then lowers the mark over the free end (commit
+        // step 3a) in one slot only, and does not truncate (the free end is below the growth step). The compaction
+        // finds nothing to move and nothing free at the end, yet must still give the end back. (It
+        // did not: CompactCommandIT failed on CI once, the move steps having lowered the mark in one slot.)
+        final DatabaseOptions options = DatabaseOptions.builder().pageSize(PAGE).durability(Durability.NO_SYNC)
+            .growth(64 * 1024 * 1024, 64 * 1024 * 1024).backgroundCleaner(false).build();
+        db = Database.open(file(), options);
+        final Random r = new Random(11);
+        for (final String name : new String[]{"kept", "dropped"})
+        {
+            db.write(txn ->
+            {
+                final Tree t = txn.openOrCreateTree(name);
+                for (int i = 0; i < 3000; i++)
+                {
+                    t.put(key(r.nextLong()), value(r));
+                }
+            });
+        }
+        db.write(txn -> txn.dropTree("dropped"));
+        db.close();
+        db = Database.open(file(), options);
+        // The first commit after the open copies the drop's catalog and map pages at the end into the free pages
+        // below; once the cleaner frees them, the second lowers the mark over the whole free end.
+        db.write(txn -> txn.tree("kept").put(key(1), new byte[8]));
+        db.runCleaner();
+        db.write(txn -> txn.tree("kept").put(key(2), new byte[8]));
+        final long before = Files.size(file());
+        assertTrue(db.stats().pageCount() * PAGE < before / 2, "the mark is lowered, the file not yet: " + db.stats());
+        final CompactionResult done = db.compact();
+        final DatabaseStats stats = db.stats();
+        assertTrue(done.complete(), done.toString());
+        assertEquals(Files.size(file()), done.bytesAfter(), "the reported length is the file's");
+        assertTrue(done.bytesAfter() < before / 2, "the dropped tree's end is given back: " + done);
+        assertEquals(stats.pageCount() * PAGE, stats.fileSize(), "the file ends at the newest revision's mark");
+    }
+
+    @Test
     void shouldReturnWhatItAchievedWhenALongReaderPinsTheEndOfTheFile() throws Exception
     {
         db = Database.open(file(), DatabaseOptions.builder().pageSize(PAGE).durability(Durability.NO_SYNC)

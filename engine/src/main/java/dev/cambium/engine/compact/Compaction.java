@@ -42,6 +42,8 @@ public final class Compaction
     private static final long WORTH_WAITING = 64;
     /** Trimming commits at most: a writer beside the compaction could otherwise keep it trimming for ever. */
     private static final int MAX_TRIMS = 1000;
+    /** Unchanged revisions published at most at the end so that both meta slots hold the lowered mark. */
+    private static final int MAX_REPUBLISH = 3;
     private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_BACKOFF = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -89,23 +91,21 @@ public final class Compaction
         bytesBefore = engine.store().fileSize();
         final long deadline = started + maxWait.toNanos();
         long backoff = MIN_BACKOFF;
-        boolean trimmed = false;
         boolean complete = true;
         int trims = 0;
         while (true)
         {
-            if (moveStep() > 0)
+            final Tail tail = moveStep();
+            if (tail == null)
             {
                 reclaim();
                 backoff = MIN_BACKOFF;
                 continue;
             }
-            final Tail tail = inspect();
             if (tail.free > 0 && trims < MAX_TRIMS)
             {
                 trims++;
                 trimStep();
-                trimmed = true;
                 backoff = MIN_BACKOFF;
                 continue;
             }
@@ -123,38 +123,43 @@ public final class Compaction
             LockSupport.parkNanos(backoff);
             backoff = Math.min(backoff * 2, MAX_BACKOFF);
         }
-        if (trimmed)
+        // The file cannot end below either meta slot's mark. A trim step, or any commit that found free pages at the
+        // end (commit step 3a, e.g. a move step once the cleaner had freed the old copies), lowered the mark in one
+        // slot only: publish unchanged revisions until the other slot holds it too (one, unless a writer beside
+        // the compaction commits in between).
+        for (int i = 0; shrinkExactly() && i < MAX_REPUBLISH; i++)
         {
-            publishAgain(); // the other meta slot holds the lowered mark as well
-        }
-        try (WriteTxn txn = engine.beginWrite())
-        {
-            txn.shrinkFile();
+            publishAgain();
         }
         return result(complete);
     }
 
-    /** One bounded move step: a write transaction that copies tail pages and commits. */
-    private long moveStep()
+    /**
+     * One bounded move step: a write transaction that copies tail pages and commits. If nothing lies in the tail, it
+     * measures the end of the file instead, in the same transaction: the free space it measures is then exactly the
+     * one in which nothing was movable. (Measured in a later transaction, the cleaner could have handed over pages in
+     * between, making pages movable that the measure would not count: the compaction stopped early, 1 run in 100.)
+     *
+     * @return null if pages were moved, else the state of the end of the file.
+     */
+    private Tail moveStep()
     {
         final long n;
         try (WriteTxn txn = engine.beginWrite())
         {
             final long held = System.nanoTime();
             n = txn.relocateTail(stepPages);
-            if (n > 0)
+            if (n == 0)
             {
-                txn.commit();
-                moved += n;
-                steps++;
+                return inspect(txn);
             }
+            txn.commit();
+            moved += n;
+            steps++;
             longestStep = Math.max(longestStep, System.nanoTime() - held);
         }
-        if (n > 0)
-        {
-            progress.accept(result(true));
-        }
-        return n;
+        progress.accept(result(true));
+        return null;
     }
 
     /** The state of the end of the file, as the writer sees it. */
@@ -162,20 +167,21 @@ public final class Compaction
     {
     }
 
-    private Tail inspect()
+    /**
+     * @param txn the open write transaction (it holds the write gate: the free space is the writer's), which has
+     *            found nothing to move.
+     */
+    private Tail inspect(final WriteTxn txn)
     {
-        try (WriteTxn txn = engine.beginWrite()) // holds the write gate: the free space is the writer's
-        {
-            final FreeSpace space = engine.freeSpace();
-            // The writer's free space describes the newest written revision, which under group commit may be ahead
-            // of the published head: measure the tail against the transaction's own mark.
-            final long highWater = txn.highWater();
-            final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
-            // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer
-            // going on beside the compaction always leaves a few pages pending.
-            return new Tail(space.freeTail(highWater), space.pendingTail(highWater),
-                gap > WORTH_WAITING + highWater / 32);
-        }
+        final FreeSpace space = engine.freeSpace();
+        // The writer's free space describes the newest written revision, which under group commit may be ahead of
+        // the published head: measure the tail against the transaction's own mark.
+        final long highWater = txn.highWater();
+        final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
+        // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer going on
+        // beside the compaction always leaves a few pages pending.
+        return new Tail(space.freeTail(highWater), space.pendingTail(highWater),
+            gap > WORTH_WAITING + highWater / 32);
     }
 
     /** A revision that changes nothing but lowers the high-water mark over the free end (commit step 3a). */
@@ -190,6 +196,21 @@ public final class Compaction
             longestStep = Math.max(longestStep, System.nanoTime() - held);
         }
         progress.accept(result(true));
+    }
+
+    /**
+     * Truncates the file exactly, in a write transaction that changes nothing.
+     *
+     * @return true if the file is still longer than the newest revision needs (the other meta slot holds a higher
+     * mark).
+     */
+    private boolean shrinkExactly()
+    {
+        try (WriteTxn txn = engine.beginWrite())
+        {
+            txn.shrinkFile();
+            return engine.store().fileSize() > head().requiredFileLength();
+        }
     }
 
     /** One more unchanged revision, so that the other meta slot holds the lowered high-water mark as well. */
