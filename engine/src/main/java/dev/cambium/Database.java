@@ -316,6 +316,7 @@ public final class Database implements AutoCloseable
             engine.openReaders(),
             engine.revisions().size(),
             engine.commits(),
+            engine.commitBatches(),
             engine.lastCommitPages(),
             engine.oldestPinnedRevision(),
             engine.oldestReaderAgeNanos(now),

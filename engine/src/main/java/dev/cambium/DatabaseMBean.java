@@ -160,6 +160,12 @@ final class DatabaseMBean implements DatabaseMXBean
     }
 
     @Override
+    public long getCommitBatches()
+    {
+        return db.stats().commitBatches();
+    }
+
+    @Override
     public long getLastCommitPages()
     {
         return db.stats().lastCommitPages();

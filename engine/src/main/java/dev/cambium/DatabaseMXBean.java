@@ -43,6 +43,12 @@ public interface DatabaseMXBean
     /** @return revisions committed since open. */
     long getCommits();
 
+    /**
+     * @return groups of commits made durable together since open (under {@code SYNC}, one pair of forces each);
+     * {@code Commits / CommitBatches} is how many commits shared a force.
+     */
+    long getCommitBatches();
+
     /** @return pages written by the most recent commit. */
     long getLastCommitPages();
 

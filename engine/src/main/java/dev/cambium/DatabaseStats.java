@@ -12,6 +12,10 @@ package dev.cambium;
  * @param openReadTransactions read transactions open now.
  * @param revisionsRetained    revisions in the revision list (pinned, or awaiting the cleaner).
  * @param commits              revisions published since open.
+ * @param commitBatches        groups of commits made durable together since open: under
+ *                             {@link Durability#SYNC} each batch paid one pair of forces for all of its
+ *                             commits, so {@code commits / commitBatches} is how many commits shared a
+ *                             force on average (1.0 with one committing thread).
  * @param lastCommitPages      pages written by the most recent commit.
  * @param oldestPinnedRevision the oldest revision an open read transaction holds, or {@code -1} if
  *                             none is open; revisions from it onwards cannot be reclaimed.
@@ -40,6 +44,7 @@ public record DatabaseStats(
     long openReadTransactions,
     int revisionsRetained,
     long commits,
+    long commitBatches,
     long lastCommitPages,
     long oldestPinnedRevision,
     long oldestPinnedAgeNanos,

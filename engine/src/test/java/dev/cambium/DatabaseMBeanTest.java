@@ -47,6 +47,8 @@ class DatabaseMBeanTest
             assertEquals(stats.pageCount(), proxy.getPagesUsed() + proxy.getFreePages() + proxy.getPendingPages());
             assertEquals(stats.fileSize(), proxy.getFileSize());
             assertEquals(1, proxy.getCommits());
+            assertEquals(stats.commitBatches(), proxy.getCommitBatches());
+            assertEquals(1, proxy.getCommitBatches(), "one commit, one batch");
             assertEquals(0, proxy.getOpenReadTransactions());
             assertEquals(-1, proxy.getOldestPinnedRevision());
             assertEquals(0, proxy.getOverAgeReadTransactions().length);
