@@ -34,13 +34,24 @@ public final class BTreeWriter extends BTreeReader
     private final Node copy = new Node();
     private final Node mergeLeft = new Node();
     private final Node mergeRight = new Node();
+    private final Node probe = new Node();
+    /** A sibling takes spilled cells only if at least 1 / this of its page is free (see {@link #spillLeaf}). */
+    private static final int SPILL_MIN_FREE_DIVISOR = 4;
     private final UnsafeBuffer copyBuffer;
     private final UnsafeBuffer cell;
     private final UnsafeBuffer splitKey;
+    private final UnsafeBuffer separator;
     private final int maxKey;
     private int splitKeyLength;
     private long splitRight;
     private long splitRightCount;
+    /**
+     * Set by a leaf (not the root) whose new cell, held in {@link #cell}, did not fit: its parent first tries to
+     * spill cells into a sibling ({@link #spillLeaf}), and splits the leaf only if neither sibling has room.
+     */
+    private boolean leafFull;
+    private int fullPos;
+    private int fullSize;
     private boolean inserted;
     private long rootRevision;
     private long relocated;
@@ -62,6 +73,7 @@ public final class BTreeWriter extends BTreeReader
         copyBuffer = new UnsafeBuffer(new byte[pageSize]);
         cell = new UnsafeBuffer(new byte[pageSize]);
         splitKey = new UnsafeBuffer(new byte[pageSize]);
+        separator = new UnsafeBuffer(new byte[pageSize]);
         maxKey = NodeLayout.maxKeyLength(pageSize);
     }
 
@@ -105,13 +117,14 @@ public final class BTreeWriter extends BTreeReader
         }
         inserted = false;
         splitRight = 0;
+        leafFull = false;
         this.rootRevision = writer.revision();
         if (root == EMPTY)
         {
             final long id = writer.allocate();
             final Node n = levels[0].wrapWritable(writer, id);
             n.init(PageHeader.TYPE_LEAF);
-            insertLeafCell(n, 0, true, key, keyOff, keyLen, value, valueOff, valueLen);
+            insertLeafCell(n, 0, true, false, key, keyOff, keyLen, value, valueOff, valueLen);
             inserted = true;
             return id;
         }
@@ -172,7 +185,7 @@ public final class BTreeWriter extends BTreeReader
                 idx = -(idx + 1);
                 inserted = true;
             }
-            insertLeafCell(n, idx, rightmost, key, keyOff, keyLen, value, valueOff, valueLen);
+            insertLeafCell(n, idx, rightmost, depth > 0, key, keyOff, keyLen, value, valueOff, valueLen);
             return id;
         }
 
@@ -183,6 +196,16 @@ public final class BTreeWriter extends BTreeReader
             key, keyOff, keyLen, value, valueOff, valueLen);
         n.child(i, child, writer.revision());
         final long newChildCount = childCount + (inserted ? 1 : 0);
+        if (leafFull)
+        {
+            leafFull = false;
+            final Node leaf = levels[depth + 1]; // still wraps the private child
+            if (spillLeaf(n, i, leaf, newChildCount))
+            {
+                return id;
+            }
+            splitLeaf(leaf, fullPos, fullSize, rightmost && i == n.count() - 1);
+        }
         if (splitRight == 0)
         {
             n.childCount(i, newChildCount);
@@ -207,12 +230,13 @@ public final class BTreeWriter extends BTreeReader
     }
 
     /**
-     * Inserts a leaf cell at idx, writing an overflow chain first if the value is large, and splits
-     * the leaf if the cell does not fit.
+     * Inserts a leaf cell at idx, writing an overflow chain first if the value is large. If the cell does not fit,
+     * the leaf splits, except when {@code hasParent} and the cell does not go at the end of the rightmost leaf: then
+     * the cell is left in {@link #cell} and {@link #leafFull} set, for the parent to spill or split.
      */
     private void insertLeafCell(
-        final Node n, final int idx, final boolean rightmost, final DirectBuffer key, final int keyOff,
-        final int keyLen,
+        final Node n, final int idx, final boolean rightmost, final boolean hasParent, final DirectBuffer key,
+        final int keyOff, final int keyLen,
         final DirectBuffer value, final int valueOff, final int valueLen)
     {
         final boolean overflow = isOverflow(writer.pageSize(), keyLen, valueLen);
@@ -243,6 +267,13 @@ public final class BTreeWriter extends BTreeReader
         else if (valueLen > 0)
         {
             cell.putBytes(LEAF_CELL_OVERHEAD + keyLen, value, valueOff, valueLen);
+        }
+        if (hasParent && !(idx == n.count() && rightmost))
+        {
+            leafFull = true;
+            fullPos = idx;
+            fullSize = size;
+            return;
         }
         splitLeaf(n, idx, size, rightmost);
     }
@@ -294,6 +325,155 @@ public final class BTreeWriter extends BTreeReader
             }
         }
         leafSeparator(n, right, rightId);
+    }
+
+    /**
+     * Makes room for the new cell (in {@link #cell}, for index {@link #fullPos} of the full child {@code i} of
+     * {@code parent}) by sharing the child's cells with a sibling instead of splitting it, as SQLite balances a page
+     * with its siblings: random inserts split leaves into halves, which then fill slowly, so a tree built by random
+     * inserts is about two thirds full; moving cells into a sibling with room keeps leaves fuller, and so the file
+     * smaller and the tree's pages fewer, at the cost of copying the sibling too. The sibling with more free bytes
+     * is chosen, if it has at least {@link #SPILL_MIN_FREE_DIVISOR a quarter} of a page free (less would make both
+     * pages nearly full, to spill again at the next insert) and the new separator fits in the parent; the cells
+     * are then divided so that the two pages hold about equal bytes.
+     *
+     * @param leafEntries the child's entries, the new cell's counted.
+     * @return true if the cell went in; false if the child must split.
+     */
+    private boolean spillLeaf(final Node parent, final int i, final Node leaf, final long leafEntries)
+    {
+        final int leftFree = i > 0 ? siblingFree(parent, i - 1) : -1;
+        final int rightFree = i < parent.count() - 1 ? siblingFree(parent, i + 1) : -1;
+        final int capacity = leaf.capacity();
+        final boolean toLeft = leftFree >= rightFree;
+        final int siblingFree = Math.max(leftFree, rightFree);
+        if (siblingFree < capacity / SPILL_MIN_FREE_DIVISOR)
+        {
+            return false;
+        }
+        final int total = leaf.count() + 1;
+        int bytes = 0;
+        for (int c = 0; c < total; c++)
+        {
+            bytes += combinedSize(leaf, c);
+        }
+        final int siblingUsed = capacity - siblingFree;
+        // Cells [0, stay) stay in (or, spilling left, move from) the child's side; choose the cut that balances.
+        int best = -1;
+        int bestDiff = Integer.MAX_VALUE;
+        int front = 0;
+        for (int cut = 1; cut < total; cut++)
+        {
+            front += combinedSize(leaf, cut - 1);
+            final int back = bytes - front;
+            final int leftBytes = toLeft ? siblingUsed + front : front;
+            final int rightBytes = toLeft ? back : back + siblingUsed;
+            if (leftBytes <= capacity && rightBytes <= capacity && Math.abs(leftBytes - rightBytes) < bestDiff)
+            {
+                bestDiff = Math.abs(leftBytes - rightBytes);
+                best = cut;
+            }
+        }
+        if (best < 0)
+        {
+            return false;
+        }
+        // The separator between the two sides: the shortest s with last-of-left < s <= first-of-right.
+        final int sepLen = combinedSeparator(leaf, best);
+        final int sepCell = toLeft ? i : i + 1;
+        if (parent.free() + parent.branchCellSize(sepCell) < BRANCH_CELL_OVERHEAD + sepLen)
+        {
+            return false;
+        }
+        final int s = toLeft ? i - 1 : i + 1;
+        final long siblingId = writer.makePrivate(parent.child(s), parent.childRevision(s));
+        parent.child(s, siblingId, writer.revision());
+        final Node sibling = mergeLeft.wrapWritable(writer, siblingId).check();
+        final Node old = snapshot(leaf);
+        leaf.init(PageHeader.TYPE_LEAF);
+        for (int c = 0; c < total; c++)
+        {
+            if (toLeft)
+            {
+                putCombined(c < best ? sibling : leaf, c < best ? sibling.count() : leaf.count(), old, c);
+            }
+            else
+            {
+                putCombined(c < best ? leaf : sibling, c < best ? leaf.count() : c - best, old, c);
+            }
+        }
+        final long moved = toLeft ? best : total - best;
+        parent.childCount(s, parent.childCount(s) + moved);
+        parent.childCount(i, leafEntries - moved);
+        final long child = parent.child(sepCell);
+        final long childRevision = parent.childRevision(sepCell);
+        final long childCount = parent.childCount(sepCell);
+        parent.removeSlot(sepCell);
+        parent.insertBranch(sepCell, child, childRevision, childCount, separator, 0, sepLen);
+        return true;
+    }
+
+    /** @return the free bytes of leaf child {@code j} of {@code parent}, or -1 if it is not a leaf. */
+    private int siblingFree(final Node parent, final int j)
+    {
+        final Node n = probe.wrap(pages, parent.child(j), parent.childRevision(j)).check();
+        return n.isLeaf() ? n.free() : -1;
+    }
+
+    /**
+     * Cell {@code c} of the full leaf with the new cell inserted at {@link #fullPos}: its size with its slot.
+     */
+    private int combinedSize(final Node leaf, final int c)
+    {
+        return SLOT_SIZE + (c == fullPos ? fullSize : leaf.leafCellSize(c < fullPos ? c : c - 1));
+    }
+
+    /**
+     * Writes into {@link #separator} the shortest key s with key(cut - 1) &lt; s &lt;= key(cut), keys of the full
+     * leaf with the new cell inserted at {@link #fullPos}.
+     *
+     * @return its length.
+     */
+    private int combinedSeparator(final Node leaf, final int cut)
+    {
+        final DirectBuffer lastBuf = cut - 1 == fullPos ? cell : leaf.buf;
+        final int lastOff = cut - 1 == fullPos ? LEAF_CELL_OVERHEAD : leaf.keyOffset(oldIndex(cut - 1));
+        final int lastLen = cut - 1 == fullPos ? cell.getShort(0) & 0xFFFF : leaf.keyLength(oldIndex(cut - 1));
+        final DirectBuffer firstBuf = cut == fullPos ? cell : leaf.buf;
+        final int firstOff = cut == fullPos ? LEAF_CELL_OVERHEAD : leaf.keyOffset(oldIndex(cut));
+        final int firstLen = cut == fullPos ? cell.getShort(0) & 0xFFFF : leaf.keyLength(oldIndex(cut));
+        int common = 0;
+        final int min = Math.min(lastLen, firstLen);
+        while (common < min && lastBuf.getByte(lastOff + common) == firstBuf.getByte(firstOff + common))
+        {
+            common++;
+        }
+        final int length = Math.min(common + 1, firstLen);
+        separator.putBytes(0, firstBuf, firstOff, length);
+        return length;
+    }
+
+    private int oldIndex(final int c)
+    {
+        return c < fullPos ? c : c - 1;
+    }
+
+    /** Puts cell {@code c} of the full leaf (a snapshot, {@code old}) with the new cell at slot {@code index}. */
+    private void putCombined(final Node dst, final int index, final Node old, final int c)
+    {
+        if (c == fullPos)
+        {
+            final int keyLen = cell.getShort(0) & 0xFFFF;
+            final int off = dst.insertSlot(index, fullSize, Node.head(cell, LEAF_CELL_OVERHEAD, keyLen));
+            dst.buf.putBytes(off, cell, 0, fullSize);
+        }
+        else
+        {
+            final int from = oldIndex(c);
+            final int size = old.leafCellSize(from);
+            final int off = dst.insertSlot(index, size, old.slotHead(from));
+            dst.buf.putBytes(off, old.buf, old.cellOffset(from), size);
+        }
     }
 
     /**

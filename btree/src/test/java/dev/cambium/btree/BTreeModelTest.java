@@ -317,23 +317,58 @@ class BTreeModelTest
 
     private static long checkCounts(final MemoryPages pages, final long root, final String where)
     {
-        if (root == BTreeReader.EMPTY)
-        {
-            return 0;
-        }
-        final Node n = new Node().wrap(pages, root, pages.revisionOf(root));
+        return root == BTreeReader.EMPTY ? 0 : checkCounts(pages, root, null, null, where);
+    }
+
+    /**
+     * Checks the subtree at {@code id}: subtree counts are exact, and every key lies in [low, high) (null: no
+     * bound), the range its parents' separators give it, so that a search descends to it.
+     */
+    private static long checkCounts(final MemoryPages pages, final long id, final byte[] low, final byte[] high,
+        final String where)
+    {
+        final Node n = new Node().wrap(pages, id, pages.revisionOf(id));
+        final int count = n.count();
         if (n.isLeaf())
         {
-            return n.count();
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] key = key(n, i);
+                assertTrue(low == null || CMP.compare(low, key) <= 0, where + ": key below its separator in " + id);
+                assertTrue(high == null || CMP.compare(key, high) < 0, where + ": key at or above the next separator " +
+                    "in " + id);
+            }
+            return count;
+        }
+        final long[] children = new long[count];
+        final long[] counts = new long[count];
+        final byte[][] bounds = new byte[count + 1][];
+        bounds[0] = low;
+        bounds[count] = high;
+        for (int i = 0; i < count; i++)
+        {
+            children[i] = n.child(i);
+            counts[i] = n.childCount(i);
+            if (i > 0)
+            {
+                bounds[i] = key(n, i);
+            }
         }
         long total = 0;
-        for (int i = 0; i < n.count(); i++)
+        for (int i = 0; i < count; i++)
         {
-            final long sub = checkCounts(pages, n.child(i), where);
-            assertEquals(sub, n.childCount(i), where + ": subtree count of cell " + i + " in page " + root);
+            final long sub = checkCounts(pages, children[i], bounds[i], bounds[i + 1], where);
+            assertEquals(sub, counts[i], where + ": subtree count of cell " + i + " in page " + id);
             total += sub;
         }
         return total;
+    }
+
+    private static byte[] key(final Node n, final int i)
+    {
+        final byte[] key = new byte[n.keyLength(i)];
+        n.buf.getBytes(n.keyOffset(i), key);
+        return key;
     }
 
     @SuppressWarnings("unused")
