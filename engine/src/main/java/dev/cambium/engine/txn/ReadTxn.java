@@ -1,6 +1,5 @@
 package dev.cambium.engine.txn;
 
-import dev.cambium.btree.BTreeReader;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
@@ -28,25 +27,30 @@ public final class ReadTxn extends AbstractTxn
     private final RevisionNode<Meta> node;
     private final ReaderPin pin;
     private final ForgottenReaderRelease.Registration cleanable;
+    /** Freed on close for the next read transaction of its thread; never by the release of a forgotten one. */
+    private final ReadContext context;
 
     /**
-     * @param store   the page store.
-     * @param pin     the pinned revision; released by {@link #close()} or, if this transaction becomes
-     *                unreachable first, by {@code cleaner}.
-     * @param cleaner releases a forgotten transaction.
+     * @param store    the page store.
+     * @param pin      the pinned revision; released by {@link #close()} or, if this transaction becomes
+     *                 unreachable first, by {@code cleaner}.
+     * @param cleaner  releases a forgotten transaction.
+     * @param contexts where the page reader and scratch views come from: the calling thread's, reused.
      */
-    public ReadTxn(final PageStore store, final ReaderPin pin, final ForgottenReaderRelease cleaner)
+    public ReadTxn(final PageStore store, final ReaderPin pin, final ForgottenReaderRelease cleaner,
+        final ReadContext.Pool contexts)
     {
-        this(store, new ReadPages(store, pin.node().state()), pin, cleaner);
+        this(store, contexts.acquire(pin.node().state()), pin, cleaner);
     }
 
-    private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin,
+    private ReadTxn(final PageStore store, final ReadContext context, final ReaderPin pin,
         final ForgottenReaderRelease cleaner)
     {
-        super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(),
+        super(store, context.pages, context.reader, context.scratch, pin.node().state().catalogRoot(),
             pin.node().state().catalogRootRevision(), pin.node().state().treeCount(), pin.node().state().highWater());
         this.node = pin.node();
         this.pin = pin;
+        this.context = context;
         // Last: the action is the pin, never this, or this could never become phantom reachable.
         this.cleanable = cleaner.register(this, pin);
     }
@@ -79,6 +83,7 @@ public final class ReadTxn extends AbstractTxn
             ended = true;
             pin.markClosed();
             cleanable.clean(); // runs the pin's release now, on this thread, and deregisters it
+            context.release(); // after the last use of its reader and views by this transaction
         }
         // Keep this reachable until the pin is marked closed, so that the cleaner cannot report a
         // transaction being closed as a leak.
