@@ -19,7 +19,7 @@ import dev.cambium.engine.store.StorageDirectory;
 import dev.cambium.engine.txn.ForgottenReaderRelease;
 import dev.cambium.engine.txn.ReadContext;
 import dev.cambium.engine.txn.ReadPages;
-import dev.cambium.engine.txn.ReaderPin;
+
 import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.CommitTarget;
 import dev.cambium.engine.txn.GroupCommit;
@@ -250,14 +250,15 @@ public final class Engine implements AutoCloseable
         final int stripe = RevisionNode.stripeOfCurrentThread();
         final RevisionNode<Meta> node = revisions.pin(stripe);
         openReaders.increment();
-        final ReaderPin pin = readers.opened(node, stripe);
         try
         {
-            return new ReadTxn(store, pin, ForgottenReaderRelease.SHARED, readContexts);
+            return new ReadTxn(store, node, stripe, readers, readContexts);
         }
         catch (final RuntimeException | Error e)
         {
-            pin.releaseUnused();
+            // The transaction's pin, created last, was never made: the revision is still this method's to release.
+            node.unpin(stripe);
+            openReaders.decrement();
             throw e;
         }
     }

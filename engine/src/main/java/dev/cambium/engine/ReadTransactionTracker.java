@@ -3,6 +3,7 @@ package dev.cambium.engine;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.revision.RevisionNode;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * on the closing thread, or on the cleaner's thread for a leak; {@link #checkAges} and the statistics
  * from any thread, concurrently (the registry is a concurrent set; iteration is weakly consistent).
  */
-final class ReadTransactionTracker implements ReaderPin.Listener
+final class ReadTransactionTracker implements ReaderPin.Listener, ReaderPin.Opener
 {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
@@ -72,13 +73,15 @@ final class ReadTransactionTracker implements ReaderPin.Listener
     /**
      * Creates the pin of a read transaction being begun. Untracked: one allocation and a clock read.
      *
+     * @param txn    the transaction being begun.
      * @param node   the pinned revision.
      * @param stripe the refcount stripe it was pinned on.
      * @return its pin.
      */
-    ReaderPin opened(final RevisionNode<Meta> node, final int stripe)
+    @Override
+    public ReaderPin opened(final ReadTxn txn, final RevisionNode<Meta> node, final int stripe)
     {
-        final ReaderPin pin = new ReaderPin(node, stripe, System.nanoTime(),
+        final ReaderPin pin = new ReaderPin(txn, node, stripe, System.nanoTime(),
             trackOrigins ? new Throwable("read transaction opened here") : null, this);
         if (open != null)
         {
