@@ -56,6 +56,12 @@ public final class ReaderPin extends ForgottenReaderRelease.Registration
         void released(ReaderPin pin, boolean leaked);
     }
 
+    /**
+     * {@link #openedNanos()} of a transaction whose open time was not recorded (neither ages nor origins are
+     * tracked, so nothing reads it but the leak warning, which then leaves the age out).
+     */
+    public static final long UNTIMED = Long.MIN_VALUE;
+
     private static final VarHandle RELEASED;
     private static final VarHandle AGE_REPORTED;
 
@@ -87,7 +93,7 @@ public final class ReaderPin extends ForgottenReaderRelease.Registration
      * @param txn         the transaction; referenced only through the phantom reference.
      * @param node        the pinned revision; unpinned once by {@link #run()}.
      * @param stripe      the refcount stripe the node was pinned on ({@link dev.cambium.revision.RevisionList#pin(int)}).
-     * @param openedNanos {@link System#nanoTime()} when the transaction began.
+     * @param openedNanos {@link System#nanoTime()} when the transaction began, or {@link #UNTIMED}.
      * @param origin      where the transaction began, or {@code null} if not tracked.
      * @param listener    told once when the pin is released.
      */
@@ -119,7 +125,7 @@ public final class ReaderPin extends ForgottenReaderRelease.Registration
     }
 
     /**
-     * @return {@link System#nanoTime()} when the transaction began.
+     * @return {@link System#nanoTime()} when the transaction began, or {@link #UNTIMED} if not recorded.
      */
     public long openedNanos()
     {
