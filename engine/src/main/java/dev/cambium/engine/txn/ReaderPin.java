@@ -172,7 +172,7 @@ public final class ReaderPin extends ForgottenReaderRelease.Registration
         return !ageReported && AGE_REPORTED.compareAndSet(this, false, true);
     }
 
-    /** Called by {@link ReadTxn#close()} before it runs the cleanable: this release is not a leak. */
+    /** Called by {@link ReadTxn#close()} before it runs {@link #clean()}: this release is not a leak. */
     void markClosed()
     {
         closed = true;
