@@ -17,8 +17,9 @@ import dev.cambium.engine.store.PageStore;
 import dev.cambium.engine.store.Storage;
 import dev.cambium.engine.store.StorageDirectory;
 import dev.cambium.engine.txn.ForgottenReaderRelease;
+import dev.cambium.engine.txn.ReadContext;
 import dev.cambium.engine.txn.ReadPages;
-import dev.cambium.engine.txn.ReaderPin;
+
 import dev.cambium.engine.txn.ReadTxn;
 import dev.cambium.engine.txn.CommitTarget;
 import dev.cambium.engine.txn.GroupCommit;
@@ -75,6 +76,8 @@ public final class Engine implements AutoCloseable
     private final Semaphore writeGate = new Semaphore(1, true);
     private final LongAdder openReaders = new LongAdder();
     private final ReadTransactionTracker readers;
+    /** Each reader thread's page reader and views, reused by its next read transaction. */
+    private final ReadContext.Pool readContexts;
     private final AtomicLong commits = new AtomicLong();
     private volatile long lastCommitPages;
     private volatile Thread writerThread;
@@ -88,6 +91,7 @@ public final class Engine implements AutoCloseable
         this.store = store;
         this.options = options;
         this.readers = new ReadTransactionTracker(store.path().toString(), options, openReaders);
+        this.readContexts = new ReadContext.Pool(store);
         final Meta meta = store.openedMeta();
         final MetaSelector.Selection selection = store.selection();
         if (selection != null && selection.newer() != null)
@@ -246,14 +250,15 @@ public final class Engine implements AutoCloseable
         final int stripe = RevisionNode.stripeOfCurrentThread();
         final RevisionNode<Meta> node = revisions.pin(stripe);
         openReaders.increment();
-        final ReaderPin pin = readers.opened(node, stripe);
         try
         {
-            return new ReadTxn(store, pin, ForgottenReaderRelease.SHARED);
+            return new ReadTxn(store, node, stripe, readers, readContexts);
         }
         catch (final RuntimeException | Error e)
         {
-            pin.releaseUnused();
+            // The transaction's pin, created last, was never made: the revision is still this method's to release.
+            node.unpin(stripe);
+            openReaders.decrement();
             throw e;
         }
     }

@@ -34,12 +34,14 @@ abstract class AbstractTxn implements ReadTransaction
     private final PageStore store;
     final PageReader pages;
     final BTreeReader reader;
-    // Small at first: a read transaction typically opens one or two trees, and the default table of 16 buckets
-    // was 80 of the 900 bytes a begin and end allocated.
-    final Map<String, TreeHandle> handles = new HashMap<>(4);
-    final UnsafeBuffer keyScratch = new UnsafeBuffer(0, 0);
-    final UnsafeBuffer valueScratch = new UnsafeBuffer(0, 0);
-    final UnsafeBuffer entryView = new UnsafeBuffer(0, 0);
+    /** The one tree handle while the transaction has opened one tree, so that a read transaction needs no map. */
+    private TreeHandle onlyHandle;
+    /** The tree handles by name once the transaction has opened a second tree; null before. */
+    private Map<String, TreeHandle> handles;
+    final Scratch scratch;
+    final UnsafeBuffer keyScratch;
+    final UnsafeBuffer valueScratch;
+    final UnsafeBuffer entryView;
     final long highWaterForValidation;
     final int maxKeyLength;
     long catalogRoot;
@@ -47,12 +49,16 @@ abstract class AbstractTxn implements ReadTransaction
     long treeCount;
     boolean ended;
 
-    AbstractTxn(final PageStore store, final PageReader pages, final BTreeReader reader, final long catalogRoot,
-        final long catalogRootRevision, final long treeCount, final long highWater)
+    AbstractTxn(final PageStore store, final PageReader pages, final BTreeReader reader, final Scratch scratch,
+        final long catalogRoot, final long catalogRootRevision, final long treeCount, final long highWater)
     {
         this.store = store;
         this.pages = pages;
         this.reader = reader;
+        this.scratch = scratch;
+        this.keyScratch = scratch.key;
+        this.valueScratch = scratch.value;
+        this.entryView = scratch.entry;
         this.catalogRoot = catalogRoot;
         this.catalogRootRevision = catalogRootRevision;
         this.treeCount = treeCount;
@@ -95,7 +101,7 @@ abstract class AbstractTxn implements ReadTransaction
         {
             throw new IllegalArgumentException("a tree name must not be empty");
         }
-        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        final byte[] bytes = scratch.encode(name);
         if (bytes.length > maxKeyLength)
         {
             throw new LimitExceededException(
@@ -132,11 +138,82 @@ abstract class AbstractTxn implements ReadTransaction
         return true;
     }
 
+    /**
+     * @param name a tree name.
+     * @return the handle this transaction opened for it, or null.
+     */
+    final TreeHandle handle(final String name)
+    {
+        if (handles != null)
+        {
+            return handles.get(name);
+        }
+        final TreeHandle h = onlyHandle;
+        return h != null && h.name().equals(name) ? h : null;
+    }
+
+    /**
+     * Records a handle this transaction opened (none for its name yet).
+     *
+     * @param h the handle.
+     */
+    final void addHandle(final TreeHandle h)
+    {
+        if (handles == null)
+        {
+            if (onlyHandle == null)
+            {
+                onlyHandle = h;
+                return;
+            }
+            handles = new HashMap<>(4);
+            handles.put(onlyHandle.name(), onlyHandle);
+            onlyHandle = null;
+        }
+        handles.put(h.name(), h);
+    }
+
+    /**
+     * Forgets the handle of a tree.
+     *
+     * @param name the tree's name.
+     */
+    final void removeHandle(final String name)
+    {
+        if (handles != null)
+        {
+            handles.remove(name);
+        }
+        else if (onlyHandle != null && onlyHandle.name().equals(name))
+        {
+            onlyHandle = null;
+        }
+    }
+
+    /** Forgets every handle. */
+    final void clearHandles()
+    {
+        handles = null;
+        onlyHandle = null;
+    }
+
+    /**
+     * @return the handles this transaction opened, in no particular order (a copy).
+     */
+    final List<TreeHandle> openedHandles()
+    {
+        if (handles != null)
+        {
+            return new ArrayList<>(handles.values());
+        }
+        return onlyHandle == null ? List.of() : List.of(onlyHandle);
+    }
+
     @Override
     public Tree tree(final String name)
     {
         checkOpen();
-        final TreeHandle h = handles.get(name);
+        final TreeHandle h = handle(name);
         if (h != null)
         {
             return h;
@@ -148,7 +225,7 @@ abstract class AbstractTxn implements ReadTransaction
         }
         final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView),
             CatalogEntry.rootRevision(entryView), CatalogEntry.size(entryView));
-        handles.put(name, handle);
+        addHandle(handle);
         return handle;
     }
 
@@ -156,7 +233,7 @@ abstract class AbstractTxn implements ReadTransaction
     public boolean hasTree(final String name)
     {
         checkOpen();
-        return handles.containsKey(name) || lookup(encodeName(name));
+        return handle(name) != null || lookup(encodeName(name));
     }
 
     @Override

@@ -15,8 +15,9 @@ import java.lang.ref.ReferenceQueue;
  * compare-and-set. Each transaction is still registered, so every forgotten one is found (nothing is sampled).
  *
  * <p>One daemon thread per JVM ({@code cambium-read-transaction-cleaner}) takes the references the garbage
- * collector enqueues and runs their pins. A pin runs exactly once: whoever unlinks the registration (the
- * closing thread or the daemon) runs it, and a closed registration is cleared so that it is never enqueued.
+ * collector enqueues and runs them (a registration is the transaction's {@link ReaderPin}). A pin runs exactly
+ * once: whoever unlinks the registration (the closing thread or the daemon) runs it, and a closed registration is
+ * cleared so that it is never enqueued.
  *
  * <p>Threads: {@link #register} and {@link Registration#clean()} from any thread.
  */
@@ -43,20 +44,14 @@ public final class ForgottenReaderRelease
     }
 
     /**
-     * Registers a transaction: when it becomes phantom reachable without {@link Registration#clean()} having
-     * been called, the daemon thread runs {@code pin}.
+     * Links a registration into the stripe chosen when it was created: from now on, if its transaction becomes
+     * phantom reachable without {@link Registration#clean()} having been called, the daemon thread runs it.
      *
-     * @param txn the transaction, not referenced from {@code pin}.
-     * @param pin what to run once, on close or on release of the forgotten transaction.
-     * @return the registration, whose {@link Registration#clean()} the transaction calls on close.
+     * @param r the registration of a transaction being begun, made on this thread.
      */
-    Registration register(final ReadTxn txn, final ReaderPin pin)
+    void register(final Registration r)
     {
-        // Thread ids are handed out in sequence, so the threads of a pool land on distinct stripes.
-        final Stripe stripe = stripes[(int)Thread.currentThread().getId() & (STRIPES - 1)];
-        final Registration r = new Registration(txn, pin, queue, stripe);
-        stripe.link(r);
-        return r;
+        r.stripe.link(r);
     }
 
     private void releaseEnqueued()
@@ -83,11 +78,12 @@ public final class ForgottenReaderRelease
     }
 
     /**
-     * One transaction's registration: a phantom reference to it, linked into a stripe until released.
+     * One transaction's registration: a phantom reference to it, linked into a stripe until released, whose
+     * {@link #run()} is what releasing the transaction means ({@link ReaderPin}: the pin is its own registration,
+     * one object per transaction fewer).
      */
-    static final class Registration extends PhantomReference<ReadTxn>
+    abstract static class Registration extends PhantomReference<ReadTxn> implements Runnable
     {
-        private final ReaderPin pin;
         private final Stripe stripe;
         /** Guarded by {@link #stripe}. */
         private Registration prev;
@@ -96,21 +92,24 @@ public final class ForgottenReaderRelease
         /** Guarded by {@link #stripe}: true while linked. */
         private boolean linked;
 
-        private Registration(
-            final ReadTxn txn, final ReaderPin pin, final ReferenceQueue<ReadTxn> queue, final Stripe stripe)
+        /**
+         * @param txn   the transaction, not referenced from this object (only through the phantom reference).
+         * @param owner the registry that releases the transaction if it is forgotten.
+         */
+        Registration(final ReadTxn txn, final ForgottenReaderRelease owner)
         {
-            super(txn, queue);
-            this.pin = pin;
-            this.stripe = stripe;
+            super(txn, owner.queue);
+            // Thread ids are handed out in sequence, so the threads of a pool land on distinct stripes.
+            this.stripe = owner.stripes[(int)Thread.currentThread().getId() & (STRIPES - 1)];
         }
 
-        /** Normal close: unlink, never enqueue, run the pin on this thread. */
-        void clean()
+        /** Normal close: unlink, never enqueue, run the release on this thread. */
+        final void clean()
         {
             if (stripe.unlink(this))
             {
                 clear();
-                pin.run();
+                run();
             }
         }
 
@@ -118,7 +117,7 @@ public final class ForgottenReaderRelease
         {
             if (stripe.unlink(this))
             {
-                pin.run();
+                run();
             }
         }
     }

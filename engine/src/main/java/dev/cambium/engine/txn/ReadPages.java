@@ -12,14 +12,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The committed pages of one revision: page ids are valid below that revision's high-water mark, and a page
  * verified through this reader may not have been written by a later revision ({@link PageStore#wrap}).
  *
- * <p>Threads: one per transaction; the underlying {@link PageStore#wrap} is safe for concurrent
- * readers.
+ * <p>Threads: one transaction at a time (a read transaction's is reused by the next one its thread begins,
+ * {@link ReadContext}, which re-targets it with {@link #reset}); the underlying {@link PageStore#wrap} is safe for
+ * concurrent readers.
  */
 public final class ReadPages implements PageReader, PageChecksum.ScratchSource
 {
     private final PageStore store;
-    private final long highWater;
-    private final long revision;
+    private long highWater;
+    private long revision;
     /** Created when this reader first checksums a page: verifying pages then allocates nothing. */
     private PageChecksum.Scratch checksums;
 
@@ -30,6 +31,17 @@ public final class ReadPages implements PageReader, PageChecksum.ScratchSource
     public ReadPages(final PageStore store, final Meta meta)
     {
         this.store = store;
+        this.highWater = meta.highWater();
+        this.revision = meta.revision();
+    }
+
+    /**
+     * Re-targets this reader at another revision, for the next transaction that uses it.
+     *
+     * @param meta the revision read from now on.
+     */
+    void reset(final Meta meta)
+    {
         this.highWater = meta.highWater();
         this.revision = meta.revision();
     }

@@ -1,6 +1,5 @@
 package dev.cambium.engine.txn;
 
-import dev.cambium.btree.BTreeReader;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
@@ -14,8 +13,8 @@ import java.lang.ref.Reference;
  * thread at a time. The pin (a refcount increment on the revision node) happens-before every page
  * read through it, and {@link #close()}'s unpin happens-before the cleaner may retire the node.
  *
- * <p>Forgotten transactions: each transaction is registered with {@link ForgottenReaderRelease}, whose
- * action is its {@link ReaderPin} (which does not refer back to the transaction). If the transaction becomes
+ * <p>Forgotten transactions: each transaction's {@link ReaderPin} is registered with
+ * {@link ForgottenReaderRelease} (it refers to the transaction only as a phantom reference). If the transaction becomes
  * unreachable without {@link #close()}, its daemon thread unpins the revision and the engine logs
  * a warning. {@link #close()} runs the same action on the calling thread, after marking it as a
  * normal close, and thereby deregisters it; the pin is released exactly once either way. A
@@ -27,28 +26,36 @@ public final class ReadTxn extends AbstractTxn
 {
     private final RevisionNode<Meta> node;
     private final ReaderPin pin;
-    private final ForgottenReaderRelease.Registration cleanable;
+    /** Freed on close for the next read transaction of its thread; never by the release of a forgotten one. */
+    private final ReadContext context;
 
     /**
-     * @param store   the page store.
-     * @param pin     the pinned revision; released by {@link #close()} or, if this transaction becomes
-     *                unreachable first, by {@code cleaner}.
-     * @param cleaner releases a forgotten transaction.
+     * @param store    the page store.
+     * @param node     the revision, pinned on {@code stripe} by the caller; released by {@link #close()} or, if this
+     *                 transaction becomes unreachable first, by {@code cleaner}. If this constructor throws, the
+     *                 caller unpins it.
+     * @param stripe   the refcount stripe {@code node} was pinned on.
+     * @param opener   creates the transaction's pin, which {@link ForgottenReaderRelease#SHARED} releases if this
+     *                 transaction is forgotten.
+     * @param contexts where the page reader and scratch views come from: the calling thread's, reused.
      */
-    public ReadTxn(final PageStore store, final ReaderPin pin, final ForgottenReaderRelease cleaner)
+    public ReadTxn(final PageStore store, final RevisionNode<Meta> node, final int stripe,
+        final ReaderPin.Opener opener, final ReadContext.Pool contexts)
     {
-        this(store, new ReadPages(store, pin.node().state()), pin, cleaner);
+        this(store, contexts.acquire(node.state()), node, stripe, opener);
     }
 
-    private ReadTxn(final PageStore store, final ReadPages pages, final ReaderPin pin,
-        final ForgottenReaderRelease cleaner)
+    private ReadTxn(final PageStore store, final ReadContext context, final RevisionNode<Meta> node,
+        final int stripe, final ReaderPin.Opener opener)
     {
-        super(store, pages, new BTreeReader(pages), pin.node().state().catalogRoot(),
-            pin.node().state().catalogRootRevision(), pin.node().state().treeCount(), pin.node().state().highWater());
-        this.node = pin.node();
-        this.pin = pin;
-        // Last: the action is the pin, never this, or this could never become phantom reachable.
-        this.cleanable = cleaner.register(this, pin);
+        super(store, context.pages, context.reader, context.scratch, node.state().catalogRoot(),
+            node.state().catalogRootRevision(), node.state().treeCount(), node.state().highWater());
+        this.node = node;
+        this.context = context;
+        // Last: from here on the pin, not the caller, releases the revision. It refers to this transaction only
+        // through its phantom reference, or this could never become phantom reachable.
+        this.pin = opener.opened(this, node, stripe);
+        ForgottenReaderRelease.SHARED.register(pin);
     }
 
     /**
@@ -78,7 +85,8 @@ public final class ReadTxn extends AbstractTxn
         {
             ended = true;
             pin.markClosed();
-            cleanable.clean(); // runs the pin's release now, on this thread, and deregisters it
+            pin.clean(); // runs the pin's release now, on this thread, and deregisters it
+            context.release(); // after the last use of its reader and views by this transaction
         }
         // Keep this reachable until the pin is marked closed, so that the cleaner cannot report a
         // transaction being closed as a leak.

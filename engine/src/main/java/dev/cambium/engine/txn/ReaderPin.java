@@ -10,9 +10,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * What a read transaction must release, kept apart from the transaction so that the transaction
- * can become unreachable while this is still referenced: by the {@link ForgottenReaderRelease} registration that
- * releases a forgotten transaction (this object is the cleaning action) and by the engine's registry
- * of open read transactions. It must therefore never refer to its {@link ReadTxn}.
+ * can become unreachable while this is still referenced: by {@link ForgottenReaderRelease}, which releases a
+ * forgotten transaction (this object is its registration there: a phantom reference to the transaction, and the
+ * cleaning action) and by the engine's registry of open read transactions. It must therefore never refer to its
+ * {@link ReadTxn} other than through the phantom reference.
  *
  * <p>Threads: created by the thread that begins the read transaction. {@link #run()} is called
  * exactly once in practice, either by the thread that calls {@link ReadTxn#close()} (through
@@ -20,8 +21,25 @@ import java.lang.invoke.VarHandle;
  * transaction became unreachable; it is idempotent anyway (a compare-and-set on a flag), so the revision is
  * unpinned once. The accessors may be called from any thread.
  */
-public final class ReaderPin implements Runnable
+public final class ReaderPin extends ForgottenReaderRelease.Registration
 {
+    /**
+     * Creates the pin of a read transaction being begun.
+     */
+    @FunctionalInterface
+    public interface Opener
+    {
+        /**
+         * Called by the transaction's constructor, last.
+         *
+         * @param txn    the transaction, to be referenced only through the pin's phantom reference.
+         * @param node   the pinned revision.
+         * @param stripe the refcount stripe it was pinned on.
+         * @return the new pin, not yet registered with {@link ForgottenReaderRelease}.
+         */
+        ReaderPin opened(ReadTxn txn, RevisionNode<Meta> node, int stripe);
+    }
+
     /**
      * Told once when a pin is released.
      */
@@ -37,6 +55,12 @@ public final class ReaderPin implements Runnable
          */
         void released(ReaderPin pin, boolean leaked);
     }
+
+    /**
+     * {@link #openedNanos()} of a transaction whose open time was not recorded (neither ages nor origins are
+     * tracked, so nothing reads it but the leak warning, which then leaves the age out).
+     */
+    public static final long UNTIMED = Long.MIN_VALUE;
 
     private static final VarHandle RELEASED;
     private static final VarHandle AGE_REPORTED;
@@ -66,15 +90,17 @@ public final class ReaderPin implements Runnable
     private volatile boolean closed;
 
     /**
+     * @param txn         the transaction; referenced only through the phantom reference.
      * @param node        the pinned revision; unpinned once by {@link #run()}.
      * @param stripe      the refcount stripe the node was pinned on ({@link dev.cambium.revision.RevisionList#pin(int)}).
-     * @param openedNanos {@link System#nanoTime()} when the transaction began.
+     * @param openedNanos {@link System#nanoTime()} when the transaction began, or {@link #UNTIMED}.
      * @param origin      where the transaction began, or {@code null} if not tracked.
      * @param listener    told once when the pin is released.
      */
-    public ReaderPin(final RevisionNode<Meta> node, final int stripe, final long openedNanos, final Throwable origin,
-        final Listener listener)
+    public ReaderPin(final ReadTxn txn, final RevisionNode<Meta> node, final int stripe, final long openedNanos,
+        final Throwable origin, final Listener listener)
     {
+        super(txn, ForgottenReaderRelease.SHARED);
         this.node = node;
         this.stripe = stripe;
         this.openedNanos = openedNanos;
@@ -99,7 +125,7 @@ public final class ReaderPin implements Runnable
     }
 
     /**
-     * @return {@link System#nanoTime()} when the transaction began.
+     * @return {@link System#nanoTime()} when the transaction began, or {@link #UNTIMED} if not recorded.
      */
     public long openedNanos()
     {
@@ -146,17 +172,7 @@ public final class ReaderPin implements Runnable
         return !ageReported && AGE_REPORTED.compareAndSet(this, false, true);
     }
 
-    /**
-     * Releases a pin whose transaction was never handed out (its construction failed). The calling
-     * thread.
-     */
-    public void releaseUnused()
-    {
-        closed = true;
-        run();
-    }
-
-    /** Called by {@link ReadTxn#close()} before it runs the cleanable: this release is not a leak. */
+    /** Called by {@link ReadTxn#close()} before it runs {@link #clean()}: this release is not a leak. */
     void markClosed()
     {
         closed = true;

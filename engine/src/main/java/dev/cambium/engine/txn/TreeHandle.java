@@ -28,7 +28,8 @@ final class TreeHandle implements Tree
     private final AbstractTxn txn;
     private final String name;
     final byte[] encodedName;
-    private final List<CursorImpl> cursors = new ArrayList<>(0);
+    /** The open cursors of a write transaction's tree (read-transaction cursors never detach); null until one. */
+    private List<CursorImpl> cursors;
     long root;
     /** The revision that wrote the root page (0 for an empty tree), as its catalog entry records. */
     long rootRevision;
@@ -143,6 +144,8 @@ final class TreeHandle implements Tree
     @Override
     public boolean containsKey(final byte[] key)
     {
+        // Checked before the scratch view is touched: a closed read transaction's views are a later one's.
+        checkUsable();
         Objects.requireNonNull(key, "key");
         txn.keyScratch.wrap(key);
         return containsKey(txn.keyScratch, 0, key.length);
@@ -172,6 +175,8 @@ final class TreeHandle implements Tree
     @Override
     public void put(final byte[] key, final byte[] value)
     {
+        checkUsable();
+        writer();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         txn.keyScratch.wrap(key);
@@ -213,6 +218,8 @@ final class TreeHandle implements Tree
     @Override
     public boolean delete(final byte[] key)
     {
+        checkUsable();
+        writer();
         Objects.requireNonNull(key, "key");
         txn.keyScratch.wrap(key);
         return delete(txn.keyScratch, 0, key.length);
@@ -341,6 +348,10 @@ final class TreeHandle implements Tree
     {
         if (txn.writable())
         {
+            if (cursors == null)
+            {
+                cursors = new ArrayList<>(2);
+            }
             cursors.add(c);
         }
         return c;
@@ -368,12 +379,19 @@ final class TreeHandle implements Tree
 
     void closed(final CursorImpl c)
     {
-        cursors.remove(c);
+        if (cursors != null)
+        {
+            cursors.remove(c);
+        }
     }
 
     /** Before the tree changes, every positioned cursor saves the key it stands on. */
     private void beforeChange()
     {
+        if (cursors == null)
+        {
+            return;
+        }
         for (int i = 0; i < cursors.size(); i++)
         {
             cursors.get(i).detach();
@@ -383,7 +401,10 @@ final class TreeHandle implements Tree
     void markDropped()
     {
         dropped = true;
-        cursors.clear();
+        if (cursors != null)
+        {
+            cursors.clear();
+        }
     }
 
     @Override

@@ -17,7 +17,6 @@ import dev.cambium.engine.store.PageStore;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,7 +52,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     public WriteTxn(final CommitTarget target, final PageStore store, final Meta base, final WorkingMemory wm,
         final FreeSpace freeSpace, final BTreeWriter writer)
     {
-        super(store, wm, writer, base.catalogRoot(), base.catalogRootRevision(), base.treeCount(), base.highWater());
+        super(store, wm, writer, new Scratch(), base.catalogRoot(), base.catalogRootRevision(), base.treeCount(),
+            base.highWater());
         this.target = target;
         this.freeSpace = freeSpace;
         this.store = store;
@@ -97,14 +97,14 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
     {
         checkOpen();
         final byte[] bytes = encodeName(name);
-        if (handles.containsKey(name) || lookup(bytes))
+        if (handle(name) != null || lookup(bytes))
         {
             throw new TreeExistsException("a tree named '" + name + "' exists");
         }
         putCatalog(bytes, 0, 0, 0);
         treeCount++;
         final TreeHandle h = new TreeHandle(this, name, bytes, 0, 0, 0);
-        handles.put(name, h);
+        addHandle(h);
         return h;
     }
 
@@ -145,7 +145,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         treeCount--;
         catalogChanged = true;
         h.markDropped();
-        handles.remove(name);
+        removeHandle(name);
     }
 
     private void putCatalog(final byte[] name, final long root, final long rootRevision, final long size)
@@ -178,7 +178,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         try
         {
             // 1. Record each changed tree's root and entry count in the catalog (dirtying its path).
-            for (final TreeHandle h : handles.values())
+            for (final TreeHandle h : openedHandles())
             {
                 if (h.dirty)
                 {
@@ -380,8 +380,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
         ended = true;
         copiesAtEnd = wm.copies();
         wm.release();
-        final List<TreeHandle> all = new ArrayList<>(handles.values());
-        handles.clear();
+        final List<TreeHandle> all = openedHandles();
+        clearHandles();
         all.forEach(TreeHandle::markDropped);
         target.writeEnded(this);
     }

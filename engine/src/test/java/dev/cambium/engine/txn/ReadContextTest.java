@@ -1,0 +1,105 @@
+package dev.cambium.engine.txn;
+
+import dev.cambium.Database;
+import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
+import dev.cambium.ReadTransaction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Which read transactions share a {@link ReadContext}: the next one a thread begins after the last closed, never
+ * two open at once; and each reads with its own revision's page limit.
+ *
+ * <p>In this package to see the transactions' page readers.
+ */
+class ReadContextTest
+{
+    @TempDir
+    Path dir;
+
+    private Database open()
+    {
+        return Database.open(dir.resolve("context.cambium"), DatabaseOptions.builder().pageSize(1024)
+            .durability(Durability.NO_SYNC).build());
+    }
+
+    /** Adds entries enough to raise the high-water mark. */
+    private static void grow(final Database db, final int from)
+    {
+        db.write(txn ->
+        {
+            final var t = txn.openOrCreateTree("t");
+            for (int i = from; i < from + 200; i++)
+            {
+                t.put(ByteBuffer.allocate(4).putInt(i).array(), new byte[32]);
+            }
+        });
+    }
+
+    private static void assertReadsItsRevision(final ReadTransaction r)
+    {
+        final ReadTxn txn = (ReadTxn)r;
+        assertEquals(txn.meta().highWater(), txn.pages.pageLimit(), "page limit of revision " + txn.revision());
+    }
+
+    @Test
+    void shouldGiveTransactionsOpenAtOnceTheirOwnContextAndReuseAClosedOne()
+    {
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final ReadTransaction outer = db.beginRead();
+            grow(db, 1000);
+            final ReadTransaction inner = db.beginRead();
+            assertTrue(((ReadTxn)inner).meta().highWater() > ((ReadTxn)outer).meta().highWater());
+            assertNotSame(((ReadTxn)outer).pages, ((ReadTxn)inner).pages);
+            assertReadsItsRevision(outer);
+            assertReadsItsRevision(inner);
+            final Object innerPages = ((ReadTxn)inner).pages;
+            inner.close();
+            grow(db, 2000);
+            try (ReadTransaction next = db.beginRead())
+            {
+                assertSame(innerPages, ((ReadTxn)next).pages, "the closed transaction's context is reused");
+                assertReadsItsRevision(next);
+                assertReadsItsRevision(outer);
+            }
+            outer.close();
+        }
+    }
+
+    @Test
+    void shouldReuseAContextWhoseTransactionAnotherThreadClosed() throws Exception
+    {
+        final ExecutorService closer = Executors.newSingleThreadExecutor();
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final ReadTransaction first = db.beginRead();
+            final Object pages = ((ReadTxn)first).pages;
+            closer.submit(first::close).get(10, TimeUnit.SECONDS);
+            grow(db, 1000);
+            try (ReadTransaction second = db.beginRead())
+            {
+                assertSame(pages, ((ReadTxn)second).pages);
+                assertReadsItsRevision(second);
+            }
+        }
+        finally
+        {
+            closer.shutdownNow();
+        }
+    }
+}
