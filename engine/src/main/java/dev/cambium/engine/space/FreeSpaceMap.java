@@ -309,13 +309,15 @@ public final class FreeSpaceMap
         private void written(final long id)
         {
             final int bit = (int)(id % chunkPages);
-            want[slot(id / chunkPages)][bit >>> 6] &= ~(1L << bit);
+            final int s = slot(id / chunkPages); // first: it may grow the arrays
+            want[s][bit >>> 6] &= ~(1L << bit);
         }
 
         private void released(final long id)
         {
             final int bit = (int)(id % chunkPages);
-            want[slot(id / chunkPages)][bit >>> 6] |= 1L << bit;
+            final int s = slot(id / chunkPages); // first: it may grow the arrays
+            want[s][bit >>> 6] |= 1L << bit;
         }
 
         /** The slot of a chunk, created (base bits read, wanted bits = base, map value unknown) on first use. */
