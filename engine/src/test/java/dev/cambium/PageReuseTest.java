@@ -185,6 +185,51 @@ class PageReuseTest
     }
 
     @Test
+    void shouldKeepTheFreeSpaceMapExactWhenOneCommitTouchesManyChunks()
+    {
+        // 512-byte pages: a chunk of the map covers 1,088 pages, so 40 values of 32 KiB (about 70 overflow pages
+        // each) spread one commit's pages over more than 16 chunks, past the map update's initial capacity.
+        final DatabaseOptions options = DatabaseOptions.builder()
+            .pageSize(512).durability(Durability.NO_SYNC).backgroundCleaner(false).build();
+        final Path file = dir.resolve("chunks.cambium");
+        db = Database.open(file, options);
+        final byte[] big = new byte[32 * 1024];
+        db.write(txn ->
+        {
+            final Tree t = txn.createTree("t");
+            for (int i = 0; i < 400; i++)
+            {
+                Arrays.fill(big, (byte)i);
+                t.put(key(i), big);
+            }
+        });
+        assertTrue(db.stats().pageCount() > 20 * 1088, "pages: " + db.stats().pageCount());
+        // One commit frees every other value: obsolete pages in every chunk of the file.
+        db.write(txn ->
+        {
+            final Tree t = txn.tree("t");
+            for (int i = 0; i < 400; i += 2)
+            {
+                t.delete(key(i));
+            }
+        });
+        db.runCleaner();
+        final long unused = db.stats().freePages() + db.stats().pendingPages();
+        assertTrue(db.check().ok(), "the writer's free space and the durable map agree");
+        db.close();
+        db = Database.open(file, options);
+        assertEquals(unused, db.stats().freePages(), "the reopened map lists the same unused pages");
+        try (ReadTransaction r = db.beginRead())
+        {
+            for (int i = 1; i < 400; i += 2)
+            {
+                Arrays.fill(big, (byte)i);
+                assertArrayEquals(big, r.tree("t").get(key(i)), "key " + i);
+            }
+        }
+    }
+
+    @Test
     void shouldReturnPagesTakenByRolledBackTransaction()
     {
         db = open();

@@ -177,6 +177,11 @@ public final class BTreeWriter extends BTreeReader
             int idx = n.search(key, keyOff, keyLen);
             if (idx >= 0)
             {
+                if (!isOverflow(writer.pageSize(), keyLen, valueLen) && n.replaceInlineValue(idx, value, valueOff,
+                    valueLen))
+                {
+                    return id; // same length inline: overwritten in place, no cell moves
+                }
                 freeValue(n, idx);
                 n.removeSlot(idx);
             }

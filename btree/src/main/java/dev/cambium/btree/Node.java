@@ -377,6 +377,25 @@ final class Node
         return valueOff;
     }
 
+    /**
+     * Overwrites the value of leaf cell i in place if it is stored inline with exactly {@code len} bytes: the cell
+     * keeps its size and place, so nothing in the page moves (an update of a fixed-size value).
+     *
+     * @return false, changing nothing, if the cell's value is an overflow chain or of another length.
+     */
+    boolean replaceInlineValue(final int i, final DirectBuffer value, final int off, final int len)
+    {
+        if (isOverflow(i) || valueLength(i) != len)
+        {
+            return false;
+        }
+        if (len > 0)
+        {
+            buf.putBytes(valueOffset(i), value, off, len);
+        }
+        return true;
+    }
+
     long overflowPage(final int i)
     {
         return buf.getLong(valueOffset(i));

@@ -65,6 +65,8 @@ public final class PageReclaimer<S>
     // group that was not releasable then is not releasable now, so the scan can be skipped.
     private long[] lastLive = new long[0];
     private boolean pendingChanged;
+    /** Cleaner thread: (written revision - lowest, index) pairs of one node's pages, sorted to group them. */
+    private long[] harvestOrder = new long[256];
 
     // Written by the cleaner thread only; volatile for stats readers.
     private volatile long pendingPages;
@@ -131,6 +133,60 @@ public final class PageReclaimer<S>
         final long obsoletedBy = node.revision();
         // Group by written revision: each group shares one visibility interval [written, obsoletedBy - 1].
         final int n = obsolete.count();
+        long lowest = Long.MAX_VALUE;
+        long highest = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++)
+        {
+            lowest = Math.min(lowest, obsolete.writtenRevision(i));
+            highest = Math.max(highest, obsolete.writtenRevision(i));
+        }
+        if (highest - lowest >= 1L << 31)
+        {
+            groupWide(obsolete, obsoletedBy);
+        }
+        else
+        {
+            // One sortable long per page, no object: the revision's offset above the lowest, then the page's index.
+            if (harvestOrder.length < n)
+            {
+                harvestOrder = new long[Math.max(n, 2 * harvestOrder.length)];
+            }
+            final long[] order = harvestOrder;
+            for (int i = 0; i < n; i++)
+            {
+                order[i] = (obsolete.writtenRevision(i) - lowest) << 32 | i;
+            }
+            Arrays.sort(order, 0, n);
+            int start = 0;
+            while (start < n)
+            {
+                final long written = order[start] >>> 32;
+                int end = start + 1;
+                while (end < n && order[end] >>> 32 == written)
+                {
+                    end++;
+                }
+                final long[] pages = new long[end - start];
+                for (int i = start; i < end; i++)
+                {
+                    pages[i - start] = obsolete.page((int)order[i]);
+                }
+                pending.add(new Group(lowest + written, obsoletedBy - 1, pages));
+                start = end;
+            }
+        }
+        pendingPages += n;
+        pendingChanged = true;
+        return n;
+    }
+
+    /**
+     * Groups one node's pages by written revision when the revisions lie 2^31 or more apart (a page written that many
+     * commits before the one that made it obsolete), too far for the packed sort of {@link #harvest(RevisionNode)}.
+     */
+    private void groupWide(final ObsoletePages obsolete, final long obsoletedBy)
+    {
+        final int n = obsolete.count();
         final long[][] byWritten = new long[n][];
         for (int i = 0; i < n; i++)
         {
@@ -153,9 +209,6 @@ public final class PageReclaimer<S>
             pending.add(new Group(byWritten[start][0], obsoletedBy - 1, pages));
             start = end;
         }
-        pendingPages += n;
-        pendingChanged = true;
-        return n;
     }
 
     /**

@@ -45,6 +45,50 @@ class PageReclaimerTest
     }
 
     @Test
+    void shouldGroupOneCommitsPagesByTheRevisionThatWroteEach()
+    {
+        publishUpTo(5, 0, -1);
+        final RevisionNode<String> reader = list.pin(); // revision 5: sees the pages written at 3, not those at 7 or 9
+        for (long r = 6; r < 10; r++)
+        {
+            list.publish(r, "r" + r, null);
+        }
+        list.publish(10, "r10", ObsoletePages.of(100, 3, 101, 7, 102, 3, 103, 9, 104, 7));
+        assertEquals(List.of(101L, 103L, 104L), sorted(cycle()));
+        reader.unpin();
+        assertEquals(List.of(100L, 102L), sorted(cycle()));
+        assertEquals(List.of(), cycle(), "each page is handed out once");
+    }
+
+    @Test
+    void shouldGroupPagesWrittenMoreThanTwoBillionRevisionsApart()
+    {
+        final long base = 5_000_000_000L;
+        final RevisionList<String> far = new RevisionList<>(base, "base");
+        final PageReclaimer<String> farReclaimer = new PageReclaimer<>(far, 4, PageReclaimer.Policy.INTERVAL);
+        final RevisionNode<String> reader = far.pin(); // revision base: sees every page below
+        far.publish(base + 1, "next", ObsoletePages.of(200, 1, 201, base, 202, 1));
+        final List<Long> got = new ArrayList<>();
+        farReclaimer.harvest();
+        far.retire(farReclaimer::harvest);
+        farReclaimer.release();
+        farReclaimer.drain(got::add);
+        assertEquals(List.of(), got, "held by the reader at " + base);
+        reader.unpin();
+        far.retire(farReclaimer::harvest);
+        farReclaimer.release();
+        farReclaimer.drain(got::add);
+        assertEquals(List.of(200L, 201L, 202L), sorted(got));
+    }
+
+    private static List<Long> sorted(final List<Long> pages)
+    {
+        final List<Long> copy = new ArrayList<>(pages);
+        copy.sort(null);
+        return copy;
+    }
+
+    @Test
     void shouldReclaimAtOnceWhenNoReaderIsPinned()
     {
         publishUpTo(10, 5, 10);

@@ -82,12 +82,22 @@ public final class FreeSpace
         int drain(LongConsumer reusable);
     }
 
-    private final BitSet unused;
+    private final PageBits unused;
     private final BitSet free;
     private final Reclaimed reclaimed;
     /** Pages the open transaction took from the free set: free again if it does not commit. */
     private final LongArrayList taken = new LongArrayList();
     private final LongConsumer reusable = this::reusable;
+    private final LongConsumer useWritten = this::useWritten;
+    private final LongConsumer addObsolete = this::addObsolete;
+    private final LongConsumer addNeverVisible = this::addNeverVisible;
+    private final LongConsumer countWritten = this::countWritten;
+    private final LongConsumer countObsolete = this::countObsolete;
+    private final LongConsumer countNeverVisible = this::countNeverVisible;
+    /** The map update's reusable state, made at the first commit (it depends on the page size). */
+    private FreeSpaceMap.Update mapUpdate;
+    /** The count {@link #unusedAfter} is working out. */
+    private long counted;
     private FreeSpaceRoot persisted;
     /** The map as the open transaction changed it before {@link #persist} ({@link #relocateMap}), or null. */
     private FreeSpaceRoot working;
@@ -102,11 +112,11 @@ public final class FreeSpace
      */
     public FreeSpace(final BitSet unused, final FreeSpaceRoot persisted, final Reclaimed reclaimed)
     {
-        this.unused = (BitSet)unused.clone();
+        this.unused = new PageBits(unused);
         this.free = (BitSet)unused.clone();
         this.persisted = persisted;
         this.reclaimed = reclaimed;
-        this.unusedCount = unused.cardinality();
+        this.unusedCount = this.unused.cardinality();
         this.freeCount = unusedCount;
     }
 
@@ -281,7 +291,7 @@ public final class FreeSpace
      */
     public long relocationThresholdOncePendingFree(final long highWater)
     {
-        return relocationThreshold(highWater, unused);
+        return relocationThreshold(highWater, unused.toBitSet());
     }
 
     private long relocationThreshold(final long highWater, final BitSet available)
@@ -374,7 +384,11 @@ public final class FreeSpace
      */
     public FreeSpaceRoot persist(final BTreeWriter writer, final Changes changes)
     {
-        return FreeSpaceMap.update(writer, working != null ? working : persisted, this, changes);
+        if (mapUpdate == null)
+        {
+            mapUpdate = new FreeSpaceMap.Update(writer.pages().pageSize());
+        }
+        return FreeSpaceMap.update(writer, working != null ? working : persisted, this, changes, mapUpdate);
     }
 
     /**
@@ -385,32 +399,41 @@ public final class FreeSpace
      */
     public long unusedAfter(final Changes changes)
     {
-        final long[] count = {unusedCount};
-        changes.forEachWritten(id ->
-        {
-            if (isUnused(id))
-            {
-                count[0]--;
-            }
-        });
-        changes.forEachObsolete(id -> count[0]++);
-        changes.forEachNeverVisible(id ->
-        {
-            if (!isUnused(id))
-            {
-                count[0]++;
-            }
-        });
+        counted = unusedCount;
+        changes.forEachWritten(countWritten);
+        changes.forEachObsolete(countObsolete);
+        changes.forEachNeverVisible(countNeverVisible);
         // Pages past a lowered high-water mark leave the accounting (trimTail): all were unused and free.
         final long highWater = changes.highWater();
         if (highWater <= Integer.MAX_VALUE)
         {
             for (int id = unused.nextSetBit((int)highWater); id >= 0; id = unused.nextSetBit(id + 1))
             {
-                count[0]--;
+                counted--;
             }
         }
-        return count[0];
+        return counted;
+    }
+
+    private void countWritten(final long id)
+    {
+        if (isUnused(id))
+        {
+            counted--;
+        }
+    }
+
+    private void countObsolete(final long id)
+    {
+        counted++;
+    }
+
+    private void countNeverVisible(final long id)
+    {
+        if (!isUnused(id))
+        {
+            counted++;
+        }
     }
 
     /**
@@ -423,24 +446,37 @@ public final class FreeSpace
      */
     public void commit(final Changes changes, final FreeSpaceRoot map)
     {
-        changes.forEachWritten(id -> unused.clear(checked(id)));
-        changes.forEachObsolete(id -> unused.set(checked(id)));
-        changes.forEachNeverVisible(id ->
-        {
-            unused.set(checked(id));
-            markFree(id);
-        });
+        changes.forEachWritten(useWritten);
+        changes.forEachObsolete(addObsolete);
+        changes.forEachNeverVisible(addNeverVisible);
         // Pages past a lowered high-water mark are past the end of the new revision: forgotten (trimTail took
         // them out of the free set already).
         final long highWater = changes.highWater();
-        if (highWater < unused.length())
+        if (highWater <= Integer.MAX_VALUE)
         {
-            unused.clear((int)highWater, unused.length());
+            unused.clearFrom((int)highWater);
         }
+        // Kept by set and clear as the pages change: the work is proportional to the commit, not to the file.
         unusedCount = unused.cardinality();
         persisted = map;
         working = null;
         taken.clear();
+    }
+
+    private void useWritten(final long id)
+    {
+        unused.clear(checked(id));
+    }
+
+    private void addObsolete(final long id)
+    {
+        unused.set(checked(id));
+    }
+
+    private void addNeverVisible(final long id)
+    {
+        unused.set(checked(id));
+        markFree(id);
     }
 
     /**
@@ -466,11 +502,15 @@ public final class FreeSpace
     }
 
     /**
-     * @return a copy of the unused bits of one chunk of pages, as little-endian longs.
+     * Copies the unused bits of one chunk of pages.
+     *
+     * @param firstPage the chunk's first page, a multiple of 64.
+     * @param target    receives the bits as 64-bit words (bit i of word w = page firstPage + 64 w + i).
+     * @param words     the number of words.
      */
-    long[] unusedWords(final long firstPage, final int pages)
+    void unusedWords(final long firstPage, final long[] target, final int words)
     {
-        return unused.get(checked(firstPage), checked(firstPage + pages)).toLongArray();
+        unused.copyWords(checked(firstPage) >>> 6, target, words);
     }
 
     /**
@@ -511,7 +551,7 @@ public final class FreeSpace
      */
     public BitSet unusedSnapshot()
     {
-        return (BitSet)unused.clone();
+        return unused.toBitSet();
     }
 
     /**

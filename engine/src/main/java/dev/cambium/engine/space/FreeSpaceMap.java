@@ -6,12 +6,13 @@ import dev.cambium.btree.BTreeWriter;
 import dev.cambium.btree.NodeLayout;
 import dev.cambium.btree.PageReader;
 import dev.cambium.engine.store.PageDamage;
-import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.function.LongConsumer;
 
 /**
  * The durable free-space map: the set of pages below the high-water mark that no tree of a revision
@@ -130,103 +131,252 @@ public final class FreeSpaceMap
      * @param start   the map as of the revision the transaction started from.
      * @param base    the unused pages of that revision.
      * @param changes the transaction's written and released pages (re-read on every pass).
+     * @param scratch the writer's reusable state for the update.
      * @return the new map: root, the revision that wrote it, and entry count.
      * @throws CorruptDatabaseException if a page of the map is damaged; the message names the free-space map.
      */
-    static FreeSpaceRoot update(
-        final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base, final FreeSpace.Changes changes)
+    static FreeSpaceRoot update(final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base,
+        final FreeSpace.Changes changes, final Update scratch)
     {
         try
         {
-            return updateChunks(writer, start, base, changes);
+            return scratch.run(writer, start, base, changes);
         }
         catch (final CorruptDatabaseException e)
         {
             throw PageDamage.located("free-space map", e);
         }
+        finally
+        {
+            scratch.end();
+        }
     }
 
-    private static FreeSpaceRoot updateChunks(
-        final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base, final FreeSpace.Changes changes)
+    /**
+     * The state of one map update, kept by the writer from one commit to the next so that a commit allocates
+     * nothing for it: for every chunk the commit touches (a slot), the chunk's bits in the base revision, the bits
+     * the current pass wants, and what the map holds for it now. A pass recomputes the wanted bits of every slot from
+     * the base and the transaction's changes (cost proportional to the pages changed plus a copy of each touched
+     * chunk), and goes to the tree only for a chunk whose wanted bits differ from what the map is known to hold:
+     * the map's value of a chunk changes only by this update's own puts and deletes, so after the first pass only
+     * the chunks the map's own pages fall in are read or written again.
+     *
+     * <p>Threads: the writer thread.
+     */
+    static final class Update
     {
-        final int chunkBytes = chunkBytes(writer.pages().pageSize());
-        final int chunkPages = chunkBytes * 8;
-        final UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
-        final UnsafeBuffer value = new UnsafeBuffer(new byte[chunkBytes]);
-        final UnsafeBuffer current = new UnsafeBuffer(0, 0);
-        long r = start.root();
-        long rr = start.rootRevision();
-        long chunks = start.chunks();
-        for (int pass = 0; pass < MAX_PASSES; pass++)
+        /** Slots kept between commits at most; a larger commit's extra arrays are dropped at its end. */
+        private static final int KEPT_SLOTS = 1024;
+        private static final byte UNKNOWN = 0;
+        private static final byte ABSENT = 1;
+        private static final byte PRESENT = 2;
+
+        private final int chunkBytes;
+        private final int chunkPages;
+        private final int chunkWords;
+        private final UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
+        private final UnsafeBuffer value;
+        private final UnsafeBuffer current = new UnsafeBuffer(0, 0);
+        private final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
+        private final LongConsumer written = this::written;
+        private final LongConsumer released = this::released;
+        private long[] chunkOf = new long[16];
+        private long[][] baseWords = new long[16][];
+        private long[][] want = new long[16][];
+        private long[][] stored = new long[16][];
+        private byte[] state = new byte[16];
+        private long[] order = new long[16];
+        private int slots;
+        private long lastChunk = -1;
+        private int lastSlot;
+        private FreeSpace base;
+
+        /**
+         * @param pageSize the database's page size.
+         */
+        Update(final int pageSize)
         {
-            // The desired bitmap of every chunk the transaction touched: base, minus written, plus released.
-            final Long2ObjectHashMap<long[]> desired = new Long2ObjectHashMap<>();
-            changes.forEachWritten(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id,
-                chunkPages)] &= ~(1L << (id % chunkPages)));
-            changes.forEachReleased(id -> bits(desired, base, id / chunkPages, chunkPages)[word(id,
-                chunkPages)] |= 1L << (id % chunkPages));
-            // A lowered high-water mark (FreeSpace.trimTail): the map lists no page at or above it. The mark is read
-            // on every pass, as the map's own allocations may have grown the file again.
-            final long cut = changes.highWater();
-            for (long id = base.nextUnused(cut); id >= 0; id = base.nextUnused((id / chunkPages + 1) * chunkPages))
-            {
-                bits(desired, base, id / chunkPages, chunkPages);
-            }
-            if (cut != Long.MAX_VALUE)
-            {
-                desired.forEach((chunk, words) -> clearFrom(words, cut - chunk * chunkPages));
-            }
-            final long[] order = new long[desired.size()];
-            int n = 0;
-            final Long2ObjectHashMap<long[]>.KeyIterator it = desired.keySet().iterator();
-            while (it.hasNext())
-            {
-                order[n++] = it.nextLong();
-            }
-            Arrays.sort(order);
-            boolean changed = false;
-            for (final long chunk : order)
-            {
-                final long[] want = desired.get(chunk);
-                key.putLong(0, chunk, ByteOrder.BIG_ENDIAN);
-                final boolean present = writer.get(r, rr, key, 0, 8, current);
-                if (present && current.capacity() != chunkBytes)
-                {
-                    throw writer.pages().corrupt(r, "free-space map entry has the wrong size");
-                }
-                if (isZero(want))
-                {
-                    if (present)
-                    {
-                        r = writer.delete(r, rr, key, 0, 8);
-                        rr = writer.rootRevision();
-                        chunks--;
-                        changed = true;
-                    }
-                    continue;
-                }
-                if (present && equal(current, want))
-                {
-                    continue;
-                }
-                for (int w = 0; w < want.length; w++)
-                {
-                    value.putLong(w * 8, want[w], ByteOrder.LITTLE_ENDIAN);
-                }
-                r = writer.put(r, rr, chunks, key, 0, 8, value, 0, chunkBytes);
-                rr = writer.rootRevision();
-                if (writer.lastPutInserted())
-                {
-                    chunks++;
-                }
-                changed = true;
-            }
-            if (!changed)
-            {
-                return new FreeSpaceRoot(r, rr, chunks);
-            }
+            chunkBytes = chunkBytes(pageSize);
+            chunkPages = chunkBytes * 8;
+            chunkWords = chunkBytes / 8;
+            value = new UnsafeBuffer(new byte[chunkBytes]);
         }
-        throw new IllegalStateException("free-space map did not converge in " + MAX_PASSES + " passes");
+
+        private FreeSpaceRoot run(
+            final BTreeWriter writer, final FreeSpaceRoot start, final FreeSpace base, final FreeSpace.Changes changes)
+        {
+            if (chunkBytes(writer.pages().pageSize()) != chunkBytes)
+            {
+                throw new IllegalArgumentException("page size " + writer.pages().pageSize() + " is not this map's");
+            }
+            this.base = base;
+            long r = start.root();
+            long rr = start.rootRevision();
+            long chunks = start.chunks();
+            for (int pass = 0; pass < MAX_PASSES; pass++)
+            {
+                // The wanted bitmap of every chunk the transaction touched: base, minus written, plus released.
+                for (int s = 0; s < slots; s++)
+                {
+                    System.arraycopy(baseWords[s], 0, want[s], 0, chunkWords);
+                }
+                changes.forEachWritten(written);
+                changes.forEachReleased(released);
+                // A lowered high-water mark (FreeSpace.trimTail): the map lists no page at or above it. The mark is
+                // read on every pass, as the map's own allocations may have grown the file again.
+                final long cut = changes.highWater();
+                for (long id = base.nextUnused(cut); id >= 0; id = base.nextUnused((id / chunkPages + 1) * chunkPages))
+                {
+                    slot(id / chunkPages);
+                }
+                if (cut != Long.MAX_VALUE)
+                {
+                    for (int s = 0; s < slots; s++)
+                    {
+                        clearFrom(want[s], cut - chunkOf[s] * chunkPages);
+                    }
+                }
+                // In chunk order (the slot number rides in the low bits: chunk numbers and slots are below 2^31).
+                for (int s = 0; s < slots; s++)
+                {
+                    order[s] = chunkOf[s] << 32 | s;
+                }
+                Arrays.sort(order, 0, slots);
+                boolean changed = false;
+                for (int i = 0; i < slots; i++)
+                {
+                    final int s = (int)order[i];
+                    final long chunk = order[i] >>> 32;
+                    final long[] words = want[s];
+                    key.putLong(0, chunk, ByteOrder.BIG_ENDIAN);
+                    if (state[s] == UNKNOWN)
+                    {
+                        if (writer.get(r, rr, key, 0, 8, current))
+                        {
+                            if (current.capacity() != chunkBytes)
+                            {
+                                throw writer.pages().corrupt(r, "free-space map entry has the wrong size");
+                            }
+                            for (int w = 0; w < chunkWords; w++)
+                            {
+                                stored[s][w] = current.getLong(w * 8, ByteOrder.LITTLE_ENDIAN);
+                            }
+                            state[s] = PRESENT;
+                        }
+                        else
+                        {
+                            state[s] = ABSENT;
+                        }
+                    }
+                    if (isZero(words))
+                    {
+                        if (state[s] == PRESENT)
+                        {
+                            r = writer.delete(r, rr, key, 0, 8);
+                            rr = writer.rootRevision();
+                            chunks--;
+                            state[s] = ABSENT;
+                            changed = true;
+                        }
+                        continue;
+                    }
+                    if (state[s] == PRESENT && Arrays.equals(stored[s], words))
+                    {
+                        continue;
+                    }
+                    for (int w = 0; w < chunkWords; w++)
+                    {
+                        value.putLong(w * 8, words[w], ByteOrder.LITTLE_ENDIAN);
+                    }
+                    r = writer.put(r, rr, chunks, key, 0, 8, value, 0, chunkBytes);
+                    rr = writer.rootRevision();
+                    if (writer.lastPutInserted())
+                    {
+                        chunks++;
+                    }
+                    System.arraycopy(words, 0, stored[s], 0, chunkWords);
+                    state[s] = PRESENT;
+                    changed = true;
+                }
+                if (!changed)
+                {
+                    return new FreeSpaceRoot(r, rr, chunks);
+                }
+            }
+            throw new IllegalStateException("free-space map did not converge in " + MAX_PASSES + " passes");
+        }
+
+        private void written(final long id)
+        {
+            final int bit = (int)(id % chunkPages);
+            final int s = slot(id / chunkPages); // first: it may grow the arrays
+            want[s][bit >>> 6] &= ~(1L << bit);
+        }
+
+        private void released(final long id)
+        {
+            final int bit = (int)(id % chunkPages);
+            final int s = slot(id / chunkPages); // first: it may grow the arrays
+            want[s][bit >>> 6] |= 1L << bit;
+        }
+
+        /** The slot of a chunk, created (base bits read, wanted bits = base, map value unknown) on first use. */
+        private int slot(final long chunk)
+        {
+            if (chunk == lastChunk)
+            {
+                return lastSlot;
+            }
+            int s = (int)slotOf.get(chunk);
+            if (s < 0)
+            {
+                s = slots++;
+                if (s == chunkOf.length)
+                {
+                    grow();
+                }
+                if (baseWords[s] == null)
+                {
+                    baseWords[s] = new long[chunkWords];
+                    want[s] = new long[chunkWords];
+                    stored[s] = new long[chunkWords];
+                }
+                chunkOf[s] = chunk;
+                state[s] = UNKNOWN;
+                base.unusedWords(chunk * chunkPages, baseWords[s], chunkWords);
+                System.arraycopy(baseWords[s], 0, want[s], 0, chunkWords);
+                slotOf.put(chunk, s);
+            }
+            lastChunk = chunk;
+            lastSlot = s;
+            return s;
+        }
+
+        private void grow()
+        {
+            final int capacity = chunkOf.length * 2;
+            chunkOf = Arrays.copyOf(chunkOf, capacity);
+            baseWords = Arrays.copyOf(baseWords, capacity);
+            want = Arrays.copyOf(want, capacity);
+            stored = Arrays.copyOf(stored, capacity);
+            state = Arrays.copyOf(state, capacity);
+            order = Arrays.copyOf(order, capacity);
+        }
+
+        /** Forgets the commit's slots; keeps the arrays of at most {@link #KEPT_SLOTS} for the next commit. */
+        private void end()
+        {
+            for (int s = KEPT_SLOTS; s < slots; s++)
+            {
+                baseWords[s] = null;
+                want[s] = null;
+                stored[s] = null;
+            }
+            slots = 0;
+            lastChunk = -1;
+            slotOf.clear();
+            base = null;
+        }
     }
 
     /** Clears the bits of one chunk's words from bit {@code from} on (every bit if {@code from} is negative). */
@@ -245,23 +395,6 @@ public final class FreeSpaceMap
         }
     }
 
-    private static int word(final long id, final int chunkPages)
-    {
-        return (int)((id % chunkPages) >>> 6);
-    }
-
-    private static long[] bits(
-        final Long2ObjectHashMap<long[]> desired, final FreeSpace base, final long chunk, final int chunkPages)
-    {
-        long[] b = desired.get(chunk);
-        if (b == null)
-        {
-            b = Arrays.copyOf(base.unusedWords(chunk * chunkPages, chunkPages), chunkPages / 64);
-            desired.put(chunk, b);
-        }
-        return b;
-    }
-
     private static boolean isZero(final long[] words)
     {
         for (final long w : words)
@@ -273,17 +406,4 @@ public final class FreeSpaceMap
         }
         return true;
     }
-
-    private static boolean equal(final UnsafeBuffer current, final long[] want)
-    {
-        for (int w = 0; w < want.length; w++)
-        {
-            if (current.getLong(w * 8, ByteOrder.LITTLE_ENDIAN) != want[w])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
 }
