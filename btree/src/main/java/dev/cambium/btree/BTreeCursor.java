@@ -4,6 +4,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * A position in one B+tree: the path of (page, index) pairs from the root to a leaf cell.
  *
@@ -24,11 +26,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class BTreeCursor
 {
     private final PageReader pages;
-    private final ReadNode[] path = new ReadNode[BTreeReader.MAX_DEPTH];
-    private final int[] index = new int[BTreeReader.MAX_DEPTH];
+    /** Levels a new cursor has room for; {@link #level} grows the arrays up to {@link BTreeReader#MAX_DEPTH}. */
+    private static final int INITIAL_LEVELS = 4;
+    private ReadNode[] path = new ReadNode[INITIAL_LEVELS];
+    private int[] index = new int[INITIAL_LEVELS];
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
+    /** Created at the first value on overflow pages. */
+    private UnsafeBuffer overflowView;
     /** The edge key of the leaf a scan just left (see {@link #advance}); grown as needed. */
     private final ExpandableArrayBuffer boundary = new ExpandableArrayBuffer(64);
     private int boundaryLength;
@@ -66,6 +71,12 @@ public final class BTreeCursor
      */
     private ReadNode level(final int d)
     {
+        if (d >= path.length)
+        {
+            // d < MAX_DEPTH: the descents check it first
+            path = Arrays.copyOf(path, Math.min(2 * path.length, BTreeReader.MAX_DEPTH));
+            index = Arrays.copyOf(index, path.length);
+        }
         final ReadNode n = path[d];
         return n != null ? n : (path[d] = new ReadNode());
     }
@@ -145,7 +156,7 @@ public final class BTreeCursor
         }
         long id = root;
         long revision = rootRevision;
-        for (int d = 0; d < path.length; d++)
+        for (int d = 0; d < BTreeReader.MAX_DEPTH; d++)
         {
             final ReadNode n = level(d).wrap(pages, id, revision);
             if (n.isLeaf())
@@ -163,7 +174,7 @@ public final class BTreeCursor
             id = n.child(i);
             revision = n.childRevision(i);
         }
-        throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
+        throw pages.corrupt(root, "tree deeper than " + BTreeReader.MAX_DEPTH + " levels (a cycle?)");
     }
 
     /**
@@ -225,6 +236,10 @@ public final class BTreeCursor
             if (value < 0)
             {
                 final ReadNode n = path[leaf];
+                if (overflowView == null)
+                {
+                    overflowView = new UnsafeBuffer(0, 0);
+                }
                 valueView
                     .wrap(Overflow.read(pages, overflowView, n.overflowPage(cell), n.overflowRevision(cell), ~value));
             }
@@ -297,9 +312,9 @@ public final class BTreeCursor
         int d = from;
         while (true)
         {
-            if (d + 1 >= path.length)
+            if (d + 1 >= BTreeReader.MAX_DEPTH)
             {
-                throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
+                throw pages.corrupt(root, "tree deeper than " + BTreeReader.MAX_DEPTH + " levels (a cycle?)");
             }
             final ReadNode c = level(d + 1).wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
             d++;

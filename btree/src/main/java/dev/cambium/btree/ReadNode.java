@@ -340,7 +340,10 @@ final class ReadNode
     {
         if (cells.length < count)
         {
-            cells = new long[Math.max(count, Math.min(2 * cells.length, (pageSize - HEADER_LENGTH) / SLOT_SIZE))];
+            // Twice what is needed, up to what a page can hold: the leaves of a scan vary in count, and growing
+            // at each fuller one would allocate several arrays per scan.
+            cells = new long[Math.max(count,
+                Math.min(2 * Math.max(count, cells.length), (pageSize - HEADER_LENGTH) / SLOT_SIZE))];
         }
         touchCellArea();
         final long[] c = cells;

@@ -31,7 +31,7 @@ final class CursorImpl implements Cursor
     private final AbstractTxn txn;
     private final PageStore store;
     private final BTreeCursor cursor;
-    private final UnsafeBuffer savedView = new UnsafeBuffer(0, 0);
+    /** A view of a caller's key array during a seek, or of the saved key during {@link #reattach()}. */
     private final UnsafeBuffer argView = new UnsafeBuffer(0, 0);
     /** Inclusive lower bound, or null. */
     private final UnsafeBuffer low;
@@ -98,8 +98,8 @@ final class CursorImpl implements Cursor
     private boolean reattach()
     {
         cursor.reset(tree.root, tree.rootRevision);
-        savedView.wrap(savedKey);
-        return cursor.seek(savedView, 0, savedKey.length) && cursor.compareKey(savedView, 0, savedKey.length) == 0;
+        argView.wrap(savedKey);
+        return cursor.seek(argView, 0, savedKey.length) && cursor.compareKey(argView, 0, savedKey.length) == 0;
     }
 
     @Override
