@@ -4,6 +4,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * A position in one B+tree: the path of (page, index) pairs from the root to a leaf cell.
  *
@@ -24,11 +26,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class BTreeCursor
 {
     private final PageReader pages;
-    private final ReadNode[] path = new ReadNode[BTreeReader.MAX_DEPTH];
-    private final int[] index = new int[BTreeReader.MAX_DEPTH];
+    /** Levels a new cursor has room for; {@link #level} grows the arrays up to {@link BTreeReader#MAX_DEPTH}. */
+    private static final int INITIAL_LEVELS = 4;
+    private ReadNode[] path = new ReadNode[INITIAL_LEVELS];
+    private int[] index = new int[INITIAL_LEVELS];
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer overflowView = new UnsafeBuffer(0, 0);
+    /** Created at the first value on overflow pages. */
+    private UnsafeBuffer overflowView;
     /** The edge key of the leaf a scan just left (see {@link #advance}); grown as needed. */
     private final ExpandableArrayBuffer boundary = new ExpandableArrayBuffer(64);
     private int boundaryLength;
@@ -37,11 +42,20 @@ public final class BTreeCursor
     private int leaf = -1;
     /** The cells of the leaf at level {@link #leaf}, checked when the cursor entered it ({@link ReadNode#validateLeaf}). */
     private long[] cells;
+    /** The page view of that leaf. */
+    private UnsafeBuffer leafPage;
     /** Entries in that leaf. */
     private int leafCount;
     /** The current entry's index in that leaf. */
     private int at;
     private boolean valueLoaded;
+    /** The sum of the words {@link #prefetchNext} loaded: kept so that the compiler keeps the loads. */
+    @SuppressWarnings("unused")
+    private long prefetched;
+    /** The branch whose children {@link #prefetchNext} last loaded, and the child index its batch stopped at. */
+    private long prefetchParent = -1;
+    private int prefetchEnd;
+    private static final int PREFETCH_BATCH = 16;
 
     /**
      * @param pages where the tree's pages are read from.
@@ -57,6 +71,12 @@ public final class BTreeCursor
      */
     private ReadNode level(final int d)
     {
+        if (d >= path.length)
+        {
+            // d < MAX_DEPTH: the descents check it first
+            path = Arrays.copyOf(path, Math.min(2 * path.length, BTreeReader.MAX_DEPTH));
+            index = Arrays.copyOf(index, path.length);
+        }
         final ReadNode n = path[d];
         return n != null ? n : (path[d] = new ReadNode());
     }
@@ -107,7 +127,7 @@ public final class BTreeCursor
         final ReadNode n = level(0).wrap(pages, root, rootRevision);
         if (n.isLeaf())
         {
-            arriveAtLeaf(0, forward ? 0 : n.count() - 1);
+            arriveAtLeaf(0, forward ? 0 : n.count() - 1, forward);
             return n.count() > 0 || unposition();
         }
         final int i = nonEmptyChild(n, forward ? 0 : n.count() - 1, forward);
@@ -136,7 +156,7 @@ public final class BTreeCursor
         }
         long id = root;
         long revision = rootRevision;
-        for (int d = 0; d < path.length; d++)
+        for (int d = 0; d < BTreeReader.MAX_DEPTH; d++)
         {
             final ReadNode n = level(d).wrap(pages, id, revision);
             if (n.isLeaf())
@@ -146,7 +166,7 @@ public final class BTreeCursor
                     checkLeafCount(d);
                 }
                 final int idx = n.search(key, keyOff, keyLen);
-                arriveAtLeaf(d, idx >= 0 ? idx : -(idx + 1));
+                arriveAtLeaf(d, idx >= 0 ? idx : -(idx + 1), true);
                 return at < leafCount || advance(true);
             }
             final int i = n.childIndex(key, keyOff, keyLen);
@@ -154,7 +174,7 @@ public final class BTreeCursor
             id = n.child(i);
             revision = n.childRevision(i);
         }
-        throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
+        throw pages.corrupt(root, "tree deeper than " + BTreeReader.MAX_DEPTH + " levels (a cycle?)");
     }
 
     /**
@@ -198,7 +218,7 @@ public final class BTreeCursor
     {
         requirePositioned();
         final long cell = cells[at];
-        keyView.wrap(path[leaf].buf, ReadNode.keyOffsetOf(cell), ReadNode.keyLengthOf(cell));
+        keyView.wrap(leafPage, ReadNode.keyOffsetOf(cell), ReadNode.keyLengthOf(cell));
         return keyView;
     }
 
@@ -211,17 +231,21 @@ public final class BTreeCursor
         requirePositioned();
         if (!valueLoaded)
         {
-            final ReadNode n = path[leaf];
             final long cell = cells[at];
             final int value = ReadNode.valueOf(cell);
             if (value < 0)
             {
+                final ReadNode n = path[leaf];
+                if (overflowView == null)
+                {
+                    overflowView = new UnsafeBuffer(0, 0);
+                }
                 valueView
                     .wrap(Overflow.read(pages, overflowView, n.overflowPage(cell), n.overflowRevision(cell), ~value));
             }
             else
             {
-                valueView.wrap(n.buf, ReadNode.valueOffsetOf(cell), value);
+                valueView.wrap(leafPage, ReadNode.valueOffsetOf(cell), value);
             }
             valueLoaded = true;
         }
@@ -288,16 +312,16 @@ public final class BTreeCursor
         int d = from;
         while (true)
         {
-            if (d + 1 >= path.length)
+            if (d + 1 >= BTreeReader.MAX_DEPTH)
             {
-                throw pages.corrupt(root, "tree deeper than " + path.length + " levels (a cycle?)");
+                throw pages.corrupt(root, "tree deeper than " + BTreeReader.MAX_DEPTH + " levels (a cycle?)");
             }
             final ReadNode c = level(d + 1).wrap(pages, path[d].child(index[d]), path[d].childRevision(index[d]));
             d++;
             if (c.isLeaf())
             {
                 checkLeafCount(d);
-                arriveAtLeaf(d, forward ? 0 : c.count() - 1);
+                arriveAtLeaf(d, forward ? 0 : c.count() - 1, forward);
                 return;
             }
             final int i = nonEmptyChild(c, forward ? 0 : c.count() - 1, forward);
@@ -347,10 +371,17 @@ public final class BTreeCursor
      * be below its last: with the check in {@link #advance} that each leaf's keys lie beyond the previous leaf's,
      * the leaves a scan visits have strictly increasing key intervals, so no page is visited twice and a scan is
      * linear in the number of pages even when a damaged file's branches share children.
+     *
+     * <p>Before reading the leaf, it loads the header of the leaf a scan in direction {@code forward} reaches next
+     * ({@link #prefetchNext}).
      */
-    private void arriveAtLeaf(final int d, final int at)
+    private void arriveAtLeaf(final int d, final int at, final boolean forward)
     {
         final ReadNode n = path[d];
+        if (d > 0)
+        {
+            prefetchNext(d - 1, forward);
+        }
         n.validateLeaf();
         final int count = n.count();
         if (count > 1 && n.compareCells(n.cells[0], n.cells[count - 1]) >= 0)
@@ -359,9 +390,44 @@ public final class BTreeCursor
         }
         leaf = d;
         cells = n.cells;
+        leafPage = n.buf;
         leafCount = count;
         this.at = at;
         valueLoaded = false;
+    }
+
+    /**
+     * Loads the first word of the next sibling (in the scan's direction) of the child the branch at level
+     * {@code parent} points the cursor to, if that branch has one: the leaf a scan enters after the current one,
+     * unless it is counted empty or lies under another branch. The leaves of a tree loaded in random order lie in
+     * no order in the file, so the first touch of each is a cache and TLB miss the hardware prefetcher cannot
+     * foresee, and its cell-area loads ({@link ReadNode#validateLeaf}) depend on its header: issued here, the miss
+     * on the next leaf's header overlaps with the loads of this leaf's cells instead of following them. A hint
+     * only: it reads the parent's slot and cell without checking more than that they lie in the page, and the
+     * page through {@link PageReader#prefetch}, which never throws; the leaf is checked as usual when the cursor
+     * enters it.
+     */
+    private void prefetchNext(final int parent, final boolean forward)
+    {
+        final ReadNode p = path[parent];
+        final int i = index[parent];
+        if (p.pageId() == prefetchParent && (forward ? i + 1 < prefetchEnd : i - 1 > prefetchEnd))
+        {
+            return; // the next leaf's header was loaded with the previous batch
+        }
+        final int step = forward ? 1 : -1;
+        int j = i + step;
+        for (int k = 0; k < PREFETCH_BATCH; k++, j += step)
+        {
+            final long id = p.childHint(j);
+            if (id < 0)
+            {
+                break;
+            }
+            prefetched += pages.prefetch(id);
+        }
+        prefetchParent = p.pageId();
+        prefetchEnd = j;
     }
 
     /**

@@ -38,6 +38,21 @@ public interface PageReader
     void wrap(long pageId, long expectedRevision, UnsafeBuffer view);
 
     /**
+     * Loads the first bytes of a page the caller expects to read soon, so that the cache and TLB misses of its first
+     * touch overlap with the caller's work on the page it stands on (Java has no prefetch instruction: this is a
+     * plain load whose result the caller only keeps). Checks and verifies nothing and never throws: a page id
+     * outside the revision or the mapping loads nothing, and the bytes loaded are never interpreted. A cursor
+     * calls it for the next leaf of a scan; the page is then read through {@link #wrap} as usual.
+     *
+     * @param pageId a page id, possibly invalid.
+     * @return the loaded word (0 if nothing was loaded), for the caller to keep so that the load is not removed.
+     */
+    default long prefetch(final long pageId)
+    {
+        return 0;
+    }
+
+    /**
      * An upper bound on page ids (exclusive): the revision's high-water mark. Used to reject, before
      * allocating anything, a damaged cell that claims a value longer than the whole file could hold.
      *

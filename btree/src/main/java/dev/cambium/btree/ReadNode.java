@@ -120,6 +120,11 @@ final class ReadNode
         return leaf;
     }
 
+    long pageId()
+    {
+        return pageId;
+    }
+
     int count()
     {
         return count;
@@ -278,6 +283,20 @@ final class ReadNode
         return c;
     }
 
+    /**
+     * The page id child i points to, for a prefetch hint only: -1 if i is not a cell of this branch or its slot
+     * points outside the page. Checks no more than that and never throws; the id is not validated.
+     */
+    long childHint(final int i)
+    {
+        if (i < 0 || i >= count)
+        {
+            return -1;
+        }
+        final int off = u16(HEADER_LENGTH + i * SLOT_SIZE);
+        return off < HEADER_LENGTH || off > maxCellOffset ? -1 : i64(off);
+    }
+
     /** Sum of the subtree counts of cells [0, end). */
     long sumCounts(final int end)
     {
@@ -321,7 +340,10 @@ final class ReadNode
     {
         if (cells.length < count)
         {
-            cells = new long[Math.max(count, Math.min(2 * cells.length, (pageSize - HEADER_LENGTH) / SLOT_SIZE))];
+            // Twice what is needed, up to what a page can hold: the leaves of a scan vary in count, and growing
+            // at each fuller one would allocate several arrays per scan.
+            cells = new long[Math.max(count,
+                Math.min(2 * Math.max(count, cells.length), (pageSize - HEADER_LENGTH) / SLOT_SIZE))];
         }
         touchCellArea();
         final long[] c = cells;
@@ -342,8 +364,15 @@ final class ReadNode
     private void touchCellArea()
     {
         long sum = 0;
+        // The lines of the slot array after the header's (which wrap read): checked at wrap to end by cellStart.
+        final int cellLine = cellStart & ~63;
+        final int slotsEnd = HEADER_LENGTH + count * SLOT_SIZE;
+        for (int off = 64; off < slotsEnd && off < cellLine; off += 64)
+        {
+            sum += UnsafeApi.getLong(array, address + off);
+        }
         // Cache-line aligned from the line holding cellStart (still inside the page: cellStart >= the header).
-        for (int off = cellStart & ~63; off + Long.BYTES <= pageSize; off += 64)
+        for (int off = cellLine; off + Long.BYTES <= pageSize; off += 64)
         {
             sum += UnsafeApi.getLong(array, address + off);
         }

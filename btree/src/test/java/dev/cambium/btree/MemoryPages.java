@@ -2,8 +2,10 @@ package dev.cambium.btree;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +21,8 @@ final class MemoryPages implements PageWriter
     final Map<Long, UnsafeBuffer> privatePages = new HashMap<>();
     final Set<Long> freedCommitted = new HashSet<>();
     final Set<Long> allFreedCommitted = new HashSet<>();
+    /** When not null, every wrap ({@code "W id"}) and prefetch ({@code "P id"}) in call order. */
+    List<String> reads;
     long nextId = 2;
     long revision = 1;
     int copies;
@@ -37,6 +41,10 @@ final class MemoryPages implements PageWriter
     @Override
     public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
     {
+        if (reads != null)
+        {
+            reads.add("W " + pageId);
+        }
         final UnsafeBuffer p = privatePages.get(pageId);
         if (p != null)
         {
@@ -55,6 +63,23 @@ final class MemoryPages implements PageWriter
         {
             throw revisionMismatch(pageId, expectedRevision, PageHeader.revision(view));
         }
+    }
+
+    /** Records the call; loads nothing (the pages are heap arrays). */
+    @Override
+    public long prefetch(final long pageId)
+    {
+        if (reads != null)
+        {
+            reads.add("P " + pageId);
+        }
+        return 0;
+    }
+
+    /** Starts recording reads ({@link #reads}) afresh. */
+    void recordReads()
+    {
+        reads = new ArrayList<>();
     }
 
     /** The revision in a page's header (0 for the empty tree): what a pointer to it must record. */

@@ -490,6 +490,26 @@ public final class PageStore implements AutoCloseable
         }
     }
 
+    /**
+     * Loads the first word of a page without checking it (see {@link dev.cambium.btree.PageReader#prefetch}): only
+     * if the id lies in {@code [2, highWater)} and inside the current mapping, as {@link #wrap} requires before it
+     * points a view at a page. Never throws; any thread.
+     *
+     * @param pageId    a page id, possibly invalid.
+     * @param highWater the caller's revision's high-water mark.
+     * @return the word loaded, or 0 if the id is outside the range.
+     */
+    public long prefetch(final long pageId, final long highWater)
+    {
+        final Mapping m = mapping;
+        if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
+        {
+            return 0;
+        }
+        final long offset = pageId << pageShift;
+        return m.segments[(int)(offset >>> segmentShift)].getLong((int)(offset & segmentMask));
+    }
+
     private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
     {
         if (m == CLOSED)

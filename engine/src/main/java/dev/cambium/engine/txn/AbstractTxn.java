@@ -82,6 +82,14 @@ abstract class AbstractTxn implements ReadTransaction
      * @throws TransactionClosedException if the transaction has ended.
      * @throws DatabaseClosedException    if the database was closed.
      */
+    /**
+     * @return the page store, whose {@link PageStore#isClosed()} a cursor reads on each call.
+     */
+    final PageStore store()
+    {
+        return store;
+    }
+
     final void checkOpen()
     {
         if (ended)

@@ -4,6 +4,7 @@ import dev.cambium.CorruptDatabaseException;
 import dev.cambium.Cursor;
 import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.PageReader;
+import dev.cambium.engine.store.PageStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -26,8 +27,11 @@ import java.util.Objects;
 final class CursorImpl implements Cursor
 {
     private final TreeHandle tree;
+    /** The tree's transaction and store, held here so that {@link #checkUsable} reads each flag in one load. */
+    private final AbstractTxn txn;
+    private final PageStore store;
     private final BTreeCursor cursor;
-    private final UnsafeBuffer savedView = new UnsafeBuffer(0, 0);
+    /** A view of a caller's key array during a seek, or of the saved key during {@link #reattach()}. */
     private final UnsafeBuffer argView = new UnsafeBuffer(0, 0);
     /** Inclusive lower bound, or null. */
     private final UnsafeBuffer low;
@@ -41,6 +45,8 @@ final class CursorImpl implements Cursor
     CursorImpl(final TreeHandle tree, final PageReader pages, final byte[] low, final byte[] high)
     {
         this.tree = tree;
+        this.txn = tree.txn();
+        this.store = txn.store();
         this.cursor = new BTreeCursor(pages);
         // An empty lower bound admits every key: no check needed.
         this.low = low == null || low.length == 0 ? null : new UnsafeBuffer(low);
@@ -59,13 +65,21 @@ final class CursorImpl implements Cursor
         cursor.reset(tree.root, tree.rootRevision); // the path may point at pages about to change
     }
 
+    /**
+     * Runs on every call, steps and views included: the four flags are read from objects the cursor holds
+     * directly (independent loads, no chain through the tree handle), and the checks that name the failure run
+     * only when one of them is set.
+     */
     private void checkUsable()
     {
-        if (closed)
+        if (closed | txn.ended | tree.dropped | store.isClosed())
         {
-            throw new IllegalStateException("cursor is closed");
+            if (closed)
+            {
+                throw new IllegalStateException("cursor is closed");
+            }
+            tree.checkUsable();
         }
-        tree.checkUsable();
     }
 
     /** Starts a fresh positioning: forget any saved key and take the tree's current root. */
@@ -84,8 +98,8 @@ final class CursorImpl implements Cursor
     private boolean reattach()
     {
         cursor.reset(tree.root, tree.rootRevision);
-        savedView.wrap(savedKey);
-        return cursor.seek(savedView, 0, savedKey.length) && cursor.compareKey(savedView, 0, savedKey.length) == 0;
+        argView.wrap(savedKey);
+        return cursor.seek(argView, 0, savedKey.length) && cursor.compareKey(argView, 0, savedKey.length) == 0;
     }
 
     @Override

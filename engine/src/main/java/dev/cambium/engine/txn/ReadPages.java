@@ -59,6 +59,12 @@ public final class ReadPages implements PageReader, PageChecksum.ScratchSource
     }
 
     @Override
+    public long prefetch(final long pageId)
+    {
+        return store.prefetch(pageId, highWater);
+    }
+
+    @Override
     public PageChecksum.Scratch scratch()
     {
         if (checksums == null)

@@ -89,6 +89,14 @@ final class TreeHandle implements Tree
         }
     }
 
+    /**
+     * @return the transaction this handle belongs to.
+     */
+    AbstractTxn txn()
+    {
+        return txn;
+    }
+
     private WriteTxn writer()
     {
         if (!txn.writable())

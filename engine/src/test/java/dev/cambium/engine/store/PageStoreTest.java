@@ -149,6 +149,24 @@ class PageStoreTest
     }
 
     @Test
+    void shouldPrefetchOnlyIdsThatWrapWouldAcceptAndNeverThrow()
+    {
+        final PageStore store = PageStore.open(dir.resolve("db"), OPTIONS);
+        commit(store, 1, 6, 2, 3, 4, 5);
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        store.wrap(5, 6, ANY_REVISION, view);
+        assertEquals(view.getLong(0, ByteOrder.BIG_ENDIAN), store.prefetch(5, 6), "a valid page: its first word");
+        for (final long id : new long[]{0, 1, 6, 7, -1, Long.MAX_VALUE, Long.MIN_VALUE})
+        {
+            assertEquals(0, store.prefetch(id, 6), "id " + id + " is outside [2, 6): nothing loaded");
+        }
+        assertEquals(0, store.prefetch(5, 5), "past the caller's high-water mark");
+        assertEquals(0, store.prefetch(1 << 20, Long.MAX_VALUE), "past the mapping");
+        store.close();
+        assertEquals(0, store.prefetch(5, 6), "a closed store maps nothing");
+    }
+
+    @Test
     void committedPagesReadBackAndSurviveReopen()
     {
         final Path file = dir.resolve("db");
