@@ -18,7 +18,8 @@ import static dev.cambium.btree.NodeLayout.SLOT_SIZE;
  * transaction copies each committed page at most once however many changes it takes, and the
  * committed revision is never written. Splits happen on the way back up: a child returns its new
  * right sibling and separator through {@link #splitRight}/{@link #splitKey}, and the parent inserts
- * it, splitting in turn if full; a root split adds a level. Branch cells carry subtree entry counts,
+ * it, splitting in turn if full; a root split adds a level. A full leaf below the root first hands its new cell to
+ * its parent, which tries to make room by moving cells into a sibling ({@link LeafSpill}) before splitting it. Branch cells carry subtree entry counts,
  * maintained on the same path (+1 / -1 per level), so ranks are O(log n).
  *
  * <p>Deletion merges an underfull child (less than a quarter used) into a sibling when the two fit
@@ -34,20 +35,17 @@ public final class BTreeWriter extends BTreeReader
     private final Node copy = new Node();
     private final Node mergeLeft = new Node();
     private final Node mergeRight = new Node();
-    private final Node probe = new Node();
-    /** A sibling takes spilled cells only if at least 1 / this of its page is free (see {@link #spillLeaf}). */
-    private static final int SPILL_MIN_FREE_DIVISOR = 4;
     private final UnsafeBuffer copyBuffer;
     private final UnsafeBuffer cell;
     private final UnsafeBuffer splitKey;
-    private final UnsafeBuffer separator;
+    private final LeafSpill spill;
     private final int maxKey;
     private int splitKeyLength;
     private long splitRight;
     private long splitRightCount;
     /**
      * Set by a leaf (not the root) whose new cell, held in {@link #cell}, did not fit: its parent first tries to
-     * spill cells into a sibling ({@link #spillLeaf}), and splits the leaf only if neither sibling has room.
+     * spill cells into a sibling ({@link LeafSpill}), and splits the leaf only if neither sibling has room.
      */
     private boolean leafFull;
     private int fullPos;
@@ -73,7 +71,7 @@ public final class BTreeWriter extends BTreeReader
         copyBuffer = new UnsafeBuffer(new byte[pageSize]);
         cell = new UnsafeBuffer(new byte[pageSize]);
         splitKey = new UnsafeBuffer(new byte[pageSize]);
-        separator = new UnsafeBuffer(new byte[pageSize]);
+        spill = new LeafSpill(pages);
         maxKey = NodeLayout.maxKeyLength(pageSize);
     }
 
@@ -205,7 +203,7 @@ public final class BTreeWriter extends BTreeReader
         {
             leafFull = false;
             final Node leaf = levels[depth + 1]; // still wraps the private child
-            if (spillLeaf(n, i, leaf, newChildCount))
+            if (spill.spill(n, i, leaf, newChildCount, cell, fullPos, fullSize))
             {
                 return id;
             }
@@ -330,155 +328,6 @@ public final class BTreeWriter extends BTreeReader
             }
         }
         leafSeparator(n, right, rightId);
-    }
-
-    /**
-     * Makes room for the new cell (in {@link #cell}, for index {@link #fullPos} of the full child {@code i} of
-     * {@code parent}) by sharing the child's cells with a sibling instead of splitting it, as SQLite balances a page
-     * with its siblings: random inserts split leaves into halves, which then fill slowly, so a tree built by random
-     * inserts is about two thirds full; moving cells into a sibling with room keeps leaves fuller, and so the file
-     * smaller and the tree's pages fewer, at the cost of copying the sibling too. The sibling with more free bytes
-     * is chosen, if it has at least {@link #SPILL_MIN_FREE_DIVISOR a quarter} of a page free (less would make both
-     * pages nearly full, to spill again at the next insert) and the new separator fits in the parent; the cells
-     * are then divided so that the two pages hold about equal bytes.
-     *
-     * @param leafEntries the child's entries, the new cell's counted.
-     * @return true if the cell went in; false if the child must split.
-     */
-    private boolean spillLeaf(final Node parent, final int i, final Node leaf, final long leafEntries)
-    {
-        final int leftFree = i > 0 ? siblingFree(parent, i - 1) : -1;
-        final int rightFree = i < parent.count() - 1 ? siblingFree(parent, i + 1) : -1;
-        final int capacity = leaf.capacity();
-        final boolean toLeft = leftFree >= rightFree;
-        final int siblingFree = Math.max(leftFree, rightFree);
-        if (siblingFree < capacity / SPILL_MIN_FREE_DIVISOR)
-        {
-            return false;
-        }
-        final int total = leaf.count() + 1;
-        int bytes = 0;
-        for (int c = 0; c < total; c++)
-        {
-            bytes += combinedSize(leaf, c);
-        }
-        final int siblingUsed = capacity - siblingFree;
-        // Cells [0, stay) stay in (or, spilling left, move from) the child's side; choose the cut that balances.
-        int best = -1;
-        int bestDiff = Integer.MAX_VALUE;
-        int front = 0;
-        for (int cut = 1; cut < total; cut++)
-        {
-            front += combinedSize(leaf, cut - 1);
-            final int back = bytes - front;
-            final int leftBytes = toLeft ? siblingUsed + front : front;
-            final int rightBytes = toLeft ? back : back + siblingUsed;
-            if (leftBytes <= capacity && rightBytes <= capacity && Math.abs(leftBytes - rightBytes) < bestDiff)
-            {
-                bestDiff = Math.abs(leftBytes - rightBytes);
-                best = cut;
-            }
-        }
-        if (best < 0)
-        {
-            return false;
-        }
-        // The separator between the two sides: the shortest s with last-of-left < s <= first-of-right.
-        final int sepLen = combinedSeparator(leaf, best);
-        final int sepCell = toLeft ? i : i + 1;
-        if (parent.free() + parent.branchCellSize(sepCell) < BRANCH_CELL_OVERHEAD + sepLen)
-        {
-            return false;
-        }
-        final int s = toLeft ? i - 1 : i + 1;
-        final long siblingId = writer.makePrivate(parent.child(s), parent.childRevision(s));
-        parent.child(s, siblingId, writer.revision());
-        final Node sibling = mergeLeft.wrapWritable(writer, siblingId).check();
-        final Node old = snapshot(leaf);
-        leaf.init(PageHeader.TYPE_LEAF);
-        for (int c = 0; c < total; c++)
-        {
-            if (toLeft)
-            {
-                putCombined(c < best ? sibling : leaf, c < best ? sibling.count() : leaf.count(), old, c);
-            }
-            else
-            {
-                putCombined(c < best ? leaf : sibling, c < best ? leaf.count() : c - best, old, c);
-            }
-        }
-        final long moved = toLeft ? best : total - best;
-        parent.childCount(s, parent.childCount(s) + moved);
-        parent.childCount(i, leafEntries - moved);
-        final long child = parent.child(sepCell);
-        final long childRevision = parent.childRevision(sepCell);
-        final long childCount = parent.childCount(sepCell);
-        parent.removeSlot(sepCell);
-        parent.insertBranch(sepCell, child, childRevision, childCount, separator, 0, sepLen);
-        return true;
-    }
-
-    /** @return the free bytes of leaf child {@code j} of {@code parent}, or -1 if it is not a leaf. */
-    private int siblingFree(final Node parent, final int j)
-    {
-        final Node n = probe.wrap(pages, parent.child(j), parent.childRevision(j)).check();
-        return n.isLeaf() ? n.free() : -1;
-    }
-
-    /**
-     * Cell {@code c} of the full leaf with the new cell inserted at {@link #fullPos}: its size with its slot.
-     */
-    private int combinedSize(final Node leaf, final int c)
-    {
-        return SLOT_SIZE + (c == fullPos ? fullSize : leaf.leafCellSize(c < fullPos ? c : c - 1));
-    }
-
-    /**
-     * Writes into {@link #separator} the shortest key s with key(cut - 1) &lt; s &lt;= key(cut), keys of the full
-     * leaf with the new cell inserted at {@link #fullPos}.
-     *
-     * @return its length.
-     */
-    private int combinedSeparator(final Node leaf, final int cut)
-    {
-        final DirectBuffer lastBuf = cut - 1 == fullPos ? cell : leaf.buf;
-        final int lastOff = cut - 1 == fullPos ? LEAF_CELL_OVERHEAD : leaf.keyOffset(oldIndex(cut - 1));
-        final int lastLen = cut - 1 == fullPos ? cell.getShort(0) & 0xFFFF : leaf.keyLength(oldIndex(cut - 1));
-        final DirectBuffer firstBuf = cut == fullPos ? cell : leaf.buf;
-        final int firstOff = cut == fullPos ? LEAF_CELL_OVERHEAD : leaf.keyOffset(oldIndex(cut));
-        final int firstLen = cut == fullPos ? cell.getShort(0) & 0xFFFF : leaf.keyLength(oldIndex(cut));
-        int common = 0;
-        final int min = Math.min(lastLen, firstLen);
-        while (common < min && lastBuf.getByte(lastOff + common) == firstBuf.getByte(firstOff + common))
-        {
-            common++;
-        }
-        final int length = Math.min(common + 1, firstLen);
-        separator.putBytes(0, firstBuf, firstOff, length);
-        return length;
-    }
-
-    private int oldIndex(final int c)
-    {
-        return c < fullPos ? c : c - 1;
-    }
-
-    /** Puts cell {@code c} of the full leaf (a snapshot, {@code old}) with the new cell at slot {@code index}. */
-    private void putCombined(final Node dst, final int index, final Node old, final int c)
-    {
-        if (c == fullPos)
-        {
-            final int keyLen = cell.getShort(0) & 0xFFFF;
-            final int off = dst.insertSlot(index, fullSize, Node.head(cell, LEAF_CELL_OVERHEAD, keyLen));
-            dst.buf.putBytes(off, cell, 0, fullSize);
-        }
-        else
-        {
-            final int from = oldIndex(c);
-            final int size = old.leafCellSize(from);
-            final int off = dst.insertSlot(index, size, old.slotHead(from));
-            dst.buf.putBytes(off, old.buf, old.cellOffset(from), size);
-        }
     }
 
     /**

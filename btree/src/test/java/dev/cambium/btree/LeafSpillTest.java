@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A full leaf shares its cells with a sibling that has room before it splits ({@code BTreeWriter.spillLeaf}), so
+ * A full leaf shares its cells with a sibling that has room before it splits ({@code LeafSpill}), so
  * random inserts keep leaves about three quarters full instead of two thirds. BTreeModelTest checks the content,
  * the subtree counts and the separators after every commit; this test checks the fill.
  */
