@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Shows that a reader's heap use does not depend on the size of the database: loads (once) a database of
- * {@code --entries} entries (default 5,000,000: 16-byte pseudo-random keys, 120-byte values, a file over 1 GiB,
+ * {@code --entries} entries (default 6,000,000: 16-byte pseudo-random keys, 120-byte values, a file over 1 GiB,
  * so more than one map segment at the default 1 GiB segment size), then reopens it and runs random gets, a full
  * forward scan and a full backward scan, printing the time per operation, the bytes the thread allocated per
  * operation and the heap in use. Meant to run under a small heap, e.g.
@@ -51,7 +51,7 @@ public final class LargeDatabaseHeap
             System.exit(2);
         }
         final Path dir = Path.of(args[0]);
-        long entries = 5_000_000;
+        long entries = 6_000_000;
         long gets = 2_000_000;
         for (int i = 1; i + 1 < args.length; i += 2)
         {
