@@ -340,13 +340,7 @@ public final class BTreeWriter extends BTreeReader
         final int lastOff = n.keyOffset(n.count() - 1);
         final int firstLen = right.keyLength(0);
         final int firstOff = right.keyOffset(0);
-        int common = 0;
-        final int min = Math.min(lastLen, firstLen);
-        while (common < min && n.buf.getByte(lastOff + common) == right.buf.getByte(firstOff + common))
-        {
-            common++;
-        }
-        splitKeyLength = Math.min(common + 1, firstLen);
+        splitKeyLength = Node.separatorLength(n.buf, lastOff, lastLen, right.buf, firstOff, firstLen);
         splitKey.putBytes(0, right.buf, firstOff, splitKeyLength);
         splitRight = rightId;
         splitRightCount = right.count();

@@ -165,13 +165,7 @@ final class LeafSpill
         final DirectBuffer firstBuf = cut == pos ? cell : leaf.buf;
         final int firstOff = cut == pos ? LEAF_CELL_OVERHEAD : leaf.keyOffset(oldIndex(cut));
         final int firstLen = cut == pos ? cell.getShort(0) & 0xFFFF : leaf.keyLength(oldIndex(cut));
-        int common = 0;
-        final int min = Math.min(lastLen, firstLen);
-        while (common < min && lastBuf.getByte(lastOff + common) == firstBuf.getByte(firstOff + common))
-        {
-            common++;
-        }
-        final int length = Math.min(common + 1, firstLen);
+        final int length = Node.separatorLength(lastBuf, lastOff, lastLen, firstBuf, firstOff, firstLen);
         separator.putBytes(0, firstBuf, firstOff, length);
         return length;
     }

@@ -256,6 +256,22 @@ final class Node
     }
 
     /**
+     * The separator between two adjacent leaves: the length of the shortest prefix s of {@code first} with
+     * last &lt; s &lt;= first (one byte past the keys' common prefix), given last &lt; first.
+     */
+    static int separatorLength(final DirectBuffer last, final int lastOff, final int lastLen,
+        final DirectBuffer first, final int firstOff, final int firstLen)
+    {
+        int common = 0;
+        final int min = Math.min(lastLen, firstLen);
+        while (common < min && last.getByte(lastOff + common) == first.getByte(firstOff + common))
+        {
+            common++;
+        }
+        return Math.min(common + 1, firstLen);
+    }
+
+    /**
      * The head of a key: its first four bytes as a big-endian unsigned int, zero-padded. Heads order
      * like their keys wherever they differ (a shorter key padded with zeros is a prefix of the longer).
      */

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Inserts at the right edge of a tree (keys in ascending order: ids, time series, bulk loads in key order) fill
  * pages completely: a split of the rightmost page keeps the left page full and starts the right one with the new
- * entry alone, with no flag from the user. Random inserts, for contrast, leave pages about three quarters full.
+ * entry alone, with no flag from the user. Random inserts, for contrast, leave leaves partly empty (spilling into
+ * siblings keeps them about 78 % full, LeafSpillTest).
  */
 class AppendFillTest
 {

@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  *     any copied page: the cleaner frees them once no reader can see them. Between steps the writer gate is open,
  *     so other writers interleave; readers never wait.</li>
  *     <li><b>trim</b>: once nothing is left to move, a commit that changes nothing but is published anyway lowers the
- *     high-water mark over the free pages at the end (commit step 3a); a second one records the lower mark in the
- *     other meta slot too; then the file is truncated exactly. Pages still pending at the end (a reader pins a
+ *     high-water mark over the free pages at the end (commit step 3a); then the file is truncated exactly, after
+ *     more unchanged revisions if the other meta slot still holds a higher mark (any commit may have lowered the
+ *     mark in one slot only, and the file cannot end below either). Pages still pending at the end (a reader pins a
  *     revision that sees them, or the cleaner has not run yet) are waited for, up to the given time, polling with a
  *     backoff from 1 to 50 ms; the waiting holds no lock.</li>
  * </ol>
@@ -129,7 +130,7 @@ public final class Compaction
         // the compaction commits in between).
         for (int i = 0; shrinkExactly() && i < MAX_REPUBLISH; i++)
         {
-            publishAgain();
+            publishUnchanged();
         }
         return result(complete);
     }
@@ -184,8 +185,18 @@ public final class Compaction
             gap > WORTH_WAITING + highWater / 32);
     }
 
-    /** A revision that changes nothing but lowers the high-water mark over the free end (commit step 3a). */
+    /** A trim step: an unchanged revision that lowers the high-water mark over the free end. */
     private void trimStep()
+    {
+        publishUnchanged();
+        progress.accept(result(true));
+    }
+
+    /**
+     * Publishes a revision that changes nothing: its commit lowers the high-water mark over free pages at the end
+     * (commit step 3a) and writes the meta slot that does not hold the newest durable meta.
+     */
+    private void publishUnchanged()
     {
         try (WriteTxn txn = engine.beginWrite())
         {
@@ -195,7 +206,6 @@ public final class Compaction
             steps++;
             longestStep = Math.max(longestStep, System.nanoTime() - held);
         }
-        progress.accept(result(true));
     }
 
     /**
@@ -210,17 +220,6 @@ public final class Compaction
         {
             txn.shrinkFile();
             return engine.store().fileSize() > head().requiredFileLength();
-        }
-    }
-
-    /** One more unchanged revision, so that the other meta slot holds the lowered high-water mark as well. */
-    private void publishAgain()
-    {
-        try (WriteTxn txn = engine.beginWrite())
-        {
-            txn.publishUnchanged();
-            txn.commit();
-            steps++;
         }
     }
 
