@@ -80,9 +80,17 @@ class CompactCommandIT
         TestData.assertSameTrees(expected, TestData.read(file), "after compact");
         assertEquals(0, run(dir, "check", file.toString()).exit());
 
+        // Compacted already: a second run gives nothing more worth having back. It may move a few pages: the first
+        // run does not wait for up to 64 pages still pending (not yet freed by the background cleaner), and after
+        // the reopen they are free, which can lower the move threshold a little (CI: "3 pages moved in 1 steps").
         final CambiumJar.Result again = run(dir, "compact", file.toString());
         assertEquals(0, again.exit(), again.toString());
-        assertTrue(again.out().contains(" 0 pages moved"), "nothing left to move: " + again);
+        final Matcher m2 = Pattern.compile("compacted .*: (\\d+) -> (\\d+) bytes, .* (\\d+) pages moved in .*")
+            .matcher(again.out().trim());
+        assertTrue(m2.matches(), again.toString());
+        assertEquals(after, Long.parseLong(m2.group(1)), "the file as the first run left it: " + again);
+        assertTrue(Long.parseLong(m2.group(2)) >= after - 64L * 4096, "nothing more worth giving back: " + again);
+        assertTrue(Long.parseLong(m2.group(3)) <= 64, "at most the pages pending after the first run: " + again);
         assertEquals(2, run(dir, "compact", dir.resolve("absent").toString()).exit());
         final CambiumJar.Result help = run(dir, "compact", "--help");
         assertEquals(0, help.exit(), help.toString());

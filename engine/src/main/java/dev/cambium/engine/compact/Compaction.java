@@ -110,7 +110,7 @@ public final class Compaction
                 backoff = MIN_BACKOFF;
                 continue;
             }
-            if (tail.pending <= WORTH_WAITING && !tail.movableOncePendingFree)
+            if (tail.unused <= WORTH_WAITING && !tail.movableOncePendingFree)
             {
                 break; // nothing left that waiting could give back (a writer beside us leaves a few pages pending)
             }
@@ -164,7 +164,7 @@ public final class Compaction
     }
 
     /** The state of the end of the file, as the writer sees it. */
-    private record Tail(long free, long pending, boolean movableOncePendingFree)
+    private record Tail(long free, long unused, boolean movableOncePendingFree)
     {
     }
 
@@ -179,9 +179,10 @@ public final class Compaction
         // the published head: measure the tail against the transaction's own mark.
         final long highWater = txn.highWater();
         final long gap = space.relocationThreshold(highWater) - space.relocationThresholdOncePendingFree(highWater);
-        // Worth waiting for only if the pending pages stand in the way of a real part of the file: a writer going on
-        // beside the compaction always leaves a few pages pending.
-        return new Tail(space.freeTail(highWater), space.pendingTail(highWater),
+        // Worth waiting for only if the pending pages stand in the way of a real part of the file: at the end (a few
+        // pending pages at the very end hold back every free page below them), or in the way of the moves. A writer
+        // going on beside the compaction always leaves a few pages pending.
+        return new Tail(space.freeTail(highWater), space.unusedTail(highWater),
             gap > WORTH_WAITING + highWater / 32);
     }
 

@@ -252,21 +252,18 @@ public final class FreeSpace
 
     /**
      * @param highWater the newest revision's high-water mark.
-     * @return how many pages of the unused run at the end of the file are pending (still visible to some live
-     * revision, or not yet handed back by the cleaner): what waiting for readers and the cleaner could still give
-     * back. Writer thread.
+     * @return how many pages at the end of the file are unused, free or pending: what trimming could give back once
+     * the pending ones among them are free (a few pending pages at the very end hold back every free page below
+     * them). Writer thread.
      */
-    public long pendingTail(final long highWater)
+    public long unusedTail(final long highWater)
     {
-        long pending = 0;
-        for (long h = highWater; h > Meta.FIRST_DATA_PAGE && unused.get(checked(h - 1)); h--)
+        long h = highWater;
+        while (h > Meta.FIRST_DATA_PAGE && unused.get(checked(h - 1)))
         {
-            if (!free.get((int)(h - 1)))
-            {
-                pending++;
-            }
+            h--;
         }
-        return pending;
+        return highWater - h;
     }
 
     /**
