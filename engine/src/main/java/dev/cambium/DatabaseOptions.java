@@ -35,6 +35,18 @@ public final class DatabaseOptions
             {
                 builder.oldestReaderReuse = oldestReader;
             }
+
+            @Override
+            public Duration cleanerWait(final DatabaseOptions options)
+            {
+                return options.cleanerWait;
+            }
+
+            @Override
+            public void cleanerWait(final Builder builder, final Duration wait)
+            {
+                builder.cleanerWait = wait;
+            }
         });
     }
 
@@ -50,6 +62,7 @@ public final class DatabaseOptions
     private final boolean backgroundCleaner;
     private final boolean checkEveryCommit;
     private final boolean oldestReaderReuse;
+    private final Duration cleanerWait;
     private final Duration maxReadTransactionAge;
     private final boolean trackReadTransactionOrigins;
     private final long openRevision;
@@ -66,6 +79,7 @@ public final class DatabaseOptions
         this.backgroundCleaner = b.backgroundCleaner;
         this.checkEveryCommit = b.checkEveryCommit;
         this.oldestReaderReuse = b.oldestReaderReuse;
+        this.cleanerWait = b.cleanerWait;
         this.maxReadTransactionAge = b.maxReadTransactionAge;
         this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
         this.openRevision = b.openRevision;
@@ -95,6 +109,7 @@ public final class DatabaseOptions
         b.backgroundCleaner = backgroundCleaner;
         b.checkEveryCommit = checkEveryCommit;
         b.oldestReaderReuse = oldestReaderReuse;
+        b.cleanerWait = cleanerWait;
         b.maxReadTransactionAge = maxReadTransactionAge;
         b.trackReadTransactionOrigins = trackReadTransactionOrigins;
         b.openRevision = openRevision;
@@ -234,6 +249,7 @@ public final class DatabaseOptions
         private boolean backgroundCleaner = true;
         private boolean checkEveryCommit;
         private boolean oldestReaderReuse;
+        private Duration cleanerWait = InternalOptions.DEFAULT_CLEANER_WAIT;
         private Duration maxReadTransactionAge;
         private boolean trackReadTransactionOrigins;
         private long openRevision = -1;

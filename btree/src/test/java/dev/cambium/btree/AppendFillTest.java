@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Inserts at the right edge of a tree (keys in ascending order: ids, time series, bulk loads in key order) fill
  * pages completely: a split of the rightmost page keeps the left page full and starts the right one with the new
  * entry alone, with no flag from the user. Random inserts, for contrast, leave leaves partly empty (spilling into
- * siblings keeps them about 78 % full, LeafSpillTest).
+ * siblings keeps them about 81 % full, LeafSpillTest).
  */
 class AppendFillTest
 {
@@ -57,8 +57,9 @@ class AppendFillTest
         final List<int[]> leaves = leaves(pages, load(pages, keys));
         final int perFullLeaf = (PAGE_SIZE - 64)
             / (NodeLayout.SLOT_SIZE + NodeLayout.LEAF_CELL_OVERHEAD + 8 + VALUE_LENGTH);
-        assertTrue(leaves.size() > ENTRIES / perFullLeaf + ENTRIES / perFullLeaf / 5,
-            "random inserts split leaves in balanced halves: " + leaves.size() + " leaves");
+        // At least a tenth more leaves than full ones would take (with spilling, about 1.19 times as many).
+        assertTrue(leaves.size() > ENTRIES / perFullLeaf + ENTRIES / perFullLeaf / 10,
+            "random inserts leave room in their leaves: " + leaves.size() + " leaves");
     }
 
     private static long[] ascending()

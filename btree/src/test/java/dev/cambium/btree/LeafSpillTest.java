@@ -22,7 +22,7 @@ class LeafSpillTest
     private static final int BATCH = 1_000;
 
     @Test
-    void shouldKeepLeavesAtLeastSeventyPercentFullUnderRandomInserts()
+    void shouldKeepLeavesAtLeastSeventyFivePercentFullUnderRandomInserts()
     {
         final long seed = Seeds.seed();
         try
@@ -49,8 +49,8 @@ class LeafSpillTest
             final double fill = (double)leavesAndBytes[1]
                 / (leavesAndBytes[0] * (PAGE_SIZE - NodeLayout.HEADER_LENGTH));
             System.out.printf("random fill: %d entries in %d leaves, %.3f full%n", size, leavesAndBytes[0], fill);
-            // Halving splits alone give about 0.69 (measured: 0.69 without spilling, 0.78 with it).
-            assertTrue(fill >= 0.70, "leaves " + fill + " full");
+            // Halving splits alone give about 0.69 (measured: 0.69 without spilling, 0.81 with it).
+            assertTrue(fill >= 0.75, "leaves " + fill + " full");
         }
         catch (final AssertionError e)
         {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,16 +30,21 @@ import java.util.function.LongConsumer;
  * written revision into visibility intervals, and re-examines the pending groups on every duty cycle.
  * A reusable group goes to the writer through a single-producer/single-consumer queue of page-id
  * batches; if the queue is full the group simply stays pending and is offered again on a later cycle,
- * so no page is ever lost and neither side ever waits for the other.
+ * so no page is ever lost and the cleaner never waits for the writer.
  *
  * <p>Pages reclaimed here are reusable in memory only. Their durable state (the set of pages that no
  * committed revision references) is the writer's business: after a restart there are no readers, so
  * every such page is reusable again.
  *
+ * <p>A writer that would otherwise grow the file may wait, bounded, for the cleaner to catch up with the
+ * newest revision ({@link #awaitCaughtUp}): the one place where a side waits, and only the writer, only for
+ * the cleaner's own work (never for a reader), and never longer than its timeout.
+ *
  * <p>Threads: {@link #harvest()}, {@link #harvest(RevisionNode)} and {@link #release()} are called by the
- * single cleaner thread only; {@link #drain(LongConsumer)} by the single writer thread only; the
- * counters by any thread (racy snapshots). A batch offered to the queue happens-before the writer's
- * poll of it (JCTools' ordered store/volatile load).
+ * single cleaner thread only; {@link #drain(LongConsumer)} and {@link #awaitCaughtUp} by the single writer
+ * thread only; the counters by any thread (racy snapshots). A batch offered to the queue happens-before the
+ * writer's poll of it (JCTools' ordered store/volatile load), and everything {@link #release()} offered
+ * happens-before {@link #awaitCaughtUp} returning true for its revision (the volatile {@code caughtUp}).
  */
 public final class PageReclaimer<S>
 {
@@ -67,6 +73,17 @@ public final class PageReclaimer<S>
     private boolean pendingChanged;
     /** Cleaner thread: (written revision - lowest, index) pairs of one node's pages, sorted to group them. */
     private long[] harvestOrder = new long[256];
+
+    /** Cleaner thread: the head's revision when the last {@link #harvest()} began. */
+    private long harvestedThrough = Long.MIN_VALUE;
+    /**
+     * Every revision up to this one was harvested and {@link #release()} ran afterwards: whatever those revisions
+     * made obsolete that no live revision can see has been offered. Written by the cleaner thread, read by the
+     * writer.
+     */
+    private volatile long caughtUp = Long.MIN_VALUE;
+    /** The writer thread parked in {@link #awaitCaughtUp}, or null; unparked by the cleaner thread. */
+    private volatile Thread waiter;
 
     // Written by the cleaner thread only; volatile for stats readers.
     private volatile long pendingPages;
@@ -112,6 +129,9 @@ public final class PageReclaimer<S>
      */
     public int harvest()
     {
+        // Read before the walk: every node up to this revision is linked now or retired by the cleaner (this thread)
+        // later, and harvested either way before the next release().
+        harvestedThrough = revisions.head().revision();
         final int[] taken = {0};
         revisions.forEachLinked(node -> taken[0] += harvest(node));
         return taken[0];
@@ -220,9 +240,62 @@ public final class PageReclaimer<S>
      * move by the pages actually offered, and a scan cut short is repeated on the next call even if
      * nothing changed. So a failure loses no page and hands none out twice.
      *
+     * <p>Once the offers are made, the revisions up to the last {@link #harvest()}'s head count as caught up, and
+     * a writer waiting in {@link #awaitCaughtUp} is woken. Not if an offer throws: that cycle is not complete.
+     *
      * @return the number of pages handed to the writer
      */
     public int release()
+    {
+        final int released = offerReleasable();
+        caughtUp = harvestedThrough;
+        final Thread w = waiter;
+        if (w != null)
+        {
+            LockSupport.unpark(w);
+        }
+        return released;
+    }
+
+    /**
+     * Waits until the cleaner has caught up with {@code revision} (see {@link #release()}), or until the timeout.
+     * Writer thread only (the single waiter). The caller must make sure the cleaner thread runs (wake it): this
+     * method only waits for it.
+     *
+     * @param revision     a published revision.
+     * @param timeoutNanos how long to wait at most.
+     * @return true if the cleaner caught up, false on timeout.
+     */
+    public boolean awaitCaughtUp(final long revision, final long timeoutNanos)
+    {
+        if (caughtUp >= revision)
+        {
+            return true;
+        }
+        // Dekker-style with the cleaner's release(): it writes caughtUp, then reads waiter; this thread writes
+        // waiter, then reads caughtUp (all volatile), so one of the two sees the other's write and no wake-up is lost.
+        waiter = Thread.currentThread();
+        try
+        {
+            final long deadline = System.nanoTime() + timeoutNanos;
+            while (caughtUp < revision)
+            {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0)
+                {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            return true;
+        }
+        finally
+        {
+            waiter = null;
+        }
+    }
+
+    private int offerReleasable()
     {
         if (pending.isEmpty())
         {

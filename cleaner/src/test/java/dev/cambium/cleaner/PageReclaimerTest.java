@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -186,5 +189,36 @@ class PageReclaimerTest
         assertFalse(PageReclaimer.anyWithin(live, 8, 11));
         assertFalse(PageReclaimer.anyWithin(live, 13, 20));
         assertFalse(PageReclaimer.anyWithin(live, 5, 4), "an empty interval holds nothing back");
+    }
+    @Test
+    void shouldReturnAtOnceWhenTheCleanerHasCaughtUp()
+    {
+        list.publish(1, "r1", ObsoletePages.of(PAGE, 0));
+        assertFalse(reclaimer.awaitCaughtUp(1, 0), "no duty cycle has seen revision 1 yet");
+        cycle();
+        assertTrue(reclaimer.awaitCaughtUp(1, 0), "a duty cycle saw revision 1 and offered what it could");
+        list.publish(2, "r2", null);
+        assertFalse(reclaimer.awaitCaughtUp(2, TimeUnit.MILLISECONDS.toNanos(1)), "times out: no cycle ran");
+    }
+
+    @Test
+    void shouldWakeTheWaitingWriterWhenACycleCatchesUp() throws Exception
+    {
+        list.publish(1, "r1", ObsoletePages.of(PAGE, 0));
+        final CompletableFuture<Boolean> caughtUp = new CompletableFuture<>();
+        final Thread writer = new Thread(
+            () -> caughtUp.complete(reclaimer.awaitCaughtUp(1, TimeUnit.MINUTES.toNanos(2))));
+        writer.start();
+        // Run the cycle only once the writer is parked in the wait, so that only the cleaner's wake-up can end it.
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (LockSupport.getBlocker(writer) != reclaimer)
+        {
+            assertTrue(System.nanoTime() < deadline, "the writer never parked in awaitCaughtUp");
+            Thread.onSpinWait();
+        }
+        final List<Long> got = cycle();
+        assertTrue(caughtUp.get(1, TimeUnit.MINUTES), "woken by the cycle, not by the timeout");
+        writer.join();
+        assertEquals(List.of(PAGE), got);
     }
 }

@@ -40,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -114,7 +115,7 @@ public final class Engine implements AutoCloseable
                 ? PageReclaimer.Policy.OLDEST_READER
                 : PageReclaimer.Policy.INTERVAL);
         // Every page the opened revision does not reference is free: there are no readers yet.
-        this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), reclaimer::drain);
+        this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), new HandOff());
         this.workingMemory = new WorkingMemory(store, freeSpace);
         this.treeWriter = new BTreeWriter(workingMemory);
         // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
@@ -432,6 +433,34 @@ public final class Engine implements AutoCloseable
         {
             writerThread = null;
             writeGate.release();
+        }
+    }
+
+    /**
+     * The cleaner's hand-off as the writer's free space sees it: what the cleaner released, and a bounded wait for it
+     * to catch up with the published head (docs/design.md section 6, "Waiting for the cleaner instead of growing").
+     * Writer thread (the write gate's holder).
+     */
+    private final class HandOff implements FreeSpace.Reclaimed
+    {
+        private final long waitNanos = InternalOptions.cleanerWait(options).toNanos();
+
+        @Override
+        public int drain(final LongConsumer reusable)
+        {
+            return reclaimer.drain(reusable);
+        }
+
+        @Override
+        public boolean awaitCaughtUp()
+        {
+            // Without a cleaner thread (backgroundCleaner(false), or closed) nothing would come.
+            if (waitNanos <= 0 || cleanerInvoker != null || cleaner.isClosed())
+            {
+                return false;
+            }
+            cleaner.wakeUp();
+            return reclaimer.awaitCaughtUp(revisions.head().revision(), waitNanos);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.cambium.engine;
 
 import dev.cambium.DatabaseOptions;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,11 @@ import java.util.Objects;
  * made them obsolete (LMDB's "oldest reader" rule) instead of the engine's visibility-interval rule, which is never
  * worse. It exists to measure what the interval rule buys (jmh's {@code FileGrowth}, variant {@code c-oldest}: with a
  * long-lived reader the file then grows with every update), not for use.
+ *
+ * <p>{@code cleanerWait}: how long a writer that would grow the file waits, at most once per transaction, for the
+ * background cleaner to hand over the pages the published revisions made reusable (docs/design.md section 6,
+ * "Waiting for the cleaner instead of growing"). {@link #DEFAULT_CLEANER_WAIT} by default; zero never waits. Tests
+ * set it long, to hold the writer in the wait deterministically.
  */
 public final class InternalOptions
 {
@@ -33,7 +39,22 @@ public final class InternalOptions
          * @param oldestReader true for the oldest-reader rule.
          */
         void oldestReaderReuse(DatabaseOptions.Builder builder, boolean oldestReader);
+
+        /**
+         * @param options the options.
+         * @return the cleaner wait.
+         */
+        Duration cleanerWait(DatabaseOptions options);
+
+        /**
+         * @param builder the builder.
+         * @param wait    the cleaner wait, zero or positive.
+         */
+        void cleanerWait(DatabaseOptions.Builder builder, Duration wait);
     }
+
+    /** The default {@code cleanerWait}: longer than the cleaner's work for one large commit, short beside a force. */
+    public static final Duration DEFAULT_CLEANER_WAIT = Duration.ofMillis(10);
 
     private static volatile Access access;
 
@@ -76,6 +97,33 @@ public final class InternalOptions
         final boolean oldestReader)
     {
         access().oldestReaderReuse(Objects.requireNonNull(builder, "builder"), oldestReader);
+        return builder;
+    }
+
+    /**
+     * @param options the options.
+     * @return how long a writer that would grow the file waits for the cleaner, at most once per transaction.
+     */
+    public static Duration cleanerWait(final DatabaseOptions options)
+    {
+        return access().cleanerWait(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Sets the cleaner wait (see the class comment).
+     *
+     * @param builder the builder.
+     * @param wait    zero (never wait) or positive.
+     * @return {@code builder}.
+     * @throws IllegalArgumentException if {@code wait} is negative.
+     */
+    public static DatabaseOptions.Builder cleanerWait(final DatabaseOptions.Builder builder, final Duration wait)
+    {
+        if (Objects.requireNonNull(wait, "wait").isNegative())
+        {
+            throw new IllegalArgumentException("cleaner wait must not be negative: " + wait);
+        }
+        access().cleanerWait(Objects.requireNonNull(builder, "builder"), wait);
         return builder;
     }
 

@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * number of times → either {@link #persist} + {@link #commit} (the transaction's pages are used, the pages it made
  * obsolete are pending, the pages it allocated and freed itself are free at once) or {@link #rollback()} (every
  * page it allocated is free again). Allocation takes the lowest free page, so live data drifts towards the start of
- * the file; when none is free the caller grows the file.
+ * the file; when none is free, and the cleaner has nothing more to hand over, the caller grows the file.
  *
  * <p>Threads: the single writer thread only (the engine's write gate), apart from the volatile counters read by
  * statistics.
@@ -80,6 +80,17 @@ public final class FreeSpace
          * @return the number of pages passed.
          */
         int drain(LongConsumer reusable);
+
+        /**
+         * Waits, bounded, until the cleaner has handed off what the published revisions made reusable (what no
+         * pinned revision can see): call {@link #drain} afterwards. Writer thread.
+         *
+         * @return true if the cleaner caught up; false on timeout, or if there is no cleaner thread to wait for.
+         */
+        default boolean awaitCaughtUp()
+        {
+            return false;
+        }
     }
 
     private final PageBits unused;
@@ -102,6 +113,8 @@ public final class FreeSpace
     /** The map as the open transaction changed it before {@link #persist} ({@link #relocateMap}), or null. */
     private FreeSpaceRoot working;
     private long lowestFree;
+    /** False once the open transaction has waited for the cleaner: it waits at most once. */
+    private boolean mayWait = true;
     private volatile long unusedCount;
     private volatile long freeCount;
 
@@ -158,7 +171,8 @@ public final class FreeSpace
 
     /**
      * Takes the lowest free page for the open transaction, first taking what the cleaner handed off if nothing is
-     * free.
+     * free. If still nothing is free while some page is pending, waits (once per transaction, bounded:
+     * {@link Reclaimed#awaitCaughtUp}) for the cleaner to hand over what the published revisions made reusable.
      *
      * @return its id, or -1 if none is free (the caller grows the file).
      */
@@ -169,11 +183,31 @@ public final class FreeSpace
         {
             id = take();
         }
+        if (id < 0 && mayWait && anyPending())
+        {
+            // Growing while the cleaner is about to hand over pages leaves the file longer for good once a page past
+            // the old end holds live data (docs/design.md section 6, "Waiting for the cleaner instead of growing").
+            // Once per transaction: if the wait brings nothing (readers pin the pages), later allocations grow.
+            mayWait = false;
+            if (reclaimed.awaitCaughtUp() && release() > 0)
+            {
+                id = take();
+            }
+        }
         if (id >= 0)
         {
             taken.addLong(id);
         }
         return id;
+    }
+
+    /**
+     * @return true if some page is pending: the cleaner may be about to hand it over. Pages the open transaction took
+     * are unused (in the newest revision) but neither free nor pending.
+     */
+    private boolean anyPending()
+    {
+        return unusedCount - freeCount - taken.size() > 0;
     }
 
     private long take()
@@ -202,6 +236,7 @@ public final class FreeSpace
         }
         taken.clear();
         working = null;
+        mayWait = true;
     }
 
     /**
@@ -458,6 +493,7 @@ public final class FreeSpace
         persisted = map;
         working = null;
         taken.clear();
+        mayWait = true;
     }
 
     private void useWritten(final long id)

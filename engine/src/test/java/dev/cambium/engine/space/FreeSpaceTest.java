@@ -144,4 +144,111 @@ class FreeSpaceTest
         handOff.add(new long[]{5});
         assertThrows(IllegalStateException.class, fs::release);
     }
+    /**
+     * A cleaner that hands over {@code onWait} when the writer waits for it, as a cleaner that catches up would.
+     */
+    private final class WaitingCleaner implements FreeSpace.Reclaimed
+    {
+        final ArrayDeque<long[]> onWait = new ArrayDeque<>();
+        int waits;
+
+        @Override
+        public int drain(final LongConsumer reusable)
+        {
+            int n = 0;
+            for (long[] batch; (batch = handOff.poll()) != null;)
+            {
+                for (final long id : batch)
+                {
+                    reusable.accept(id);
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public boolean awaitCaughtUp()
+        {
+            waits++;
+            handOff.addAll(onWait);
+            onWait.clear();
+            return true;
+        }
+    }
+
+    /** Commits one transaction that writes {@code written} and makes {@code obsolete} obsolete. */
+    private static void commit(final FreeSpace fs, final long[] written, final long... obsolete)
+    {
+        final Txn txn = new Txn();
+        for (final long w : written)
+        {
+            txn.written.addLong(w);
+        }
+        for (final long o : obsolete)
+        {
+            txn.obsolete.addLong(o);
+        }
+        fs.unusedAfter(txn);
+        fs.commit(txn, new FreeSpaceRoot(0, 0, 0));
+    }
+
+    @Test
+    void shouldWaitForTheCleanerInsteadOfGrowingWhenPagesArePending()
+    {
+        final WaitingCleaner cleaner = new WaitingCleaner();
+        final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
+        commit(fs, new long[0], 20, 21);
+        assertEquals(2, fs.pendingCount());
+        cleaner.onWait.add(new long[]{20, 21});
+
+        assertEquals(20, fs.allocate(), "the page the cleaner handed over while the writer waited");
+        assertEquals(1, cleaner.waits);
+        assertEquals(21, fs.allocate(), "the rest of the hand-over, without another wait");
+        assertEquals(1, cleaner.waits);
+    }
+
+    @Test
+    void shouldNotWaitWhenNothingIsPending()
+    {
+        final WaitingCleaner cleaner = new WaitingCleaner();
+        final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
+        assertEquals(-1, fs.allocate(), "nothing free or pending: the caller grows the file");
+        assertEquals(0, cleaner.waits, "the cleaner has nothing that could help");
+    }
+
+    @Test
+    void shouldWaitAtMostOncePerTransaction()
+    {
+        final WaitingCleaner cleaner = new WaitingCleaner();
+        final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
+        commit(fs, new long[0], 30, 31);
+        // A reader pins the pages: the cleaner catches up but hands over nothing.
+        assertEquals(-1, fs.allocate());
+        assertEquals(-1, fs.allocate());
+        assertEquals(1, cleaner.waits, "a wait that brought nothing is not repeated in the same transaction");
+        fs.rollback();
+        assertEquals(-1, fs.allocate());
+        assertEquals(2, cleaner.waits, "the next transaction may wait again");
+    }
+
+    @Test
+    void shouldNotCountTheOpenTransactionsPagesAsPending()
+    {
+        final WaitingCleaner cleaner = new WaitingCleaner();
+        final FreeSpace fs = freeSpaceWith(cleaner, 5);
+        assertEquals(5, fs.allocate());
+        assertEquals(-1, fs.allocate(), "page 5 is the transaction's own, not a pending page worth waiting for");
+        assertEquals(0, cleaner.waits);
+    }
+
+    private static FreeSpace freeSpaceWith(final FreeSpace.Reclaimed cleaner, final int... unusedPages)
+    {
+        final BitSet unused = new BitSet();
+        for (final int p : unusedPages)
+        {
+            unused.set(p);
+        }
+        return new FreeSpace(unused, new FreeSpaceRoot(0, 0, 0), cleaner);
+    }
 }
