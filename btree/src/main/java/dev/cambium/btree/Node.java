@@ -315,6 +315,21 @@ final class Node
         final int h = head(key, keyOff, keyLen);
         int lo = 0;
         int hi = count() - 1;
+        if (hi >= 0)
+        {
+            // Keys in ascending order (ids, time series, loads in key order) land past the last key: one comparison
+            // instead of a binary search whose keys, sharing their first bytes, all tie on the slot heads.
+            final int c = compareWithHead(hi, h, key, keyOff, keyLen);
+            if (c < 0)
+            {
+                return -(hi + 2);
+            }
+            if (c == 0)
+            {
+                return hi;
+            }
+            hi--;
+        }
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;
@@ -346,6 +361,15 @@ final class Node
         final int h = head(key, keyOff, keyLen);
         int lo = 1;
         int hi = count() - 1;
+        if (hi >= 1)
+        {
+            // As in search: a key at or past the last separator goes to the last child after one comparison.
+            if (compareWithHead(hi, h, key, keyOff, keyLen) <= 0)
+            {
+                return hi;
+            }
+            hi--;
+        }
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;

@@ -56,6 +56,62 @@ class BTreeModelTest
         }
     }
 
+    /**
+     * Keys that mostly arrive in ascending order and share their first bytes (ids), mixed with replacements,
+     * deletes and gets of earlier keys: the append path of the searches (one comparison with the last key or
+     * separator) against the model, on the ties of equal slot heads.
+     */
+    @ParameterizedTest(name = "pageSize={0}")
+    @ValueSource(ints = {512, 4096})
+    void shouldMatchTreeMapWhenKeysMostlyArriveInOrder(final int pageSize)
+    {
+        final long seed = Seeds.seed();
+        try
+        {
+            final Random rnd = new Random(seed);
+            final MemoryPages pages = new MemoryPages(pageSize);
+            final BTreeWriter w = new BTreeWriter(pages);
+            final NavigableMap<byte[], byte[]> model = new TreeMap<>(CMP);
+            long root = BTreeReader.EMPTY;
+            long next = 1L << 40;
+            for (int t = 0; t < 30; t++)
+            {
+                for (int o = 0; o < 400; o++)
+                {
+                    final int op = rnd.nextInt(10);
+                    final long k = op < 7
+                        ? next += 1 + rnd.nextInt(3)
+                        : (1L << 40) + rnd.nextLong(next - (1L << 40) + 2);
+                    final byte[] key = java.nio.ByteBuffer.allocate(8).putLong(k).array();
+                    if (op < 8)
+                    {
+                        final byte[] value = value(rnd);
+                        root = w.put(root, pages.revisionOf(root), model.size(), buf(key), 0, key.length, buf(value), 0,
+                            value.length);
+                        assertEquals(!model.containsKey(key), w.lastPutInserted());
+                        model.put(key, value);
+                    }
+                    else if (op < 9)
+                    {
+                        root = w.delete(root, pages.revisionOf(root), buf(key), 0, key.length);
+                        assertEquals(model.remove(key) != null, w.lastDeleteFound());
+                    }
+                    else
+                    {
+                        assertArrayEquals(model.get(key), w.getCopy(root, pages.revisionOf(root), buf(key), 0,
+                            key.length));
+                    }
+                }
+                pages.commit();
+                verify(pages, root, model, rnd, "txn " + t);
+            }
+        }
+        catch (final Throwable t)
+        {
+            fail("seed " + seed + " (rerun with -Dtest.seed=" + seed + "): " + t, t);
+        }
+    }
+
     @Test
     void shouldHandleLargeValuesAndMaxKeys()
     {
