@@ -197,6 +197,10 @@ public final class PageStore implements AutoCloseable
         this.verified = new long[0];
         growBitmap(fileSize >>> pageShift);
         remap(fileSize);
+        if (options.mappedWrites())
+        {
+            storage.mapWrites(); // false where it cannot: writes stay positional
+        }
     }
 
     /**

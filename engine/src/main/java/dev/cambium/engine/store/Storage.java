@@ -78,6 +78,18 @@ public interface Storage
     MappedByteBuffer mapReadOnly(long position, long length);
 
     /**
+     * Asks that page writes from now on go through a read-write mapping of the file rather than positional writes,
+     * where the storage can do so without changing what {@link #write} and {@link #force} promise
+     * ({@link FileStorage#mapWrites()}). Writer thread, before the first write it should apply to.
+     *
+     * @return whether it now does; false (the default) for a storage that cannot.
+     */
+    default boolean mapWrites()
+    {
+        return false;
+    }
+
+    /**
      * Closes the file. Existing mappings stay valid. Idempotent.
      */
     void close();
