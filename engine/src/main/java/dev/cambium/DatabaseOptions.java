@@ -460,7 +460,7 @@ public final class DatabaseOptions
         /**
          * Whether a commit writes its pages by copying them into a read-write mapping of the file instead of one
          * {@code pwrite} per page. Only on Linux (elsewhere the option changes nothing), and only inside the file:
-         * growing it stays a positional write. Durability is unchanged: the commit's forces ({@code fdatasync},
+         * growing it stays a positional write, as do the meta pages' writes. Durability is unchanged: the commit's forces ({@code fdatasync},
          * {@code fsync}) write back pages changed through a mapping as they do pages changed by {@code pwrite}, in
          * the same order. Readers keep their read-only mappings.
          *

@@ -32,8 +32,10 @@ public final class FileStorage implements Storage
     private final Path path;
     private final FileChannel channel;
     private final boolean created;
-    /** Log2 of the size of one read-write mapping ({@link #mapWrites()}); 0 while writes are positional. */
+    /** Log2 of the size of one read-write mapping ({@link #mapWrites}); 0 while writes are positional. */
     private int windowShift;
+    /** Writes that start below this offset stay positional (the meta pages). */
+    private long mappedFrom;
     /** Read-write mappings by window index, each of the window's size or up to the file's end; null until used. */
     private MappedByteBuffer[] windows = new MappedByteBuffer[0];
 
@@ -307,8 +309,9 @@ public final class FileStorage implements Storage
     }
 
     /**
-     * Writes go through read-write mappings of the file from now on, where they lie inside the file and inside one
-     * mapping window; others (a write that extends the file, such as growth) stay positional. On Linux only: there
+     * Writes at or after {@code from} go through read-write mappings of the file from now on, where they lie inside
+     * the file and inside one mapping window; others (a write that extends the file, such as growth, and every write
+     * below {@code from}) stay positional. On Linux only: there
      * a {@link #force} ({@code fdatasync}/{@code fsync} of the file) also writes back pages changed through a
      * mapping, as it does pages changed by {@code pwrite}, so durability and the order of forces are unchanged.
      * Elsewhere this returns false and changes nothing.
@@ -317,27 +320,32 @@ public final class FileStorage implements Storage
      * in {@code ext4_block_write_begin}, which walks every block of the folio; a copy into a mapped page that is
      * already writable costs only the copy. See docs/design.md, section 7, "Where the peers are faster".
      *
+     * @param from the offset from which writes may go through a mapping; the meta pages lie below it, so that
+     *             their writes stay positional.
      * @return whether writes now go through mappings.
      */
     @Override
-    public boolean mapWrites()
+    public boolean mapWrites(final long from)
     {
-        return System.getProperty("os.name", "").startsWith("Linux") && mapWrites(WINDOW_SHIFT);
+        return System.getProperty("os.name", "").startsWith("Linux") && mapWrites(from, WINDOW_SHIFT);
     }
 
     /**
-     * As {@link #mapWrites()}, with windows of {@code 1 << shift} bytes and on any system (tests cross windows with
-     * small ones).
+     * As {@link #mapWrites(long)}, with windows of {@code 1 << shift} bytes and on any system (tests cross windows
+     * with small ones).
      *
+     * @param from  as there.
      * @param shift log2 of the window size, from 16 to 30.
      * @return true.
      */
-    boolean mapWrites(final int shift)
+    boolean mapWrites(final long from, final int shift)
     {
-        if (shift < 16 || shift > WINDOW_SHIFT)
+        if (shift < 16 || shift > WINDOW_SHIFT || from < 0)
         {
-            throw new IllegalArgumentException("window shift " + shift + " outside [16, 30]");
+            throw new IllegalArgumentException("window shift " + shift + " outside [16, 30] or negative start " +
+                from);
         }
+        mappedFrom = from;
         windowShift = shift;
         windows = new MappedByteBuffer[0];
         return true;
@@ -394,13 +402,14 @@ public final class FileStorage implements Storage
      * Copies {@code src} into the read-write mapping of its window, mapping the window (again) when it does not yet
      * reach the write's end.
      *
-     * @return false, writing nothing, if the write crosses a window's end or the file's end: it is then positional.
+     * @return false, writing nothing, if the write starts below the mapped part or crosses a window's end or the
+     * file's end: it is then positional.
      */
     private boolean writeMapped(final ByteBuffer src, final long position)
     {
-        if (position < 0)
+        if (position < mappedFrom)
         {
-            return false; // the positional write refuses it
+            return false; // a meta page, or a negative position, which the positional write refuses
         }
         final int length = src.remaining();
         final long windowSize = 1L << windowShift;

@@ -35,9 +35,9 @@ public abstract class ForwardingStorage implements Storage
     }
 
     @Override
-    public boolean mapWrites()
+    public boolean mapWrites(final long from)
     {
-        return delegate.mapWrites();
+        return delegate.mapWrites(from);
     }
 
     @Override

@@ -199,7 +199,8 @@ public final class PageStore implements AutoCloseable
         remap(fileSize);
         if (options.mappedWrites())
         {
-            storage.mapWrites(); // false where it cannot: writes stay positional
+            // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
+            storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
         }
     }
 

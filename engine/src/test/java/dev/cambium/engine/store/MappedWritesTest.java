@@ -1,5 +1,7 @@
 package dev.cambium.engine.store;
 
+import dev.cambium.DatabaseOptions;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,11 +14,13 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link FileStorage#mapWrites()}: a write inside the file and inside one mapping window is copied into a read-write
- * mapping (no positional write call), one that extends the file or crosses a window is positional, and none ever
- * goes through a mapping past the file's end, also after the file grew or was truncated. Windows of 64 KiB here,
+ * {@link FileStorage#mapWrites(long)}: a write inside the file, at or after the offset given (the first data page)
+ * and inside one mapping window is copied into a read-write mapping (no positional write call); one that extends
+ * the file, crosses a window or starts below that offset (a meta page) is positional; and none ever goes through a
+ * mapping past the file's end, also after the file grew or was truncated. Windows of 64 KiB here,
  * so that a small file spans several.
  */
 class MappedWritesTest
@@ -35,7 +39,7 @@ class MappedWritesTest
     {
         channel = FaultyChannel.open(dir.resolve("db"), 7);
         storage = channel.storage();
-        storage.mapWrites(WINDOW_SHIFT);
+        storage.mapWrites(2 * PAGE, WINDOW_SHIFT);
     }
 
     @AfterEach
@@ -49,7 +53,8 @@ class MappedWritesTest
     {
         storage.write(ByteBuffer.allocateDirect(3 * WINDOW), 0); // extends the file: positional
         assertEquals(1, channel.writeCalls());
-        final long[] positions = {0, PAGE, WINDOW - PAGE, WINDOW, 2L * WINDOW + 5 * PAGE, 3L * WINDOW - PAGE};
+        final long[] positions = {2 * PAGE, 3 * PAGE, WINDOW - PAGE, WINDOW, 2L * WINDOW + 5 * PAGE,
+            3L * WINDOW - PAGE};
         for (int i = 0; i < positions.length; i++)
         {
             final ByteBuffer page = page(i + 1);
@@ -62,6 +67,20 @@ class MappedWritesTest
         {
             assertArrayEquals(bytes(page(i + 1)), read(positions[i], PAGE), "page at " + positions[i]);
         }
+    }
+
+    @Test
+    void shouldWriteTheMetaPagesPositionally()
+    {
+        storage.write(ByteBuffer.allocateDirect(4 * PAGE), 0);
+        storage.write(page(1), 0);
+        storage.write(page(2), PAGE);
+        assertEquals(3, channel.writeCalls());
+        storage.write(page(3), 2 * PAGE);
+        assertEquals(3, channel.writeCalls(), "the first data page goes through the mapping");
+        assertArrayEquals(bytes(page(1)), read(0, PAGE));
+        assertArrayEquals(bytes(page(2)), read(PAGE, PAGE));
+        assertArrayEquals(bytes(page(3)), read(2 * PAGE, PAGE));
     }
 
     @Test
@@ -83,13 +102,13 @@ class MappedWritesTest
     @Test
     void shouldMapAgainWhenTheFileGrowsInsideAWindow()
     {
-        storage.write(ByteBuffer.allocateDirect(2 * PAGE), 0);
-        storage.write(page(1), PAGE); // maps the first window as far as the file goes: 2 pages
-        storage.write(ByteBuffer.allocateDirect(4 * PAGE), 2 * PAGE); // grows the file inside the window
+        storage.write(ByteBuffer.allocateDirect(3 * PAGE), 0);
+        storage.write(page(1), 2 * PAGE); // maps the first window as far as the file goes: 3 pages
+        storage.write(ByteBuffer.allocateDirect(4 * PAGE), 3 * PAGE); // grows the file inside the window
         final long calls = channel.writeCalls();
         storage.write(page(2), 5 * PAGE); // past the old mapping's end, inside the file
         assertEquals(calls, channel.writeCalls(), "mapped again, not positional");
-        assertArrayEquals(bytes(page(1)), read(PAGE, PAGE));
+        assertArrayEquals(bytes(page(1)), read(2 * PAGE, PAGE));
         assertArrayEquals(bytes(page(2)), read(5 * PAGE, PAGE));
     }
 
@@ -106,9 +125,42 @@ class MappedWritesTest
         assertEquals(7L * PAGE, storage.size());
         assertArrayEquals(bytes(page(2)), read(6 * PAGE, PAGE));
         assertArrayEquals(new byte[PAGE], read(5 * PAGE, PAGE), "the regrown part reads as zeros");
-        storage.write(page(3), PAGE); // inside the file again: mapped afresh
+        storage.write(page(3), 3 * PAGE); // inside the file again: mapped afresh
         assertEquals(calls + 1, channel.writeCalls());
-        assertArrayEquals(bytes(page(3)), read(PAGE, PAGE));
+        assertArrayEquals(bytes(page(3)), read(3 * PAGE, PAGE));
+    }
+
+    @Test
+    void shouldWriteACommitsDataPagesThroughTheMappingAndItsMetaPositionally()
+    {
+        assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "mapped writes are for Linux only");
+        final FaultyChannel own = FaultyChannel.open(dir.resolve("store"), 3);
+        final DatabaseOptions options = DatabaseOptions.builder().growth(PAGE, 1 << 20).mappedWrites(true).build();
+        try (PageStore store = PageStore.open(own.storage(), options))
+        {
+            store.ensureCapacity(8); // growth: positional
+            final long before = own.writeCalls();
+            final long[] ids = {2, 3, 7};
+            final ByteBuffer[] pages = new ByteBuffer[ids.length];
+            for (int i = 0; i < ids.length; i++)
+            {
+                pages[i] = StoreFixtures.page(PAGE, ids[i], 1, 1);
+            }
+            store.writePages(ids, pages, ids.length);
+            store.force();
+            store.writeMeta(new Meta(PAGE, 1, 8, 2, 1, 1, 0, 0, 0, 0, 1L));
+            store.force();
+            store.mapUpTo(8);
+            assertEquals(before + 1, own.writeCalls(), "one positional write: the meta page");
+            final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            for (int i = 0; i < ids.length; i++)
+            {
+                store.wrap(ids[i], 8, Long.MAX_VALUE, view);
+                final byte[] read = new byte[PAGE];
+                view.getBytes(0, read);
+                assertArrayEquals(bytes(pages[i]), read, "page " + ids[i] + " through the readers' mapping");
+            }
+        }
     }
 
     private static ByteBuffer page(final int seed)
