@@ -467,9 +467,10 @@ public final class DatabaseOptions
          * <p>Faster where a {@code pwrite} into the page cache is costly (Linux 6.x with large folios: several
          * microseconds a page, against the cost of the copy). The costs: a page written that is not in memory is
          * first read from disk (a positional write of a whole page is not); and a file system that cannot back a
-         * mapped page (out of space on a copy-on-write file system such as btrfs, or an I/O error) fails the write
-         * through the JVM's memory-access fault, reported as a {@link dev.cambium.StorageException} that refuses
-         * writes until reopen. Default: false.
+         * mapped page (out of space on a copy-on-write file system such as btrfs, or an I/O error) fails the commit
+         * with the JVM's {@link InternalError} for a memory-access fault, wrapped in a
+         * {@link dev.cambium.StorageException} when the JVM raises it inside the copy (it may raise it a little
+         * later). Default: false.
          *
          * @param mapped true to write pages through a mapping.
          * @return this.

@@ -18,7 +18,8 @@ import java.util.Arrays;
 
 /**
  * {@link Storage} over a {@link FileChannel} opened READ, WRITE, CREATE. Writes and reads are positional
- * ({@code pwrite64}/{@code pread64}), so they never touch the channel's shared position.
+ * ({@code pwrite64}/{@code pread64}), so they never touch the channel's shared position; after {@link #mapWrites},
+ * writes inside the file are copies into read-write mappings instead.
  *
  * <p>The file itself is never locked: a POSIX lock on it would be dropped by any close of the file anywhere in the
  * process. The right to write a database file is its {@link DatabaseLock}, on a separate lock file, which
@@ -311,10 +312,9 @@ public final class FileStorage implements Storage
     /**
      * Writes at or after {@code from} go through read-write mappings of the file from now on, where they lie inside
      * the file and inside one mapping window; others (a write that extends the file, such as growth, and every write
-     * below {@code from}) stay positional. On Linux only: there
-     * a {@link #force} ({@code fdatasync}/{@code fsync} of the file) also writes back pages changed through a
-     * mapping, as it does pages changed by {@code pwrite}, so durability and the order of forces are unchanged.
-     * Elsewhere this returns false and changes nothing.
+     * below {@code from}) stay positional. On Linux only: there a {@link #force} ({@code fdatasync}/{@code fsync} of
+     * the file) also writes back pages changed through a mapping, as it does pages changed by {@code pwrite}, so
+     * durability and the order of forces are unchanged. Elsewhere this returns false and changes nothing.
      *
      * <p>Why: on Linux 6.x a 4 KiB {@code pwrite} into a page-cache folio of many pages costs several microseconds
      * in {@code ext4_block_write_begin}, which walks every block of the folio; a copy into a mapped page that is
