@@ -67,6 +67,7 @@ public final class DatabaseOptions
     private final boolean trackReadTransactionOrigins;
     private final long openRevision;
     private final boolean registerMBean;
+    private final boolean mappedWrites;
 
     private DatabaseOptions(final Builder b)
     {
@@ -84,6 +85,7 @@ public final class DatabaseOptions
         this.trackReadTransactionOrigins = b.trackReadTransactionOrigins;
         this.openRevision = b.openRevision;
         this.registerMBean = b.registerMBean;
+        this.mappedWrites = b.mappedWrites;
     }
 
     /**
@@ -114,6 +116,7 @@ public final class DatabaseOptions
         b.trackReadTransactionOrigins = trackReadTransactionOrigins;
         b.openRevision = openRevision;
         b.registerMBean = registerMBean;
+        b.mappedWrites = mappedWrites;
         return b;
     }
 
@@ -222,6 +225,16 @@ public final class DatabaseOptions
         return registerMBean;
     }
 
+    /**
+     * @return true if pages are written through a read-write mapping of the file (Linux), false (the default) if
+     * with positional writes.
+     * @see Builder#mappedWrites(boolean)
+     */
+    public boolean mappedWrites()
+    {
+        return mappedWrites;
+    }
+
     @Override
     public String toString()
     {
@@ -232,7 +245,7 @@ public final class DatabaseOptions
             ", maxReadTransactionAge=" + maxReadTransactionAge +
             ", trackReadTransactionOrigins=" + trackReadTransactionOrigins() +
             (openRevision < 0 ? "" : ", openRevision=" + openRevision) +
-            (registerMBean ? "" : ", registerMBean=false") + '}';
+            (registerMBean ? "" : ", registerMBean=false") + (mappedWrites ? ", mappedWrites=true" : "") + '}';
     }
 
     /**
@@ -254,6 +267,7 @@ public final class DatabaseOptions
         private boolean trackReadTransactionOrigins;
         private long openRevision = -1;
         private boolean registerMBean = true;
+        private boolean mappedWrites;
 
         private Builder()
         {
@@ -456,6 +470,30 @@ public final class DatabaseOptions
         public Builder registerMBean(final boolean register)
         {
             this.registerMBean = register;
+            return this;
+        }
+
+        /**
+         * Whether a commit writes its pages by copying them into a read-write mapping of the file instead of one
+         * {@code pwrite} per page. Only on Linux (elsewhere the option changes nothing), and only inside the file:
+         * growing it stays a positional write, as do the meta pages' writes. Durability is unchanged: the commit's forces ({@code fdatasync},
+         * {@code fsync}) write back pages changed through a mapping as they do pages changed by {@code pwrite}, in
+         * the same order. Readers keep their read-only mappings.
+         *
+         * <p>Faster where a {@code pwrite} into the page cache is costly (Linux 6.x with large folios: several
+         * microseconds a page, against the cost of the copy). The costs: a page written that is not in memory is
+         * first read from disk (a positional write of a whole page is not); and a file system that cannot back a
+         * mapped page (out of space on a copy-on-write file system such as btrfs, or an I/O error) fails the commit
+         * with the JVM's {@link InternalError} for a memory-access fault, wrapped in a
+         * {@link dev.cambium.StorageException} when the JVM raises it inside the copy (it may raise it a little
+         * later). Default: false.
+         *
+         * @param mapped true to write pages through a mapping.
+         * @return this.
+         */
+        public Builder mappedWrites(final boolean mapped)
+        {
+            this.mappedWrites = mapped;
             return this;
         }
 

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Model-based test of the whole engine: seeded random sequences of put, delete, get, containsKey,
  * count and cursor walks over several trees in one file, checked against TreeMaps; transactions
  * that commit and that roll back; tree create and drop; close and reopen; and read transactions
- * held open across later commits, which must keep seeing exactly their revision.
+ * held open across later commits, which must keep seeing exactly their revision. Pages are written positionally
+ * and, in the rows with {@code mappedWrites}, through a read-write mapping ({@link DatabaseOptions.Builder#mappedWrites}).
  */
 class DatabaseModelTest
 {
@@ -42,20 +43,23 @@ class DatabaseModelTest
      * too (held snapshots included), and a problem fails that commit with
      * {@link CorruptDatabaseException}.
      */
-    @ParameterizedTest(name = "pageSize={0} durability={1} checkEveryCommit={2} txns={3}")
+    @ParameterizedTest(name = "pageSize={0} durability={1} checkEveryCommit={2} txns={3} mappedWrites={4}")
     @CsvSource({
-        "512, NO_SYNC, false, 120",
-        "1024, NO_SYNC, false, 120",
-        "4096, NO_SYNC, false, 120",
-        "1024, SYNC, false, 40",
-        "512, NO_SYNC, true, 300"})
+        "512, NO_SYNC, false, 120, false",
+        "1024, NO_SYNC, false, 120, false",
+        "4096, NO_SYNC, false, 120, false",
+        "1024, SYNC, false, 40, false",
+        "512, NO_SYNC, true, 300, false",
+        "4096, NO_SYNC, false, 120, true",
+        "1024, SYNC, false, 40, true",
+        "512, NO_SYNC, true, 300, true"})
     void shouldMatchModelAcrossCommitsRollbacksReopensAndSnapshots(
-        final int pageSize, final Durability durability, final boolean strict, final int txns)
+        final int pageSize, final Durability durability, final boolean strict, final int txns, final boolean mapped)
     {
         final long seed = TestSeeds.seed();
         try
         {
-            run(seed, pageSize, durability, strict, txns);
+            run(seed, pageSize, durability, strict, txns, mapped);
         }
         catch (final Throwable t)
         {
@@ -64,13 +68,14 @@ class DatabaseModelTest
     }
 
     private void run(final long seed, final int pageSize, final Durability durability, final boolean strict,
-        final int txns)
+        final int txns, final boolean mapped)
     {
         final Random rnd = new Random(seed);
-        final Path file = dir.resolve("model-" + pageSize + "-" + durability + (strict ? "-strict" : "") + ".cambium");
+        final Path file = dir.resolve("model-" + pageSize + "-" + durability + (strict ? "-strict" : "") +
+            (mapped ? "-mapped" : "") + ".cambium");
         final DatabaseOptions options = DatabaseOptions.builder()
             .pageSize(pageSize).durability(durability).mapSegmentSize(65536).growth(pageSize, 8 * pageSize)
-            .checkEveryCommit(strict).build();
+            .checkEveryCommit(strict).mappedWrites(mapped).build();
         Map<String, NavigableMap<byte[], byte[]>> model = new TreeMap<>();
         final List<Held> held = new ArrayList<>();
         final int keySpace = 20 + rnd.nextInt(rnd.nextBoolean() ? 300 : 3000);

@@ -3,6 +3,7 @@ package dev.cambium.btree;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -130,7 +131,11 @@ final class MemoryPages implements PageWriter
         }
         copies++;
         final long id = nextId++;
-        final UnsafeBuffer b = new UnsafeBuffer(c.clone());
+        // As the engine's working memory does, into a buffer that held another page: the copy must not depend on it.
+        final byte[] reused = new byte[c.length];
+        Arrays.fill(reused, (byte)0x5A);
+        final UnsafeBuffer b = new UnsafeBuffer(reused);
+        PageCopy.copy(new UnsafeBuffer(c), b, c.length);
         PageHeader.stamp(b, id, revision);
         privatePages.put(id, b);
         return id;

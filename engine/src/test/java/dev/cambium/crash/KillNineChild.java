@@ -36,7 +36,9 @@ public final class KillNineChild
         final long seed = Long.parseLong(args[2]);
         final Durability durability = args.length > 3 ? Durability.valueOf(args[3]) : Durability.SYNC;
         final int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-        try (Database db = Database.open(dbFile, DatabaseOptions.builder().durability(durability).build());
+        final boolean mapped = args.length > 5 && Boolean.parseBoolean(args[5]);
+        try (Database db = Database.open(dbFile,
+            DatabaseOptions.builder().durability(durability).mappedWrites(mapped).build());
             FileChannel ledger = FileChannel.open(ledgerFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND))
         {

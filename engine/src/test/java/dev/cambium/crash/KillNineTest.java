@@ -98,21 +98,47 @@ class KillNineTest
             longProperty("cambium.kill9.threads.seconds", 90), COMMITTERS);
     }
 
+    /**
+     * With {@code mappedWrites} a SIGKILL can land in the middle of a page's copy into the mapping (a positional
+     * write of a page is never cut by a signal): such a page belongs to a commit not yet acknowledged, and no meta
+     * page is ever written through the mapping.
+     */
+    @Test
+    void shouldKeepEveryAcknowledgedCommitAcrossSigkillsWithMappedWrites() throws Exception
+    {
+        loop(Durability.SYNC, longProperty("cambium.kill9.mapped.trials", 40),
+            longProperty("cambium.kill9.mapped.seconds", 60), 1, true);
+    }
+
+    /** As {@link #shouldKeepEveryAcknowledgedCommitAcrossSigkillsWithMappedWrites}, without forces. */
+    @Test
+    void shouldKeepEveryAcknowledgedCommitAcrossSigkillsWithMappedWritesInNoSyncMode() throws Exception
+    {
+        loop(Durability.NO_SYNC, longProperty("cambium.kill9.mapped.trials", 40),
+            longProperty("cambium.kill9.mapped.seconds", 60), 1, true);
+    }
+
     private void loop(final Durability durability, final long trials, final long seconds) throws Exception
     {
-        loop(durability, trials, seconds, 1);
+        loop(durability, trials, seconds, 1, false);
     }
 
     private void loop(final Durability durability, final long trials, final long seconds, final int threads)
         throws Exception
     {
+        loop(durability, trials, seconds, threads, false);
+    }
+
+    private void loop(final Durability durability, final long trials, final long seconds, final int threads,
+        final boolean mapped) throws Exception
+    {
         final long seed = TestSeeds.seed();
         final long budgetMs = TimeUnit.SECONDS.toMillis(seconds);
-        final String where = durability + ", " + threads + " committing thread(s), seed " + seed +
-            " (rerun with -Dtest.seed=" + seed + ")";
+        final String where = durability + ", " + threads + " committing thread(s)" + (mapped ? ", mapped writes" : "") +
+            ", seed " + seed + " (rerun with -Dtest.seed=" + seed + ")";
         try
         {
-            run(seed, trials, budgetMs, durability, threads);
+            run(seed, trials, budgetMs, durability, threads, mapped);
         }
         catch (final Throwable t)
         {
@@ -122,7 +148,7 @@ class KillNineTest
     }
 
     private void run(final long seed, final long trials, final long budgetMs, final Durability durability,
-        final int threads) throws Exception
+        final int threads, final boolean mapped) throws Exception
     {
         final Path dbFile = dir.resolve("kill9.cambium");
         final Path ledgerFile = dir.resolve("kill9.ledger");
@@ -153,7 +179,8 @@ class KillNineTest
                 ? kills.nextInt(600)
                 : kills.nextInt(10) == 0 ? kills.nextInt(20) : 20 + kills.nextInt(230);
             final Process child = ChildJvm.start(KillNineChild.class, List.of(), outFile, dbFile.toString(),
-                ledgerFile.toString(), Long.toString(seed), durability.name(), Integer.toString(threads));
+                ledgerFile.toString(), Long.toString(seed), durability.name(), Integer.toString(threads),
+                Boolean.toString(mapped));
             try
             {
                 if (killBeforeReady)
@@ -242,7 +269,8 @@ class KillNineTest
             }
         }
         System.out.printf("KillNineTest: " + durability + ", " + threads
-            + " committing thread(s), seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
+            + " committing thread(s)" + (mapped ? ", mapped writes" : "")
+            + ", seed %d, %d trials (%d killed before ready), %d commits acknowledged " +
             "(database at commit %d), %d kills after a durable commit before its ledger entry (L < c <= L+threads), " +
             "%d trials with no new commit, %.1f s, file %d KiB%n",
             seed, trial, beforeReady, lastLedgerCount(ledgerFile), prevCommit, midCommit, noCommitTrials,

@@ -35,6 +35,12 @@ public abstract class ForwardingStorage implements Storage
     }
 
     @Override
+    public boolean mapWrites(final long from)
+    {
+        return delegate.mapWrites(from);
+    }
+
+    @Override
     public void write(final ByteBuffer src, final long position)
     {
         delegate.write(src, position);

@@ -197,6 +197,11 @@ public final class PageStore implements AutoCloseable
         this.verified = new long[0];
         growBitmap(fileSize >>> pageShift);
         remap(fileSize);
+        if (options.mappedWrites())
+        {
+            // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
+            storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
+        }
     }
 
     /**

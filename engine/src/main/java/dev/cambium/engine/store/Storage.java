@@ -78,6 +78,19 @@ public interface Storage
     MappedByteBuffer mapReadOnly(long position, long length);
 
     /**
+     * Asks that writes at or after {@code from} go through a read-write mapping of the file rather than positional
+     * writes from now on, where the storage can do so without changing what {@link #write} and {@link #force}
+     * promise ({@link FileStorage#mapWrites(long)}). Writer thread, before the first write it should apply to.
+     *
+     * @param from the first offset it applies to.
+     * @return whether it now does; false (the default) for a storage that cannot.
+     */
+    default boolean mapWrites(final long from)
+    {
+        return false;
+    }
+
+    /**
      * Closes the file. Existing mappings stay valid. Idempotent.
      */
     void close();

@@ -1,5 +1,6 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.btree.PageCopy;
 import dev.cambium.btree.PageHeader;
 import dev.cambium.btree.PageWriter;
 import dev.cambium.engine.space.FreeSpace;
@@ -159,7 +160,7 @@ public final class WorkingMemory implements PageWriter, FreeSpace.Changes
         committed.wrap(pageId, expectedRevision, view); // validates the id, the checksum and the revision
         final long id = allocateId();
         final UnsafeBuffer copy = newPage(id);
-        copy.putBytes(0, view, 0, pageSize);
+        PageCopy.copy(view, copy, pageSize); // only the used bytes of a leaf or branch: the source is usually cold
         PageHeader.stamp(copy, id, revision);
         obsolete.add(pageId, expectedRevision);
         copies++;

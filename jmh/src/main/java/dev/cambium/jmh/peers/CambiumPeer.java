@@ -18,12 +18,15 @@ import java.nio.file.Path;
  * meta force) for durable commits. Gets and scans are zero-copy views into the mapping; the copying
  * variants use {@code Tree.get(byte[])} and {@code Cursor.key()}/{@code value()}, which return copies.
  * The system property {@value #VERIFICATION_PROPERTY} ({@code FIRST_READ} or {@code EVERY_READ}) sets the page
- * verification mode, for measuring the checksum's cost (every page read verifies with {@code EVERY_READ}).
+ * verification mode, for measuring the checksum's cost (every page read verifies with {@code EVERY_READ});
+ * {@value #MAPPED_WRITES_PROPERTY}{@code =true} writes pages through a mapping ({@code DatabaseOptions.mappedWrites}).
  */
 final class CambiumPeer implements Peer
 {
     static final String TREE = "bench";
     static final String VERIFICATION_PROPERTY = "cambium.jmh.pageVerification";
+    /** System property: {@code true} opens the store with {@code DatabaseOptions.mappedWrites} (default false). */
+    static final String MAPPED_WRITES_PROPERTY = "cambium.jmh.mappedWrites";
 
     private Database db;
     /**
@@ -46,6 +49,7 @@ final class CambiumPeer implements Peer
         db = Database.open(dir.resolve("bench.cambium"), DatabaseOptions.builder()
             .durability(durability == Durability.DURABLE ? dev.cambium.Durability.SYNC : dev.cambium.Durability.NO_SYNC)
             .pageVerification(PageVerification.valueOf(System.getProperty(VERIFICATION_PROPERTY, "FIRST_READ")))
+            .mappedWrites(Boolean.getBoolean(MAPPED_WRITES_PROPERTY))
             .build());
         // Readers need the tree to exist; creating it is a commit, so do it once here.
         db.write(txn -> txn.openOrCreateTree(TREE));
