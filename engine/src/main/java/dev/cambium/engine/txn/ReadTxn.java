@@ -16,8 +16,8 @@ import java.lang.ref.Reference;
  * <p>Forgotten transactions: each transaction's {@link ReaderPin} is registered with
  * {@link ForgottenReaderRelease} (it refers to the transaction only as a phantom reference). If the transaction becomes
  * unreachable without {@link #close()}, its daemon thread unpins the revision and the engine logs
- * a warning. {@link #close()} runs the same action on the calling thread, after marking it as a
- * normal close, and thereby deregisters it; the pin is released exactly once either way. A
+ * a warning. {@link #close()} deregisters the pin and releases it on the calling thread as a normal
+ * close; the pin is released exactly once either way (by whoever deregisters it). A
  * transaction that is unreachable while one of its trees is still executing a read (for example
  * {@code db.beginRead().tree("t").get(k)}, never closed) may be released during that read: the
  * result is as undefined as for any read after close.
@@ -66,6 +66,14 @@ public final class ReadTxn extends AbstractTxn
         return node.state();
     }
 
+    /**
+     * @return this transaction's pin (its registration for release if forgotten).
+     */
+    public ReaderPin pin()
+    {
+        return pin;
+    }
+
     @Override
     boolean writable()
     {
@@ -84,11 +92,10 @@ public final class ReadTxn extends AbstractTxn
         if (!ended)
         {
             ended = true;
-            pin.markClosed();
-            pin.clean(); // runs the pin's release now, on this thread, and deregisters it
+            pin.clean(); // releases the pin now, on this thread, and deregisters it
             context.release(); // after the last use of its reader and views by this transaction
         }
-        // Keep this reachable until the pin is marked closed, so that the cleaner cannot report a
+        // Keep this reachable until the pin is unlinked, so that the release daemon cannot report a
         // transaction being closed as a leak.
         Reference.reachabilityFence(this);
     }
