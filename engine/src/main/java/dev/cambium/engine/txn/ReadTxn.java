@@ -1,8 +1,10 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.btree.BTreeCursor;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.ref.Reference;
 
@@ -67,6 +69,14 @@ public final class ReadTxn extends AbstractTxn
     }
 
     /**
+     * @return the thread's read context this transaction uses.
+     */
+    ReadContext context()
+    {
+        return context;
+    }
+
+    /**
      * @return this transaction's pin (its registration for release if forgotten).
      */
     public ReaderPin pin()
@@ -84,6 +94,56 @@ public final class ReadTxn extends AbstractTxn
     public long revision()
     {
         return node.revision();
+    }
+
+    /** From the thread's catalog entries of this revision if its last transactions opened the tree, else the catalog. */
+    @Override
+    TreeHandle openHandle(final String name)
+    {
+        final TreeCache trees = context.trees;
+        final long revision = node.revision();
+        final int slot = trees.find(name, revision);
+        if (slot >= 0)
+        {
+            return new TreeHandle(this, name, trees.encoded(slot), trees.root(slot), trees.rootRevision(slot),
+                trees.size(slot));
+        }
+        final TreeHandle h = super.openHandle(name);
+        trees.put(name, h.encodedName, revision, h.root, h.rootRevision, h.size);
+        return h;
+    }
+
+    /** The context's tree cursor while no other open cursor of this transaction holds it, else a new one. */
+    @Override
+    BTreeCursor takeCursor()
+    {
+        if (context.cursorFree)
+        {
+            context.cursorFree = false;
+            final BTreeCursor c = context.cursor;
+            c.renewViews(); // the last cursor's views stay where they were; see renewViews for the cost
+            return c;
+        }
+        return super.takeCursor();
+    }
+
+    @Override
+    UnsafeBuffer argViewFor(final BTreeCursor c)
+    {
+        return c == context.cursor ? context.cursorArg : super.argViewFor(c);
+    }
+
+    /**
+     * Frees the context's tree cursor if {@code c} is it. A cursor closed after its transaction ended gives nothing
+     * back: the context may already serve a later transaction, whose own cursor may hold it.
+     */
+    @Override
+    void giveBack(final BTreeCursor c)
+    {
+        if (!ended && c == context.cursor)
+        {
+            context.cursorFree = true;
+        }
     }
 
     @Override
