@@ -4,6 +4,7 @@ import dev.cambium.Database;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -136,6 +138,33 @@ class ReadContextTest
                 assertNotSame(context.cursor, cursor(second).treeCursor());
                 d.close();
                 assertSame(context.cursor, cursor(second).treeCursor());
+            }
+        }
+    }
+
+    @Test
+    void shouldLeaveTheViewsOfAClosedCursorWhereTheyWereWhenALaterCursorReusesItsTreeCursor()
+    {
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final ReadTransaction first = db.beginRead();
+            final CursorImpl a = cursor(first);
+            assertTrue(a.first());
+            final DirectBuffer keyView = a.keyBuffer();
+            final byte[] firstKey = a.key();
+            a.close();
+            first.close();
+            grow(db, 1000);
+            try (ReadTransaction second = db.beginRead())
+            {
+                final CursorImpl b = cursor(second);
+                assertSame(a.treeCursor(), b.treeCursor(), "the same tree cursor, reused");
+                assertTrue(b.last());
+                assertNotSame(keyView, b.keyBuffer(), "new views for the new cursor");
+                final byte[] seen = new byte[keyView.capacity()];
+                keyView.getBytes(0, seen);
+                assertArrayEquals(firstKey, seen, "the old view did not follow the new cursor");
             }
         }
     }
