@@ -96,6 +96,156 @@ class ReadTransactionReuseTest
         }
     }
 
+    /** Steps {@code c} from where it stands to the end, checking every entry is of {@code generation}. */
+    private static void assertRestIs(final Cursor c, final int from, final long generation)
+    {
+        int i = from;
+        do
+        {
+            assertArrayEquals(key(i), c.key(), "key " + i);
+            assertArrayEquals(value(i, generation), c.value(), "value " + i);
+            i++;
+        }
+        while (c.next());
+        assertEquals(KEYS, i, "entries up to the end");
+    }
+
+    /** Keys in key order: {@link #key} puts the index first, big-endian. */
+    private static Cursor positionedAt(final Tree t, final int i)
+    {
+        final Cursor c = t.cursor();
+        assertTrue(c.seek(key(i)));
+        return c;
+    }
+
+    @Test
+    void shouldRefuseACursorOfAClosedReadTransactionAfterItsThreadBeganTheNextOneAndLeaveTheNewCursorsAlone()
+    {
+        try (Database db = open())
+        {
+            writeGeneration(db, 1);
+            final ReadTransaction first = db.beginRead();
+            final Cursor stale = positionedAt(first.tree("t"), 10);
+            final Cursor staleClosed = first.tree("t").cursor();
+            first.close();
+            writeGeneration(db, 2);
+            try (ReadTransaction second = db.beginRead())
+            {
+                final Tree t = second.tree("t");
+                final Cursor c = positionedAt(t, 100);
+                assertThrows(TransactionClosedException.class, stale::next);
+                assertThrows(TransactionClosedException.class, stale::prev);
+                assertThrows(TransactionClosedException.class, stale::first);
+                assertThrows(TransactionClosedException.class, stale::last);
+                assertThrows(TransactionClosedException.class, stale::key);
+                assertThrows(TransactionClosedException.class, stale::value);
+                assertThrows(TransactionClosedException.class, stale::keyBuffer);
+                assertThrows(TransactionClosedException.class, stale::valueBuffer);
+                assertThrows(TransactionClosedException.class, () -> stale.seek(key(3)));
+                assertThrows(TransactionClosedException.class, () -> stale.seekFloor(key(3)));
+                assertThrows(TransactionClosedException.class, () -> stale.seekLower(key(3)));
+                assertThrows(TransactionClosedException.class, () -> stale.seekHigher(key(3)));
+                // Closing the stale cursors must not hand anything of theirs to a cursor of this transaction: a
+                // cursor opened now must move on its own, not on c's tree cursor.
+                stale.close();
+                staleClosed.close();
+                try (Cursor d = positionedAt(t, 2000))
+                {
+                    assertArrayEquals(value(2000, 2), d.value());
+                    assertArrayEquals(key(100), c.key(), "c did not move with d");
+                    assertTrue(c.next());
+                    assertArrayEquals(key(2000), d.key(), "d did not move with c");
+                    assertTrue(d.next());
+                    assertRestIs(c, 101, 2);
+                    assertArrayEquals(key(2001), d.key());
+                }
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAClosedCursorWhileALaterCursorOfItsTransactionMoves()
+    {
+        try (Database db = open())
+        {
+            writeGeneration(db, 1);
+            try (ReadTransaction txn = db.beginRead())
+            {
+                final Tree t = txn.tree("t");
+                final Cursor closed = positionedAt(t, 50);
+                closed.close();
+                try (Cursor later = positionedAt(t, 60))
+                {
+                    assertThrows(IllegalStateException.class, closed::next);
+                    assertThrows(IllegalStateException.class, closed::first);
+                    assertThrows(IllegalStateException.class, () -> closed.seek(key(5)));
+                    assertThrows(IllegalStateException.class, closed::keyBuffer);
+                    closed.close(); // idempotent, and gives nothing back twice
+                    try (Cursor beside = positionedAt(t, 70))
+                    {
+                        assertTrue(later.last());
+                        assertArrayEquals(key(70), beside.key(), "beside did not move with later");
+                        assertTrue(beside.prev());
+                        assertArrayEquals(key(KEYS - 1), later.key(), "later did not move with beside");
+                    }
+                    assertTrue(later.first());
+                    assertRestIs(later, 0, 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldOpenTheTreeOfItsOwnRevisionWhenTheThreadsLastTransactionOpenedItInAnother()
+    {
+        try (Database db = open())
+        {
+            writeGeneration(db, 1);
+            final int trees = 12; // more than a thread keeps catalog entries for
+            db.write(txn ->
+            {
+                for (int n = 0; n < trees; n++)
+                {
+                    final Tree x = txn.createTree("x" + n);
+                    for (int i = 0; i <= n; i++)
+                    {
+                        x.put(key(i), value(i, n));
+                    }
+                }
+                txn.createTree("dropped");
+            });
+            for (int round = 0; round < 3; round++)
+            {
+                for (int n = 0; n < trees; n++)
+                {
+                    try (ReadTransaction r = db.beginRead())
+                    {
+                        assertEquals(n + 1, r.tree("x" + n).size(), "round " + round + ", tree x" + n);
+                        assertTrue(r.hasTree("dropped"));
+                        assertEquals(KEYS, r.tree("t").size());
+                    }
+                }
+            }
+            db.write(txn ->
+            {
+                txn.tree("x3").put(key(KEYS + 1), value(0, 0));
+                txn.tree("t").delete(key(0));
+                txn.dropTree("dropped");
+            });
+            try (ReadTransaction r = db.beginRead())
+            {
+                assertEquals(5, r.tree("x3").size());
+                assertArrayEquals(value(0, 0), r.tree("x3").get(key(KEYS + 1)));
+                assertEquals(KEYS - 1, r.tree("t").size());
+                assertEquals(null, r.tree("t").get(key(0)));
+                assertEquals(5, r.tree("x4").size());
+                assertFalse(r.hasTree("dropped"));
+                assertThrows(NoSuchTreeException.class, () -> r.tree("dropped"));
+            }
+        }
+    }
+
     @Test
     void shouldReadItsOwnRevisionInEveryReadTransactionOpenOnOneThread()
     {

@@ -30,8 +30,9 @@ public final class BTreeCursor
     private static final int INITIAL_LEVELS = 4;
     private ReadNode[] path = new ReadNode[INITIAL_LEVELS];
     private int[] index = new int[INITIAL_LEVELS];
-    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
+    /** The views {@link #key()} and {@link #value()} return; replaced by {@link #renewViews()}. */
+    private UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     /** Created at the first value on overflow pages. */
     private UnsafeBuffer overflowView;
     /** The edge key of the leaf a scan just left (see {@link #advance}); grown as needed. */
@@ -82,7 +83,9 @@ public final class BTreeCursor
     }
 
     /**
-     * Points the cursor at a (possibly new) root and unpositions it.
+     * Points the cursor at a (possibly new) root and unpositions it. Nothing of where it stood before is used
+     * afterwards, so a cursor may be reset onto another tree or revision (read contexts reuse one cursor for the
+     * scans of successive transactions).
      *
      * @param root         the tree's root page id.
      * @param rootRevision the revision that wrote the root (0 for an empty tree).
@@ -92,6 +95,22 @@ public final class BTreeCursor
         this.root = root;
         this.rootRevision = rootRevision;
         this.leaf = -1;
+        // A page id of another revision may name another page: the next leaf entered starts a new batch.
+        this.prefetchParent = -1;
+    }
+
+    /**
+     * Gives the cursor new key and value views, for a cursor reused by a new owner: the views the last owner was
+     * handed keep pointing where they pointed instead of following the new owner's moves (so a view kept past
+     * its cursor's close never shows what a later transaction's cursor reads), and the new ones are young objects:
+     * a scan re-wraps both views at every step, each wrap stores a reference (the mapping's buffer), and a reference
+     * store into an old-generation object can cost G1's post-write barrier a StoreLoad fence, where a store into a
+     * young object is filtered out before it.
+     */
+    public void renewViews()
+    {
+        keyView = new UnsafeBuffer(0, 0);
+        valueView = new UnsafeBuffer(0, 0);
     }
 
     /**

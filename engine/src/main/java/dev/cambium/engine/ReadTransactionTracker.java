@@ -83,7 +83,7 @@ final class ReadTransactionTracker implements ReaderPin.Listener, ReaderPin.Open
     {
         // The clock only when tracked: System.nanoTime() took 100 to 180 ns on a KVM guest (kvm-clock), as much as
         // the rest of a begin and end together, and untracked transactions need no open time.
-        final ReaderPin pin = new ReaderPin(txn, node, stripe, open != null ? System.nanoTime() : ReaderPin.UNTIMED,
+        final ReaderPin pin = ReaderPin.of(txn, node, stripe, open != null ? System.nanoTime() : ReaderPin.UNTIMED,
             trackOrigins ? new Throwable("read transaction opened here") : null, this);
         if (open != null)
         {

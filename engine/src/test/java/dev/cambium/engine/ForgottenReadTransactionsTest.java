@@ -9,6 +9,7 @@ import dev.cambium.ReadTransaction;
 import dev.cambium.ReadTransactionInfo;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.txn.ReadTxn;
+import dev.cambium.engine.txn.ReaderPin;
 import dev.cambium.revision.RevisionNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
@@ -35,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,6 +53,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ForgottenReadTransactionsTest
 {
     private static final int GC_ATTEMPTS = 200;
+    /** In {@link #exchangeAndClose}, one transaction of this many rounds is forgotten. */
+    private static final int FORGET_EVERY = 10;
 
     @TempDir
     Path dir;
@@ -128,6 +134,12 @@ class ForgottenReadTransactionsTest
     private static long beginAndForget(final Engine engine)
     {
         return engine.beginRead().revision();
+    }
+
+    /** As {@link #beginAndForget}; the pin refers to its transaction only through its phantom reference. */
+    private static ReaderPin beginAndForgetPin(final Engine engine)
+    {
+        return engine.beginRead().pin();
     }
 
     private static String stackTrace(final Throwable t)
@@ -220,6 +232,45 @@ class ForgottenReadTransactionsTest
         }
     }
 
+    /**
+     * A close deregisters the pin but does not clear its phantom reference (a native call in Java 17), so the
+     * collector may still enqueue it; the release daemon must then leave it alone. Here it is enqueued by hand,
+     * while another transaction of the same thread holds a pin on the same revision and stripe: a second release
+     * would unpin that one.
+     */
+    @Test
+    void shouldIgnoreAClosedTransactionsPinThatIsEnqueuedLater()
+    {
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            try (ReadTxn other = engine.beginRead())
+            {
+                final ReadTxn closed = engine.beginRead();
+                assertSame(head, other.pin().node());
+                assertSame(head, closed.pin().node());
+                final ReaderPin pin = closed.pin();
+                closed.close();
+                assertEquals(1, head.refCount());
+                assertTrue(pin.isReleased());
+                assertTrue(pin.enqueue(), "not cleared by the close, so it can still be enqueued");
+                awaitGc("the release daemon takes the enqueued pin", () -> !pin.isEnqueued());
+                // The daemon is one thread: once a transaction forgotten after that is released, it has finished
+                // with the stale pin too.
+                final ReaderPin witness = beginAndForgetPin(engine);
+                awaitGc("the forgotten witness is released", witness::isReleased);
+                assertEquals(1, engine.leakedReadTransactions(), "only the witness leaked");
+
+                assertEquals(1, head.refCount(), "the other transaction's pin is still held");
+                assertEquals(1, engine.openReaders());
+                assertEquals(1, warningsContaining("never closed").size(), warnings::toString);
+            }
+            assertEquals(0, head.refCount());
+            assertEquals(0, engine.openReaders());
+            Checks.assertConsistent(engine);
+        }
+    }
+
     @Test
     void shouldReleaseThePinsOfTransactionsClosedOnAnotherThread() throws InterruptedException
     {
@@ -251,6 +302,96 @@ class ForgottenReadTransactionsTest
             assertEquals(0, engine.openReaders());
             assertEquals(0, engine.leakedReadTransactions());
             Checks.assertConsistent(engine);
+        }
+    }
+
+    /**
+     * Two threads lock one registry stripe at once: each begins transactions (linked into its own stripe) and hands
+     * them to the other to close (unlinked there), while also closing its own and forgetting some. A lost update of
+     * the list would leave a closed registration linked or drop a live one, whose forgotten transaction then is
+     * never released.
+     */
+    @Test
+    void shouldKeepTheRegistryIntactWhenThreadsCloseEachOthersTransactions() throws Exception
+    {
+        final int rounds = 10_000;
+        try (Engine engine = openEngine(DatabaseOptions.builder()))
+        {
+            final RevisionNode<Meta> head = engine.revisions().head();
+            final SynchronousQueue<ReadTxn> toB = new SynchronousQueue<>();
+            final SynchronousQueue<ReadTxn> toA = new SynchronousQueue<>();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread a = new Thread(() -> exchangeAndClose(engine, true, toB, toA, rounds, failure));
+            final Thread b = new Thread(() -> exchangeAndClose(engine, false, toA, toB, rounds, failure));
+            a.start();
+            b.start();
+            a.join();
+            b.join();
+            assertNull(failure.get());
+            final int forgotten = 2 * (rounds / FORGET_EVERY);
+            awaitGc("every forgotten transaction is released (none fell out of the registry)",
+                () -> engine.leakedReadTransactions() == forgotten && head.refCount() == 0);
+            assertEquals(0, engine.openReaders());
+            final ReaderPin witness = beginAndForgetPin(engine);
+            awaitGc("a transaction forgotten after the exchange is still released", witness::isReleased);
+            assertEquals(forgotten + 1, engine.leakedReadTransactions(), "no closed transaction was taken for a leak");
+            assertEquals(0, head.refCount());
+            Checks.assertConsistent(engine);
+        }
+    }
+
+    /** Bounded, so that a failure of the other thread fails this one instead of hanging the test. */
+    private static void hand(final SynchronousQueue<ReadTxn> out, final ReadTxn txn)
+        throws InterruptedException
+    {
+        if (!out.offer(txn, 60, TimeUnit.SECONDS))
+        {
+            throw new AssertionError("the other thread stopped taking");
+        }
+    }
+
+    private static ReadTxn take(final SynchronousQueue<ReadTxn> in) throws InterruptedException
+    {
+        final ReadTxn txn = in.poll(60, TimeUnit.SECONDS);
+        if (txn == null)
+        {
+            throw new AssertionError("the other thread stopped handing");
+        }
+        return txn;
+    }
+
+    private static void exchangeAndClose(final Engine engine, final boolean handsFirst,
+        final SynchronousQueue<ReadTxn> out, final SynchronousQueue<ReadTxn> in,
+        final int rounds, final AtomicReference<Throwable> failure)
+    {
+        try
+        {
+            for (int i = 0; i < rounds; i++)
+            {
+                final ReadTxn mine = engine.beginRead();
+                final ReadTxn handed = engine.beginRead();
+                final ReadTxn theirs;
+                if (handsFirst)
+                {
+                    hand(out, handed);
+                    theirs = take(in);
+                }
+                else
+                {
+                    theirs = take(in);
+                    hand(out, handed);
+                }
+                theirs.close(); // unlinked from the other thread's stripe while that thread closes its own
+                if (i % FORGET_EVERY == 0)
+                {
+                    beginAndForget(engine); // linked into this thread's stripe while the other unlinks from it
+                }
+                mine.close();
+            }
+        }
+        catch (final Throwable t)
+        {
+            failure.compareAndSet(null, t);
         }
     }
 

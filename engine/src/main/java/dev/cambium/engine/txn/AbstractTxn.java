@@ -226,15 +226,57 @@ abstract class AbstractTxn implements ReadTransaction
         {
             return h;
         }
+        final TreeHandle handle = openHandle(name);
+        addHandle(handle);
+        return handle;
+    }
+
+    /**
+     * Looks a tree up in the catalog and makes a handle for it (not yet recorded). The transaction is open.
+     *
+     * @param name the tree's name.
+     * @return a new handle.
+     * @throws NoSuchTreeException if the catalog has no such tree.
+     */
+    TreeHandle openHandle(final String name)
+    {
         final byte[] bytes = encodeName(name);
         if (!lookup(bytes))
         {
             throw new NoSuchTreeException("no tree named '" + name + "'");
         }
-        final TreeHandle handle = new TreeHandle(this, name, bytes, CatalogEntry.root(entryView),
-            CatalogEntry.rootRevision(entryView), CatalogEntry.size(entryView));
-        addHandle(handle);
-        return handle;
+        return new TreeHandle(this, name, bytes, CatalogEntry.root(entryView), CatalogEntry.rootRevision(entryView),
+            CatalogEntry.size(entryView));
+    }
+
+    /**
+     * The tree cursor a new public cursor of this transaction moves. The transaction is open.
+     *
+     * @return a tree cursor no other open cursor uses.
+     */
+    BTreeCursor takeCursor()
+    {
+        return new BTreeCursor(pages);
+    }
+
+    /**
+     * @param c a tree cursor {@link #takeCursor()} returned.
+     * @return the view the public cursor over {@code c} wraps around its callers' keys; no other open cursor's.
+     */
+    UnsafeBuffer argViewFor(final BTreeCursor c)
+    {
+        return new UnsafeBuffer(0, 0);
+    }
+
+    /**
+     * Called by a public cursor's first close with the tree cursor {@link #takeCursor()} gave it, which it never
+     * uses again.
+     *
+     * @param c the tree cursor.
+     */
+    void giveBack(final BTreeCursor c)
+    {
+        // nothing to do: it was the cursor's own
     }
 
     @Override

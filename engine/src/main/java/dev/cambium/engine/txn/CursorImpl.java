@@ -3,7 +3,6 @@ package dev.cambium.engine.txn;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.Cursor;
 import dev.cambium.btree.BTreeCursor;
-import dev.cambium.btree.PageReader;
 import dev.cambium.engine.store.PageStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,8 +30,12 @@ final class CursorImpl implements Cursor
     private final AbstractTxn txn;
     private final PageStore store;
     private final BTreeCursor cursor;
-    /** A view of a caller's key array during a seek, or of the saved key during {@link #reattach()}. */
-    private final UnsafeBuffer argView = new UnsafeBuffer(0, 0);
+    /**
+     * A view of a caller's key array during a seek, or of the saved key during {@link #reattach()}. Like
+     * {@link #cursor}, it may be the read context's and serve a later cursor once this one is closed: both are used
+     * only after {@link #checkUsable()}.
+     */
+    private final UnsafeBuffer argView;
     /** Inclusive lower bound, or null. */
     private final UnsafeBuffer low;
     private final int lowLength;
@@ -42,18 +45,27 @@ final class CursorImpl implements Cursor
     private byte[] savedKey;
     private boolean closed;
 
-    CursorImpl(final TreeHandle tree, final PageReader pages, final byte[] low, final byte[] high)
+    CursorImpl(final TreeHandle tree, final byte[] low, final byte[] high)
     {
         this.tree = tree;
         this.txn = tree.txn();
         this.store = txn.store();
-        this.cursor = new BTreeCursor(pages);
+        this.cursor = txn.takeCursor();
+        this.argView = txn.argViewFor(cursor);
         // An empty lower bound admits every key: no check needed.
         this.low = low == null || low.length == 0 ? null : new UnsafeBuffer(low);
         this.lowLength = low == null ? 0 : low.length;
         this.high = high == null ? null : new UnsafeBuffer(high);
         this.highLength = high == null ? 0 : high.length;
         cursor.reset(tree.root, tree.rootRevision);
+    }
+
+    /**
+     * @return the tree cursor this cursor moves (its read context's, or its own).
+     */
+    BTreeCursor treeCursor()
+    {
+        return cursor;
     }
 
     void detach()
@@ -134,6 +146,7 @@ final class CursorImpl implements Cursor
     public boolean seek(final byte[] key)
     {
         Objects.requireNonNull(key, "key");
+        checkUsable(); // before the view is touched: a closed cursor's view may be a later cursor's
         argView.wrap(key);
         return seek(argView, 0, key.length);
     }
@@ -409,6 +422,7 @@ final class CursorImpl implements Cursor
         {
             closed = true;
             tree.closed(this);
+            txn.giveBack(cursor);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.btree.BTreeCursor;
 import dev.cambium.btree.BTreeReader;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,9 +19,11 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Nothing here refers to a transaction or a tree handle: a context stays in its thread's slot, and a reference
  * from there to a transaction that was never closed would keep it reachable, so {@link ForgottenReaderRelease}
- * would never release it. What a context holds between transactions is no data of a revision either: the next
- * transaction re-targets the page reader ({@link ReadPages#reset}) before its first read, and the views are
- * re-wrapped by every call that uses them.
+ * would never release it. What a context holds between transactions is no data a later transaction could take for
+ * its own revision's: the next transaction re-targets the page reader ({@link ReadPages#reset}) before its first
+ * read, the views are re-wrapped by every call that uses them, the tree cursor is re-pointed at a root
+ * ({@link BTreeCursor#reset}) before every positioning, and the catalog entries in {@link #trees} are used only by a
+ * transaction of the revision they were read in.
  *
  * <p>Threads: {@link Pool#acquire} on the thread beginning a read transaction; {@link #release()} by the thread
  * that closes it (the same or another one, as a transaction may be handed from thread to thread). The context is
@@ -48,6 +53,18 @@ public final class ReadContext
     final ReadPages pages;
     final BTreeReader reader;
     final Scratch scratch = new Scratch();
+    /**
+     * The tree cursor and argument view behind the first open cursor of a transaction ({@link ReadTxn#takeCursor}):
+     * a cursor and its per-level flyweights and cell array were about 1.2 KB of every scan. The public cursor
+     * ({@link CursorImpl}) stays a new object per {@code Tree.cursor()} and checks that it and its transaction are
+     * open before every use of these, so a closed cursor, or one of a closed transaction, never reaches them again.
+     */
+    final BTreeCursor cursor;
+    final UnsafeBuffer cursorArg = new UnsafeBuffer(0, 0);
+    /** False while a cursor of the context's transaction holds {@link #cursor}; the transaction's thread. */
+    boolean cursorFree = true;
+    /** The catalog entries this thread's transactions looked up, by revision. */
+    final TreeCache trees = new TreeCache();
     /** Accessed through {@link #IN_USE} with acquire/release semantics. */
     @SuppressWarnings("unused")
     private boolean inUse;
@@ -56,6 +73,7 @@ public final class ReadContext
     {
         this.pages = new ReadPages(store, meta);
         this.reader = new BTreeReader(pages);
+        this.cursor = new BTreeCursor(pages);
     }
 
     /**
@@ -64,6 +82,8 @@ public final class ReadContext
      */
     void release()
     {
+        // Cursors of the ended transaction that were never closed can no longer use it: they check the transaction.
+        cursorFree = true;
         IN_USE.setRelease(this, false);
     }
 

@@ -1,8 +1,10 @@
 package dev.cambium.engine.txn;
 
+import dev.cambium.btree.BTreeCursor;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.RevisionNode;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.ref.Reference;
 
@@ -16,8 +18,8 @@ import java.lang.ref.Reference;
  * <p>Forgotten transactions: each transaction's {@link ReaderPin} is registered with
  * {@link ForgottenReaderRelease} (it refers to the transaction only as a phantom reference). If the transaction becomes
  * unreachable without {@link #close()}, its daemon thread unpins the revision and the engine logs
- * a warning. {@link #close()} runs the same action on the calling thread, after marking it as a
- * normal close, and thereby deregisters it; the pin is released exactly once either way. A
+ * a warning. {@link #close()} deregisters the pin and releases it on the calling thread as a normal
+ * close; the pin is released exactly once either way (by whoever deregisters it). A
  * transaction that is unreachable while one of its trees is still executing a read (for example
  * {@code db.beginRead().tree("t").get(k)}, never closed) may be released during that read: the
  * result is as undefined as for any read after close.
@@ -66,6 +68,22 @@ public final class ReadTxn extends AbstractTxn
         return node.state();
     }
 
+    /**
+     * @return the thread's read context this transaction uses.
+     */
+    ReadContext context()
+    {
+        return context;
+    }
+
+    /**
+     * @return this transaction's pin (its registration for release if forgotten).
+     */
+    public ReaderPin pin()
+    {
+        return pin;
+    }
+
     @Override
     boolean writable()
     {
@@ -78,17 +96,66 @@ public final class ReadTxn extends AbstractTxn
         return node.revision();
     }
 
+    /** From the thread's catalog entries of this revision if its last transactions opened the tree, else the catalog. */
+    @Override
+    TreeHandle openHandle(final String name)
+    {
+        final TreeCache trees = context.trees;
+        final long revision = node.revision();
+        final int slot = trees.find(name, revision);
+        if (slot >= 0)
+        {
+            return new TreeHandle(this, name, trees.encoded(slot), trees.root(slot), trees.rootRevision(slot),
+                trees.size(slot));
+        }
+        final TreeHandle h = super.openHandle(name);
+        trees.put(name, h.encodedName, revision, h.root, h.rootRevision, h.size);
+        return h;
+    }
+
+    /** The context's tree cursor while no other open cursor of this transaction holds it, else a new one. */
+    @Override
+    BTreeCursor takeCursor()
+    {
+        if (context.cursorFree)
+        {
+            context.cursorFree = false;
+            final BTreeCursor c = context.cursor;
+            c.renewViews(); // the last cursor's views stay where they were; see renewViews for the cost
+            return c;
+        }
+        return super.takeCursor();
+    }
+
+    @Override
+    UnsafeBuffer argViewFor(final BTreeCursor c)
+    {
+        return c == context.cursor ? context.cursorArg : super.argViewFor(c);
+    }
+
+    /**
+     * Frees the context's tree cursor if {@code c} is it. A cursor closed after its transaction ended gives nothing
+     * back: the context may already serve a later transaction, whose own cursor may hold it.
+     */
+    @Override
+    void giveBack(final BTreeCursor c)
+    {
+        if (!ended && c == context.cursor)
+        {
+            context.cursorFree = true;
+        }
+    }
+
     @Override
     public void close()
     {
         if (!ended)
         {
             ended = true;
-            pin.markClosed();
-            pin.clean(); // runs the pin's release now, on this thread, and deregisters it
+            pin.clean(); // releases the pin now, on this thread, and deregisters it
             context.release(); // after the last use of its reader and views by this transaction
         }
-        // Keep this reachable until the pin is marked closed, so that the cleaner cannot report a
+        // Keep this reachable until the pin is unlinked, so that the release daemon cannot report a
         // transaction being closed as a leak.
         Reference.reachabilityFence(this);
     }

@@ -341,7 +341,7 @@ final class TreeHandle implements Tree
     public Cursor cursor()
     {
         checkUsable();
-        return register(new CursorImpl(this, txn.pages, null, null));
+        return register(new CursorImpl(this, null, null));
     }
 
     @Override
@@ -349,7 +349,7 @@ final class TreeHandle implements Tree
     {
         checkUsable();
         Objects.requireNonNull(range, "range");
-        return register(new CursorImpl(this, txn.pages, range.from(), range.to()));
+        return register(new CursorImpl(this, range.from(), range.to()));
     }
 
     private Cursor register(final CursorImpl c)

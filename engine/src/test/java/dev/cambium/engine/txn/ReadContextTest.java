@@ -4,6 +4,7 @@ import dev.cambium.Database;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.ReadTransaction;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -100,6 +102,96 @@ class ReadContextTest
         finally
         {
             closer.shutdownNow();
+        }
+    }
+    private static CursorImpl cursor(final ReadTransaction r)
+    {
+        return (CursorImpl)r.tree("t").cursor();
+    }
+
+    @Test
+    void shouldGiveTheContextsTreeCursorToOneOpenCursorAtATimeAndNeverBackFromAnEndedTransaction()
+    {
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final ReadTransaction first = db.beginRead();
+            final ReadContext context = ((ReadTxn)first).context();
+            final CursorImpl a = cursor(first);
+            final CursorImpl b = cursor(first);
+            assertSame(context.cursor, a.treeCursor(), "the first cursor takes the context's");
+            assertNotSame(context.cursor, b.treeCursor(), "a second open cursor has its own");
+            b.close();
+            assertNotSame(context.cursor, cursor(first).treeCursor(), "b gave back only its own");
+            a.close();
+            final CursorImpl c = cursor(first);
+            assertSame(context.cursor, c.treeCursor(), "given back by a's close");
+            first.close(); // c is never closed: the transaction's end frees the context's cursor
+            grow(db, 1000);
+            try (ReadTransaction second = db.beginRead())
+            {
+                assertSame(context, ((ReadTxn)second).context());
+                final CursorImpl d = cursor(second);
+                assertSame(context.cursor, d.treeCursor());
+                c.close(); // after its transaction ended: must not free what d holds
+                a.close();
+                assertNotSame(context.cursor, cursor(second).treeCursor());
+                d.close();
+                assertSame(context.cursor, cursor(second).treeCursor());
+            }
+        }
+    }
+
+    @Test
+    void shouldLeaveTheViewsOfAClosedCursorWhereTheyWereWhenALaterCursorReusesItsTreeCursor()
+    {
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final ReadTransaction first = db.beginRead();
+            final CursorImpl a = cursor(first);
+            assertTrue(a.first());
+            final DirectBuffer keyView = a.keyBuffer();
+            final byte[] firstKey = a.key();
+            a.close();
+            first.close();
+            grow(db, 1000);
+            try (ReadTransaction second = db.beginRead())
+            {
+                final CursorImpl b = cursor(second);
+                assertSame(a.treeCursor(), b.treeCursor(), "the same tree cursor, reused");
+                assertTrue(b.last());
+                assertNotSame(keyView, b.keyBuffer(), "new views for the new cursor");
+                final byte[] seen = new byte[keyView.capacity()];
+                keyView.getBytes(0, seen);
+                assertArrayEquals(firstKey, seen, "the old view did not follow the new cursor");
+            }
+        }
+    }
+
+    @Test
+    void shouldUseACatalogEntryOnlyInTheRevisionItWasReadIn()
+    {
+        try (Database db = open())
+        {
+            grow(db, 0);
+            final long before;
+            try (ReadTransaction r = db.beginRead())
+            {
+                before = r.tree("t").size();
+                assertTrue(((ReadTxn)r).context().trees.find("t", r.revision()) >= 0, "remembered");
+            }
+            try (ReadTransaction r = db.beginRead())
+            {
+                assertTrue(((ReadTxn)r).context().trees.find("t", r.revision()) >= 0, "same revision: reused");
+                assertEquals(before, r.tree("t").size());
+            }
+            grow(db, 1000);
+            try (ReadTransaction r = db.beginRead())
+            {
+                assertEquals(-1, ((ReadTxn)r).context().trees.find("t", r.revision()), "a new revision");
+                assertEquals(before + 200, r.tree("t").size());
+            }
         }
     }
 }
