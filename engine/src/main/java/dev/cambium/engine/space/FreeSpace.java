@@ -93,6 +93,16 @@ public final class FreeSpace
         }
     }
 
+    /**
+     * The fewest pending pages worth a wait for the cleaner. A small commit leaves a few pages pending: growing the
+     * file by a few pages costs little, and the end is trimmed again, while the wait is taken under the write gate,
+     * in front of every committer queued behind it. Measured with 16 durable committers on the idle machine: waiting
+     * for any pending page against not waiting at all, 2,786-3,505 against 3,431-3,763 commits/s (2 rounds); this
+     * threshold against waiting for any page, 1.02 +- 0.09 (3 rounds): within the noise, so the threshold is a bound
+     * on the worst case rather than a measured gain.
+     */
+    static final int MIN_PENDING_TO_WAIT = 128;
+
     private final PageBits unused;
     private final BitSet free;
     private final Reclaimed reclaimed;
@@ -171,7 +181,8 @@ public final class FreeSpace
 
     /**
      * Takes the lowest free page for the open transaction, first taking what the cleaner handed off if nothing is
-     * free. If still nothing is free while some page is pending, waits (once per transaction, bounded:
+     * free. If still nothing is free while {@link #MIN_PENDING_TO_WAIT} or more pages are pending, waits (once per
+     * transaction, bounded:
      * {@link Reclaimed#awaitCaughtUp}) for the cleaner to hand over what the published revisions made reusable.
      *
      * @return its id, or -1 if none is free (the caller grows the file).
@@ -183,7 +194,7 @@ public final class FreeSpace
         {
             id = take();
         }
-        if (id < 0 && mayWait && anyPending())
+        if (id < 0 && mayWait && pendingWorthWaitingFor())
         {
             // Growing while the cleaner is about to hand over pages leaves the file longer for good once a page past
             // the old end holds live data (docs/design.md section 6, "Waiting for the cleaner instead of growing").
@@ -202,12 +213,12 @@ public final class FreeSpace
     }
 
     /**
-     * @return true if some page is pending: the cleaner may be about to hand it over. Pages the open transaction took
-     * are unused (in the newest revision) but neither free nor pending.
+     * @return true if at least {@link #MIN_PENDING_TO_WAIT} pages are pending: the cleaner may be about to hand them
+     * over. Pages the open transaction took are unused (in the newest revision) but neither free nor pending.
      */
-    private boolean anyPending()
+    private boolean pendingWorthWaitingFor()
     {
-        return unusedCount - freeCount - taken.size() > 0;
+        return unusedCount - freeCount - taken.size() >= MIN_PENDING_TO_WAIT;
     }
 
     private long take()

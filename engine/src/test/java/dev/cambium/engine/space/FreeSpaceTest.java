@@ -193,19 +193,41 @@ class FreeSpaceTest
         fs.commit(txn, new FreeSpaceRoot(0, 0, 0));
     }
 
+    /** Pages 1000, 1001, ...: {@code n} of them. */
+    private static long[] pages(final int n)
+    {
+        final long[] ids = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = 1000 + i;
+        }
+        return ids;
+    }
+
     @Test
     void shouldWaitForTheCleanerInsteadOfGrowingWhenPagesArePending()
     {
         final WaitingCleaner cleaner = new WaitingCleaner();
         final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
-        commit(fs, new long[0], 20, 21);
-        assertEquals(2, fs.pendingCount());
-        cleaner.onWait.add(new long[]{20, 21});
+        final long[] obsolete = pages(FreeSpace.MIN_PENDING_TO_WAIT);
+        commit(fs, new long[0], obsolete);
+        assertEquals(obsolete.length, fs.pendingCount());
+        cleaner.onWait.add(obsolete);
 
-        assertEquals(20, fs.allocate(), "the page the cleaner handed over while the writer waited");
+        assertEquals(1000, fs.allocate(), "a page the cleaner handed over while the writer waited");
         assertEquals(1, cleaner.waits);
-        assertEquals(21, fs.allocate(), "the rest of the hand-over, without another wait");
+        assertEquals(1001, fs.allocate(), "the rest of the hand-over, without another wait");
         assertEquals(1, cleaner.waits);
+    }
+
+    @Test
+    void shouldGrowWithoutWaitingWhenOnlyAFewPagesArePending()
+    {
+        final WaitingCleaner cleaner = new WaitingCleaner();
+        final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
+        commit(fs, new long[0], pages(FreeSpace.MIN_PENDING_TO_WAIT - 1));
+        assertEquals(-1, fs.allocate(), "a small commit's pages are not worth holding the write gate for");
+        assertEquals(0, cleaner.waits);
     }
 
     @Test
@@ -222,7 +244,7 @@ class FreeSpaceTest
     {
         final WaitingCleaner cleaner = new WaitingCleaner();
         final FreeSpace fs = new FreeSpace(new BitSet(), new FreeSpaceRoot(0, 0, 0), cleaner);
-        commit(fs, new long[0], 30, 31);
+        commit(fs, new long[0], pages(FreeSpace.MIN_PENDING_TO_WAIT));
         // A reader pins the pages: the cleaner catches up but hands over nothing.
         assertEquals(-1, fs.allocate());
         assertEquals(-1, fs.allocate());
@@ -236,9 +258,17 @@ class FreeSpaceTest
     void shouldNotCountTheOpenTransactionsPagesAsPending()
     {
         final WaitingCleaner cleaner = new WaitingCleaner();
-        final FreeSpace fs = freeSpaceWith(cleaner, 5);
-        assertEquals(5, fs.allocate());
-        assertEquals(-1, fs.allocate(), "page 5 is the transaction's own, not a pending page worth waiting for");
+        final int[] unused = new int[FreeSpace.MIN_PENDING_TO_WAIT];
+        for (int i = 0; i < unused.length; i++)
+        {
+            unused[i] = 10 + i;
+        }
+        final FreeSpace fs = freeSpaceWith(cleaner, unused);
+        for (final int page : unused)
+        {
+            assertEquals(page, fs.allocate());
+        }
+        assertEquals(-1, fs.allocate(), "the pages are the transaction's own, not pending pages worth waiting for");
         assertEquals(0, cleaner.waits);
     }
 
