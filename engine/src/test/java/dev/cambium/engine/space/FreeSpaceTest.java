@@ -27,19 +27,22 @@ class FreeSpaceTest
         {
             unused.set(p);
         }
-        return new FreeSpace(unused, new FreeSpaceRoot(0, 0, 0), reusable ->
+        return new FreeSpace(unused, new FreeSpaceRoot(0, 0, 0), this::drainHandOff);
+    }
+
+    /** The cleaner's hand-off as the tests fill it: every batch queued in {@link #handOff}. */
+    private int drainHandOff(final LongConsumer reusable)
+    {
+        int n = 0;
+        for (long[] batch; (batch = handOff.poll()) != null;)
         {
-            int n = 0;
-            for (long[] batch; (batch = handOff.poll()) != null;)
+            for (final long id : batch)
             {
-                for (final long id : batch)
-                {
-                    reusable.accept(id);
-                    n++;
-                }
+                reusable.accept(id);
+                n++;
             }
-            return n;
-        });
+        }
+        return n;
     }
 
     /** One transaction's pages, as the working memory would report them. */
@@ -155,16 +158,7 @@ class FreeSpaceTest
         @Override
         public int drain(final LongConsumer reusable)
         {
-            int n = 0;
-            for (long[] batch; (batch = handOff.poll()) != null;)
-            {
-                for (final long id : batch)
-                {
-                    reusable.accept(id);
-                    n++;
-                }
-            }
-            return n;
+            return drainHandOff(reusable);
         }
 
         @Override
