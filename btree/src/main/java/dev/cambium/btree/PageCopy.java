@@ -12,7 +12,7 @@ import static dev.cambium.btree.NodeLayout.SLOT_SIZE;
  *
  * <p><b>Design note.</b> The first change to a committed page in a transaction copies it, and the committed page is
  * usually a cold one: its bytes come from memory, not from a cache. A leaf or branch page holds nothing between the
- * end of its slot array and the start of its cell area (random inserts leave leaves about 78 % full), so only the
+ * end of its slot array and the start of its cell area (random inserts leave leaves about 81 % full), so only the
  * header and slots and the cell area are read; the gap is zeroed in the copy instead, which also keeps the bytes of
  * whatever page the private buffer held before out of the file. Any other page, and a leaf or branch whose header
  * does not describe a slot array ending at or before its cell area inside the page, is copied whole: the copy

@@ -73,22 +73,17 @@ class CursorPrefetchTest
     @Test
     void shouldPrefetchEachLeafBeforeAForwardScanEntersIt()
     {
-        final MemoryPages pages = new MemoryPages(4096);
-        final long root = twoLevelTree(pages);
-        pages.recordReads();
-        final BTreeCursor c = new BTreeCursor(pages);
-        c.reset(root, pages.revisionOf(root));
-        int n = 0;
-        for (boolean ok = c.first(); ok; ok = c.next())
-        {
-            n++;
-        }
-        assertEquals(ENTRIES, n);
-        assertPrefetchedBeforeEntered(pages.reads, root);
+        assertEveryLeafPrefetchedBeforeEntered(true);
     }
 
     @Test
     void shouldPrefetchEachLeafBeforeABackwardScanEntersIt()
+    {
+        assertEveryLeafPrefetchedBeforeEntered(false);
+    }
+
+    /** Scans a two-level tree whole in one direction and checks the order of its page reads. */
+    private static void assertEveryLeafPrefetchedBeforeEntered(final boolean forward)
     {
         final MemoryPages pages = new MemoryPages(4096);
         final long root = twoLevelTree(pages);
@@ -96,7 +91,7 @@ class CursorPrefetchTest
         final BTreeCursor c = new BTreeCursor(pages);
         c.reset(root, pages.revisionOf(root));
         int n = 0;
-        for (boolean ok = c.last(); ok; ok = c.prev())
+        for (boolean ok = forward ? c.first() : c.last(); ok; ok = forward ? c.next() : c.prev())
         {
             n++;
         }
