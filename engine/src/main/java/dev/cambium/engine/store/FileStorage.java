@@ -39,6 +39,8 @@ public final class FileStorage implements Storage
     private long mappedFrom;
     /** Read-write mappings by window index, each of the window's size or up to the file's end; null until used. */
     private MappedByteBuffer[] windows = new MappedByteBuffer[0];
+    /** Why mapping a window failed, after which writes went back to positional; null while none did. */
+    private Exception mapFailure;
 
     /** Windows of 1 GiB: a page (a power of two of at most 64 KiB, at a multiple of its size) never straddles one. */
     private static final int WINDOW_SHIFT = 30;
@@ -351,6 +353,15 @@ public final class FileStorage implements Storage
         return true;
     }
 
+    /**
+     * @return why writes went back from mappings to positional writes (mapping a window failed), or null if they
+     * did not. Writer thread.
+     */
+    Exception mapFailure()
+    {
+        return mapFailure;
+    }
+
     @Override
     public void write(final ByteBuffer src, final long position)
     {
@@ -421,33 +432,44 @@ public final class FileStorage implements Storage
             return false;
         }
         MappedByteBuffer window = w < windows.length ? windows[w] : null;
+        if (window == null || at + length > window.capacity())
+        {
+            // Only ever mapped below the file's end: a mapped page past it is a SIGBUS, not an error.
+            final long size = size();
+            if (position + length > size)
+            {
+                return false;
+            }
+            try
+            {
+                window = channel.map(FileChannel.MapMode.READ_WRITE, start, Math.min(windowSize, size - start));
+            }
+            catch (final IOException | UnsupportedOperationException e)
+            {
+                // The file system or the address space refuses a read-write mapping: positional writes promise the
+                // same, so go back to them for good rather than fail every commit.
+                mapFailure = e;
+                windowShift = 0;
+                windows = new MappedByteBuffer[0];
+                return false;
+            }
+            if (w >= windows.length)
+            {
+                windows = Arrays.copyOf(windows, w + 1);
+            }
+            windows[w] = window;
+        }
         try
         {
-            if (window == null || at + length > window.capacity())
-            {
-                // Only ever mapped below the file's end: a mapped page past it is a SIGBUS, not an error.
-                final long size = channel.size();
-                if (position + length > size)
-                {
-                    return false;
-                }
-                window = channel.map(FileChannel.MapMode.READ_WRITE, start, Math.min(windowSize, size - start));
-                if (w >= windows.length)
-                {
-                    windows = Arrays.copyOf(windows, w + 1);
-                }
-                windows[w] = window;
-            }
             window.put(at, src, src.position(), length);
-        }
-        catch (final IOException e)
-        {
-            throw new StorageException("read-write map of window " + w + " of " + path + " failed: " + e, e);
         }
         catch (final InternalError e)
         {
             // The JVM's form of a SIGBUS in a copy to a mapping: the file system could not back the page (out of
-            // space on a copy-on-write file system, or an I/O error reading it in).
+            // space on a copy-on-write file system, or an I/O error reading it in). Rarely raised here: measured on
+            // Java 17, the copy returned as if it had worked, interpreted or compiled, and the error came out of a
+            // later statement of this thread (MappedWriteFaults; docs/design.md, the failure table's mappedWrites
+            // row). That is why mapped writes are not the default.
             throw new StorageException("write of " + length + " bytes at offset " + position + " of " + path +
                 " through its mapping failed: " + e, e);
         }

@@ -29,6 +29,7 @@ public final class FaultyChannel extends FileChannel
     private final SplittableRandom random;
     private volatile int maxShortWrite;
     private volatile long spaceLimit = Long.MAX_VALUE;
+    private volatile boolean failMaps;
     private long writeCalls;
     private long shortWrites;
     private long noSpaceFailures;
@@ -86,6 +87,17 @@ public final class FaultyChannel extends FileChannel
     public FaultyChannel spaceLimit(final long bytes)
     {
         spaceLimit = bytes;
+        return this;
+    }
+
+    /**
+     * @param fail whether {@link #map} fails with an {@code IOException} ("Map failed", as when the address space or
+     *             the file system refuses a mapping).
+     * @return this.
+     */
+    public FaultyChannel failMaps(final boolean fail)
+    {
+        failMaps = fail;
         return this;
     }
 
@@ -167,6 +179,10 @@ public final class FaultyChannel extends FileChannel
     @Override
     public MappedByteBuffer map(final MapMode mode, final long position, final long size) throws IOException
     {
+        if (failMaps)
+        {
+            throw new IOException("Map failed (injected)");
+        }
         return delegate.map(mode, position, size);
     }
 

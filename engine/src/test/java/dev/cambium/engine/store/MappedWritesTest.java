@@ -14,14 +14,16 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link FileStorage#mapWrites(long)}: a write inside the file, at or after the offset given (the first data page)
  * and inside one mapping window is copied into a read-write mapping (no positional write call); one that extends
  * the file, crosses a window or starts below that offset (a meta page) is positional; and none ever goes through a
- * mapping past the file's end, also after the file grew or was truncated. Windows of 64 KiB here,
- * so that a small file spans several.
+ * mapping past the file's end, also after the file grew or was truncated; and a window that cannot be mapped sends
+ * writes back to positional ones instead of failing the commit. Windows of 64 KiB here, so that a small file spans
+ * several.
  */
 class MappedWritesTest
 {
@@ -161,6 +163,22 @@ class MappedWritesTest
                 assertArrayEquals(bytes(pages[i]), read, "page " + ids[i] + " through the readers' mapping");
             }
         }
+    }
+
+    @Test
+    void shouldWritePositionallyFromNowOnWhenAWindowCannotBeMapped()
+    {
+        storage.write(ByteBuffer.allocateDirect(4 * PAGE), 0);
+        channel.failMaps(true);
+        final long calls = channel.writeCalls();
+        storage.write(page(1), 2 * PAGE);
+        assertEquals(calls + 1, channel.writeCalls(), "positional, not a failed commit");
+        assertNotNull(storage.mapFailure(), "the failure is kept for diagnosis");
+        channel.failMaps(false);
+        storage.write(page(2), 3 * PAGE);
+        assertEquals(calls + 2, channel.writeCalls(), "positional from then on: the storage stopped mapping");
+        assertArrayEquals(bytes(page(1)), read(2 * PAGE, PAGE));
+        assertArrayEquals(bytes(page(2)), read(3 * PAGE, PAGE));
     }
 
     private static ByteBuffer page(final int seed)

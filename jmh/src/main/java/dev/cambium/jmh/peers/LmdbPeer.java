@@ -10,6 +10,8 @@ import org.lmdbjava.Txn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * LMDB through lmdbjava 0.9.3 with its default {@code ByteBuffer} proxy (the "optimal" one: buffers
@@ -22,10 +24,17 @@ import java.nio.file.Path;
  * {@code MDB_NOSYNC}; {@code DURABLE} uses LMDB's default (fdatasync of data, then of the meta page,
  * per commit). Keys and values are copied into direct buffers, as the proxy requires. The copying
  * reads copy the zero-copy views into new arrays (see {@link #copy}).
+ *
+ * <p>{@value #WRITE_MAP_PROPERTY}{@code =true} adds {@code MDB_WRITEMAP} (LMDB writes pages in place through a
+ * read-write map instead of {@code pwrite}; the file is then extended to the whole map size, sparse, so the file
+ * sizes it reports mean nothing). Off in the compare runs: it is not LMDB's default. It exists for side-by-side
+ * runs against Cambium's own mapped writes.
  */
 final class LmdbPeer implements Peer
 {
     private static final long MAP_SIZE = 256L << 30;
+    /** System property: {@code true} opens the environment with {@code MDB_WRITEMAP} (default false). */
+    static final String WRITE_MAP_PROPERTY = "cambium.jmh.lmdbWriteMap";
 
     private Env<ByteBuffer> env;
     private Dbi<ByteBuffer> dbi;
@@ -53,9 +62,16 @@ final class LmdbPeer implements Peer
     @Override
     public void open(final Path dir, final Durability durability)
     {
-        final EnvFlags[] flags = durability == Durability.DURABLE
-            ? new EnvFlags[]{EnvFlags.MDB_NOTLS}
-            : new EnvFlags[]{EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC};
+        final List<EnvFlags> list = new ArrayList<>(List.of(EnvFlags.MDB_NOTLS));
+        if (durability != Durability.DURABLE)
+        {
+            list.add(EnvFlags.MDB_NOSYNC);
+        }
+        if (Boolean.getBoolean(WRITE_MAP_PROPERTY))
+        {
+            list.add(EnvFlags.MDB_WRITEMAP);
+        }
+        final EnvFlags[] flags = list.toArray(new EnvFlags[0]);
         env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(126).open(dir.toFile(), flags);
         dbi = env.openDbi("bench", DbiFlags.MDB_CREATE);
     }
