@@ -28,7 +28,6 @@ import dev.cambium.engine.txn.WriteTxn;
 import dev.cambium.cleaner.Cleaner;
 import dev.cambium.cleaner.PageReclaimer;
 import dev.cambium.engine.space.FreeSpace;
-import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 import dev.cambium.revision.RevisionNode;
@@ -39,8 +38,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -52,6 +49,9 @@ import java.util.concurrent.atomic.LongAdder;
  * a fair semaphore admits one write transaction at a time (a semaphore, not a lock, because the
  * transaction may be ended on another thread than began it). The write transaction reaches the engine only
  * through its {@link CommitTarget} (publication, durability, the end of the write gate). {@link #close()} from any thread, any number of times (see there).
+ *
+ * <p>Parts: the group commit leader's forces, meta write and publication are {@link GroupCommitDevice}; the
+ * writer's side of the cleaner's hand-off of reusable pages is {@link CleanerHandOff}.
  */
 public final class Engine implements AutoCloseable
 {
@@ -64,6 +64,8 @@ public final class Engine implements AutoCloseable
     private final CommitTarget commitTarget = new WriterTarget();
     /** Batches the forces of concurrent durable commits and publishes the revisions once durable. */
     private final GroupCommit groupCommit;
+    /** The group commit's forces, meta writes and publication; counts the commits. */
+    private final GroupCommitDevice device;
     /**
      * The newest revision whose pages are written: the next write transaction's base. Durable and published only once
      * {@link #groupCommit} says so. Written under the write gate; volatile for {@link #writtenRevision()}.
@@ -79,8 +81,6 @@ public final class Engine implements AutoCloseable
     private final ReadTransactionTracker readers;
     /** Each reader thread's page reader and views, reused by its next read transaction. */
     private final ReadContext.Pool readContexts;
-    private final AtomicLong commits = new AtomicLong();
-    private volatile long lastCommitPages;
     private volatile Thread writerThread;
     /** Set by the one {@link #close()} call that wins it; from then on no transaction begins. */
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -109,19 +109,23 @@ public final class Engine implements AutoCloseable
         }
         this.revisions = new RevisionList<>(meta.revision(), meta);
         this.lastWritten = meta;
-        this.groupCommit = new GroupCommit(new Disk(), meta.revision());
         this.reclaimer = new PageReclaimer<>(revisions, PageReclaimer.DEFAULT_QUEUE_CAPACITY,
             InternalOptions.oldestReaderReuse(options)
                 ? PageReclaimer.Policy.OLDEST_READER
                 : PageReclaimer.Policy.INTERVAL);
-        // Every page the opened revision does not reference is free: there are no readers yet.
-        this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), new HandOff());
-        this.workingMemory = new WorkingMemory(store, freeSpace);
-        this.treeWriter = new BTreeWriter(workingMemory);
         // With a maximum read-transaction age, the cleaner thread looks for over-age readers about once a
         // second, so a forgotten reader is reported without anyone calling stats().
         final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
+        // Built (no thread yet) before the hand-off and the group commit that refer to it; started last.
         this.cleaner = Cleaner.builder(revisions).reclaimer(reclaimer).housekeeping(readerAges).build();
+        this.device = new GroupCommitDevice(store, options.durability(), revisions, cleaner);
+        this.groupCommit = new GroupCommit(device, meta.revision());
+        final CleanerHandOff handOff = new CleanerHandOff(reclaimer, cleaner, revisions, options.backgroundCleaner(),
+            InternalOptions.cleanerWait(options).toNanos());
+        // Every page the opened revision does not reference is free: there are no readers yet.
+        this.freeSpace = FreeSpace.load(new ReadPages(store, meta), meta, store.path().toString(), handOff);
+        this.workingMemory = new WorkingMemory(store, freeSpace);
+        this.treeWriter = new BTreeWriter(workingMemory);
         if (options.backgroundCleaner())
         {
             cleaner.start();
@@ -437,97 +441,6 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * The cleaner's hand-off as the writer's free space sees it: what the cleaner released, and a bounded wait for it
-     * to catch up with the published head (docs/design.md section 6, "Waiting for the cleaner instead of growing").
-     * Writer thread (the write gate's holder).
-     */
-    private final class HandOff implements FreeSpace.Reclaimed
-    {
-        private final long waitNanos = InternalOptions.cleanerWait(options).toNanos();
-
-        @Override
-        public int drain(final LongConsumer reusable)
-        {
-            return reclaimer.drain(reusable);
-        }
-
-        @Override
-        public boolean awaitCaughtUp()
-        {
-            // Without a cleaner thread (backgroundCleaner(false), or closed) nothing would come.
-            if (waitNanos <= 0 || cleanerInvoker != null || cleaner.isClosed())
-            {
-                return false;
-            }
-            cleaner.wakeUp();
-            return reclaimer.awaitCaughtUp(revisions.head().revision(), waitNanos);
-        }
-    }
-
-    /**
-     * The group commit leader's forces, meta write and publication: one thread at a time (see {@link GroupCommit}),
-     * concurrently with the gate holder's page writes.
-     */
-    private final class Disk implements GroupCommit.Device
-    {
-        /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
-        private boolean metaStarted;
-
-        @Override
-        public void forceData()
-        {
-            metaStarted = false;
-            if (options.durability() == Durability.SYNC)
-            {
-                Failpoint.BEFORE_DATA_FORCE.hit();
-                store.force();
-                Failpoint.AFTER_DATA_FORCE.hit();
-            }
-        }
-
-        @Override
-        public void writeMeta(final Meta meta)
-        {
-            Failpoint.BEFORE_META_WRITE.hit();
-            metaStarted = true;
-            store.writeMeta(meta);
-            Failpoint.AFTER_META_WRITE.hit();
-        }
-
-        @Override
-        public void forceMeta()
-        {
-            if (options.durability() == Durability.SYNC)
-            {
-                Failpoint.BEFORE_META_FORCE.hit();
-                store.force();
-                Failpoint.AFTER_META_FORCE.hit();
-            }
-        }
-
-        @Override
-        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
-        {
-            revisions.publish(meta.revision(), meta, obsolete);
-            // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
-            // so that the writer finds them free instead of growing the file.
-            cleaner.wakeUp();
-            commits.incrementAndGet();
-            lastCommitPages = pagesWritten;
-        }
-
-        @Override
-        public void failed(final Throwable cause)
-        {
-            // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
-            // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
-            store.refuseWrites(metaStarted
-                ? "a commit failed after writing its meta page"
-                : "a commit failed after its pages were written, before its meta write", cause);
-        }
-    }
-
-    /**
      * Makes every written revision durable and published (leading a batch if needed); the caller holds the write
      * gate, so no revision is queued meanwhile. A failed batch is left failed: the store refuses writes.
      *
@@ -584,7 +497,7 @@ public final class Engine implements AutoCloseable
      */
     public long commits()
     {
-        return commits.get();
+        return device.commits();
     }
 
     /**
@@ -592,7 +505,7 @@ public final class Engine implements AutoCloseable
      */
     public long lastCommitPages()
     {
-        return lastCommitPages;
+        return device.lastCommitPages();
     }
 
     /**

@@ -12,16 +12,10 @@ import dev.cambium.btree.PageReader;
 import dev.cambium.failpoint.Failpoint;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -55,48 +49,23 @@ import java.util.zip.CRC32C;
  * a completed {@code pwrite} is visible to every mapping of the same file on the same host, which the JMM does not
  * describe but Linux, macOS and Windows (for local files) guarantee.
  *
- * <h2>Why the mappings are never unmapped</h2>
- * The file is mapped read-only in segments of {@link DatabaseOptions#mapSegmentSize()} bytes, and never past its
- * end (reading past the end of a file is a SIGBUS). When the file grows the last segment is mapped again, larger;
- * the old mapping stays referenced until {@link #close()} because a reader may still be reading through it.
- * Explicitly unmapping while a reader runs would crash the JVM, so mappings are released only by the garbage
- * collector once nothing references them. The cost is virtual address space for the superseded segments. When
- * {@link #shrinkFile} truncates the free end of the file, only the mapping's page bound is lowered (before the
- * truncation): the segments keep covering the truncated range, which no live revision references and the bound keeps
- * every read out of, until the file grows again and the last segment is mapped anew.
+ * <h2>Parts</h2>
+ * {@link PageStoreOpener} opens the file. It is mapped read-only in segments of
+ * {@link DatabaseOptions#mapSegmentSize()} bytes that are never unmapped while the store is open
+ * ({@link MappedSegments} says why); {@link FileLength} grows and truncates the file, {@link MetaSlots} writes the
+ * meta pages, and {@link PageVerifier} checks pages and keeps the bitmap of verified ones. The read path
+ * ({@link #wrap}) reads only this class's fields and calls only static methods, so that it stays as short as when
+ * all of it lived here.
  */
 public final class PageStore implements AutoCloseable
 {
-    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int ZERO_CHUNK = 256 * 1024;
-
-    /** An immutable set of segments covering [0, bytes) of the file; replaced, never changed (copy on write). */
-    private static final class Mapping
-    {
-        final MappedByteBuffer[] segments;
-        final long bytes;
-        final long pages;
-
-        Mapping(final MappedByteBuffer[] segments, final long bytes, final long pages)
-        {
-            this.segments = segments;
-            this.bytes = bytes;
-            this.pages = pages;
-        }
-    }
-
-    private static final Mapping CLOSED = new Mapping(new MappedByteBuffer[0], 0, 0);
-
     private final Storage storage;
     private final Path path;
     private final int pageSize;
     private final int pageShift;
-    private final long segmentSize;
     private final int segmentShift;
     private final long segmentMask;
     private final boolean verifyEveryRead;
-    private final long minGrowth;
-    private final long maxGrowth;
     private final Meta openedMeta;
     /**
      * The revision the file was opened at. A page this process did not write belongs to that revision or an older
@@ -107,7 +76,9 @@ public final class PageStore implements AutoCloseable
     private final MetaSelector.Selection selection;
 
     /** Read by readers on every {@link #wrap}; written only by the writer. */
-    private volatile Mapping mapping;
+    private volatile MappedSegments.Mapping mapping;
+    /** Derives the next mapping and keeps the superseded segments. Writer only. */
+    private final MappedSegments segments;
     /**
      * Bit p set means page p was written by this process since open or, in FIRST_READ mode only, that its current
      * content passed verification. FIRST_READ skips verifying a marked page and checks an unmarked one's written
@@ -118,25 +89,10 @@ public final class PageStore implements AutoCloseable
      * bits are never lost: it grows and marks on one thread).
      */
     private volatile long[] verified;
-    /** Superseded segments, kept reachable so readers still using them stay valid. Writer only. */
-    private final List<MappedByteBuffer> retired = new ArrayList<>();
-
-    /**
-     * The file's length as the writer last grew or observed it. Written only by the writer; volatile because
-     * {@code Database.stats()} reads it from any thread.
-     */
-    private volatile long fileSize;
-
-    // Writer-thread state.
-    private volatile boolean grownSinceForce;
-    /**
-     * The meta slot holding the newest meta page this store wrote or opened: the next meta goes to the other one, so
-     * the newest durable meta is never overwritten (with group commit a revision's parity says nothing about where
-     * the newest meta is). Written by {@link #writeMeta} only (one group-commit leader at a time).
-     */
-    private int newestMetaSlot;
-    private ByteBuffer zeros;
-    private final ByteBuffer metaPage;
+    /** The file's length (volatile inside: {@code Database.stats()} reads it from any thread). */
+    private final FileLength length;
+    /** The meta slots. The writer, or the group-commit leader (see {@link #writeMeta}). */
+    private final MetaSlots metaSlots;
     /** The writer's checksum state, reset per page: stamping allocates nothing (writer thread only). */
     private final CRC32C writeCrc = new CRC32C();
     /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
@@ -144,15 +100,9 @@ public final class PageStore implements AutoCloseable
     private volatile boolean writesRefused;
     private volatile String refusalReason = "a previous fsync failed";
     private Throwable refusalCause;
-    /** File offset of a newer revision's meta page to erase before the first write, or -1; see discardNewerMeta. */
-    private long discardMetaOffset = -1;
-    /**
-     * The high-water mark of the meta in each slot as far as this process knows (0 for a slot holding no valid
-     * meta): the file is never truncated below either, since an open after a crash may choose either slot.
-     */
-    private final long[] slotHighWater = new long[2];
 
-    private PageStore(
+    /** Called by {@link PageStoreOpener} only. */
+    PageStore(
         final Storage storage,
         final DatabaseOptions options,
         final Meta meta,
@@ -163,7 +113,7 @@ public final class PageStore implements AutoCloseable
         this.path = storage.path();
         this.pageSize = meta.pageSize();
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
-        this.segmentSize = options.mapSegmentSize();
+        final long segmentSize = options.mapSegmentSize();
         this.segmentShift = Long.numberOfTrailingZeros(segmentSize);
         this.segmentMask = segmentSize - 1;
         if (Long.bitCount(segmentSize) != 1 || segmentSize < pageSize)
@@ -172,31 +122,17 @@ public final class PageStore implements AutoCloseable
                 " must be a power of two and a multiple of the page size " + pageSize);
         }
         this.verifyEveryRead = options.pageVerification() == PageVerification.EVERY_READ;
-        this.minGrowth = options.minGrowth();
-        this.maxGrowth = options.maxGrowth();
         this.openedMeta = meta;
         this.openedRevision = meta.revision();
         this.created = created;
         this.selection = selection;
-        this.metaPage = ByteBuffer.allocateDirect(pageSize);
-        final MetaCodec.Candidate newer = selection == null ? null : selection.newer();
-        this.discardMetaOffset = newer == null ? -1 : newer.offset();
-        this.newestMetaSlot = selection == null ? 0 : selection.chosenSlot();
-        this.fileSize = storage.size();
-        if (selection == null)
-        {
-            slotHighWater[0] = meta.highWater(); // a new file: revision 0 in both slots
-            slotHighWater[1] = meta.highWater();
-        }
-        else
-        {
-            slotHighWater[0] = selection.slot0().valid() ? selection.slot0().meta().highWater() : 0;
-            slotHighWater[1] = selection.slot1().valid() ? selection.slot1().meta().highWater() : 0;
-        }
-        this.mapping = new Mapping(new MappedByteBuffer[0], 0, 0);
+        this.metaSlots = new MetaSlots(storage, meta, selection);
+        this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth());
+        this.segments = new MappedSegments(storage, segmentSize, pageShift);
+        this.mapping = MappedSegments.empty();
         this.verified = new long[0];
-        growBitmap(fileSize >>> pageShift);
-        remap(fileSize);
+        growBitmap(length.size() >>> pageShift);
+        mapping = segments.remap(mapping, length.size());
         if (options.mappedWrites())
         {
             // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
@@ -237,59 +173,7 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Path file, final DatabaseOptions options, final StorageDirectory directory)
     {
-        // Taken before the file is created or opened for writing, and released when the storage closes.
-        final DatabaseLock lock = DatabaseLock.acquire(file);
-        final Storage storage;
-        final Meta createdMeta;
-        try
-        {
-            if (options.openRevision().isPresent())
-            {
-                // Recovery of a named revision never creates the file; an empty one is refused by open(Storage).
-                final Storage existing = directory.openExisting(file.toAbsolutePath());
-                if (existing == null)
-                {
-                    throw new NoSuchRevisionException(file + " is missing: it holds no revisions, so not revision " +
-                        options.openRevision().getAsLong(), List.of());
-                }
-                storage = new LockedStorage(existing, lock);
-                createdMeta = null;
-            }
-            else
-            {
-                final DatabaseFile.Opened opened = DatabaseFile.open(file, options.pageSize(), directory);
-                storage = new LockedStorage(opened.storage(), lock);
-                createdMeta = opened.createdMeta();
-            }
-        }
-        catch (final RuntimeException | Error e)
-        {
-            releaseQuietly(lock, e);
-            throw e;
-        }
-        try
-        {
-            return createdMeta != null
-                ? new PageStore(storage, options, createdMeta, true, null)
-                : open(storage, options);
-        }
-        catch (final RuntimeException | Error e)
-        {
-            DatabaseFile.closeQuietly(storage, e);
-            throw e;
-        }
-    }
-
-    private static void releaseQuietly(final DatabaseLock lock, final Throwable primary)
-    {
-        try
-        {
-            lock.close();
-        }
-        catch (final RuntimeException e)
-        {
-            primary.addSuppressed(e);
-        }
+        return PageStoreOpener.open(file, options, directory);
     }
 
     /**
@@ -304,21 +188,7 @@ public final class PageStore implements AutoCloseable
      */
     public static PageStore open(final Storage storage, final DatabaseOptions options)
     {
-        final OptionalLong revision = options.openRevision();
-        if (storage.size() == 0)
-        {
-            if (revision.isPresent())
-            {
-                throw new NoSuchRevisionException(storage.path() + " is empty: it holds no revisions, so not " +
-                    "revision " + revision.getAsLong(), List.of());
-            }
-            return new PageStore(storage, options, DatabaseFile.writeInitialMetas(storage, options.pageSize()), true,
-                null);
-        }
-        final MetaSelector.Selection selection = revision.isPresent()
-            ? MetaSelector.select(storage, revision.getAsLong())
-            : MetaSelector.select(storage);
-        return new PageStore(storage, options, selection.meta(), false, selection);
+        return PageStoreOpener.open(storage, options);
     }
 
     /**
@@ -470,7 +340,7 @@ public final class PageStore implements AutoCloseable
     private void wrapVerified(final long pageId, final long highWater, final long revision, final UnsafeBuffer view,
         final PageChecksum.ScratchSource checksums)
     {
-        final Mapping m = mapping;
+        final MappedSegments.Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
         {
             throw outOfRange(pageId, highWater, m);
@@ -481,17 +351,18 @@ public final class PageStore implements AutoCloseable
         view.wrap(segment, inSegment, pageSize);
         if (verifyEveryRead)
         {
-            final long written = verify(pageId, segment, inSegment, view, revision, checksums);
+            final long written = PageVerifier.verify(path, pageSize, pageId, segment, inSegment, view, revision,
+                checksums);
             // Only a page newer than the opened revision needs the bitmap: it must be one this process wrote.
-            if (written > openedRevision && !isVerified(pageId))
+            if (written > openedRevision && !PageVerifier.isVerified(verified, pageId))
             {
-                throw writtenLater(pageId, written, openedRevision);
+                throw PageVerifier.writtenLater(path, pageId, written, openedRevision);
             }
         }
-        else if (!isVerified(pageId))
+        else if (!PageVerifier.isVerified(verified, pageId))
         {
-            verify(pageId, segment, inSegment, view, openedRevision, checksums);
-            markVerified(pageId);
+            PageVerifier.verify(path, pageSize, pageId, segment, inSegment, view, openedRevision, checksums);
+            PageVerifier.markVerified(verified, pageId);
         }
     }
 
@@ -506,7 +377,7 @@ public final class PageStore implements AutoCloseable
      */
     public long prefetch(final long pageId, final long highWater)
     {
-        final Mapping m = mapping;
+        final MappedSegments.Mapping m = mapping;
         if (pageId < Meta.FIRST_DATA_PAGE || pageId >= highWater || pageId >= m.pages)
         {
             return 0;
@@ -515,9 +386,9 @@ public final class PageStore implements AutoCloseable
         return m.segments[(int)(offset >>> segmentShift)].getLong((int)(offset & segmentMask));
     }
 
-    private RuntimeException outOfRange(final long pageId, final long highWater, final Mapping m)
+    private RuntimeException outOfRange(final long pageId, final long highWater, final MappedSegments.Mapping m)
     {
-        if (m == CLOSED)
+        if (m == MappedSegments.Mapping.CLOSED)
         {
             return new DatabaseClosedException("the page store of " + path + " is closed");
         }
@@ -528,69 +399,6 @@ public final class PageStore implements AutoCloseable
         }
         return new CorruptDatabaseException("page " + pageId + " lies beyond the mapped length of " + path + " (" +
             m.bytes + " bytes, " + m.pages + " pages)");
-    }
-
-    /**
-     * Checks the page's checksum, id, written revision ({@code <= maxRevision}) and, for a leaf or branch, the
-     * order of its keys ({@link NodeCheck}); returns the written revision.
-     */
-    private long verify(final long pageId, final MappedByteBuffer segment, final int inSegment, final UnsafeBuffer view,
-        final long maxRevision, final PageChecksum.ScratchSource checksums)
-    {
-        // Safe to checksum the mapped slice: the page lies inside the mapping, and the mapping inside the file.
-        final int computed = checksums == null
-            ? PageChecksum.compute(segment, inSegment, pageSize)
-            : checksums.scratch().compute(segment, inSegment, pageSize);
-        final int stored = view.getInt(PageHeader.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (computed != stored)
-        {
-            throw new CorruptDatabaseException(String.format(
-                "checksum mismatch on page %d of %s (stored %08x, computed %08x)", pageId, path, stored, computed));
-        }
-        final long headerId = view.getLong(PageHeader.PAGE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (headerId != pageId)
-        {
-            throw new CorruptDatabaseException("page id mismatch on page " + pageId + " of " + path +
-                ": its header names page " + headerId + " (misdirected write?)");
-        }
-        final long written = view.getLong(PageHeader.REVISION_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (written > maxRevision)
-        {
-            throw writtenLater(pageId, written, maxRevision);
-        }
-        // Here, not on every read: with FIRST_READ a page's key order costs one pass per page and open.
-        final String disorder = NodeCheck.keyOrderProblem(view, pageSize);
-        if (disorder != null)
-        {
-            throw PageDamage.page(path, pageId, disorder);
-        }
-        return written;
-    }
-
-    private CorruptDatabaseException writtenLater(final long pageId, final long written, final long maxRevision)
-    {
-        return new CorruptDatabaseException("page " + pageId + " of " + path + " was written by revision " +
-            written + ", later than revision " + maxRevision + " that reads it (a page of a revision the file " +
-            "no longer holds: writes lost in a power loss without a force?)");
-    }
-
-    private boolean isVerified(final long pageId)
-    {
-        final long[] bits = verified;
-        final int word = (int)(pageId >>> 6);
-        // Plain read: a stale view only means verifying again.
-        return word < bits.length && (bits[word] & (1L << pageId)) != 0;
-    }
-
-    private void markVerified(final long pageId)
-    {
-        final long[] bits = verified;
-        final int word = (int)(pageId >>> 6);
-        if (word < bits.length)
-        {
-            // Atomic OR so that concurrent readers marking neighbouring pages do not lose each other's bits.
-            BITS.getAndBitwiseOr(bits, word, 1L << pageId);
-        }
     }
 
     /**
@@ -609,34 +417,7 @@ public final class PageStore implements AutoCloseable
         {
             throw new IllegalArgumentException(dst.remaining() + " bytes is not a whole number of pages");
         }
-        final long position = firstPage << pageShift;
-        final int start = dst.position();
-        final int end = dst.limit();
-        for (int attempt = 0;; attempt++)
-        {
-            // The writer may have shrunk the file below the pinned revision's high-water mark (see shrinkFile):
-            // the pages past the end are unused by every live revision, so they read as zeros.
-            final long inFile = Math.max(0, Math.min(end - start, storage.size() - position));
-            dst.limit(start + (int)inFile).position(start);
-            try
-            {
-                storage.read(dst, position);
-                break;
-            }
-            catch (final StorageException e)
-            {
-                if (attempt >= 2 || storage.size() >= position + inFile)
-                {
-                    throw e;
-                }
-                // Truncated between the size and the read: read again up to the new end.
-            }
-        }
-        dst.limit(end);
-        while (dst.hasRemaining())
-        {
-            dst.put((byte)0);
-        }
+        length.readInside(firstPage << pageShift, dst);
     }
 
     /**
@@ -664,7 +445,7 @@ public final class PageStore implements AutoCloseable
      */
     public long fileSize()
     {
-        return fileSize;
+        return length.size();
     }
 
     /**
@@ -680,50 +461,10 @@ public final class PageStore implements AutoCloseable
     public void ensureCapacity(final long highWater)
     {
         checkWritable();
-        final long needed = requiredBytes(highWater);
-        if (needed <= fileSize)
+        if (length.grow(requiredBytes(highWater)))
         {
-            return;
+            growBitmap(length.size() >>> pageShift);
         }
-        final long growth = Math.min(Math.max(fileSize / 4, minGrowth), maxGrowth);
-        long target = Math.max(needed, fileSize + growth);
-        target = (target + pageSize - 1) & -(long)pageSize;
-        if (zeros == null)
-        {
-            zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-        }
-        long at = fileSize;
-        try
-        {
-            while (at < target)
-            {
-                final int n = (int)Math.min(ZERO_CHUNK, target - at);
-                storage.write(zeros.duplicate().limit(n), at);
-                at += n;
-            }
-        }
-        catch (final StorageException e)
-        {
-            // Partly grown (a full disk, typically). Remember only the zeros known to be written; a retry of the
-            // commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
-            final long from = fileSize;
-            fileSize = at;
-            grownSinceForce = true;
-            throw new StorageException("growing " + path + " from " + from + " to " + target + " bytes failed at " +
-                "offset " + at + " (no revision refers to the new bytes; the commit can be retried): " +
-                e.getMessage(), e);
-        }
-        catch (final RuntimeException | Error e)
-        {
-            fileSize = at;
-            grownSinceForce = true;
-            throw e;
-        }
-        // Set after the zero writes: a force on another thread (a group-commit leader) that clears the flag before
-        // this line leaves it set for the next force, one that clears it after covers these writes.
-        grownSinceForce = true;
-        fileSize = target;
-        growBitmap(fileSize >>> pageShift);
     }
 
     /**
@@ -744,7 +485,7 @@ public final class PageStore implements AutoCloseable
     public void writePages(final long[] pageIds, final ByteBuffer[] pages, final int count)
     {
         checkWritable();
-        final long filePages = fileSize >>> pageShift;
+        final long filePages = length.size() >>> pageShift;
         long previous = Meta.FIRST_DATA_PAGE - 1;
         // Check everything first, so a bad argument writes nothing.
         for (int i = 0; i < count; i++)
@@ -793,7 +534,7 @@ public final class PageStore implements AutoCloseable
             {
                 page.limit(limit).position(position);
             }
-            markVerified(pageIds[i]);
+            PageVerifier.markVerified(verified, pageIds[i]);
         }
     }
 
@@ -806,14 +547,11 @@ public final class PageStore implements AutoCloseable
      */
     private void discardNewerMeta()
     {
-        if (discardMetaOffset < 0)
+        if (metaSlots.eraseNewer())
         {
-            return;
+            force();
+            metaSlots.newerErased();
         }
-        storage.write(ByteBuffer.allocate(pageSize), discardMetaOffset);
-        force();
-        slotHighWater[(int)(discardMetaOffset >>> pageShift)] = 0;
-        discardMetaOffset = -1;
     }
 
     /**
@@ -832,24 +570,15 @@ public final class PageStore implements AutoCloseable
         {
             throw new IllegalArgumentException("meta page size " + meta.pageSize() + " != " + pageSize);
         }
+        final long fileSize = length.size();
         if (meta.requiredFileLength() > fileSize)
         {
             throw new IllegalStateException("meta high-water mark " + meta.highWater() +
                 " exceeds the file (" + fileSize + " bytes); a reopen would reject it");
         }
-        final int slot = 1 - newestMetaSlot;
-        if (discardMetaOffset == (long)slot << pageShift)
-        {
-            discardMetaOffset = -1; // this write replaces it
-        }
+        metaSlots.replaceNewerIfNext();
         discardNewerMeta();
-        // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
-        MetaCodec.encode(meta, metaPage);
-        // Counted before the write: if the write fails the slot's content is unknown, and writes are refused.
-        slotHighWater[slot] = Math.max(slotHighWater[slot], meta.highWater());
-        storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)slot << pageShift);
-        slotHighWater[slot] = meta.highWater();
-        newestMetaSlot = slot;
+        metaSlots.write(meta);
     }
 
     /**
@@ -873,21 +602,22 @@ public final class PageStore implements AutoCloseable
     public long shrinkFile(final long highWater, final boolean exact)
     {
         checkWritable();
-        final long keep = requiredBytes(Math.max(highWater, Math.max(slotHighWater[0], slotHighWater[1])));
-        final long excess = fileSize - keep;
-        if (excess <= 0 || (!exact && excess <= Math.min(Math.max(keep / 4, minGrowth), maxGrowth)))
+        final long keep = requiredBytes(Math.max(highWater, metaSlots.highWater()));
+        final long before = length.size();
+        final long excess = before - keep;
+        if (excess <= 0 || (!exact && excess <= length.growthStep(keep)))
         {
             return 0;
         }
-        final Mapping m = mapping;
+        final MappedSegments.Mapping m = mapping;
         if (m.bytes > keep)
         {
-            mapping = new Mapping(m.segments, keep, keep >>> pageShift);
+            mapping = segments.lowered(m, keep);
         }
         Failpoint.BEFORE_TRUNCATE.hit();
         try
         {
-            storage.truncate(keep);
+            length.truncate(keep);
         }
         catch (final RuntimeException | Error e)
         {
@@ -895,9 +625,6 @@ public final class PageStore implements AutoCloseable
             refuseWrites("truncating the file failed", e);
             throw e;
         }
-        final long before = fileSize;
-        fileSize = keep;
-        grownSinceForce = true; // the size changed: the next force carries the metadata
         Failpoint.AFTER_TRUNCATE.hit();
         return before - keep;
     }
@@ -915,8 +642,7 @@ public final class PageStore implements AutoCloseable
     {
         checkWritable();
         // Cleared before the force: a growth finished after this read sets it again for the next force.
-        final boolean metadata = grownSinceForce;
-        grownSinceForce = false;
+        final boolean metadata = length.takeGrownSinceForce();
         try
         {
             storage.force(metadata);
@@ -968,6 +694,7 @@ public final class PageStore implements AutoCloseable
     {
         checkOpen();
         final long needed = requiredBytes(highWater);
+        final long fileSize = length.size();
         if (needed > fileSize)
         {
             throw new IllegalStateException("high-water mark " + highWater + " exceeds the file (" + fileSize +
@@ -975,49 +702,18 @@ public final class PageStore implements AutoCloseable
         }
         if (fileSize > mapping.bytes)
         {
-            remap(fileSize);
+            mapping = segments.remap(mapping, fileSize);
         }
-    }
-
-    private void remap(final long bytes)
-    {
-        final Mapping old = mapping;
-        final int count = (int)((bytes + segmentSize - 1) >>> segmentShift);
-        final MappedByteBuffer[] segments = Arrays.copyOf(old.segments, Math.max(count, old.segments.length));
-        final List<MappedByteBuffer> superseded = new ArrayList<>();
-        for (int s = 0; s < count; s++)
-        {
-            final long start = (long)s << segmentShift;
-            final long length = Math.min(segmentSize, bytes - start);
-            if (segments[s] != null && segments[s].capacity() == length)
-            {
-                continue;
-            }
-            if (segments[s] != null)
-            {
-                superseded.add(segments[s]);
-            }
-            segments[s] = storage.mapReadOnly(start, length);
-        }
-        retired.addAll(superseded);
-        mapping = new Mapping(segments, bytes, bytes >>> pageShift);
     }
 
     private void growBitmap(final long pages)
     {
         final long[] old = verified;
-        final long words = (pages + 63) >>> 6;
-        if (words <= old.length)
+        final long[] grown = PageVerifier.grown(old, pages);
+        if (grown != old)
         {
-            return;
+            verified = grown;
         }
-        if (words > Integer.MAX_VALUE - 8)
-        {
-            throw new IllegalStateException("file too large for the verification bitmap: " + pages + " pages");
-        }
-        final int length = (int)Math.min(Integer.MAX_VALUE - 8, Math.max(words, old.length + (old.length >> 1)));
-        // A reader setting a bit in `old` after this copy loses it: the page is verified once more. Harmless.
-        verified = Arrays.copyOf(old, length);
     }
 
     private long requiredBytes(final long highWater)
@@ -1080,9 +776,9 @@ public final class PageStore implements AutoCloseable
             return;
         }
         closed = true;
-        mapping = CLOSED;
+        mapping = MappedSegments.Mapping.CLOSED;
         verified = new long[0];
-        retired.clear();
+        segments.clear();
         storage.close();
     }
 }

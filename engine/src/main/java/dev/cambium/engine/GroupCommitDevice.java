@@ -1,0 +1,113 @@
+package dev.cambium.engine;
+
+import dev.cambium.Durability;
+import dev.cambium.cleaner.Cleaner;
+import dev.cambium.engine.store.Meta;
+import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.txn.GroupCommit;
+import dev.cambium.failpoint.Failpoint;
+import dev.cambium.revision.ObsoletePages;
+import dev.cambium.revision.RevisionList;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The group commit leader's forces, meta write and publication, over the engine's page store and revision list: one
+ * thread at a time (see {@link GroupCommit}), concurrently with the gate holder's page writes. Counts the commits it
+ * publishes; {@link #commits()} and {@link #lastCommitPages()} from any thread.
+ */
+final class GroupCommitDevice implements GroupCommit.Device
+{
+    private final PageStore store;
+    private final Durability durability;
+    private final RevisionList<Meta> revisions;
+    private final Cleaner<Meta> cleaner;
+    private final AtomicLong commits = new AtomicLong();
+    private volatile long lastCommitPages;
+    /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
+    private boolean metaStarted;
+
+    /**
+     * @param store      the page store to force and write the meta to.
+     * @param durability whether to force.
+     * @param revisions  the list to publish to.
+     * @param cleaner    woken after each publication.
+     */
+    GroupCommitDevice(final PageStore store, final Durability durability, final RevisionList<Meta> revisions,
+        final Cleaner<Meta> cleaner)
+    {
+        this.store = store;
+        this.durability = durability;
+        this.revisions = revisions;
+        this.cleaner = cleaner;
+    }
+
+    @Override
+    public void forceData()
+    {
+        metaStarted = false;
+        if (durability == Durability.SYNC)
+        {
+            Failpoint.BEFORE_DATA_FORCE.hit();
+            store.force();
+            Failpoint.AFTER_DATA_FORCE.hit();
+        }
+    }
+
+    @Override
+    public void writeMeta(final Meta meta)
+    {
+        Failpoint.BEFORE_META_WRITE.hit();
+        metaStarted = true;
+        store.writeMeta(meta);
+        Failpoint.AFTER_META_WRITE.hit();
+    }
+
+    @Override
+    public void forceMeta()
+    {
+        if (durability == Durability.SYNC)
+        {
+            Failpoint.BEFORE_META_FORCE.hit();
+            store.force();
+            Failpoint.AFTER_META_FORCE.hit();
+        }
+    }
+
+    @Override
+    public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+    {
+        revisions.publish(meta.revision(), meta, obsolete);
+        // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
+        // so that the writer finds them free instead of growing the file.
+        cleaner.wakeUp();
+        commits.incrementAndGet();
+        lastCommitPages = pagesWritten;
+    }
+
+    @Override
+    public void failed(final Throwable cause)
+    {
+        // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
+        // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
+        store.refuseWrites(metaStarted
+            ? "a commit failed after writing its meta page"
+            : "a commit failed after its pages were written, before its meta write", cause);
+    }
+
+    /**
+     * @return commits published since open. Any thread.
+     */
+    long commits()
+    {
+        return commits.get();
+    }
+
+    /**
+     * @return pages written by the last commit published. Any thread.
+     */
+    long lastCommitPages()
+    {
+        return lastCommitPages;
+    }
+}
