@@ -17,8 +17,6 @@ import java.nio.file.Path;
  */
 final class FileLength
 {
-    private static final int ZERO_CHUNK = 256 * 1024;
-
     private final Storage storage;
     private final Path path;
     private final int pageSize;
@@ -71,6 +69,11 @@ final class FileLength
      * (never sparse: writing into a hole on a full disk fails late, and a READ_WRITE map would turn that into SIGBUS)
      * to {@code max(needed, size + growthStep(size))}, rounded up to a page. Writer thread.
      *
+     * <p>One write per page, not one per large chunk: Linux (6.x, ext4) caches a file in folios as large as the writes
+     * that created them, and a later 4 KiB {@code pwrite} into a large folio walks every block of it, twice the
+     * kernel time of one into a folio of a page (docs/design.md section 7, "Loads in random order"). The pages of a
+     * commit are written one by one into what this growth created.
+     *
      * @param needed the length the next commit needs.
      * @return true if the file grew.
      * @throws StorageException if a write fails; the length then counts the zeros known to be written.
@@ -85,15 +88,17 @@ final class FileLength
         target = (target + pageSize - 1) & -(long)pageSize;
         if (zeros == null)
         {
-            zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+            zeros = ByteBuffer.allocateDirect(pageSize);
         }
         long at = size;
         try
         {
             while (at < target)
             {
-                final int n = (int)Math.min(ZERO_CHUNK, target - at);
-                storage.write(zeros.duplicate().limit(n), at);
+                // To the next page boundary: a file whose length is not a multiple of the page (a torn growth) is
+                // aligned by the first write.
+                final int n = (int)Math.min(pageSize - (at & (pageSize - 1)), target - at);
+                storage.write(zeros.clear().limit(n), at);
                 at += n;
             }
         }
