@@ -18,9 +18,10 @@ import java.util.Locale;
  * <p>A cached store is built exactly like a measured {@code loadRandom}: the data set in a seeded
  * random order, 1,000 entries per transaction, {@code NO_SYNC}, then {@link Peer#settle()}d and closed. It is built in a
  * scratch directory and renamed into place with its {@value #MARKER} file, whose content (format
- * version, store, parameters, seed, batch size) must match exactly for reuse; bump {@link #FORMAT}
- * when an adapter's settings change, so a stale or
- * half-built cache is never used. A lock file serialises builders across processes.
+ * version, store, parameters, seed, batch size, and for Cambium the build of its engine, {@link EngineBuild}) must
+ * match exactly for reuse; bump {@link #FORMAT} when an adapter's settings change, so a stale or half-built cache is
+ * never used. The cache outlives clones and runs (it is under {@code java.io.tmpdir}): without the engine's build in
+ * the marker, the read workloads once measured a store loaded by an older engine. A lock file serialises builders across processes.
  *
  * <p>Read workloads open the cached directory itself and only read it; workloads that write open a
  * forced copy ({@link StoreFiles#copyForced}).
@@ -54,7 +55,8 @@ public final class DatasetCache
         final Path dir = root.resolve("cache").resolve(name);
         final String marker = "format=" + FORMAT + "\nstore=" + store + "\nparams=" + data.params() + "\nseed="
             + data.seed
-            + "\nbatch=" + LOAD_BATCH + "\n";
+            + "\nbatch=" + LOAD_BATCH + "\n"
+            + (store.equals("cambium") ? "engine=" + EngineBuild.id() + "\n" : "");
         if (valid(dir, marker))
         {
             return dir;

@@ -84,6 +84,25 @@ class DatasetCacheTest
     }
 
     @Test
+    void shouldRebuildACachedCambiumStoreLoadedByAnotherBuildOfTheEngine() throws Exception
+    {
+        final Dataset data = Dataset.of(1200, 8, "random", 20, 43);
+        final Path dir = DatasetCache.loaded("cambium", data);
+        final Path marker = dir.resolve(DatasetCache.MARKER);
+        final String written = Files.readString(marker, StandardCharsets.UTF_8);
+        final String id = EngineBuild.id();
+        assertTrue(id.matches("[0-9a-f]{64}"), id);
+        assertTrue(written.contains("engine=" + id + "\n"), written);
+
+        // The same marker from a build whose engine classes differ.
+        Files.writeString(marker, written.replace(id, "0".repeat(64)), StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(marker, FileTime.fromMillis(1_000_000L));
+        assertEquals(dir, DatasetCache.loaded("cambium", data));
+        assertNotEquals(1_000_000L, Files.getLastModifiedTime(marker).toMillis(), "another engine's store is rebuilt");
+        assertTrue(Files.readString(marker, StandardCharsets.UTF_8).contains("engine=" + id + "\n"));
+    }
+
+    @Test
     void shouldAppendOneTabSeparatedLinePerSize() throws Exception
     {
         final Path sizes = root.resolve("sizes.tsv");
