@@ -2,6 +2,7 @@ package dev.cambium.jmh;
 
 import dev.cambium.StorageException;
 import dev.cambium.engine.store.FileStorage;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,8 @@ import java.nio.file.StandardOpenOption;
  * is truncated behind its back, so that every later copy into the old window is the SIGBUS a file system gives for
  * a page it cannot back. It counts the faulting writes that failed inside the call (as a commit needs:
  * {@link FileStorage#write} wraps the JVM's {@link InternalError} in a {@link StorageException}), those that returned
- * as if the page had been written, and the errors that surfaced later in the same thread, outside the write.
+ * as if the page had been written, and the errors that surfaced later in the same thread, outside the write. Then
+ * the same for reads through a read-only mapping.
  * Linux only (elsewhere there are no mapped writes); prints the counts and exits 0, or 2 for bad arguments.
  * {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp jmh/target/benchmarks.jar
  * dev.cambium.jmh.MappedWriteFaults [faults]}.
@@ -103,6 +105,71 @@ public final class MappedWriteFaults
                 catch (final InternalError e)
                 {
                     lateErrors++;
+                }
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+        reads();
+    }
+
+    /**
+     * The same fault on the read side: reads through a read-only mapping (as a reader's {@code UnsafeBuffer} view
+     * makes them) of pages that a truncation cut off. Counts the reads that returned a value other than the bytes
+     * the file held (every byte 7), and the errors that surfaced.
+     */
+    private static void reads() throws IOException
+    {
+        final Path file = Files.createTempFile("mapped-read-faults", ".db");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer sevens = ByteBuffer.allocate(PAGES * PAGE);
+            while (sevens.hasRemaining())
+            {
+                sevens.put((byte)7);
+            }
+            channel.write(sevens.flip(), 0);
+            final UnsafeBuffer view = new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_ONLY, 0, PAGES * PAGE));
+            final long expected = 0x0707070707070707L;
+            long sum = 0;
+            for (int i = 0; i < WARM_UP; i++)
+            {
+                sum += view.getLong((i % PAGES) * PAGE) == expected ? 1 : 0;
+            }
+            channel.truncate(PAGE);
+            final int reads = 1_000;
+            int wrong = 0;
+            int errors = 0;
+            int i = 0;
+            while (i < reads)
+            {
+                try
+                {
+                    for (; i < reads; i++)
+                    {
+                        wrong += view.getLong(PAGE + (i % (PAGES - 1)) * PAGE) == expected ? 0 : 1;
+                    }
+                }
+                catch (final InternalError e)
+                {
+                    errors++;
+                    i++;
+                }
+            }
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                try
+                {
+                    System.out.printf("%d reads of faulting mapped pages after %d good ones (%d right): %d returned a "
+                        + "value the file never held; %d InternalErrors surfaced%n", reads,
+                        WARM_UP, sum, wrong, errors);
+                    break;
+                }
+                catch (final InternalError e)
+                {
+                    errors++;
                 }
             }
         }
