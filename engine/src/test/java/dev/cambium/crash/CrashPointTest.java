@@ -480,7 +480,10 @@ class CrashPointTest
             Files.deleteIfExists(live);
         }
         final double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("[crash] %s: final commit has %d events (%d zero-fill writes, %d page writes, 1 meta " +
+        // The growth writes its zeros one page per write (FileLength.grow), so they count among the page-sized writes;
+        // writes of another length are zero-fill of a file not a multiple of the page.
+        System.out.printf("[crash] %s: final commit has %d events (%d other-length writes, %d page-sized writes " +
+            "including the growth's zero pages, 1 meta " +
             "write, %d forces; file %d -> %d bytes); " +
             "%d crash points x %d seeds = %d images; opened at previous revision %d, at new revision %d, " +
             "failed %d; fates of unsynced writes %s; %d+%d entries; base seed %d; %.1f s%n%s",
