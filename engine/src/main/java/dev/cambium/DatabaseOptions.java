@@ -484,9 +484,9 @@ public final class DatabaseOptions
          * microseconds a page, against the cost of the copy). The costs: a page written that is not in memory is
          * first read from disk (a positional write of a whole page is not); and a file system that cannot back a
          * mapped page (out of space on a copy-on-write file system such as btrfs, or an I/O error reading the page
-         * in) is not reported where it happens. The JVM turns the fault into an {@link InternalError}, but once the
-         * copy runs in JIT-compiled code it returns from the copy as if it had worked and raises the error at some
-         * later point of the writer thread, as {@link java.nio.MappedByteBuffer} allows ("at some later time"):
+         * in) is not reported where it happens. The JVM turns the fault into an {@link InternalError}, but (measured on
+         * Java 17, interpreted and JIT-compiled) it returns from the copy as if it had worked and raises the error at
+         * some later point of the writer thread, as {@link java.nio.MappedByteBuffer} allows ("at some later time"):
          * possibly after the commit has returned, with a page in the file that does not hold what the commit wrote.
          * Positional writes report such a failure in the commit that made it. Use this option only on a file system
          * that does not copy on write, on a device you trust, and measure it. Default: false.
