@@ -316,7 +316,9 @@ public final class FileStorage implements Storage
      * the file and inside one mapping window; others (a write that extends the file, such as growth, and every write
      * below {@code from}) stay positional. On Linux only: there a {@link #force} ({@code fdatasync}/{@code fsync} of
      * the file) also writes back pages changed through a mapping, as it does pages changed by {@code pwrite}, so
-     * durability and the order of forces are unchanged. Elsewhere this returns false and changes nothing.
+     * durability and the order of forces are unchanged. What changes is how a failed write is reported: a copy into
+     * a page the file system cannot back returns as if it had worked, and the JVM's {@link InternalError} surfaces
+     * later in the thread (see {@code writeMapped}). Elsewhere this returns false and changes nothing.
      *
      * <p>Why: on Linux 6.x a 4 KiB {@code pwrite} into a page-cache folio of many pages costs several microseconds
      * in {@code ext4_block_write_begin}, which walks every block of the folio; a copy into a mapped page that is

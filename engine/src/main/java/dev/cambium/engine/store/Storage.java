@@ -79,8 +79,10 @@ public interface Storage
 
     /**
      * Asks that writes at or after {@code from} go through a read-write mapping of the file rather than positional
-     * writes from now on, where the storage can do so without changing what {@link #write} and {@link #force}
-     * promise ({@link FileStorage#mapWrites(long)}). Writer thread, before the first write it should apply to.
+     * writes from now on, where the storage can do so with the same durability ({@link FileStorage#mapWrites(long)}).
+     * One promise of {@link #write} weakens: a write the file system cannot back may return as if it had worked, its
+     * failure surfacing later in the thread (docs/design.md, the failure table's {@code mappedWrites} row). Writer
+     * thread, before the first write it should apply to.
      *
      * @param from the first offset it applies to.
      * @return whether it now does; false (the default) for a storage that cannot.
