@@ -318,6 +318,7 @@ public final class Database implements AutoCloseable
             engine.commits(),
             engine.commitBatches(),
             engine.lastCommitPages(),
+            engine.pagesWritten(),
             engine.oldestPinnedRevision(),
             engine.oldestReaderAgeNanos(now),
             engine.leakedReadTransactions(),

@@ -172,6 +172,12 @@ final class DatabaseMBean implements DatabaseMXBean
     }
 
     @Override
+    public long getPagesWritten()
+    {
+        return db.stats().pagesWritten();
+    }
+
+    @Override
     public long getOldestPinnedRevision()
     {
         return db.stats().oldestPinnedRevision();

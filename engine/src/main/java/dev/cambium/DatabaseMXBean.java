@@ -52,6 +52,9 @@ public interface DatabaseMXBean
     /** @return pages written by the most recent commit. */
     long getLastCommitPages();
 
+    /** @return data pages written by the commits published since open; {@code PagesWritten / Commits} per commit. */
+    long getPagesWritten();
+
     /** @return the oldest revision an open read transaction holds, or -1. */
     long getOldestPinnedRevision();
 

@@ -17,6 +17,9 @@ package dev.cambium;
  *                             commits, so {@code commits / commitBatches} is how many commits shared a
  *                             force on average (1.0 with one committing thread).
  * @param lastCommitPages      pages written by the most recent commit.
+ * @param pagesWritten         data pages written by the commits published since open (meta pages and the zeros
+ *                             that grow the file not counted): {@code pagesWritten / commits} is what a commit
+ *                             costs in page writes, and under {@link Durability#SYNC} in pages forced.
  * @param oldestPinnedRevision the oldest revision an open read transaction holds, or {@code -1} if
  *                             none is open; revisions from it onwards cannot be reclaimed.
  * @param oldestPinnedAgeNanos how long the oldest open read transaction has been open, in nanoseconds;
@@ -46,6 +49,7 @@ public record DatabaseStats(
     long commits,
     long commitBatches,
     long lastCommitPages,
+    long pagesWritten,
     long oldestPinnedRevision,
     long oldestPinnedAgeNanos,
     long leakedReadTransactions,

@@ -49,6 +49,8 @@ class DatabaseMBeanTest
             assertEquals(1, proxy.getCommits());
             assertEquals(stats.commitBatches(), proxy.getCommitBatches());
             assertEquals(1, proxy.getCommitBatches(), "one commit, one batch");
+            assertEquals(stats.lastCommitPages(), proxy.getPagesWritten(), "one commit: its pages are all written");
+            assertTrue(proxy.getPagesWritten() >= 2, "at least the catalog's page and the tree's");
             assertEquals(0, proxy.getOpenReadTransactions());
             assertEquals(-1, proxy.getOldestPinnedRevision());
             assertEquals(0, proxy.getOverAgeReadTransactions().length);

@@ -509,6 +509,14 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * @return data pages written by the commits published since open. Any thread.
+     */
+    public long pagesWritten()
+    {
+        return device.pagesWritten();
+    }
+
+    /**
      * Checks the consistency of the newest revision and of the page accounting; see
      * {@link dev.cambium.Database#check()}. Waits for the open write transaction, then keeps writers out
      * while it runs.

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The group commit leader's forces, meta write and publication, over the engine's page store and revision list: one
  * thread at a time (see {@link GroupCommit}), concurrently with the gate holder's page writes. Counts the commits it
- * publishes; {@link #commits()} and {@link #lastCommitPages()} from any thread.
+ * publishes and the pages they wrote; {@link #commits()}, {@link #lastCommitPages()} and {@link #pagesWritten()}
+ * from any thread.
  */
 final class GroupCommitDevice implements GroupCommit.Device
 {
@@ -24,6 +25,8 @@ final class GroupCommitDevice implements GroupCommit.Device
     private final Cleaner<Meta> cleaner;
     private final AtomicLong commits = new AtomicLong();
     private volatile long lastCommitPages;
+    /** Written by the leader only. */
+    private volatile long pagesWritten;
     /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
     private boolean metaStarted;
 
@@ -83,6 +86,8 @@ final class GroupCommitDevice implements GroupCommit.Device
         cleaner.wakeUp();
         commits.incrementAndGet();
         lastCommitPages = pagesWritten;
+        // One leader at a time (GroupCommit's lock orders successive leaders), so this read-add-write loses nothing.
+        this.pagesWritten = this.pagesWritten + pagesWritten;
     }
 
     @Override
@@ -109,5 +114,13 @@ final class GroupCommitDevice implements GroupCommit.Device
     long lastCommitPages()
     {
         return lastCommitPages;
+    }
+
+    /**
+     * @return pages written by the commits published since open. Any thread.
+     */
+    long pagesWritten()
+    {
+        return pagesWritten;
     }
 }

@@ -253,6 +253,8 @@ class WorkingMemoryTest
             assertEquals(added.size(), s1.lastCommitPages());
             assertEquals(s1.pageCount() - s0.pageCount(), s1.lastCommitPages(),
                 "the high-water mark grows by exactly the pages written");
+            assertEquals(s1.lastCommitPages(), s1.pagesWritten() - s0.pagesWritten(),
+                "the running count of pages written grows by the commit's pages");
 
             // the same in a brand-new database (first commit of the file)
             try (Database fresh = open("fresh.cambium"))
@@ -268,6 +270,7 @@ class WorkingMemoryTest
                 });
                 final DatabaseStats f = fresh.stats();
                 assertEquals(f.pageCount() - p0, f.lastCommitPages());
+                assertEquals(f.lastCommitPages(), f.pagesWritten(), "one commit since open");
                 assertEquals(f.pageCount() - 2, reachablePages(fresh).size());
                 Checks.assertConsistent(fresh);
             }
