@@ -22,13 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 @Isolated("Lincheck tests must not run in parallel")
 class GroupCommitModelCheckTest
 {
-    private static final int INVOCATIONS = Integer.getInteger("cambium.lincheck.invocations", 2_000);
     private static final ObsoletePages NONE = ObsoletePages.NONE;
 
     @Test
     void shouldPublishEveryRevisionOnceInOrderAfterItsMetaIsForcedAndOnlyThenReturn()
     {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(true));
+        Lincheck.runConcurrentTest(ModelChecks.INVOCATIONS, () -> runRace(true));
     }
 
     /**
@@ -39,7 +38,7 @@ class GroupCommitModelCheckTest
     @Test
     void shouldCatchAMetaWrittenBeforeItsPagesWhenARevisionIsQueuedTooEarly()
     {
-        ModelChecks.assertCaught(INVOCATIONS, () -> runRace(false), "before its pages");
+        ModelChecks.assertCaught(() -> runRace(false), "before its pages");
     }
 
     /** The disk as the protocol must use it; every violation is recorded and thrown after the joins. */

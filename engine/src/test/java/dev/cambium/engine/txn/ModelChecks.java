@@ -8,9 +8,15 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the Lincheck scenarios of this package share: the negative controls' check, and joining their threads. */
+/**
+ * What the Lincheck scenarios of this package share: how many invocations to explore, the negative controls' check,
+ * and joining their threads.
+ */
 final class ModelChecks
 {
+    /** Invocations each scenario explores: {@code -Dcambium.lincheck.invocations}, 2,000 by default. */
+    static final int INVOCATIONS = Integer.getInteger("cambium.lincheck.invocations", 2_000);
+
     private ModelChecks()
     {
     }
@@ -20,13 +26,12 @@ final class ModelChecks
      * or a failure thrown while Lincheck 3.7 renders the trace of one it found (engineering notes), which cannot carry
      * the message.
      *
-     * @param invocations the invocations to explore.
-     * @param scenario    the broken scenario; throws an {@link AssertionError} naming the violation.
-     * @param expected    a part of the violation's message.
+     * @param scenario the broken scenario; throws an {@link AssertionError} naming the violation.
+     * @param expected a part of the violation's message.
      */
-    static void assertCaught(final int invocations, final Runnable scenario, final String expected)
+    static void assertCaught(final Runnable scenario, final String expected)
     {
-        final Throwable thrown = assertThrows(Throwable.class, () -> Lincheck.runConcurrentTest(invocations, scenario));
+        final Throwable thrown = assertThrows(Throwable.class, () -> Lincheck.runConcurrentTest(INVOCATIONS, scenario));
         if (thrown instanceof LincheckAssertionError)
         {
             assertTrue(String.valueOf(thrown.getMessage()).contains(expected), thrown.getMessage());

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 @Isolated("Lincheck tests must not run in parallel")
 class TruncationModelCheckTest
 {
-    private static final int INVOCATIONS = Integer.getInteger("cambium.lincheck.invocations", 2_000);
     /** The file at the start: 8 pages long, both slots' marks at 4, so 4 free pages at the end may be cut. */
     private static final long INITIAL_LENGTH = 8;
     private static final long INITIAL_MARK = 4;
@@ -36,7 +35,7 @@ class TruncationModelCheckTest
     @Test
     void shouldNeverCutAPageOfAQueuedOrDurableRevision()
     {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> runRace(true));
+        Lincheck.runConcurrentTest(ModelChecks.INVOCATIONS, () -> runRace(true));
     }
 
     /**
@@ -46,7 +45,7 @@ class TruncationModelCheckTest
     @Test
     void shouldCatchACutPageWhenTruncationIgnoresRevisionsInFlight()
     {
-        ModelChecks.assertCaught(INVOCATIONS, () -> runRace(false), "cut");
+        ModelChecks.assertCaught(() -> runRace(false), "cut");
     }
 
     /** The file and its two meta slots; the device writes a batch's meta as {@code PageStore.writeMeta} does. */
