@@ -23,13 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The disk fills up ({@code ENOSPC}, simulated by {@link FaultyChannel} under the real {@code FileStorage}) while a
- * commit grows the file, after {@code k} bytes of growth, for several {@code k} (none, part of a page, a few pages,
- * past the first 256 KiB zero chunk, one byte short of enough). The commit fails with a {@link StorageException}
- * that says the growth failed and why; the previous revision stays readable; the database stays writable (no meta
- * refers to the new bytes) and a retry fails the same way while the disk is full. Once space is freed, either the
- * same process commits (even cases) or a reopen of the partly grown file works (odd cases), {@code check()} is
- * clean and further commits succeed.
+ * The disk fills up ({@code ENOSPC}, simulated by {@link FaultyChannel} under the real {@code FileStorage}) during a
+ * commit that grows the file. Two write modes, two ways the space runs out:
+ * <ul>
+ *     <li>Data pages written through a mapping: the file grows with real zeros, and the disk fills after {@code k}
+ *     bytes of that growth, for several {@code k} (none, part of a page, a few pages, past 256 KiB, one byte short of
+ *     enough). The commit fails with a {@link StorageException} that says the growth failed and why.</li>
+ *     <li>Positional page writes (the default): the file grows by its new last page, and the pages before it are a
+ *     hole the commit's page writes fill. The disk has room for {@code j} more blocks, for several {@code j}: none (the
+ *     growth fails) or some (a page write into the hole fails).</li>
+ * </ul>
+ * In both, the previous revision stays readable; the database stays writable (no meta refers to the new bytes) and a
+ * retry fails the same way while the disk is full. Once space is freed, either the same process commits (even cases)
+ * or a reopen of the partly written file works (odd cases), {@code check()} is clean and further commits succeed.
  */
 class DiskFullTest
 {
@@ -82,6 +88,7 @@ class DiskFullTest
     @Test
     void shouldFailTheGrowingCommitCleanlyWhenTheDiskIsFullAndRecoverOnceSpaceIsFreed() throws Exception
     {
+        // Growth with real zeros: data pages written through a mapping.
         final long needed = growthNeeded();
         final long[] allowed = {0, 100, 3 * 1024 + 17, 256 * 1024 + 5, needed - 1};
         for (int c = 0; c < allowed.length; c++)
@@ -92,7 +99,7 @@ class DiskFullTest
             final Path file = dir.resolve("full-" + k + ".cambium");
             final FaultyChannel channel = FaultyChannel.open(file, k);
             final long partialSize;
-            final Engine engine = SHAPE.prepare(Engine.open(channel.storage(), options(Durability.SYNC)));
+            final Engine engine = SHAPE.prepare(Engine.open(channel.storage(), options(Durability.SYNC, true)));
             try
             {
                 final long size0 = Files.size(file);
@@ -126,7 +133,7 @@ class DiskFullTest
             {
                 engine.close();
             }
-            try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
+            try (Engine reopened = Engine.open(file, options(Durability.SYNC, true)))
             {
                 assertEquals(reopenToRecover ? BASE : BASE + 1, reopened.revision(), at + ": revision after reopen");
                 assertGrowingCommit(reopened, !reopenToRecover, at + ", reopened");
@@ -147,11 +154,79 @@ class DiskFullTest
         }
     }
 
+    @Test
+    void shouldFailACommitCleanlyWhenTheDiskFillsWhileItsPagesFillTheGrownHoleAndRecover() throws Exception
+    {
+        // Positional page writes: the growth writes the new last page; the commit's pages fill the hole before it.
+        final long[] blocksLeft = {0, 1, 2, 5, 20};
+        for (int c = 0; c < blocksLeft.length; c++)
+        {
+            final long j = blocksLeft[c];
+            final boolean reopenToRecover = c % 2 == 1;
+            final String at = "disk full after " + j + " more blocks";
+            final Path file = dir.resolve("hole-" + j + ".cambium");
+            final FaultyChannel channel = FaultyChannel.open(file, j);
+            final Engine engine = SHAPE.prepare(Engine.open(channel.storage(), options(Durability.SYNC)));
+            try
+            {
+                final ReadTransaction before = engine.beginRead();
+                final long used0 = channel.blocksUsed();
+                channel.blockLimit(used0 + j);
+                for (int attempt = 0; attempt < 2; attempt++) // the retry while the disk is still full fails alike
+                {
+                    final StorageException e = assertThrows(StorageException.class, () -> commitGrowing(engine), at);
+                    assertTrue(e.getMessage().contains(file.toAbsolutePath().toString()) &&
+                        e.getMessage().contains("No space left on device"), at + ": " + e.getMessage());
+                    assertEquals(j == 0, e.getMessage().contains("growing "),
+                        at + ": the growth fails only when not one block is left, else a page write: " +
+                            e.getMessage());
+                }
+                assertEquals(2, channel.noSpaceFailures(), at);
+                assertEquals(used0 + j, channel.blocksUsed(), at + ": the commit took every block left");
+                assertEquals(BASE, engine.revision(), at);
+                assertGrowingCommit(engine, false, at + ", reader opened before");
+                SHAPE.assertVersion(before, 1, at + ", reader opened before");
+                before.close();
+                assertFalse(engine.store().writesRefused(), at + ": nothing refers to the pages written");
+                assertClean(engine, at + ", in process");
+                if (!reopenToRecover)
+                {
+                    channel.blockLimit(Long.MAX_VALUE); // space freed
+                    commitGrowing(engine);
+                    assertGrowingCommit(engine, true, at + ", committed once space was freed");
+                    assertClean(engine, at + ", committed once space was freed");
+                }
+            }
+            finally
+            {
+                engine.close();
+            }
+            try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
+            {
+                assertEquals(reopenToRecover ? BASE : BASE + 1, reopened.revision(), at + ": revision after reopen");
+                assertGrowingCommit(reopened, !reopenToRecover, at + ", reopened");
+                assertClean(reopened, at + ", reopened");
+                if (reopenToRecover)
+                {
+                    commitGrowing(reopened);
+                    assertGrowingCommit(reopened, true, at + ", committed after reopen");
+                }
+                SHAPE.commit(reopened, 3);
+                reopened.runCleaner();
+                SHAPE.commit(reopened, 4);
+                SHAPE.assertVersion(reopened, 4, at + ", further commits");
+                assertClean(reopened, at + ", further commits");
+            }
+            System.out.printf("disk full in a hole: %d more blocks allowed, recovered by %s%n", j,
+                reopenToRecover ? "a reopen" : "the same process once space was freed");
+        }
+    }
+
     /** How many bytes the growing commit adds to the file, measured on a disk with space. */
     private long growthNeeded() throws Exception
     {
         final Path file = dir.resolve("probe.cambium");
-        try (Engine engine = SHAPE.prepare(Engine.open(file, options(Durability.SYNC))))
+        try (Engine engine = SHAPE.prepare(Engine.open(file, options(Durability.SYNC, true))))
         {
             final long size0 = Files.size(file);
             commitGrowing(engine);

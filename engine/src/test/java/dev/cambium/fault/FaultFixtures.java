@@ -86,8 +86,18 @@ final class FaultFixtures
      */
     static DatabaseOptions options(final Durability durability)
     {
+        return options(durability, false);
+    }
+
+    /**
+     * @param durability   the durability mode.
+     * @param mappedWrites whether data pages are written through a mapping (the file then grows with real zeros).
+     * @return as {@link #options(Durability)}, with that write mode.
+     */
+    static DatabaseOptions options(final Durability durability, final boolean mappedWrites)
+    {
         return DatabaseOptions.builder().pageSize(1024).durability(durability).backgroundCleaner(false)
-            .growth(1024, 64 * 1024).build();
+            .growth(1024, 64 * 1024).mappedWrites(mappedWrites).build();
     }
 
     /** Keys of the base versions; version 2 and later add a third as many again. */

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * The database file's length: its growth with real zeros, its truncation, the growth step both use, whether the
+ * The database file's length: its growth, its truncation, the growth step both use, whether the
  * size changed since the last force (so that the force carries the metadata), and the positional read that copes
  * with a truncation racing it. {@link PageStore} decides when to grow or shrink and what to do about a failure; this
  * class only changes the file and keeps the length.
@@ -22,6 +22,8 @@ final class FileLength
     private final int pageSize;
     private final long minGrowth;
     private final long maxGrowth;
+    /** Whether growth writes every new byte (for writes through a mapping) or only the new last page. */
+    private final boolean zeroFill;
     /**
      * The file's length as the writer last grew or observed it. Written only by the writer; volatile because
      * {@code Database.stats()} reads it from any thread.
@@ -36,14 +38,18 @@ final class FileLength
      * @param pageSize  the page size.
      * @param minGrowth the least a growth adds.
      * @param maxGrowth the most a growth adds beyond what is needed.
+     * @param zeroFill  whether growth writes zeros over the whole new part (the data pages are written through a
+     *                  mapping) or only its last page (positional writes): see {@link #grow}.
      */
-    FileLength(final Storage storage, final int pageSize, final long minGrowth, final long maxGrowth)
+    FileLength(final Storage storage, final int pageSize, final long minGrowth, final long maxGrowth,
+        final boolean zeroFill)
     {
         this.storage = storage;
         this.path = storage.path();
         this.pageSize = pageSize;
         this.minGrowth = minGrowth;
         this.maxGrowth = maxGrowth;
+        this.zeroFill = zeroFill;
         this.size = storage.size();
     }
 
@@ -65,18 +71,29 @@ final class FileLength
     }
 
     /**
-     * Makes the file at least {@code needed} bytes long. If it is shorter, grows it with real zero-filled writes
-     * (never sparse: writing into a hole on a full disk fails late, and a READ_WRITE map would turn that into SIGBUS)
-     * to {@code max(needed, size + growthStep(size))}, rounded up to a page. Writer thread.
+     * Makes the file at least {@code needed} bytes long: if it is shorter, to {@code max(needed, size +
+     * growthStep(size))}, rounded up to a page. Writer thread.
      *
-     * <p>One write per page, not one per large chunk: Linux (6.x, ext4) caches a file in folios as large as the writes
-     * that created them, and a later 4 KiB {@code pwrite} into a large folio walks every block of it, twice the
-     * kernel time of one into a folio of a page (docs/design.md section 7, "Loads in random order"). The pages of a
-     * commit are written one by one into what this growth created.
+     * <p>How, depends on how the data pages are written:
+     * <ul>
+     *     <li><b>Positional writes</b> (the default): one zero page at the new end, so the file is long enough and the
+     *     pages before it are a hole that the commits' own page writes fill. Growth with real zeros wrote each new
+     *     page twice, zeros first: a sequential load's commits spent more in growth than in their own page writes
+     *     (docs/design.md section 7, "Sequential loads"). A page written into the hole on a full disk fails in that
+     *     {@code pwrite} ({@code ENOSPC}: ext4 and XFS reserve the blocks of a buffered write when it is made), which
+     *     fails the commit before its meta, as a growth that fails does. Pages no revision has written are never
+     *     read; they read as zeros.</li>
+     *     <li><b>Writes through a mapping</b> ({@code zeroFill}): real zeros over the whole new part, one write per
+     *     page. A store through a mapping into a hole on a full disk cannot fail: the kernel raises SIGBUS later.
+     *     One write per page, not per chunk: Linux (6.x, ext4) caches a file in folios as large as the writes that
+     *     created them, and a later 4 KiB write into a large folio walks every block of it (section 7, "Loads in
+     *     random order").</li>
+     * </ul>
      *
      * @param needed the length the next commit needs.
      * @return true if the file grew.
-     * @throws StorageException if a write fails; the length then counts the zeros known to be written.
+     * @throws StorageException if a write fails; the length then counts the zeros known to be written (none for a
+     *                          positional growth).
      */
     boolean grow(final long needed)
     {
@@ -90,13 +107,13 @@ final class FileLength
         {
             zeros = ByteBuffer.allocateDirect(pageSize);
         }
-        long at = size;
+        // A file whose length is not a multiple of the page (a torn growth) is aligned by zeros from its end.
+        final boolean hole = !zeroFill && (size & (pageSize - 1)) == 0;
+        long at = hole ? target - pageSize : size;
         try
         {
             while (at < target)
             {
-                // To the next page boundary: a file whose length is not a multiple of the page (a torn growth) is
-                // aligned by the first write.
                 final int n = (int)Math.min(pageSize - (at & (pageSize - 1)), target - at);
                 storage.write(zeros.clear().limit(n), at);
                 at += n;
@@ -107,16 +124,14 @@ final class FileLength
             // Partly grown (a full disk, typically). Remember only the zeros known to be written; a retry of the
             // commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
             final long from = size;
-            size = at;
-            grownSinceForce = true;
+            failed(hole ? from : at);
             throw new StorageException("growing " + path + " from " + from + " to " + target + " bytes failed at " +
                 "offset " + at + " (no revision refers to the new bytes; the commit can be retried): " +
                 e.getMessage(), e);
         }
         catch (final RuntimeException | Error e)
         {
-            size = at;
-            grownSinceForce = true;
+            failed(hole ? size : at);
             throw e;
         }
         // Set after the zero writes: a force on another thread (a group-commit leader) that clears the flag before
@@ -124,6 +139,13 @@ final class FileLength
         grownSinceForce = true;
         size = target;
         return true;
+    }
+
+    /** After a failed growth: the length known to be written, and a size change for the next force to carry. */
+    private void failed(final long known)
+    {
+        size = known;
+        grownSinceForce = true;
     }
 
     /**

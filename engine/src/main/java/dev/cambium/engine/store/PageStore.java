@@ -34,7 +34,8 @@ import java.util.zip.CRC32C;
  *
  * <h2>A commit, in order</h2>
  * <ol>
- *     <li>{@link #ensureCapacity}(highWater): grow the file with real zeros if needed;</li>
+ *     <li>{@link #ensureCapacity}(highWater): grow the file if needed (its new end page, or real zeros for writes
+ *     through a mapping);</li>
  *     <li>{@link #writePages}: checksum and write the new pages;</li>
  *     <li>{@link #force()} (SYNC durability): the pages are durable before any meta points at them;</li>
  *     <li>{@link #writeMeta}, then {@link #force()} again;</li>
@@ -127,17 +128,14 @@ public final class PageStore implements AutoCloseable
         this.created = created;
         this.selection = selection;
         this.metaSlots = new MetaSlots(storage, meta, selection);
-        this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth());
+        // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
+        final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
+        this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
         this.mapping = MappedSegments.empty();
         this.verified = new long[0];
         growBitmap(length.size() >>> pageShift);
         mapping = segments.remap(mapping, length.size());
-        if (options.mappedWrites())
-        {
-            // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
-            storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
-        }
     }
 
     /**
@@ -449,11 +447,12 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Makes the file at least {@code highWater * pageSize} bytes long. If it is shorter, grows it with real
-     * zero-filled writes (never sparse: writing into a hole on a full disk fails late, and a READ_WRITE map would
-     * turn that into SIGBUS) to {@code max(needed, size + clamp(size / 4, minGrowth, maxGrowth))}, rounded up to a
-     * page. The next {@link #force()} then forces metadata. The new part is not mapped until {@link #mapUpTo}.
-     * Writer thread.
+     * Makes the file at least {@code highWater * pageSize} bytes long. If it is shorter, grows it to
+     * {@code max(needed, size + clamp(size / 4, minGrowth, maxGrowth))}, rounded up to a page: with one zero page at
+     * the new end (the pages before it a hole that page writes fill), or, when the data pages are written through a
+     * mapping, with real zeros over the whole new part (a store into a hole on a full disk would raise SIGBUS). See
+     * {@code FileLength.grow}. The next {@link #force()} then forces metadata. The new part is not mapped until
+     * {@link #mapUpTo}. Writer thread.
      *
      * @param highWater the high-water mark the next commit needs.
      * @throws StorageException if a write fails or writes are refused.

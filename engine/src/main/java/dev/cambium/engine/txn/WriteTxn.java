@@ -207,7 +207,8 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             final Meta meta = base.next(revision(), wm.highWater(), catalogRoot, catalogRootRevision, treeCount,
                 map.root(), map.rootRevision(), freeSpace.unusedAfter(wm), System.currentTimeMillis());
 
-            // 5. Grow the file with real zero-filled writes if the new pages lie past its end.
+            // 5. Grow the file if the new pages lie past its end: a zero page at the new end, the pages before it a
+            //    hole that step 6 fills (real zeros throughout when pages are written through a mapping).
             Failpoint.BEFORE_DATA_WRITE.hit();
             store.ensureCapacity(meta.highWater());
 

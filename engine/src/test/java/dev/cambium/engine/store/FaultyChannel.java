@@ -10,6 +10,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +19,11 @@ import java.util.SplittableRandom;
  * random 1..{@code maxShortWrite} bytes, as {@code pwrite} may), and the file may run out of <b>space</b>: it cannot
  * grow past a limit, so a write crossing it writes what fits and returns that short count, and the next call fails
  * with {@code IOException("No space left on device")}, as {@code pwrite} does with {@code ENOSPC}. Writes inside
- * the current length never need space (as on a non-copy-on-write file system). Everything else delegates.
+ * the current length never need space (as on a non-copy-on-write file system). A second space model counts
+ * {@value #BLOCK}-byte <b>blocks</b>, as ext4 reserves them for a buffered write: a block holds bytes once anything
+ * was written in it (every block below the length at open counts), and with {@link #blockLimit} set a write that
+ * needs more blocks than are left, past the end or into a hole, writes up to the first block it cannot have and
+ * then fails the same way. Everything else delegates.
  *
  * <p>Threads: the fault settings are volatile and may be changed by a test thread while the writer runs.
  */
@@ -29,6 +34,11 @@ public final class FaultyChannel extends FileChannel
     private final SplittableRandom random;
     private volatile int maxShortWrite;
     private volatile long spaceLimit = Long.MAX_VALUE;
+    /** The block size of the block space model. */
+    public static final int BLOCK = 4096;
+    private volatile long blockLimit = Long.MAX_VALUE;
+    /** Blocks that hold bytes; changed by the writing thread only. */
+    private final BitSet blocks = new BitSet();
     private volatile boolean failMaps;
     private long writeCalls;
     private long shortWrites;
@@ -39,6 +49,14 @@ public final class FaultyChannel extends FileChannel
         this.path = path;
         this.delegate = delegate;
         this.random = new SplittableRandom(seed);
+        try
+        {
+            blocks.set(0, (int)((delegate.size() + BLOCK - 1) / BLOCK));
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -77,6 +95,25 @@ public final class FaultyChannel extends FileChannel
     {
         maxShortWrite = max;
         return this;
+    }
+
+    /**
+     * @param limit how many {@value #BLOCK}-byte blocks may hold the file's bytes ("the disk is full there"), counting
+     *              those that already do ({@link #blocksUsed}); {@link Long#MAX_VALUE} frees the space.
+     * @return this.
+     */
+    public FaultyChannel blockLimit(final long limit)
+    {
+        blockLimit = limit;
+        return this;
+    }
+
+    /**
+     * @return how many {@value #BLOCK}-byte blocks hold bytes of the file. Writer thread, or after it.
+     */
+    public long blocksUsed()
+    {
+        return blocks.cardinality();
     }
 
     /**
@@ -147,9 +184,31 @@ public final class FaultyChannel extends FileChannel
             }
             n = (int)Math.min(n, room);
         }
+        final long blockRoom = blockLimit;
+        if (blockRoom != Long.MAX_VALUE)
+        {
+            long left = blockRoom - blocks.cardinality();
+            for (long b = position / BLOCK; b * BLOCK < position + n; b++)
+            {
+                if (!blocks.get((int)b) && left-- <= 0)
+                {
+                    n = (int)Math.max(0, b * BLOCK - position);
+                    break;
+                }
+            }
+            if (n == 0)
+            {
+                noSpaceFailures++;
+                throw new IOException("No space left on device");
+            }
+        }
         final ByteBuffer part = src.duplicate();
         part.limit(part.position() + n);
         final int written = delegate.write(part, position);
+        if (written > 0)
+        {
+            blocks.set((int)(position / BLOCK), (int)((position + written + BLOCK - 1) / BLOCK));
+        }
         src.position(src.position() + written);
         if (written < asked)
         {
@@ -190,6 +249,7 @@ public final class FaultyChannel extends FileChannel
     public FileChannel truncate(final long size) throws IOException
     {
         delegate.truncate(size);
+        blocks.clear((int)((size + BLOCK - 1) / BLOCK), Math.max(blocks.length(), (int)((size + BLOCK - 1) / BLOCK)));
         return this;
     }
 

@@ -365,37 +365,70 @@ class PageStoreTest
     }
 
     @Test
-    void growthWritesRealZerosAndClampsTheIncrement()
+    void shouldGrowByWritingOnlyTheNewLastPageAndClampTheIncrement()
     {
         final Path file = dir.resolve("db");
         final DatabaseOptions options = DatabaseOptions.builder().growth(64 * 1024, 128 * 1024).build();
         final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
         try (PageStore store = PageStore.open(storage, options))
         {
-            // Reading zeros back proves little (a hole reads as zeros too): what matters is that every byte of the
-            // new part was really written, so the recorded writes must cover it exactly.
+            // Positional page writes: the pages before the new last one are a hole that the commits' page writes fill
+            // (FileLength.grow), so each growth is one page-sized write at the new end.
             storage.writes.clear();
             store.ensureCapacity(3); // needed 12 KiB; size/4 = 2 KiB < min 64 KiB -> 8 KiB + 64 KiB
             assertEquals(8192 + 65536, store.fileSize());
             assertEquals(store.fileSize(), storage.size());
-            assertCovered(storage, 8192, 8192 + 65536);
+            assertWrites(storage, new long[]{8192 + 65536 - PAGE, PAGE});
             assertArrayEquals(new byte[65536], peek(file, 8192, 65536));
 
             storage.writes.clear();
             store.ensureCapacity(100); // needed 400 KiB beats size + 64 KiB
             assertEquals(100L * PAGE, store.fileSize());
-            assertCovered(storage, 8192 + 65536, 100L * PAGE);
+            assertWrites(storage, new long[]{99L * PAGE, PAGE});
 
             store.ensureCapacity(700); // 2800 KiB needed
             storage.writes.clear();
             store.ensureCapacity(701); // size/4 = 700 KiB clamps to max 128 KiB
             assertEquals(700L * PAGE + 128 * 1024, store.fileSize());
-            assertCovered(storage, 700L * PAGE, 700L * PAGE + 128 * 1024);
+            assertWrites(storage, new long[]{700L * PAGE + 128 * 1024 - PAGE, PAGE});
 
             storage.forces.clear();
             store.force();
             store.force();
             assertEquals(Arrays.asList(true, false), storage.forces, "fsync after growth, then fdatasync");
+        }
+    }
+
+    @Test
+    void shouldGrowWithRealZerosWhenPagesAreWrittenThroughAMapping()
+    {
+        final Path file = dir.resolve("db");
+        final DatabaseOptions options = DatabaseOptions.builder().growth(64 * 1024, 128 * 1024).mappedWrites(true)
+            .build();
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
+        try (PageStore store = PageStore.open(storage, options))
+        {
+            // A store through a mapping into a hole on a full disk would raise SIGBUS: every byte of the new part must
+            // really be written (reading zeros back proves little, a hole reads as zeros too), one page at a time.
+            storage.writes.clear();
+            store.ensureCapacity(3);
+            assertEquals(8192 + 65536, store.fileSize());
+            assertCovered(storage, 8192, 8192 + 65536);
+            assertArrayEquals(new byte[65536], peek(file, 8192, 65536));
+
+            storage.writes.clear();
+            store.ensureCapacity(100);
+            assertEquals(100L * PAGE, store.fileSize());
+            assertCovered(storage, 8192 + 65536, 100L * PAGE);
+        }
+    }
+
+    private static void assertWrites(final StoreFixtures.RecordingStorage storage, final long[]... expected)
+    {
+        assertEquals(expected.length, storage.writes.size(), "writes");
+        for (int i = 0; i < expected.length; i++)
+        {
+            assertArrayEquals(expected[i], storage.writes.get(i), "write " + i + " {position, length}");
         }
     }
 
