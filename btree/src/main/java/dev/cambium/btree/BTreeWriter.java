@@ -26,18 +26,7 @@ import static dev.cambium.btree.NodeLayout.SLOT_SIZE;
  * in one page; it does not redistribute, so a branch may keep a single child and a leaf under it
  * may be empty (readers skip empty leaves). The root collapses while it is a branch with one child.
  *
- * <p><b>The append path.</b> Keys in ascending order (ids, time series, bulk loads in key order) all land at the end
- * of the rightmost leaf. After a put that added a cell there in place (no split, no spill, an inline value), the
- * writer keeps views of the pages on that path, root to leaf, all private to the transaction. The next put into the
- * same root whose key sorts after the leaf's last key and whose cell fits goes straight to the end of that leaf and
- * adds one to the subtree count of the last cell of each branch on the path: what the descent would do, without
- * making each page private again, searching it or checking its header. Anything else forgets the path: every other
- * change through this writer (a put elsewhere, a delete, a drop, a relocation), a put into another root, a full
- * leaf, and {@link #beginTransaction()}. The views stay valid while the path is remembered because only this writer
- * changes a tree's pages and frees them, and a private page keeps its id and buffer until the transaction ends.
- *
- * <p>Threads: not thread-safe; one instance per write transaction, or reused by consecutive transactions of one
- * writer with {@link #beginTransaction()} between them.
+ * <p>Threads: not thread-safe; one instance per write transaction.
  */
 public final class BTreeWriter extends BTreeReader
 {
@@ -66,15 +55,6 @@ public final class BTreeWriter extends BTreeReader
     private long relocated;
     private long relocateBudget;
     private final boolean[] tailSeen = new boolean[1];
-    /** Views of the remembered append path's pages, root (index 0) to leaf (index {@link #appendLeaf}). */
-    private final Node[] appendPath = new Node[MAX_DEPTH + 1];
-    /** Depth of the remembered path's leaf; -1 when no path is remembered. */
-    private int appendLeaf = -1;
-    /** The root of the remembered path, a private page of revision {@link #appendRevision}. */
-    private long appendRoot;
-    private long appendRevision;
-    /** Set by {@link #insert} when a rightmost leaf took the new cell at its end in place; its depth. */
-    private int appendedAt = -1;
 
     /**
      * @param pages the transaction's working memory.
@@ -87,24 +67,12 @@ public final class BTreeWriter extends BTreeReader
         for (int i = 0; i < levels.length; i++)
         {
             levels[i] = new Node();
-            appendPath[i] = new Node();
         }
         copyBuffer = new UnsafeBuffer(new byte[pageSize]);
         cell = new UnsafeBuffer(new byte[pageSize]);
         splitKey = new UnsafeBuffer(new byte[pageSize]);
         spill = new LeafSpill(pages);
         maxKey = NodeLayout.maxKeyLength(pageSize);
-    }
-
-    /**
-     * Forgets the append path (see the design note). The engine calls it when its working memory begins a
-     * transaction. The guards of {@link #put} already keep a rolled-back transaction's path unused (its revision and
-     * page ids may come again, over other buffers): a transaction's first change to a tree descends from a committed
-     * root, which forgets the path. This makes the boundary explicit rather than a consequence.
-     */
-    public void beginTransaction()
-    {
-        appendLeaf = -1;
     }
 
     /**
@@ -149,14 +117,6 @@ public final class BTreeWriter extends BTreeReader
         splitRight = 0;
         leafFull = false;
         this.rootRevision = writer.revision();
-        if (appendLeaf >= 0 && root == appendRoot && rootRevision == appendRevision &&
-            appendRevision == writer.revision() && append(key, keyOff, keyLen, value, valueOff, valueLen))
-        {
-            inserted = true;
-            return root;
-        }
-        appendLeaf = -1;
-        appendedAt = -1;
         if (root == EMPTY)
         {
             final long id = writer.allocate();
@@ -169,10 +129,6 @@ public final class BTreeWriter extends BTreeReader
         final long newRoot = insert(root, rootRevision, 0, size, true, key, keyOff, keyLen, value, valueOff, valueLen);
         if (splitRight == 0)
         {
-            if (appendedAt >= 0)
-            {
-                rememberAppendPath(newRoot, appendedAt);
-            }
             return newRoot;
         }
         // The root split: a new root with two children.
@@ -201,46 +157,6 @@ public final class BTreeWriter extends BTreeReader
     public boolean lastPutInserted()
     {
         return inserted;
-    }
-
-    /** Remembers the path root..leaf that {@link #insert} just took, from the views it left in {@link #levels}. */
-    private void rememberAppendPath(final long root, final int leaf)
-    {
-        for (int d = 0; d <= leaf; d++)
-        {
-            appendPath[d].wrapWritable(writer, levels[d].pageId());
-        }
-        appendRoot = root;
-        appendRevision = writer.revision();
-        appendLeaf = leaf;
-    }
-
-    /**
-     * The append path (see the design note): adds the entry at the end of the remembered rightmost leaf if its key
-     * sorts after the leaf's last key and its cell fits inline, and counts it in each branch on the path.
-     *
-     * @return false, changing nothing, if the entry does not go there.
-     */
-    private boolean append(
-        final DirectBuffer key, final int keyOff, final int keyLen,
-        final DirectBuffer value, final int valueOff, final int valueLen)
-    {
-        final Node leaf = appendPath[appendLeaf];
-        final int n = leaf.count();
-        if (n == 0 || isOverflow(writer.pageSize(), keyLen, valueLen) ||
-            LEAF_CELL_OVERHEAD + keyLen + valueLen + SLOT_SIZE > leaf.free() ||
-            leaf.compareKey(n - 1, key, keyOff, keyLen) >= 0)
-        {
-            return false;
-        }
-        leaf.insertLeafInline(n, key, keyOff, keyLen, value, valueOff, valueLen);
-        for (int d = 0; d < appendLeaf; d++)
-        {
-            final Node b = appendPath[d];
-            final int last = b.count() - 1;
-            b.childCount(last, b.childCount(last) + 1);
-        }
-        return true;
     }
 
     private long insert(
@@ -272,12 +188,7 @@ public final class BTreeWriter extends BTreeReader
                 idx = -(idx + 1);
                 inserted = true;
             }
-            final boolean atEnd = rightmost && idx == n.count();
             insertLeafCell(n, idx, rightmost, depth > 0, key, keyOff, keyLen, value, valueOff, valueLen);
-            if (atEnd && !leafFull && splitRight == 0)
-            {
-                appendedAt = depth; // the cell went in place at the end of the rightmost leaf (not split, not spilled)
-            }
             return id;
         }
 
@@ -291,7 +202,6 @@ public final class BTreeWriter extends BTreeReader
         if (leafFull)
         {
             leafFull = false;
-            appendedAt = -1;
             final Node leaf = levels[depth + 1]; // still wraps the private child
             if (spill.spill(n, i, leaf, newChildCount, cell, fullPos, fullSize))
             {
@@ -566,7 +476,6 @@ public final class BTreeWriter extends BTreeReader
     public long delete(
         final long root, final long rootRevision, final DirectBuffer key, final int keyOff, final int keyLen)
     {
-        appendLeaf = -1;
         found = false;
         this.rootRevision = rootRevision;
         if (root == EMPTY || keyLen < 1 || keyLen > maxKey || findLeaf(root, rootRevision, key, keyOff, keyLen) < 0)
@@ -704,7 +613,6 @@ public final class BTreeWriter extends BTreeReader
      */
     public void freeTree(final long root, final long rootRevision)
     {
-        appendLeaf = -1;
         if (root != EMPTY)
         {
             freeSubtree(root, rootRevision, 0, new LongHashSet());
@@ -761,7 +669,6 @@ public final class BTreeWriter extends BTreeReader
      */
     public long relocate(final long root, final long rootRevision, final long threshold, final long budget)
     {
-        appendLeaf = -1;
         relocated = 0;
         relocateBudget = budget;
         this.rootRevision = rootRevision;

@@ -27,8 +27,6 @@ final class MemoryPages implements PageWriter
     long nextId = 2;
     long revision = 1;
     int copies;
-    /** Calls of {@link #wrapWritable}: a change that descends the tree makes one per page on its path. */
-    int writableWraps;
 
     MemoryPages(final int pageSize)
     {
@@ -174,7 +172,6 @@ final class MemoryPages implements PageWriter
     @Override
     public void wrapWritable(final long pageId, final UnsafeBuffer view)
     {
-        writableWraps++;
         final UnsafeBuffer p = privatePages.get(pageId);
         if (p == null)
         {

@@ -353,7 +353,6 @@ public final class Engine implements AutoCloseable
             final ReadPages committed = new ReadPages(store, base);
             freeSpace.release();
             workingMemory.begin(committed, base.highWater(), base.revision() + 1);
-            treeWriter.beginTransaction();
             return new WriteTxn(commitTarget, store, base, workingMemory, freeSpace, treeWriter);
         }
         catch (final RuntimeException | Error e)
