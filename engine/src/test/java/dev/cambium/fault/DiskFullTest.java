@@ -113,42 +113,19 @@ class DiskFullTest
                 }
                 assertEquals(2, channel.noSpaceFailures(), at);
                 assertEquals(size0 + k, Files.size(file), at + ": the file grew as far as space allowed");
-                assertEquals(BASE, engine.revision(), at);
-                assertGrowingCommit(engine, false, at + ", reader opened before");
-                SHAPE.assertVersion(before, 1, at + ", reader opened before");
-                before.close();
-                assertGrowingCommit(engine, false, at + ", reader opened after");
-                assertFalse(engine.store().writesRefused(), at + ": nothing refers to the new bytes");
-                assertClean(engine, at + ", in process");
+                assertNothingCommitted(engine, before, at);
                 partialSize = Files.size(file);
                 if (!reopenToRecover)
                 {
                     channel.spaceLimit(Long.MAX_VALUE); // space freed
-                    commitGrowing(engine);
-                    assertGrowingCommit(engine, true, at + ", committed once space was freed");
-                    assertClean(engine, at + ", committed once space was freed");
+                    assertCommitsOnceSpaceIsFreed(engine, at);
                 }
             }
             finally
             {
                 engine.close();
             }
-            try (Engine reopened = Engine.open(file, options(Durability.SYNC, true)))
-            {
-                assertEquals(reopenToRecover ? BASE : BASE + 1, reopened.revision(), at + ": revision after reopen");
-                assertGrowingCommit(reopened, !reopenToRecover, at + ", reopened");
-                assertClean(reopened, at + ", reopened");
-                if (reopenToRecover)
-                {
-                    commitGrowing(reopened);
-                    assertGrowingCommit(reopened, true, at + ", committed after reopen");
-                }
-                SHAPE.commit(reopened, 3);
-                reopened.runCleaner();
-                SHAPE.commit(reopened, 4);
-                SHAPE.assertVersion(reopened, 4, at + ", further commits");
-                assertClean(reopened, at + ", further commits");
-            }
+            assertRecoversAfterReopen(file, true, reopenToRecover, at);
             System.out.printf("disk full: after %d of %d bytes of growth (file left at %d bytes), recovered by %s%n",
                 k, needed, partialSize, reopenToRecover ? "a reopen" : "the same process once space was freed");
         }
@@ -183,42 +160,66 @@ class DiskFullTest
                 }
                 assertEquals(2, channel.noSpaceFailures(), at);
                 assertEquals(used0 + j, channel.blocksUsed(), at + ": the commit took every block left");
-                assertEquals(BASE, engine.revision(), at);
-                assertGrowingCommit(engine, false, at + ", reader opened before");
-                SHAPE.assertVersion(before, 1, at + ", reader opened before");
-                before.close();
-                assertFalse(engine.store().writesRefused(), at + ": nothing refers to the pages written");
-                assertClean(engine, at + ", in process");
+                assertNothingCommitted(engine, before, at);
                 if (!reopenToRecover)
                 {
                     channel.blockLimit(Long.MAX_VALUE); // space freed
-                    commitGrowing(engine);
-                    assertGrowingCommit(engine, true, at + ", committed once space was freed");
-                    assertClean(engine, at + ", committed once space was freed");
+                    assertCommitsOnceSpaceIsFreed(engine, at);
                 }
             }
             finally
             {
                 engine.close();
             }
-            try (Engine reopened = Engine.open(file, options(Durability.SYNC)))
-            {
-                assertEquals(reopenToRecover ? BASE : BASE + 1, reopened.revision(), at + ": revision after reopen");
-                assertGrowingCommit(reopened, !reopenToRecover, at + ", reopened");
-                assertClean(reopened, at + ", reopened");
-                if (reopenToRecover)
-                {
-                    commitGrowing(reopened);
-                    assertGrowingCommit(reopened, true, at + ", committed after reopen");
-                }
-                SHAPE.commit(reopened, 3);
-                reopened.runCleaner();
-                SHAPE.commit(reopened, 4);
-                SHAPE.assertVersion(reopened, 4, at + ", further commits");
-                assertClean(reopened, at + ", further commits");
-            }
+            assertRecoversAfterReopen(file, false, reopenToRecover, at);
             System.out.printf("disk full in a hole: %d more blocks allowed, recovered by %s%n", j,
                 reopenToRecover ? "a reopen" : "the same process once space was freed");
+        }
+    }
+
+    /**
+     * After the failed attempts: the base revision for a reader opened before them ({@code before}, closed here) and
+     * one opened after, writes still allowed (no meta refers to what the attempts wrote), and a clean check.
+     */
+    private static void assertNothingCommitted(final Engine engine, final ReadTransaction before, final String at)
+    {
+        assertEquals(BASE, engine.revision(), at);
+        assertGrowingCommit(engine, false, at + ", reader opened after");
+        SHAPE.assertVersion(before, 1, at + ", reader opened before");
+        before.close();
+        assertFalse(engine.store().writesRefused(), at + ": nothing refers to what the attempts wrote");
+        assertClean(engine, at + ", in process");
+    }
+
+    private static void assertCommitsOnceSpaceIsFreed(final Engine engine, final String at)
+    {
+        commitGrowing(engine);
+        assertGrowingCommit(engine, true, at + ", committed once space was freed");
+        assertClean(engine, at + ", committed once space was freed");
+    }
+
+    /**
+     * Reopens the file after a disk-full failure: at the base revision if the growing commit was left to the
+     * reopen ({@code reopenToRecover}, which then commits it), else with it; clean, and further commits work.
+     */
+    private static void assertRecoversAfterReopen(
+        final Path file, final boolean mappedWrites, final boolean reopenToRecover, final String at)
+    {
+        try (Engine reopened = Engine.open(file, options(Durability.SYNC, mappedWrites)))
+        {
+            assertEquals(reopenToRecover ? BASE : BASE + 1, reopened.revision(), at + ": revision after reopen");
+            assertGrowingCommit(reopened, !reopenToRecover, at + ", reopened");
+            assertClean(reopened, at + ", reopened");
+            if (reopenToRecover)
+            {
+                commitGrowing(reopened);
+                assertGrowingCommit(reopened, true, at + ", committed after reopen");
+            }
+            SHAPE.commit(reopened, 3);
+            reopened.runCleaner();
+            SHAPE.commit(reopened, 4);
+            SHAPE.assertVersion(reopened, 4, at + ", further commits");
+            assertClean(reopened, at + ", further commits");
         }
     }
 
