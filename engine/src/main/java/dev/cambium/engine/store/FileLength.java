@@ -107,9 +107,10 @@ final class FileLength
         {
             zeros = ByteBuffer.allocateDirect(pageSize);
         }
+        final long from = size;
         // A file whose length is not a multiple of the page (a torn growth) is aligned by zeros from its end.
-        final boolean hole = !zeroFill && (size & (pageSize - 1)) == 0;
-        long at = hole ? target - pageSize : size;
+        final boolean hole = !zeroFill && (from & (pageSize - 1)) == 0;
+        long at = hole ? target - pageSize : from;
         try
         {
             while (at < target)
@@ -121,9 +122,8 @@ final class FileLength
         }
         catch (final StorageException e)
         {
-            // Partly grown (a full disk, typically). Remember only the zeros known to be written; a retry of the
-            // commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
-            final long from = size;
+            // Partly grown (a full disk, typically). Remember only the zeros known to be written (none past a hole);
+            // a retry of the commit writes the rest. Nothing refers to the new bytes, so writes stay allowed.
             failed(hole ? from : at);
             throw new StorageException("growing " + path + " from " + from + " to " + target + " bytes failed at " +
                 "offset " + at + " (no revision refers to the new bytes; the commit can be retried): " +
@@ -131,7 +131,7 @@ final class FileLength
         }
         catch (final RuntimeException | Error e)
         {
-            failed(hole ? size : at);
+            failed(hole ? from : at);
             throw e;
         }
         // Set after the zero writes: a force on another thread (a group-commit leader) that clears the flag before
