@@ -335,9 +335,10 @@ class OpenRevisionTest
                 }
                 erasures++;
             }
-            else if (position >= 2L * PAGE_SIZE && src.remaining() == PAGE_SIZE)
+            else if (position >= 2L * PAGE_SIZE && src.remaining() % PAGE_SIZE == 0)
             {
-                pagesWritten.set((int)(position / PAGE_SIZE));
+                // A page, or a run of adjacent pages written at once (PageRuns).
+                pagesWritten.set((int)(position / PAGE_SIZE), (int)((position + src.remaining()) / PAGE_SIZE));
             }
             delegate.write(src, position);
         }

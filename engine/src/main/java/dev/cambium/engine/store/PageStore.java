@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * Owns the database file: its {@link Storage}, the page size, the read-only memory mappings and the page
@@ -94,8 +93,8 @@ public final class PageStore implements AutoCloseable
     private final FileLength length;
     /** The meta slots. The writer, or the group-commit leader (see {@link #writeMeta}). */
     private final MetaSlots metaSlots;
-    /** The writer's checksum state, reset per page: stamping allocates nothing (writer thread only). */
-    private final CRC32C writeCrc = new CRC32C();
+    /** Stamps and writes the commits' pages (writer thread only). */
+    private final PageRuns runs;
     /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
     private volatile boolean closed;
     private volatile boolean writesRefused;
@@ -131,6 +130,7 @@ public final class PageStore implements AutoCloseable
         // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
         final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
         this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
+        this.runs = new PageRuns(storage, pageSize, !mappedWrites);
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
         this.mapping = MappedSegments.empty();
         this.verified = new long[0];
@@ -468,12 +468,8 @@ public final class PageStore implements AutoCloseable
 
     /**
      * Stamps each page's CRC32C (over [4, pageSize), little-endian at offset 0) and writes it at
-     * {@code pageId * pageSize}, one positional write per page, which keeps {@link Storage} minimal. Writing runs of
-     * consecutive ids with one system call was measured twice and not kept: a lone {@code pwrite} of a cached page
-     * costs 2.2 µs on the KVM guest and a page of a 16-page run 0.7 µs, but the pages of a commit are rarely
-     * consecutive (they reuse scattered free pages: runs cut the calls of a 300,000-entry random load by 21 %), and
-     * a JMH A/B of three interleaved rounds (December 2026) gave loadRandom 0.88, 0.91 and 1.02 times the speed,
-     * update 1.27, 1.07 and 0.78, loadSequential 0.91, 1.09 and 1.27: no gain beyond the noise. The pages are then
+     * {@code pageId * pageSize}: one positional write per page, or per run of adjacent ids when the commit's pages
+     * are mostly adjacent, as in a sequential load ({@link PageRuns} says when and why). The pages are then
      * marked verified. The buffers' content is not changed except the checksum, nor their position,
      * limit or order. Writer thread; the pages must lie inside the file ({@link #ensureCapacity} first).
      *
@@ -520,24 +516,15 @@ public final class PageStore implements AutoCloseable
             previous = id;
         }
         discardNewerMeta();
-        for (int i = 0; i < count; i++)
+        final boolean inRuns = runs.inRuns(pageIds, count);
+        int i = 0;
+        while (i < count)
         {
-            final ByteBuffer page = pages[i];
-            PageChecksum.stamp(page, pageSize, writeCrc);
-            // The page's own position and limit frame the write and are restored after it: no duplicate per page
-            // (a commit of a random load writes over a thousand pages; the views showed in its allocation profile).
-            final int position = page.position();
-            final int limit = page.limit();
-            try
+            final int end = runs.writeRun(pageIds, pages, i, count, inRuns);
+            for (; i < end; i++)
             {
-                page.limit(pageSize).position(0);
-                storage.write(page, pageIds[i] << pageShift);
+                PageVerifier.markVerified(verified, pageIds[i]);
             }
-            finally
-            {
-                page.limit(limit).position(position);
-            }
-            PageVerifier.markVerified(verified, pageIds[i]);
         }
     }
 

@@ -1,0 +1,150 @@
+package dev.cambium.engine.store;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Stamps a commit's pages and writes them: one write per page, or, when most of the commit's pages are adjacent, one
+ * write per run of adjacent page ids (for {@link PageStore#writePages}).
+ *
+ * <p>Design note. Each write is a system call, and on the virtual machines this engine is measured on a system call
+ * costs more than copying a page. A commit of a sequential load writes mostly new pages at the end of the file (1,000
+ * ascending entries: about 36 pages in 4 runs), so one write per run saves most of its calls. But the page cache keeps
+ * a file in folios as large as the writes that created them, and a later single-page write into a large folio costs
+ * more than into a small one (docs/design.md, section 7). A random load frees and reuses its pages within the load,
+ * one at a time, and its commits are mostly scattered pages (about 1,140 pages in 950 runs at 300,000 entries): its few
+ * runs, the new end of the file, came back dearer when written whole. Hence two limits, both measured (section 7,
+ * "Sequential loads"): a commit writes runs only if its pages average at least {@link #MIN_PAGES_PER_RUN} per run,
+ * and a run carries at most {@link #MAX_RUN_PAGES} pages.
+ *
+ * <p>Under {@code mappedWrites} every page is written alone: the storage copies it into the mapping, and a run would
+ * copy each page twice.
+ *
+ * <p>Threads: the writer thread only (the gate holder that calls {@link PageStore#writePages}).
+ */
+final class PageRuns
+{
+    /** The most pages one write carries. */
+    static final int MAX_RUN_PAGES = 8;
+    /** A commit whose pages average fewer per run of adjacent ids than this writes each page alone. */
+    static final int MIN_PAGES_PER_RUN = 4;
+
+    private final Storage storage;
+    private final int pageSize;
+    private final int pageShift;
+    private final boolean runs;
+    /** The writer's checksum state, reset per page: stamping allocates nothing. */
+    private final CRC32C crc = new CRC32C();
+    /** Where a run is assembled: {@link #MAX_RUN_PAGES} pages, allocated at the first run. */
+    private ByteBuffer run;
+
+    /**
+     * @param storage  the file.
+     * @param pageSize the page size, a power of two.
+     * @param runs     whether adjacent pages go out in one write (false under {@code mappedWrites}).
+     */
+    PageRuns(final Storage storage, final int pageSize, final boolean runs)
+    {
+        this.storage = storage;
+        this.pageSize = pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.runs = runs;
+    }
+
+    /**
+     * Whether a commit's pages go out in runs: only where runs are the rule, on average at least
+     * {@link #MIN_PAGES_PER_RUN} pages each (never under {@code mappedWrites}).
+     *
+     * @param pageIds the commit's page ids, ascending.
+     * @param count   how many.
+     * @return true to write runs with one write each.
+     */
+    boolean inRuns(final long[] pageIds, final int count)
+    {
+        if (!runs || count < MIN_PAGES_PER_RUN)
+        {
+            return false;
+        }
+        int breaks = 0;
+        for (int i = 1; i < count; i++)
+        {
+            if (pageIds[i] != pageIds[i - 1] + 1)
+            {
+                breaks++;
+            }
+        }
+        return count >= MIN_PAGES_PER_RUN * (breaks + 1);
+    }
+
+    /**
+     * Stamps and writes the run that starts at {@code from}: the pages after it whose ids follow on without a gap, up
+     * to {@link #MAX_RUN_PAGES} and {@code count}. The buffers' content is not changed except the checksum, nor their
+     * position, limit or order.
+     *
+     * @param pageIds ids, strictly ascending (checked by the caller).
+     * @param pages   the pages, parallel, each at index 0 with a limit of at least the page size.
+     * @param from    the first page to write.
+     * @param count   the number of pages in the arrays.
+     * @param inRuns  what {@link #inRuns} said for this commit: false writes one page.
+     * @return the index after the last page written.
+     * @throws StorageException if the write fails.
+     */
+    int writeRun(final long[] pageIds, final ByteBuffer[] pages, final int from, final int count,
+        final boolean inRuns)
+    {
+        int end = from + 1;
+        if (inRuns)
+        {
+            while (end < count && end - from < MAX_RUN_PAGES && pageIds[end] == pageIds[end - 1] + 1)
+            {
+                end++;
+            }
+        }
+        for (int i = from; i < end; i++)
+        {
+            PageChecksum.stamp(pages[i], pageSize, crc);
+        }
+        if (end - from == 1)
+        {
+            writeAlone(pages[from], pageIds[from]);
+        }
+        else
+        {
+            writeTogether(pageIds[from], pages, from, end);
+        }
+        return end;
+    }
+
+    private void writeAlone(final ByteBuffer page, final long id)
+    {
+        // The page's own position and limit frame the write and are restored after it: no duplicate per page
+        // (a commit of a random load writes over a thousand pages; the views showed in its allocation profile).
+        final int position = page.position();
+        final int limit = page.limit();
+        try
+        {
+            page.limit(pageSize).position(0);
+            storage.write(page, id << pageShift);
+        }
+        finally
+        {
+            page.limit(limit).position(position);
+        }
+    }
+
+    private void writeTogether(final long firstId, final ByteBuffer[] pages, final int from, final int end)
+    {
+        if (run == null)
+        {
+            run = ByteBuffer.allocateDirect(MAX_RUN_PAGES << pageShift);
+        }
+        final ByteBuffer r = run;
+        r.clear();
+        for (int i = from; i < end; i++)
+        {
+            r.put((i - from) << pageShift, pages[i], 0, pageSize); // absolute: the page's position is untouched
+        }
+        r.limit((end - from) << pageShift);
+        storage.write(r, firstId << pageShift);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.cambium.engine.store;
+
+import dev.cambium.DatabaseOptions;
+import dev.cambium.StorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static dev.cambium.engine.store.StoreFixtures.bytes;
+import static dev.cambium.engine.store.StoreFixtures.page;
+import static dev.cambium.engine.store.StoreFixtures.peek;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link PageStore#writePages} through {@link PageRuns}: which writes reach the storage, and what they hold. */
+class PageRunsTest
+{
+    private static final int PAGE = 4096;
+    private static final long REVISION = 7;
+
+    @TempDir
+    Path dir;
+
+    /** Mostly adjacent (21 pages in 3 runs of adjacent ids, as a sequential load's commit): 18, a gap, 2, a gap, 1. */
+    private static final long[] IDS = LongStream.concat(LongStream.range(2, 20), LongStream.of(30, 31, 40)).toArray();
+    /** Mostly scattered (5 pages in 4 runs, below 4 a run on average, as a random load's commit). */
+    private static final long[] SCATTERED = {2, 3, 10, 20, 30};
+
+    private static ByteBuffer[] pages(final long[] ids)
+    {
+        final ByteBuffer[] pages = new ByteBuffer[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            pages[i] = page(PAGE, ids[i], REVISION, 3);
+        }
+        return pages;
+    }
+
+    private static List<List<Long>> writes(final StoreFixtures.RecordingStorage storage)
+    {
+        final List<List<Long>> out = new ArrayList<>();
+        for (final long[] w : storage.writes)
+        {
+            out.add(List.of(w[0] / PAGE, w[1] / PAGE));
+        }
+        return out;
+    }
+
+    private static void assertWrittenAndStamped(final Path file, final long[] ids, final ByteBuffer[] pages)
+    {
+        for (int i = 0; i < ids.length; i++)
+        {
+            final byte[] onDisk = peek(file, ids[i] * PAGE, PAGE);
+            assertArrayEquals(bytes(pages[i], 0, PAGE), onDisk, "page " + ids[i]);
+            final ByteBuffer read = ByteBuffer.wrap(onDisk);
+            assertEquals(PageChecksum.compute(read, 0, PAGE), PageChecksum.stored(read, 0), "checksum of " + ids[i]);
+        }
+    }
+
+    @Test
+    void shouldWriteAdjacentPagesInRunsOfAtMostEightAndLeaveTheBuffersAsTheyWere()
+    {
+        final Path file = dir.resolve("db");
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
+        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
+        {
+            store.ensureCapacity(64);
+            final ByteBuffer[] pages = pages(IDS);
+            pages[3].position(5); // page 5, inside a run
+            pages[20].position(100); // page 40, written alone
+            storage.writes.clear();
+
+            store.writePages(IDS, pages, IDS.length);
+
+            assertEquals(
+                List.of(List.of(2L, 8L), List.of(10L, 8L), List.of(18L, 2L), List.of(30L, 2L), List.of(40L, 1L)),
+                writes(storage), "{first page, pages} of each write");
+            assertEquals(5, pages[3].position());
+            assertEquals(PAGE, pages[3].limit());
+            assertEquals(100, pages[20].position());
+            assertEquals(PAGE, pages[20].limit());
+            pages[3].clear();
+            pages[20].clear();
+            assertWrittenAndStamped(file, IDS, pages);
+        }
+    }
+
+    @Test
+    void shouldWriteEachPageAloneWhenTheCommitIsMostlyScattered()
+    {
+        final Path file = dir.resolve("db");
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
+        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
+        {
+            store.ensureCapacity(64);
+            final ByteBuffer[] pages = pages(SCATTERED);
+            storage.writes.clear();
+
+            store.writePages(SCATTERED, pages, SCATTERED.length);
+
+            assertEquals(alone(SCATTERED), writes(storage), "pages 2 and 3 are adjacent, but the commit is scattered");
+            assertWrittenAndStamped(file, SCATTERED, pages);
+        }
+    }
+
+    private static List<List<Long>> alone(final long[] ids)
+    {
+        final List<List<Long>> expected = new ArrayList<>();
+        for (final long id : ids)
+        {
+            expected.add(List.of(id, 1L));
+        }
+        return expected;
+    }
+
+    @Test
+    void shouldWriteEachPageAloneThroughAMapping()
+    {
+        final Path file = dir.resolve("db");
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
+        try (PageStore store = PageStore.open(storage,
+            DatabaseOptions.builder().growth(PAGE, 1 << 20).mappedWrites(true).build()))
+        {
+            store.ensureCapacity(64);
+            final ByteBuffer[] pages = pages(IDS);
+            storage.writes.clear();
+
+            store.writePages(IDS, pages, IDS.length);
+
+            assertEquals(alone(IDS), writes(storage), "one page per write: a run would copy each page twice");
+            store.force();
+            assertWrittenAndStamped(file, IDS, pages);
+        }
+    }
+
+    @Test
+    void shouldFailTheCommitWhenTheWriteOfARunFails()
+    {
+        final Path file = dir.resolve("db");
+        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
+        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
+        {
+            store.ensureCapacity(64);
+            storage.writes.clear();
+            storage.failWriteAfter(1); // the second write: pages 10..17
+
+            final StorageException e = assertThrows(StorageException.class,
+                () -> store.writePages(IDS, pages(IDS), IDS.length));
+
+            assertTrue(e.getMessage().startsWith("write of " + 8 * PAGE + " bytes at offset " + 10 * PAGE),
+                e.getMessage());
+            assertEquals(List.of(List.of(2L, 8L)), writes(storage), "nothing after the failed write");
+        }
+    }
+}
