@@ -24,6 +24,7 @@ class PageRunsTest
 {
     private static final int PAGE = 4096;
     private static final long REVISION = 7;
+    private static final DatabaseOptions OPTIONS = DatabaseOptions.builder().growth(PAGE, 1 << 20).build();
 
     @TempDir
     Path dir;
@@ -53,60 +54,33 @@ class PageRunsTest
         return out;
     }
 
-    private static void assertWrittenAndStamped(final Path file, final long[] ids, final ByteBuffer[] pages)
-    {
-        for (int i = 0; i < ids.length; i++)
-        {
-            final byte[] onDisk = peek(file, ids[i] * PAGE, PAGE);
-            assertArrayEquals(bytes(pages[i], 0, PAGE), onDisk, "page " + ids[i]);
-            final ByteBuffer read = ByteBuffer.wrap(onDisk);
-            assertEquals(PageChecksum.compute(read, 0, PAGE), PageChecksum.stored(read, 0), "checksum of " + ids[i]);
-        }
-    }
-
-    @Test
-    void shouldWriteAdjacentPagesInRunsOfAtMostEightAndLeaveTheBuffersAsTheyWere()
+    /**
+     * Writes {@code pages} through a new store over a recording storage, checks that the file holds each page as given
+     * with a valid checksum, and returns what reached the storage.
+     *
+     * @return {first page, pages} of each write.
+     */
+    private List<List<Long>> write(final DatabaseOptions options, final long[] ids, final ByteBuffer[] pages)
     {
         final Path file = dir.resolve("db");
         final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
-        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
+        try (PageStore store = PageStore.open(storage, options))
         {
             store.ensureCapacity(64);
-            final ByteBuffer[] pages = pages(IDS);
-            pages[3].position(5); // page 5, inside a run
-            pages[20].position(100); // page 40, written alone
             storage.writes.clear();
 
-            store.writePages(IDS, pages, IDS.length);
+            store.writePages(ids, pages, ids.length);
 
-            assertEquals(
-                List.of(List.of(2L, 8L), List.of(10L, 8L), List.of(18L, 2L), List.of(30L, 2L), List.of(40L, 1L)),
-                writes(storage), "{first page, pages} of each write");
-            assertEquals(5, pages[3].position());
-            assertEquals(PAGE, pages[3].limit());
-            assertEquals(100, pages[20].position());
-            assertEquals(PAGE, pages[20].limit());
-            pages[3].clear();
-            pages[20].clear();
-            assertWrittenAndStamped(file, IDS, pages);
-        }
-    }
-
-    @Test
-    void shouldWriteEachPageAloneWhenTheCommitIsMostlyScattered()
-    {
-        final Path file = dir.resolve("db");
-        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
-        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
-        {
-            store.ensureCapacity(64);
-            final ByteBuffer[] pages = pages(SCATTERED);
-            storage.writes.clear();
-
-            store.writePages(SCATTERED, pages, SCATTERED.length);
-
-            assertEquals(alone(SCATTERED), writes(storage), "pages 2 and 3 are adjacent, but the commit is scattered");
-            assertWrittenAndStamped(file, SCATTERED, pages);
+            store.force(); // writes through a mapping reach the file's pages for peek as positional ones do
+            for (int i = 0; i < ids.length; i++)
+            {
+                final byte[] onDisk = peek(file, ids[i] * PAGE, PAGE);
+                assertArrayEquals(bytes(pages[i], 0, PAGE), onDisk, "page " + ids[i]);
+                final ByteBuffer read = ByteBuffer.wrap(onDisk);
+                assertEquals(PageChecksum.compute(read, 0, PAGE), PageChecksum.stored(read, 0),
+                    "checksum of " + ids[i]);
+            }
+            return writes(storage);
         }
     }
 
@@ -121,23 +95,34 @@ class PageRunsTest
     }
 
     @Test
+    void shouldWriteAdjacentPagesInRunsOfAtMostEightAndLeaveTheBuffersAsTheyWere()
+    {
+        final ByteBuffer[] pages = pages(IDS);
+        pages[3].position(5); // page 5, inside a run
+        pages[20].position(100); // page 40, written alone
+
+        final List<List<Long>> writes = write(OPTIONS, IDS, pages);
+
+        assertEquals(List.of(List.of(2L, 8L), List.of(10L, 8L), List.of(18L, 2L), List.of(30L, 2L), List.of(40L, 1L)),
+            writes, "{first page, pages} of each write");
+        assertEquals(5, pages[3].position());
+        assertEquals(PAGE, pages[3].limit());
+        assertEquals(100, pages[20].position());
+        assertEquals(PAGE, pages[20].limit());
+    }
+
+    @Test
+    void shouldWriteEachPageAloneWhenTheCommitIsMostlyScattered()
+    {
+        assertEquals(alone(SCATTERED), write(OPTIONS, SCATTERED, pages(SCATTERED)),
+            "pages 2 and 3 are adjacent, but the commit is scattered");
+    }
+
+    @Test
     void shouldWriteEachPageAloneThroughAMapping()
     {
-        final Path file = dir.resolve("db");
-        final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
-        try (PageStore store = PageStore.open(storage,
-            DatabaseOptions.builder().growth(PAGE, 1 << 20).mappedWrites(true).build()))
-        {
-            store.ensureCapacity(64);
-            final ByteBuffer[] pages = pages(IDS);
-            storage.writes.clear();
-
-            store.writePages(IDS, pages, IDS.length);
-
-            assertEquals(alone(IDS), writes(storage), "one page per write: a run would copy each page twice");
-            store.force();
-            assertWrittenAndStamped(file, IDS, pages);
-        }
+        assertEquals(alone(IDS), write(DatabaseOptions.builder().growth(PAGE, 1 << 20).mappedWrites(true).build(), IDS,
+            pages(IDS)), "one page per write: a run would copy each page twice");
     }
 
     @Test
@@ -145,7 +130,7 @@ class PageRunsTest
     {
         final Path file = dir.resolve("db");
         final StoreFixtures.RecordingStorage storage = new StoreFixtures.RecordingStorage(FileStorage.open(file));
-        try (PageStore store = PageStore.open(storage, DatabaseOptions.builder().growth(PAGE, 1 << 20).build()))
+        try (PageStore store = PageStore.open(storage, OPTIONS))
         {
             store.ensureCapacity(64);
             storage.writes.clear();
