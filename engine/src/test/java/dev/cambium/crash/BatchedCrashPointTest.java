@@ -151,7 +151,7 @@ class BatchedCrashPointTest
         throws InterruptedException
     {
         final Run run = new Run();
-        run.storage = new PowerLossStorage(file);
+        run.storage = new PowerLossStorage(file, options().pageSize());
         final Engine engine = Engine.open(run.storage, options());
         try
         {

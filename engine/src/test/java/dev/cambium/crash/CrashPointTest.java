@@ -335,7 +335,7 @@ class CrashPointTest
     private Run run(final Scenario s, final Path file, final long crashAtRelative, final long expectedEventsBefore)
     {
         final Run run = new Run();
-        run.storage = new PowerLossStorage(file);
+        run.storage = new PowerLossStorage(file, s.options().pageSize());
         final Engine engine = Engine.open(run.storage, s.options());
         try
         {
@@ -482,8 +482,8 @@ class CrashPointTest
             Files.deleteIfExists(live);
         }
         final double seconds = (System.nanoTime() - started) / 1e9;
-        // Page-sized: a data page, or the growth's new last page (FileLength.grow). Other lengths: a run of adjacent
-        // pages written at once (PageRuns), or zero-fill of a file whose length is not a multiple of the page.
+        // Page-sized: a data page (PowerLossStorage takes a run of adjacent pages page by page), or the growth's new
+        // last page (FileLength.grow). Other lengths: zero-fill of a file whose length is not a multiple of the page.
         System.out.printf("[crash] %s: final commit has %d events (%d other-length writes, %d page-sized writes " +
             "including growth, 1 meta " +
             "write, %d forces; file %d -> %d bytes); " +

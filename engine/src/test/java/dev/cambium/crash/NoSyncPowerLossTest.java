@@ -170,7 +170,7 @@ class NoSyncPowerLossTest
         throws IOException
     {
         final long started = System.nanoTime();
-        final PowerLossStorage storage = new PowerLossStorage(dir.resolve("live.cambium"));
+        final PowerLossStorage storage = new PowerLossStorage(dir.resolve("live.cambium"), OPTIONS.pageSize());
         final Engine engine = Engine.open(storage, OPTIONS);
         final Study study = new Study(storage);
         try

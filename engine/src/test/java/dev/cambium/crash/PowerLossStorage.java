@@ -215,6 +215,8 @@ final class PowerLossStorage implements Storage
 
     private final FileStorage current;
     private final Clock clock;
+    /** Writes longer than this are taken page by page (see the constructor); 0 takes every write whole. */
+    private int pageSize;
     private Path name;
     /** The smallest size truncated to since the last fsync; {@link Long#MAX_VALUE} if none. */
     private long truncatedTo = Long.MAX_VALUE;
@@ -229,11 +231,16 @@ final class PowerLossStorage implements Storage
     private long currentSize;
 
     /**
-     * @param file a new or empty file to back the current state.
+     * @param file     a new or empty file to back the current state.
+     * @param pageSize the database's page size: a longer write (a run of adjacent pages, {@code PageRuns}) is taken
+     *                 as one write per page, each an event of its own with its own fate, as when every page had its
+     *                 own write. A power loss can leave any subset of a run's pages on the device, and the process
+     *                 can die while the kernel copies the run.
      */
-    PowerLossStorage(final Path file)
+    PowerLossStorage(final Path file, final int pageSize)
     {
         this(FileStorage.open(file), new Clock());
+        this.pageSize = pageSize;
         if (currentSize != 0)
         {
             current.close();
@@ -351,6 +358,24 @@ final class PowerLossStorage implements Storage
 
     @Override
     public synchronized void write(final ByteBuffer src, final long position)
+    {
+        if (pageSize == 0 || src.remaining() <= pageSize)
+        {
+            writeOne(src, position);
+            return;
+        }
+        long at = position;
+        while (src.hasRemaining())
+        {
+            final int n = Math.min(pageSize, src.remaining());
+            final ByteBuffer page = src.duplicate().limit(src.position() + n);
+            writeOne(page, at); // a crash here ends the call: the rest of the run was never handed over
+            src.position(src.position() + n);
+            at += n;
+        }
+    }
+
+    private void writeOne(final ByteBuffer src, final long position)
     {
         final long index = clock.begin("write");
         final byte[] bytes = new byte[src.remaining()];

@@ -193,7 +193,7 @@ class ShrinkCrashTest
     private Run run(final Scenario s, final Path file, final long crashAt)
     {
         final Run run = new Run();
-        run.storage = new PowerLossStorage(file);
+        run.storage = new PowerLossStorage(file, s.options().pageSize());
         final Engine engine = Engine.open(run.storage, s.options());
         try
         {
@@ -377,7 +377,7 @@ class ShrinkCrashTest
         long total;
         Model content;
         {
-            final PowerLossStorage storage = new PowerLossStorage(dir.resolve("count.cambium"));
+            final PowerLossStorage storage = new PowerLossStorage(dir.resolve("count.cambium"), options.pageSize());
             final Engine engine = Engine.open(storage, options);
             final Harness h = new Harness(engine);
             prepareCompaction(h);
@@ -399,7 +399,8 @@ class ShrinkCrashTest
         int images = 0;
         for (long k = 0; k < total; k++)
         {
-            final PowerLossStorage storage = new PowerLossStorage(dir.resolve("live-" + k + ".cambium"));
+            final PowerLossStorage storage = new PowerLossStorage(dir.resolve("live-" + k + ".cambium"),
+                options.pageSize());
             final Engine engine = Engine.open(storage, options);
             long published;
             try
