@@ -216,7 +216,7 @@ final class PowerLossStorage implements Storage
     private final FileStorage current;
     private final Clock clock;
     /** Writes longer than this are taken page by page (see the constructor); 0 takes every write whole. */
-    private int pageSize;
+    private final int pageSize;
     private Path name;
     /** The smallest size truncated to since the last fsync; {@link Long#MAX_VALUE} if none. */
     private long truncatedTo = Long.MAX_VALUE;
@@ -239,8 +239,7 @@ final class PowerLossStorage implements Storage
      */
     PowerLossStorage(final Path file, final int pageSize)
     {
-        this(FileStorage.open(file), new Clock());
-        this.pageSize = pageSize;
+        this(FileStorage.open(file), new Clock(), pageSize);
         if (currentSize != 0)
         {
             current.close();
@@ -255,6 +254,12 @@ final class PowerLossStorage implements Storage
      */
     PowerLossStorage(final FileStorage current, final Clock clock)
     {
+        this(current, clock, 0);
+    }
+
+    private PowerLossStorage(final FileStorage current, final Clock clock, final int pageSize)
+    {
+        this.pageSize = pageSize;
         this.current = current;
         this.clock = clock;
         this.name = current.path();
