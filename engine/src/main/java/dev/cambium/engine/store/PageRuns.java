@@ -55,25 +55,13 @@ final class PageRuns
      * Whether a commit's pages go out in runs: only where runs are the rule, on average at least
      * {@link #MIN_PAGES_PER_RUN} pages each (never under {@code mappedWrites}).
      *
-     * @param pageIds the commit's page ids, ascending.
-     * @param count   how many.
+     * @param count        the commit's pages.
+     * @param adjacentRuns how many runs of adjacent ids they form (a page with no neighbour is a run of one).
      * @return true to write runs with one write each.
      */
-    boolean inRuns(final long[] pageIds, final int count)
+    boolean inRuns(final int count, final int adjacentRuns)
     {
-        if (!runs || count < MIN_PAGES_PER_RUN)
-        {
-            return false;
-        }
-        int breaks = 0;
-        for (int i = 1; i < count; i++)
-        {
-            if (pageIds[i] != pageIds[i - 1] + 1)
-            {
-                breaks++;
-            }
-        }
-        return count >= MIN_PAGES_PER_RUN * (breaks + 1);
+        return runs && adjacentRuns > 0 && count >= MIN_PAGES_PER_RUN * adjacentRuns;
     }
 
     /**

@@ -486,10 +486,15 @@ public final class PageStore implements AutoCloseable
         checkWritable();
         final long filePages = length.size() >>> pageShift;
         long previous = Meta.FIRST_DATA_PAGE - 1;
+        int adjacentRuns = 0; // runs of adjacent ids, counted here rather than in a pass of their own
         // Check everything first, so a bad argument writes nothing.
         for (int i = 0; i < count; i++)
         {
             final long id = pageIds[i];
+            if (i == 0 || id != previous + 1)
+            {
+                adjacentRuns++;
+            }
             if (id <= previous)
             {
                 throw new IllegalArgumentException("page ids must be ascending and at least 2: " + id +
@@ -516,7 +521,7 @@ public final class PageStore implements AutoCloseable
             previous = id;
         }
         discardNewerMeta();
-        final boolean inRuns = runs.inRuns(pageIds, count);
+        final boolean inRuns = runs.inRuns(count, adjacentRuns);
         int i = 0;
         while (i < count)
         {
