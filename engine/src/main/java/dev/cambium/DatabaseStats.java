@@ -16,10 +16,12 @@ package dev.cambium;
  *                             {@link Durability#SYNC} each batch paid one pair of forces for all of its
  *                             commits, so {@code commits / commitBatches} is how many commits shared a
  *                             force on average (1.0 with one committing thread).
- * @param lastCommitPages      pages written by the most recent commit.
+ * @param lastCommitPages      pages the most recent commit changed (copied or added).
  * @param pagesWritten         data pages written by the commits published since open (meta pages and the zeros
  *                             that grow the file not counted): {@code pagesWritten / commits} is what a commit
- *                             costs in page writes, and under {@link Durability#SYNC} in pages forced.
+ *                             costs in page writes, and under {@link Durability#SYNC} in pages forced. A page that a
+ *                             later commit of the same group-commit batch copied again is not written (design.md,
+ *                             "Group commit"), so this can be less than the commits' changed pages.
  * @param oldestPinnedRevision the oldest revision an open read transaction holds, or {@code -1} if
  *                             none is open; revisions from it onwards cannot be reclaimed.
  * @param oldestPinnedAgeNanos how long the oldest open read transaction has been open, in nanoseconds;

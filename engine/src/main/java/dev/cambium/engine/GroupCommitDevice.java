@@ -4,6 +4,7 @@ import dev.cambium.Durability;
 import dev.cambium.cleaner.Cleaner;
 import dev.cambium.engine.store.Meta;
 import dev.cambium.engine.store.PageStore;
+import dev.cambium.engine.txn.DeferredPages;
 import dev.cambium.engine.txn.GroupCommit;
 import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.ObsoletePages;
@@ -27,22 +28,44 @@ final class GroupCommitDevice implements GroupCommit.Device
     private volatile long lastCommitPages;
     /** Written by the leader only. */
     private volatile long pagesWritten;
+    /** Pages queued revisions left in memory; null without group commit. */
+    private final DeferredPages deferred;
     /** Whether the current batch started its meta write; for the refusal's reason. Leader only. */
     private boolean metaStarted;
+    /** Pages of the current batch its leader did not write, not yet taken off {@link #pagesWritten}. Leader only. */
+    private long notWritten;
+    /** False while a batch's deferred pages are being written, true once they are (and for batches with none). */
+    private boolean deferredWritten = true;
 
     /**
      * @param store      the page store to force and write the meta to.
      * @param durability whether to force.
      * @param revisions  the list to publish to.
      * @param cleaner    woken after each publication.
+     * @param deferred   pages queued revisions left in memory for the leader to write; null without group commit.
      */
     GroupCommitDevice(final PageStore store, final Durability durability, final RevisionList<Meta> revisions,
-        final Cleaner<Meta> cleaner)
+        final Cleaner<Meta> cleaner, final DeferredPages deferred)
     {
+        this.deferred = deferred;
         this.store = store;
         this.durability = durability;
         this.revisions = revisions;
         this.cleaner = cleaner;
+    }
+
+    @Override
+    public void writeDeferred(final DeferredPages.Revision[] batch, final ObsoletePages[] obsolete)
+    {
+        metaStarted = false;
+        deferredWritten = false;
+        int waiting = 0;
+        for (final DeferredPages.Revision r : batch)
+        {
+            waiting += r == null ? 0 : r.ids().length;
+        }
+        notWritten += waiting - deferred.writeBatch(batch, obsolete, store);
+        deferredWritten = true;
     }
 
     @Override
@@ -86,8 +109,12 @@ final class GroupCommitDevice implements GroupCommit.Device
         cleaner.wakeUp();
         commits.incrementAndGet();
         lastCommitPages = pagesWritten;
+        // Pages of this batch that were never written (a later revision of the batch superseded them) come off the
+        // count as the batch's revisions are published, never more than a revision adds, so the count only grows.
+        final long skipped = Math.min(pagesWritten, notWritten);
+        notWritten -= skipped;
         // One leader at a time (GroupCommit's lock orders successive leaders), so this read-add-write loses nothing.
-        this.pagesWritten = this.pagesWritten + pagesWritten;
+        this.pagesWritten = this.pagesWritten + pagesWritten - skipped;
     }
 
     @Override
@@ -95,9 +122,12 @@ final class GroupCommitDevice implements GroupCommit.Device
     {
         // The file may hold a meta that memory does not know, a failed force may have dropped dirty pages, and
         // memory (the free space, the next base) is ahead of the durable revision. A failed force names itself.
-        store.refuseWrites(metaStarted
-            ? "a commit failed after writing its meta page"
-            : "a commit failed after its pages were written, before its meta write", cause);
+        store.refuseWrites(!deferredWritten
+            ? "a group commit failed writing its pages"
+            : metaStarted
+                ? "a commit failed after writing its meta page"
+                : "a commit failed after its pages were written, before its meta write",
+            cause);
     }
 
     /**

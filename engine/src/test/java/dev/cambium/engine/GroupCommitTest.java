@@ -60,6 +60,9 @@ class GroupCommitTest
         volatile long writtenMeta;
         volatile long durableRevision;
         volatile boolean failForces;
+        volatile boolean failPageWrites;
+        /** Data page writes (not meta pages) since open. */
+        final java.util.concurrent.atomic.AtomicInteger pageWrites = new java.util.concurrent.atomic.AtomicInteger();
 
         WatchedStorage(final Path file)
         {
@@ -73,6 +76,14 @@ class GroupCommitTest
             {
                 writtenMeta = src.duplicate().order(ByteOrder.LITTLE_ENDIAN)
                     .getLong(src.position() + MetaCodec.REVISION_OFFSET);
+            }
+            else
+            {
+                if (failPageWrites)
+                {
+                    throw new StorageException("injected page write failure at offset " + position);
+                }
+                pageWrites.incrementAndGet();
             }
             super.write(src, position);
         }
@@ -231,6 +242,67 @@ class GroupCommitTest
             assertNull(get(reopened, "a"));
             put(reopened, "after");
             assertTrue(reopened.check().ok());
+        }
+    }
+
+    /**
+     * Commits queued behind a batch in flight leave their pages over reclaimed pages to the next leader
+     * ({@code DeferredPages}); if the leader cannot write them, the batch fails, and since later revisions may
+     * already build on it, the database refuses writes until reopened.
+     */
+    @Test
+    void shouldFailTheBatchAndRefuseWritesWhenTheLeaderCannotWriteThePagesLeftToIt() throws Exception
+    {
+        final Path file = dir.resolve("leader-write.cambium");
+        final WatchedStorage storage = new WatchedStorage(file);
+        final Engine engine = Engine.open(storage, DatabaseOptions.builder().durability(Durability.SYNC)
+            .pageSize(PAGE).backgroundCleaner(false).build());
+        final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final long held;
+        try
+        {
+            // Pages this process wrote, then freed and reclaimed: what a later commit reuses, over data.
+            for (int i = 0; i < 20; i++)
+            {
+                put(engine, "k" + i);
+            }
+            engine.runCleaner();
+            final Hold hold = Action.hold();
+            Failpoint.BEFORE_DATA_FORCE.arm(hold, 0, 1);
+            final Thread a = committer(engine, "a", failures);
+            assertTrue(hold.awaitReached(LIMIT));
+            held = engine.writtenRevision();
+            final int writesBeforeQueue = storage.pageWrites.get();
+            final Thread b = committer(engine, "b", failures);
+            final Thread c = committer(engine, "c", failures);
+            awaitWritten(engine, held + 2);
+            assertEquals(writesBeforeQueue, storage.pageWrites.get(),
+                "b and c left every page to the leader: each reused a reclaimed page");
+            storage.failPageWrites = true;
+            hold.release();
+            a.join();
+            b.join();
+            c.join();
+            assertEquals(2, failures.size(), failures::toString);
+            failures.forEach(f -> assertInstanceOf(StorageException.class, f));
+            assertEquals(held, engine.revision(), "a's batch is durable, b and c's failed");
+            assertNull(get(engine, "b"));
+            storage.failPageWrites = false;
+            final StorageException refused = assertThrows(StorageException.class, engine::beginWrite);
+            assertTrue(refused.getMessage().contains("a group commit failed writing its pages"),
+                refused.getMessage());
+        }
+        finally
+        {
+            engine.close();
+        }
+        try (Engine reopened = Engine.open(file, options()))
+        {
+            assertEquals(held, reopened.revision());
+            assertArrayEquals(bytes("v-a"), get(reopened, "a"));
+            assertNull(get(reopened, "c"));
+            put(reopened, "after");
+            assertTrue(reopened.check().ok(), reopened.check().problems()::toString);
         }
     }
 

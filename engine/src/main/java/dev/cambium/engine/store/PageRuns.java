@@ -20,7 +20,8 @@ import java.util.zip.CRC32C;
  * <p>Under {@code mappedWrites} every page is written alone: the storage copies it into the mapping, and a run would
  * copy each page twice.
  *
- * <p>Threads: the writer thread only (the gate holder that calls {@link PageStore#writePages}).
+ * <p>Threads: one at a time, under {@link PageStore#writePages}'s lock: the write-gate holder, or a group commit's
+ * leader writing the pages left to it.
  */
 final class PageRuns
 {

@@ -3,6 +3,7 @@ package dev.cambium.engine.store;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
 import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
@@ -68,6 +69,11 @@ public final class PageStore implements AutoCloseable
     private final boolean verifyEveryRead;
     private final Meta openedMeta;
     /**
+     * Pages below this id were allocated by a revision before this open (or are meta pages): they hold data (see
+     * {@link #holdsData}). Lowered by a truncation below it. Writer thread; volatile for the leader.
+     */
+    private volatile long dataBelowAtOpen;
+    /**
      * The revision the file was opened at. A page this process did not write belongs to that revision or an older
      * one, so its header's revision can be no greater (enforced in {@link #verify}).
      */
@@ -91,6 +97,8 @@ public final class PageStore implements AutoCloseable
     private volatile long[] verified;
     /** The file's length (volatile inside: {@code Database.stats()} reads it from any thread). */
     private final FileLength length;
+    /** Whether commits leave their pages to the group commit's leader (see {@link #defersPageWrites}). */
+    private final boolean defersPageWrites;
     /** The meta slots. The writer, or the group-commit leader (see {@link #writeMeta}). */
     private final MetaSlots metaSlots;
     /** Stamps and writes the commits' pages (writer thread only). */
@@ -123,12 +131,14 @@ public final class PageStore implements AutoCloseable
         }
         this.verifyEveryRead = options.pageVerification() == PageVerification.EVERY_READ;
         this.openedMeta = meta;
+        this.dataBelowAtOpen = meta.highWater();
         this.openedRevision = meta.revision();
         this.created = created;
         this.selection = selection;
         this.metaSlots = new MetaSlots(storage, meta, selection);
         // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
         final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
+        this.defersPageWrites = options.durability() == Durability.SYNC && !options.checkEveryCommit();
         this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
         this.runs = new PageRuns(storage, pageSize, !mappedWrites);
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
@@ -467,11 +477,43 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
+     * Whether the commits of this store are group commits ({@link Durability#SYNC} without {@code checkEveryCommit})
+     * that leave their pages in memory for the batch's leader to write ({@code engine.txn.DeferredPages}). Any
+     * thread.
+     *
+     * @return true if page writes are deferred to the group commit's leader.
+     */
+    public boolean defersPageWrites()
+    {
+        return defersPageWrites;
+    }
+
+    /**
+     * Whether a write over the page should not need a new block of the file system: the page lies below the
+     * high-water mark the file was opened at (every such page was allocated by a revision, and all but one kind were
+     * written: see below), or this process wrote or read and verified it since. A page of the part of the file grown
+     * since the open and not yet written is a hole. A page write that fails for want of space fails only its commit
+     * when the committing thread makes it; the group commit's leader therefore writes only pages for which this is
+     * true ({@code engine.txn.DeferredPages}). The exception: a page allocated and freed within one transaction, in
+     * space grown for it, was never written; if a later process reuses it and the disk is full at that moment, the
+     * leader's write fails, and the batch with it (writes refused until reopened; nothing committed is lost). Any
+     * thread.
+     *
+     * @param pageId a data page below the file's end.
+     * @return true if the page is known to hold written data.
+     */
+    public boolean holdsData(final long pageId)
+    {
+        return pageId < dataBelowAtOpen || PageVerifier.isVerified(verified, pageId);
+    }
+
+    /**
      * Stamps each page's CRC32C (over [4, pageSize), little-endian at offset 0) and writes it at
      * {@code pageId * pageSize}: one positional write per page, or per run of adjacent ids when the commit's pages
      * are mostly adjacent, as in a sequential load ({@link PageRuns} says when and why). The pages are then
      * marked verified. The buffers' content is not changed except the checksum, nor their position,
-     * limit or order. Writer thread; the pages must lie inside the file ({@link #ensureCapacity} first).
+     * limit or order. The write-gate holder, or a group commit's leader (one call at a time: they take turns on a
+     * lock); the pages must lie inside the file ({@link #ensureCapacity} first).
      *
      * @param pageIds ids, strictly ascending, at least 2; {@code pageIds[i]} is written from {@code pages[i]}.
      * @param pages   pages at index 0 with a limit of at least {@code pageSize} (normally position 0, limit
@@ -520,15 +562,19 @@ public final class PageStore implements AutoCloseable
             }
             previous = id;
         }
-        discardNewerMeta();
-        final boolean inRuns = runs.inRuns(count, adjacentRuns);
-        int i = 0;
-        while (i < count)
+        // One writer at a time: the gate holder, or with group commit also a batch's leader (DeferredPages).
+        synchronized (runs)
         {
-            final int end = runs.writeRun(pageIds, pages, i, count, inRuns);
-            for (; i < end; i++)
+            discardNewerMeta();
+            final boolean inRuns = runs.inRuns(count, adjacentRuns);
+            int i = 0;
+            while (i < count)
             {
-                PageVerifier.markVerified(verified, pageIds[i]);
+                final int end = runs.writeRun(pageIds, pages, i, count, inRuns);
+                for (; i < end; i++)
+                {
+                    PageVerifier.markVerified(verified, pageIds[i]);
+                }
             }
         }
     }
@@ -613,6 +659,9 @@ public final class PageStore implements AutoCloseable
         try
         {
             length.truncate(keep);
+            // The cut-off pages are no longer data (holdsData).
+            PageVerifier.clearFrom(verified, keep >>> pageShift);
+            dataBelowAtOpen = Math.min(dataBelowAtOpen, keep >>> pageShift);
         }
         catch (final RuntimeException | Error e)
         {

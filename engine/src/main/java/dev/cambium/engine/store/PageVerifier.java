@@ -120,6 +120,27 @@ final class PageVerifier
     }
 
     /**
+     * Clears the bits of every page from {@code firstPage} on: the file was truncated there, so a page regrown at
+     * such an id is a hole until written again. Writer thread, with no reader able to reach those pages.
+     *
+     * @param bits      the bitmap.
+     * @param firstPage the first page cut off.
+     */
+    static void clearFrom(final long[] bits, final long firstPage)
+    {
+        int word = (int)(firstPage >>> 6);
+        if (word >= bits.length)
+        {
+            return;
+        }
+        BITS.getAndBitwiseAnd(bits, word, (1L << firstPage) - 1); // keep the bits below firstPage in its word
+        for (word++; word < bits.length; word++)
+        {
+            BITS.setVolatile(bits, word, 0L);
+        }
+    }
+
+    /**
      * @param old   the bitmap.
      * @param pages the number of pages it must cover.
      * @return {@code old} if it covers them, else a larger copy (by half at least) for the writer to publish.

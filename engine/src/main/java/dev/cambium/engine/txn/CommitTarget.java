@@ -26,14 +26,22 @@ public interface CommitTarget
     boolean checkEveryCommit();
 
     /**
-     * Queues a revision whose pages are written for durability and publication ({@link GroupCommit#written}); from
+     * Queues a revision whose pages are written (or left to the batch's leader) for durability and publication ({@link GroupCommit#written}); from
      * now on the next write transaction builds on it. The caller still holds the write gate.
      *
      * @param meta         the revision.
      * @param obsolete     the pages it made obsolete, with the revisions that wrote them.
      * @param pagesWritten how many pages the commit wrote (statistics).
+     * @param deferred     the revision's pages if they wait in memory for the batch's leader ({@link #deferredPages});
+     *                     null if the transaction wrote them.
      */
-    void written(Meta meta, ObsoletePages obsolete, int pagesWritten);
+    void written(Meta meta, ObsoletePages obsolete, int pagesWritten, DeferredPages.Revision deferred);
+
+    /**
+     * @return where a commit leaves its pages for the batch's leader to write (group commit, while a batch is in
+     * flight), or null if this commit writes its own pages.
+     */
+    DeferredPages deferredPages();
 
     /**
      * @return true if a commit opens the write gate for the next writer once its revision is queued, before the

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Who calls what.</b>
  * <ul>
  *   <li>{@link #written} — the write transaction's thread, <i>holding the write gate</i>, once the revision's pages
- *   are written (step 9 of the commit). So written revisions arrive one at a time, in revision order, each built on
+ *   are written or left to the leader ({@link DeferredPages}; step 9 of the commit). So written revisions arrive one at a time, in revision order, each built on
  *   the previous one.</li>
  *   <li>{@link #awaitDurable} — the same thread, usually after it released the gate (step 11); also {@code check()}
  *   and {@code close()}, holding the gate, to drain. Any number of threads wait at once.</li>
@@ -28,10 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>What happens-before what.</b>
  * <ul>
- *   <li>A revision's page writes (and its mapping, and the writer's free-space update) happen-before its
- *   {@link #written} call, which happens-before (the lock) the leader's taking of the batch, which happens-before the
- *   data force: every page of every revision in the batch is written before the force that the batch's meta relies
- *   on starts. Pages written by later transactions while the force runs are harmless: no meta written in this
+ *   <li>A revision's page writes, or the registration of the pages it leaves to the leader (and its mapping, and the
+ *   writer's free-space update), happen-before its {@link #written} call, which happens-before (the lock) the
+ *   leader's taking of the batch, which happens-before the leader's writes of the pages left to it
+ *   ({@link Device#writeDeferred}, same thread), which happen-before the data force: every page of the batch that
+ *   its newest revision references is written before the force that the batch's meta relies on starts. Pages written by later transactions while the force runs are harmless: no meta written in this
  *   batch points at them.</li>
  *   <li>The data force happens-before the meta write (same thread), which happens-before the meta force, which
  *   happens-before each publication: a reader can pin only a revision whose meta is durable.</li>
@@ -46,6 +47,15 @@ public final class GroupCommit
     /** What the leader does with a batch. Leader only (one thread at a time). */
     public interface Device
     {
+        /**
+         * Writes the pages that the batch's revisions left in memory ({@link DeferredPages}), except those a later
+         * revision of the batch made obsolete. Called first, before {@link #forceData}.
+         *
+         * @param deferred the batch's revisions, oldest first; null where the gate holder wrote the pages itself.
+         * @param obsolete what each revision made obsolete, parallel.
+         */
+        void writeDeferred(DeferredPages.Revision[] deferred, ObsoletePages[] obsolete);
+
         /** Forces the data pages written so far (a no-op without sync). */
         void forceData();
 
@@ -77,7 +87,7 @@ public final class GroupCommit
         void failed(Throwable cause);
     }
 
-    private record Written(Meta meta, ObsoletePages obsolete, int pages)
+    private record Written(Meta meta, ObsoletePages obsolete, int pages, DeferredPages.Revision deferred)
     {
     }
 
@@ -105,15 +115,17 @@ public final class GroupCommit
     }
 
     /**
-     * Queues a revision whose pages are written. Write-gate holder only, in revision order.
+     * Queues a revision whose pages are written or left to the leader. Write-gate holder only, in revision order.
      *
      * @param meta         the revision.
      * @param obsolete     the pages it made obsolete (published with it).
      * @param pagesWritten the pages it wrote.
+     * @param deferred     its pages, if they wait in memory for the leader to write them; else null (written).
      * @throws StorageException if an earlier batch failed: this revision is built on a revision that never became
      *                          durable.
      */
-    public void written(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+    public void written(
+        final Meta meta, final ObsoletePages obsolete, final int pagesWritten, final DeferredPages.Revision deferred)
     {
         lock.lock();
         try
@@ -122,7 +134,7 @@ public final class GroupCommit
             {
                 throw failed(meta.revision());
             }
-            queue.addLast(new Written(meta, obsolete, pagesWritten));
+            queue.addLast(new Written(meta, obsolete, pagesWritten, deferred));
         }
         finally
         {
@@ -184,6 +196,7 @@ public final class GroupCommit
         Throwable failed = null;
         try
         {
+            writeDeferred(batch);
             device.forceData();
             device.writeMeta(batch[batch.length - 1].meta());
             device.forceMeta();
@@ -220,6 +233,31 @@ public final class GroupCommit
         }
     }
 
+    private void writeDeferred(final Written[] batch)
+    {
+        DeferredPages.Revision[] deferred = null;
+        for (int i = 0; i < batch.length; i++)
+        {
+            if (batch[i].deferred() != null)
+            {
+                if (deferred == null)
+                {
+                    deferred = new DeferredPages.Revision[batch.length];
+                }
+                deferred[i] = batch[i].deferred();
+            }
+        }
+        if (deferred != null)
+        {
+            final ObsoletePages[] obsolete = new ObsoletePages[batch.length];
+            for (int i = 0; i < batch.length; i++)
+            {
+                obsolete[i] = batch[i].obsolete();
+            }
+            device.writeDeferred(deferred, obsolete);
+        }
+    }
+
     private StorageException failed(final long revision)
     {
         return new StorageException("commit of revision " + revision + " failed: the group commit of an earlier " +
@@ -240,6 +278,27 @@ public final class GroupCommit
         try
         {
             return queue.isEmpty() && !leading && failure == null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a batch is being made durable or a revision waits for one: then a revision queued now joins a batch
+     * with others, and revisions queued after it may supersede its pages ({@link DeferredPages}). Otherwise it
+     * would likely lead a batch of its own at once. Called by the write-gate holder; a hint, which may be stale by
+     * the time the revision is queued.
+     *
+     * @return true if a leader is at work or the queue is not empty.
+     */
+    public boolean busy()
+    {
+        lock.lock();
+        try
+        {
+            return leading || !queue.isEmpty();
         }
         finally
         {

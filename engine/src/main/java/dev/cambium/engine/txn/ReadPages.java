@@ -19,6 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class ReadPages implements PageReader, PageChecksum.ScratchSource
 {
     private final PageStore store;
+    /** The write transaction's: pages of queued revisions not yet in the file. Null for readers. */
+    private final DeferredPages deferred;
     private long highWater;
     private long revision;
     /** Created when this reader first checksums a page: verifying pages then allocates nothing. */
@@ -30,7 +32,20 @@ public final class ReadPages implements PageReader, PageChecksum.ScratchSource
      */
     public ReadPages(final PageStore store, final Meta meta)
     {
+        this(store, meta, null);
+    }
+
+    /**
+     * A write transaction's reader of its base revision, which may be queued and not yet written.
+     *
+     * @param store    the page store.
+     * @param meta     the revision read.
+     * @param deferred pages of queued revisions waiting for their batch's leader, read before the file; may be null.
+     */
+    public ReadPages(final PageStore store, final Meta meta, final DeferredPages deferred)
+    {
         this.store = store;
+        this.deferred = deferred;
         this.highWater = meta.highWater();
         this.revision = meta.revision();
     }
@@ -55,6 +70,10 @@ public final class ReadPages implements PageReader, PageChecksum.ScratchSource
     @Override
     public void wrap(final long pageId, final long expectedRevision, final UnsafeBuffer view)
     {
+        if (deferred != null && deferred.wrap(pageId, expectedRevision, view, this))
+        {
+            return;
+        }
         store.wrap(pageId, highWater, revision, expectedRevision, view, this);
     }
 

@@ -212,9 +212,17 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             Failpoint.BEFORE_DATA_WRITE.hit();
             store.ensureCapacity(meta.highWater());
 
-            // 6. Write the private pages in page order, each stamped with its CRC32C.
+            // 6. Write the private pages in page order, each stamped with its CRC32C. With group commit, the pages over
+            //    data the file holds wait in memory instead, for the batch's leader, which writes those the batch's
+            //    newest revision still uses (DeferredPages); pages into new space are written here, where a full disk
+            //    fails only this commit.
             final int n = wm.sortPages();
-            store.writePages(wm.sortedIds(), wm.sortedBuffers(), n);
+            final DeferredPages deferred = target.deferredPages();
+            final DeferredPages.Revision waiting = deferred != null && n <= DeferredPages.MAX_PAGES
+                ? deferred.take(revision(), wm.sortedIds(), wm.sortedBuffers(), n, store)
+                : null;
+            final int writeNow = waiting == null ? n : n - waiting.ids().length;
+            store.writePages(wm.sortedIds(), wm.sortedBuffers(), writeNow); // also when 0: see discardNewerMeta
             Failpoint.AFTER_DATA_WRITE.hit();
 
             // 7. Map any new part of the file before the revision can be published and a reader given a page in it.
@@ -227,7 +235,7 @@ public final class WriteTxn extends AbstractTxn implements WriteTransaction
             freeSpace.commit(wm, map);
 
             // 9. Queue the revision for durability; the next write transaction builds on it.
-            target.written(meta, wm.obsolete(), n);
+            target.written(meta, wm.obsolete(), n, waiting);
 
             // 10. Group commit (SYNC): open the write gate before the forces, so the next transactions write their
             //     pages while this batch is forced.

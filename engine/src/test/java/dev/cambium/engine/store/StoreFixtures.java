@@ -20,7 +20,7 @@ public final class StoreFixtures
     }
 
     /** A page whose header names {@code id}, with a body derived from {@code seed}. */
-    static ByteBuffer page(final int pageSize, final long id, final long revision, final int seed)
+    public static ByteBuffer page(final int pageSize, final long id, final long revision, final int seed)
     {
         final ByteBuffer page = ByteBuffer.allocateDirect(pageSize).order(ByteOrder.LITTLE_ENDIAN);
         page.put(PageHeader.TYPE_OFFSET, PageHeader.TYPE_LEAF);

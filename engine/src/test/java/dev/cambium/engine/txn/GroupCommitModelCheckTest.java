@@ -23,11 +23,23 @@ import java.util.concurrent.locks.ReentrantLock;
 class GroupCommitModelCheckTest
 {
     private static final ObsoletePages NONE = ObsoletePages.NONE;
+    private static final long[] NO_IDS = new long[0];
+    private static final java.nio.ByteBuffer[] NO_PAGES = new java.nio.ByteBuffer[0];
 
     @Test
     void shouldPublishEveryRevisionOnceInOrderAfterItsMetaIsForcedAndOnlyThenReturn()
     {
-        Lincheck.runConcurrentTest(ModelChecks.INVOCATIONS, () -> runRace(true));
+        Lincheck.runConcurrentTest(ModelChecks.INVOCATIONS, () -> runRace(Pages.WRITTEN_BEFORE_QUEUE));
+    }
+
+    /**
+     * The same race when the committers leave their pages to the leader ({@link DeferredPages}): the leader must write
+     * every revision of the batch it took before the data force that the batch's meta relies on.
+     */
+    @Test
+    void shouldWriteEveryDeferredRevisionOfABatchBeforeItsDataForce()
+    {
+        Lincheck.runConcurrentTest(ModelChecks.INVOCATIONS, () -> runRace(Pages.DEFERRED));
     }
 
     /**
@@ -38,7 +50,7 @@ class GroupCommitModelCheckTest
     @Test
     void shouldCatchAMetaWrittenBeforeItsPagesWhenARevisionIsQueuedTooEarly()
     {
-        ModelChecks.assertCaught(() -> runRace(false), "before its pages");
+        ModelChecks.assertCaught(() -> runRace(Pages.WRITTEN_AFTER_QUEUE), "before its pages");
     }
 
     /** The disk as the protocol must use it; every violation is recorded and thrown after the joins. */
@@ -47,6 +59,8 @@ class GroupCommitModelCheckTest
         final AtomicReference<String> violation;
         /** Newest revision whose pages are written; set by the gate holder before {@link GroupCommit#written}. */
         volatile long pagesWritten;
+        /** Newest revision whose deferred pages the leader wrote. */
+        long deferredWritten;
         long pagesForced;
         long metaWritten;
         long metaDurable;
@@ -68,10 +82,29 @@ class GroupCommitModelCheckTest
         }
 
         @Override
+        public void writeDeferred(final DeferredPages.Revision[] deferred, final ObsoletePages[] obsolete)
+        {
+            enter();
+            for (final DeferredPages.Revision r : deferred)
+            {
+                if (r != null)
+                {
+                    if (r.revision() <= deferredWritten)
+                    {
+                        violation.compareAndSet(null, "deferred pages of revision " + r.revision() +
+                            " written twice or out of order");
+                    }
+                    deferredWritten = r.revision();
+                }
+            }
+            inLeader = false;
+        }
+
+        @Override
         public void forceData()
         {
             enter();
-            pagesForced = pagesWritten;
+            pagesForced = Math.max(pagesWritten, deferredWritten);
             inLeader = false;
         }
 
@@ -125,8 +158,21 @@ class GroupCommitModelCheckTest
         return new Meta(4096, revision, 2, 0, 0, 0, 0, 0, 0, 0, revision);
     }
 
-    private static void runRace(final boolean pagesBeforeQueue)
+    /** How a committer's pages reach the file. */
+    private enum Pages
     {
+        /** Written by the committer before it queues the revision (steps 6 then 9). */
+        WRITTEN_BEFORE_QUEUE,
+        /** Left to the leader ({@link DeferredPages}), which writes them before the data force. */
+        DEFERRED,
+        /** Negative control: written by the committer after it queued the revision. */
+        WRITTEN_AFTER_QUEUE
+    }
+
+    private static void runRace(final Pages mode)
+    {
+        final boolean pagesBeforeQueue = mode == Pages.WRITTEN_BEFORE_QUEUE;
+        final boolean deferred = mode == Pages.DEFERRED;
         final AtomicReference<String> violation = new AtomicReference<>();
         final FakeDevice device = new FakeDevice(violation);
         final GroupCommit group = new GroupCommit(device, 0);
@@ -142,11 +188,15 @@ class GroupCommitModelCheckTest
                 if (pagesBeforeQueue)
                 {
                     device.pagesWritten = revision; // the pages, before the revision is queued
-                    group.written(meta(revision), NONE, 1);
+                    group.written(meta(revision), NONE, 1, null);
+                }
+                else if (deferred)
+                {
+                    group.written(meta(revision), NONE, 1, new DeferredPages.Revision(revision, NO_IDS, NO_PAGES));
                 }
                 else
                 {
-                    group.written(meta(revision), NONE, 1);
+                    group.written(meta(revision), NONE, 1, null);
                     device.pagesWritten = revision;
                 }
             }
@@ -182,7 +232,7 @@ class GroupCommitModelCheckTest
         final Thread a = new Thread(committer);
         final Thread b = new Thread(committer);
         // The negative control leaves the drainer out: a smaller space in which to find the early queueing.
-        final Thread c = new Thread(pagesBeforeQueue ? drainer : () ->
+        final Thread c = new Thread(pagesBeforeQueue || deferred ? drainer : () ->
         {
         });
         a.start();

@@ -86,6 +86,12 @@ class TruncationModelCheckTest
         }
 
         @Override
+        public void writeDeferred(final DeferredPages.Revision[] deferred, final ObsoletePages[] obsolete)
+        {
+            // every revision of the model wrote its pages itself (written(..., null))
+        }
+
+        @Override
         public void forceData()
         {
         }
@@ -143,7 +149,7 @@ class TruncationModelCheckTest
                     file.length = page + 1; // ensureCapacity: grow before writing
                 }
                 file.writePage(page);
-                group.written(meta(revision, page + 1), ObsoletePages.NONE, 1);
+                group.written(meta(revision, page + 1), ObsoletePages.NONE, 1, null);
                 lastWritten[0] = revision;
                 lastWritten[1] = page + 1;
             }
