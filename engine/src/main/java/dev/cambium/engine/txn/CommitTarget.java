@@ -26,8 +26,9 @@ public interface CommitTarget
     boolean checkEveryCommit();
 
     /**
-     * Queues a revision whose pages are written (or left to the batch's leader) for durability and publication ({@link GroupCommit#written}); from
-     * now on the next write transaction builds on it. The caller still holds the write gate.
+     * Queues a revision whose pages are written (or left to the batch's leader) for durability and publication
+     * ({@link GroupCommit#written}); from now on the next write transaction builds on it. The caller still holds the
+     * write gate.
      *
      * @param meta         the revision.
      * @param obsolete     the pages it made obsolete, with the revisions that wrote them.

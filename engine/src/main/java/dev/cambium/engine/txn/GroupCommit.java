@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Who calls what.</b>
  * <ul>
  *   <li>{@link #written} — the write transaction's thread, <i>holding the write gate</i>, once the revision's pages
- *   are written or left to the leader ({@link DeferredPages}; step 9 of the commit). So written revisions arrive one at a time, in revision order, each built on
- *   the previous one.</li>
+ *   are written or left to the leader ({@link DeferredPages}; step 9 of the commit). So written revisions arrive one
+ *   at a time, in revision order, each built on the previous one.</li>
  *   <li>{@link #awaitDurable} — the same thread, usually after it released the gate (step 11); also {@code check()}
  *   and {@code close()}, holding the gate, to drain. Any number of threads wait at once.</li>
  *   <li>{@link Device} — called only by the <b>leader</b>: the one waiting thread that found no batch in progress.
@@ -32,8 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   writer's free-space update), happen-before its {@link #written} call, which happens-before (the lock) the
  *   leader's taking of the batch, which happens-before the leader's writes of the pages left to it
  *   ({@link Device#writeDeferred}, same thread), which happen-before the data force: every page of the batch that
- *   its newest revision references is written before the force that the batch's meta relies on starts. Pages written by later transactions while the force runs are harmless: no meta written in this
- *   batch points at them.</li>
+ *   its newest revision references is written before the force that the batch's meta relies on starts. Pages
+ *   written by later transactions while the force runs are harmless: no meta written in this batch points at
+ *   them.</li>
  *   <li>The data force happens-before the meta write (same thread), which happens-before the meta force, which
  *   happens-before each publication: a reader can pin only a revision whose meta is durable.</li>
  *   <li>The publications happen-before the leader's update of {@code durable} under the lock, which happens-before a
