@@ -121,7 +121,7 @@ public final class Engine implements AutoCloseable
         final Runnable readerAges = options.maxReadTransactionAge() == null ? null : this::periodicReaderAgeCheck;
         // Built (no thread yet) before the hand-off and the group commit that refer to it; started last.
         this.cleaner = Cleaner.builder(revisions).reclaimer(reclaimer).housekeeping(readerAges).build();
-        this.deferredPages = store.defersPageWrites() ? new DeferredPages(store.pageSize()) : null;
+        this.deferredPages = groupCommits(options) ? new DeferredPages(store.pageSize()) : null;
         this.device = new GroupCommitDevice(store, options.durability(), revisions, cleaner, deferredPages);
         this.groupCommit = new GroupCommit(device, meta.revision());
         final CleanerHandOff handOff = new CleanerHandOff(reclaimer, cleaner, revisions, options.backgroundCleaner(),
@@ -367,6 +367,16 @@ public final class Engine implements AutoCloseable
         }
     }
 
+    /**
+     * Whether commits share forces (group commit: {@link Durability#SYNC} without strict mode): a commit then opens
+     * the write gate before its forces, and one queued behind a batch in flight leaves its pages to the batch's
+     * leader ({@link DeferredPages}).
+     */
+    private static boolean groupCommits(final DatabaseOptions options)
+    {
+        return options.durability() == Durability.SYNC && !options.checkEveryCommit();
+    }
+
     /** The engine as its write transactions see it. Writer thread, holding the write gate. */
     private final class WriterTarget implements CommitTarget
     {
@@ -407,7 +417,7 @@ public final class Engine implements AutoCloseable
         @Override
         public boolean opensGateBeforeForce()
         {
-            return options.durability() == Durability.SYNC && !options.checkEveryCommit();
+            return groupCommits(options);
         }
 
         @Override

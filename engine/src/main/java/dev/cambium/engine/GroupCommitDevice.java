@@ -59,12 +59,7 @@ final class GroupCommitDevice implements GroupCommit.Device
     {
         metaStarted = false;
         deferredWritten = false;
-        int waiting = 0;
-        for (final DeferredPages.Revision r : batch)
-        {
-            waiting += r == null ? 0 : r.ids().length;
-        }
-        notWritten += waiting - deferred.writeBatch(batch, obsolete, store);
+        notWritten += DeferredPages.pages(batch) - deferred.writeBatch(batch, obsolete, store);
         deferredWritten = true;
     }
 

@@ -3,7 +3,6 @@ package dev.cambium.engine.store;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
-import dev.cambium.Durability;
 import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
@@ -29,7 +28,8 @@ import java.nio.file.Path;
  *     {@link #fileSize()} and {@link #isClosed()}.</li>
  *     <li>Everything else ({@link #ensureCapacity}, {@link #writePages}, {@link #force}, {@link #writeMeta},
  *     {@link #mapUpTo}, {@link #shrinkFile}, {@link #close}) is called by the single writer thread (or, for
- *     {@link #close}, once no reader can call {@link #wrap} any more).</li>
+ *     {@link #close}, once no reader can call {@link #wrap} any more); {@link #writePages}, {@link #force} and
+ *     {@link #writeMeta} also by a group commit's leader, as their javadoc says.</li>
  * </ul>
  *
  * <h2>A commit, in order</h2>
@@ -97,8 +97,6 @@ public final class PageStore implements AutoCloseable
     private volatile long[] verified;
     /** The file's length (volatile inside: {@code Database.stats()} reads it from any thread). */
     private final FileLength length;
-    /** Whether commits leave their pages to the group commit's leader (see {@link #defersPageWrites}). */
-    private final boolean defersPageWrites;
     /** The meta slots. The writer, or the group-commit leader (see {@link #writeMeta}). */
     private final MetaSlots metaSlots;
     /** Stamps and writes the commits' pages (writer thread only). */
@@ -138,7 +136,6 @@ public final class PageStore implements AutoCloseable
         this.metaSlots = new MetaSlots(storage, meta, selection);
         // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
         final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
-        this.defersPageWrites = options.durability() == Durability.SYNC && !options.checkEveryCommit();
         this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
         this.runs = new PageRuns(storage, pageSize, !mappedWrites);
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
@@ -474,18 +471,6 @@ public final class PageStore implements AutoCloseable
         {
             growBitmap(length.size() >>> pageShift);
         }
-    }
-
-    /**
-     * Whether the commits of this store are group commits ({@link Durability#SYNC} without {@code checkEveryCommit})
-     * that leave their pages in memory for the batch's leader to write ({@code engine.txn.DeferredPages}). Any
-     * thread.
-     *
-     * @return true if page writes are deferred to the group commit's leader.
-     */
-    public boolean defersPageWrites()
-    {
-        return defersPageWrites;
     }
 
     /**

@@ -174,6 +174,20 @@ public final class DeferredPages
     }
 
     /**
+     * @param batch a batch's revisions; null where the committing thread wrote its pages itself.
+     * @return how many pages the batch left to its leader.
+     */
+    public static int pages(final Revision[] batch)
+    {
+        int total = 0;
+        for (final Revision r : batch)
+        {
+            total += r == null ? 0 : r.ids.length;
+        }
+        return total;
+    }
+
+    /**
      * Writes the pages of a batch that its newest revision still uses, in page order, and forgets the batch's pages
      * once written. Leader only. A page written by one revision of the batch and made obsolete by a later one is not
      * written. Revisions the gate holder wrote itself (null entries) only contribute what they made obsolete.
@@ -195,12 +209,7 @@ public final class DeferredPages
                 superseded.put(o.page(j), o.writtenRevision(j));
             }
         }
-        int total = 0;
-        for (final Revision r : batch)
-        {
-            total += r == null ? 0 : r.ids.length;
-        }
-        final long[] ids = new long[total];
+        final long[] ids = new long[pages(batch)];
         int n = 0;
         for (final Revision r : batch)
         {
