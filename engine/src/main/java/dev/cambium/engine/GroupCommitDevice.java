@@ -10,6 +10,7 @@ import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -70,18 +71,51 @@ final class GroupCommitDevice implements GroupCommit.Device
         if (durability == Durability.SYNC)
         {
             Failpoint.BEFORE_DATA_FORCE.hit();
-            store.force();
+            if (!store.listsUnforcedPages())
+            {
+                store.force();
+            }
             Failpoint.AFTER_DATA_FORCE.hit();
         }
     }
 
     @Override
-    public void writeMeta(final Meta meta)
+    public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
     {
         Failpoint.BEFORE_META_WRITE.hit();
         metaStarted = true;
-        store.writeMeta(meta);
+        store.writeMeta(meta, superseded(first, obsolete));
         Failpoint.AFTER_META_WRITE.hit();
+    }
+
+    /**
+     * @param first    the batch's oldest revision.
+     * @param obsolete what each revision of the batch made obsolete.
+     * @return the pages a revision of the batch wrote and a revision of the batch made obsolete, ascending. No meta
+     * page names them (the leader may not even have written them), so the batch's meta page must not list them.
+     */
+    static long[] superseded(final long first, final ObsoletePages[] obsolete)
+    {
+        int n = 0;
+        for (final ObsoletePages o : obsolete)
+        {
+            n += o.count();
+        }
+        final long[] pages = new long[n];
+        n = 0;
+        for (final ObsoletePages o : obsolete)
+        {
+            for (int i = 0; i < o.count(); i++)
+            {
+                if (o.writtenRevision(i) >= first)
+                {
+                    pages[n++] = o.page(i);
+                }
+            }
+        }
+        final long[] superseded = Arrays.copyOf(pages, n);
+        Arrays.sort(superseded);
+        return superseded;
     }
 
     @Override
@@ -96,9 +130,16 @@ final class GroupCommitDevice implements GroupCommit.Device
     }
 
     @Override
-    public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+    public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten, final boolean newest)
     {
-        revisions.publish(meta.revision(), meta, obsolete);
+        if (newest)
+        {
+            revisions.publish(meta.revision(), meta, obsolete);
+        }
+        else
+        {
+            revisions.stage(meta.revision(), meta, obsolete);
+        }
         // The new revision made pages obsolete: let the cleaner look now rather than after its next park,
         // so that the writer finds them free instead of growing the file.
         cleaner.wakeUp();

@@ -67,7 +67,9 @@ class IoErrorTest
             final long[] commitWrites = Arrays.copyOfRange(positions, positions.length - writes, positions.length);
             metaIndex = writes - 1;
             assertEquals((BASE + 1) % 2 * 1024, commitWrites[metaIndex], "the meta write comes last");
-            assertEquals(2, forces, "data force, meta force");
+            // One force, after the meta write: the meta page lists the pages not yet forced (MetaCodec, "The page
+            // list"). A commit whose pages do not fit forces them first (CrashPointTest's larger scenarios).
+            assertEquals(1, forces, "one force, after the meta write");
         }
         int refused = 0;
         for (final boolean persistent : new boolean[]{false, true})
@@ -96,7 +98,7 @@ class IoErrorTest
         final String at = "EIO at " + op + " #" + n + (persistent ? " and every later one" : " once");
         final Path file = dir.resolve(op + "-" + n + "-" + persistent + ".cambium");
         final RecordingStorage storage = new RecordingStorage(FileStorage.open(file));
-        final boolean metaOnDisk = op == Op.FORCE && n == 1; // the meta write reached the page cache
+        final boolean metaOnDisk = op == Op.FORCE; // the one force follows the meta write, in the page cache
         final long expectedRevision;
         final int expectedVersion;
         try (Engine engine = SHAPE.prepare(Engine.open(storage, options(Durability.SYNC))))
@@ -160,10 +162,15 @@ class IoErrorTest
                 SHAPE.assertVersion(engine, expectedVersion, at + ", reads after a failed commit");
             }
         }
+        // A commit whose force failed wrote its meta page first (into the page cache): the reopen finds it, as after
+        // any failed force of a meta (the caller saw the exception; the outcome of a failed fsync is unknown).
+        final boolean failedCommitOnDisk = persistent && op == Op.FORCE;
+        final long reopenRevision = failedCommitOnDisk ? expectedRevision + 1 : expectedRevision;
+        final int reopenVersion = failedCommitOnDisk ? 3 : expectedVersion;
         try (Engine engine = Engine.open(file, options(Durability.SYNC)))
         {
-            assertEquals(expectedRevision, engine.revision(), at + ": revision after reopen");
-            SHAPE.assertVersion(engine, expectedVersion, at + ", reopened");
+            assertEquals(reopenRevision, engine.revision(), at + ": revision after reopen");
+            SHAPE.assertVersion(engine, reopenVersion, at + ", reopened");
             assertClean(engine, at + ", reopened");
             SHAPE.commit(engine, 3);
             SHAPE.assertVersion(engine, 3, at + ", commit after reopen");

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * <h2>Threads</h2>
  * <ul>
  *   <li><b>Reader threads</b> (any number): {@link #head()}, {@link #pin()}, {@link RevisionNode#unpin(int)}.</li>
- *   <li><b>The single writer thread</b>: {@link #publish}.</li>
+ *   <li><b>The single writer thread</b> (or the group commit's leader, one at a time): {@link #stage},
+ *       {@link #publish}.</li>
  *   <li><b>The single cleaner thread</b>: {@link #retire}, {@link #liveRevisions()}.</li>
  *   <li>Any thread, as a racy snapshot for statistics: {@link #size()}, {@link #oldestLiveRevision()},
  *       {@link #pinnedCount()}, {@link #oldestPinnedRevision()}.</li>
@@ -66,6 +67,8 @@ import java.util.function.Consumer;
 public final class RevisionList<S>
 {
     private final AtomicReference<RevisionNode<S>> head;
+    /** The newest node {@link #stage}d and not yet published, or null. Writer only. */
+    private RevisionNode<S> staged;
 
     /**
      * Creates a list holding one revision. The creating thread must publish the list to the other threads
@@ -137,16 +140,41 @@ public final class RevisionList<S>
      */
     public RevisionNode<S> publish(long revision, S state, ObsoletePages obsolete)
     {
-        final RevisionNode<S> current = head.get();
-        if (revision <= current.revision())
-        {
-            throw new IllegalArgumentException(
-                "revision " + revision + " must be greater than head revision " + current.revision());
-        }
-        // Link first, then swap: the volatile set publishes the node with its link and fields.
-        final RevisionNode<S> node = new RevisionNode<>(revision, state, obsolete, current);
+        // Link first, then swap: the volatile set publishes the node with its link and fields, and with the nodes
+        // staged before it.
+        final RevisionNode<S> node = link(revision, state, obsolete);
+        staged = null;
         head.set(node);
         return node;
+    }
+
+    /**
+     * Links a revision that readers must never pin: the next {@link #publish} puts it, with the revisions staged
+     * before it, between the current head and the published node, but it never becomes the head, so no reader can
+     * pin it (a reader pins only a node it read as the head). The cleaner retires it like any unpinned node once it
+     * is linked, which hands on what it made obsolete. A group commit stages every revision of a batch but the newest:
+     * their pages need not all be written (a page a later revision of the batch made obsolete is not), and no meta
+     * page names them. The single writer only.
+     *
+     * @param revision the revision; must be greater than the head's and the last staged one's
+     * @param state the engine's immutable state of the revision
+     * @param obsolete the pages this commit made obsolete, with the revisions that wrote them; may be {@code null}
+     * @throws IllegalArgumentException if the revision does not increase
+     */
+    public void stage(long revision, S state, ObsoletePages obsolete)
+    {
+        staged = link(revision, state, obsolete);
+    }
+
+    private RevisionNode<S> link(final long revision, final S state, final ObsoletePages obsolete)
+    {
+        final RevisionNode<S> newest = staged != null ? staged : head.get();
+        if (revision <= newest.revision())
+        {
+            throw new IllegalArgumentException(
+                "revision " + revision + " must be greater than head revision " + newest.revision());
+        }
+        return new RevisionNode<>(revision, state, obsolete, newest);
     }
 
     /**

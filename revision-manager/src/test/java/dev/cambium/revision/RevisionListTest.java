@@ -60,6 +60,32 @@ class RevisionListTest
     }
 
     @Test
+    void shouldNeverLetAReaderPinAStagedRevision()
+    {
+        list.stage(2, "r2", null);
+        list.stage(3, "r3", null);
+        final RevisionNode<String> before = list.pin();
+        assertEquals(1, before.revision(), "staged revisions are not the head");
+        before.unpin();
+        list.publish(4, "r4", null);
+        final RevisionNode<String> after = list.pin();
+        assertEquals(4, after.revision());
+        assertEquals(3, after.older.revision(), "staged revisions are linked behind the published one");
+        assertEquals(2, after.older.older.revision());
+        after.unpin();
+        assertEquals(3, retire());
+        assertEquals(List.of(1L, 2L, 3L), retired, "retired oldest first, staged ones too");
+    }
+
+    @Test
+    void shouldRefuseAStagedRevisionThatDoesNotIncrease()
+    {
+        list.stage(2, "r2", null);
+        assertThrows(IllegalArgumentException.class, () -> list.stage(2, "again", null));
+        assertThrows(IllegalArgumentException.class, () -> list.publish(2, "again", null));
+    }
+
+    @Test
     void shouldNotRetireHead()
     {
         assertEquals(0, retire());

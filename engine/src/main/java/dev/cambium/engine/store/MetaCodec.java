@@ -51,11 +51,27 @@ import java.util.zip.CRC32C;
  *  |   revision that wrote the free-space map root page (0 = empty)|  88
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                 reserved, zero ... up to 256                  |  96
+ *  |   unforced page count n (0 = the data pages were forced       |  96
+ *  |   before this meta was written)                               |
+ *  +---------------------------------------------------------------+
+ *  |       CRC32C of the page list, bytes [256, 256 + 12n)         | 100
+ *  +---------------------------------------------------------------+
+ *  |                 reserved, zero ... up to 256                  | 104
+ *  +---------------------------------------------------------------+
+ *  |   page list: n entries of 12 bytes (u64 page id, u32 the      | 256
+ *  |   checksum that page was written with), then zeros            |
  * </pre>
  *
  * <p>The checksum covers the whole record after itself, reserved bytes included, so a torn or partly zeroed
- * record never validates. Stateless; any thread.
+ * record never validates.
+ *
+ * <p><b>The page list (single-force commits).</b> A durable commit whose unforced pages fit in the list writes its
+ * pages, then this meta page, and forces once. The list names every page written since the last completed force,
+ * each with the checksum it was written with, so that an open can tell a complete commit from one that a power loss
+ * cut short: a meta whose list does not match the file (a page missing, torn or older) is not valid, and the
+ * database opens at the other meta page ({@link MetaSelector}). A list of 0 entries means the pages were forced
+ * before the meta was written (a commit whose pages did not fit, and every commit without sync), as in files written
+ * before the list existed, whose reserved bytes are zero. Stateless; any thread.
  */
 public final class MetaCodec
 {
@@ -89,8 +105,16 @@ public final class MetaCodec
     public static final int CATALOG_ROOT_REVISION_OFFSET = 80;
     /** Offset of the u64 revision that wrote the free-space map's root page (0 when the map is empty). */
     public static final int FREE_SPACE_ROOT_REVISION_OFFSET = 88;
-    /** Offset of the first reserved byte; [96, 256) is zero. */
-    public static final int RESERVED_OFFSET = 96;
+    /** Offset of the u32 count of the page list's entries (0: no list; the data was forced first). */
+    public static final int LIST_COUNT_OFFSET = 96;
+    /** Offset of the u32 CRC32C of the page list's bytes. */
+    public static final int LIST_CHECKSUM_OFFSET = 100;
+    /** Offset of the first reserved byte; [104, 256) is zero. */
+    public static final int RESERVED_OFFSET = 104;
+    /** Offset in the meta page of the page list's first entry. */
+    public static final int LIST_OFFSET = 256;
+    /** Length of one entry of the page list: a u64 page id, then the u32 checksum the page was written with. */
+    public static final int LIST_ENTRY_LENGTH = 12;
     /** Length of the meta record. */
     public static final int RECORD_LENGTH = 256;
 
@@ -118,9 +142,12 @@ public final class MetaCodec
      * @param magicFound         whether the magic was present (distinguishes "damaged" from "not ours").
      * @param unsupportedVersion whether the record was intact (magic and checksum fine) but of another version.
      * @param problem            null if valid, else why it was rejected.
+     * @param listed             entries in the meta page's list of unforced pages (0 if none, or if rejected).
+     * @param listChecksum       the CRC32C the record holds for that list.
      */
     public record Candidate(
-        int slot, long offset, Meta meta, boolean magicFound, boolean unsupportedVersion, String problem)
+        int slot, long offset, Meta meta, boolean magicFound, boolean unsupportedVersion, String problem, int listed,
+        int listChecksum)
     {
         /**
          * @return true if the record is a valid meta.
@@ -132,7 +159,16 @@ public final class MetaCodec
 
         static Candidate rejected(final int slot, final long offset, final boolean magic, final String problem)
         {
-            return new Candidate(slot, offset, null, magic, false, problem);
+            return new Candidate(slot, offset, null, magic, false, problem, 0, 0);
+        }
+
+        /**
+         * @param why why the meta's commit is not complete.
+         * @return this candidate, rejected.
+         */
+        Candidate incomplete(final String why)
+        {
+            return new Candidate(slot, offset, null, true, false, why, 0, 0);
         }
     }
 
@@ -144,6 +180,19 @@ public final class MetaCodec
      * @param record a buffer with a capacity of at least 256 (its limit does not matter).
      */
     public static void encode(final Meta meta, final ByteBuffer record)
+    {
+        encode(meta, record, 0, 0);
+    }
+
+    /**
+     * As {@link #encode(Meta, ByteBuffer)}, for a meta page whose page list the caller writes ({@link #encodeList}).
+     *
+     * @param meta         the meta.
+     * @param record       a buffer with a capacity of at least 256.
+     * @param listed       entries in the page list.
+     * @param listChecksum the CRC32C of the list's bytes ({@link #encodeList} returns it).
+     */
+    public static void encode(final Meta meta, final ByteBuffer record, final int listed, final int listChecksum)
     {
         // clear(): absolute puts are bounded by the limit, and the caller's limit is none of our business.
         final ByteBuffer b = record.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
@@ -165,7 +214,58 @@ public final class MetaCodec
         b.putLong(COMMIT_TIME_OFFSET, meta.commitTimeMillis());
         b.putLong(CATALOG_ROOT_REVISION_OFFSET, meta.catalogRootRevision());
         b.putLong(FREE_SPACE_ROOT_REVISION_OFFSET, meta.freeSpaceRootRevision());
+        b.putInt(LIST_COUNT_OFFSET, listed);
+        b.putInt(LIST_CHECKSUM_OFFSET, listChecksum);
         b.putInt(CHECKSUM_OFFSET, checksum(b));
+    }
+
+    /**
+     * @param pageSize a page size.
+     * @return how many entries the page list of a meta page of that size holds.
+     */
+    public static int listCapacity(final int pageSize)
+    {
+        return (pageSize - LIST_OFFSET) / LIST_ENTRY_LENGTH;
+    }
+
+    /**
+     * Writes a page list at absolute indices [256, 256 + 12 count) of {@code page}, then zeros up to
+     * {@code zeroUpTo}. The buffer's position, limit and byte order are not changed.
+     *
+     * @param page      the meta page buffer.
+     * @param ids       the page ids.
+     * @param checksums each page's checksum, parallel.
+     * @param count     the entries; at most {@link #listCapacity} of the page size.
+     * @param zeroUpTo  the end of what an earlier list left in the buffer.
+     * @return the CRC32C of the list's bytes.
+     */
+    public static int encodeList(
+        final ByteBuffer page, final long[] ids, final int[] checksums, final int count, final int zeroUpTo)
+    {
+        final ByteBuffer b = page.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+        int at = LIST_OFFSET;
+        for (int i = 0; i < count; i++, at += LIST_ENTRY_LENGTH)
+        {
+            b.putLong(at, ids[i]);
+            b.putInt(at + 8, checksums[i]);
+        }
+        for (int z = at; z < zeroUpTo; z++)
+        {
+            b.put(z, (byte)0);
+        }
+        return listChecksum(b, count);
+    }
+
+    /**
+     * @param page  a buffer holding a meta page's list at absolute index {@link #LIST_OFFSET}; not changed.
+     * @param count its entries.
+     * @return the CRC32C of the list's bytes.
+     */
+    public static int listChecksum(final ByteBuffer page, final int count)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(page.slice(LIST_OFFSET, count * LIST_ENTRY_LENGTH));
+        return (int)crc.getValue();
     }
 
     /**
@@ -228,7 +328,8 @@ public final class MetaCodec
             return new Candidate(slot, offset, null, true, true,
                 version == 1
                     ? FORMAT_1_REFUSAL
-                    : "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")");
+                    : "unsupported format version " + version + " (this build reads version " + FORMAT_VERSION + ")",
+                0, 0);
         }
         final long pageSize = Integer.toUnsignedLong(b.getInt(PAGE_SIZE_OFFSET));
         final long revision = b.getLong(REVISION_OFFSET);
@@ -260,8 +361,14 @@ public final class MetaCodec
             return Candidate.rejected(slot, offset, true, "high-water mark " + highWater + " needs " +
                 highWater * pageSize + " bytes but the file has " + fileLength + " (truncated?)");
         }
+        final long listed = Integer.toUnsignedLong(b.getInt(LIST_COUNT_OFFSET));
+        if (listed > listCapacity((int)pageSize))
+        {
+            return Candidate.rejected(slot, offset, true, "its page list has " + listed +
+                " entries, more than a meta page of " + pageSize + " bytes holds");
+        }
         final Meta meta = new Meta((int)pageSize, revision, highWater, catalogRoot, catalogRootRevision, treeCount,
             freeSpaceRoot, freeSpaceRootRevision, pendingRoot, freePageCount, commitTime);
-        return new Candidate(slot, offset, meta, true, false, null);
+        return new Candidate(slot, offset, meta, true, false, null, (int)listed, b.getInt(LIST_CHECKSUM_OFFSET));
     }
 }

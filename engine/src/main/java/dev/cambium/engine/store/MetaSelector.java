@@ -152,6 +152,13 @@ public final class MetaSelector
         final Selection selection = slots.at(revision, true);
         if (selection != null)
         {
+            final MetaCodec.Candidate chosen = selection.chosenSlot() == 0 ? selection.slot0() : selection.slot1();
+            final MetaCodec.Candidate verified = complete(storage, chosen, storage.size());
+            if (!verified.valid())
+            {
+                throw new NoSuchRevisionException(storage.path() + ": the meta page of revision " + revision +
+                    " is not usable: " + verified.problem(), slots.valid().stream().map(Meta::revision).toList());
+            }
             return selection;
         }
         final List<Meta> valid = slots.valid();
@@ -259,7 +266,35 @@ public final class MetaSelector
                 slot1 = mostTelling(probes);
             }
         }
-        return new Slots(slot0, slot1, probes);
+        return complete(storage, new Slots(slot0, slot1, probes), length);
+    }
+
+    /**
+     * Checks the page list of the newest valid meta, and of the other one if the newest fails: the open needs one
+     * complete revision, and an older meta's list may legitimately fail once a commit after it reused its pages.
+     */
+    private static Slots complete(final Storage storage, final Slots slots, final long length)
+    {
+        Slots checked = slots;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            final List<Meta> valid = checked.valid();
+            if (valid.isEmpty())
+            {
+                return checked;
+            }
+            final Selection newest = checked.at(valid.get(0).revision(), false);
+            final MetaCodec.Candidate chosen = newest.chosenSlot() == 0 ? checked.slot0() : checked.slot1();
+            final MetaCodec.Candidate verified = complete(storage, chosen, length);
+            if (verified.valid())
+            {
+                return checked;
+            }
+            checked = newest.chosenSlot() == 0
+                ? new Slots(verified, checked.slot1(), checked.probes())
+                : new Slots(checked.slot0(), verified, checked.probes());
+        }
+        return checked;
     }
 
     private static boolean anyMagic(final Slots slots)
@@ -313,6 +348,51 @@ public final class MetaSelector
         record.clear();
         storage.read(record, offset);
         return MetaCodec.decode(record, slot, offset, length);
+    }
+
+    /**
+     * A valid meta whose page lists unforced pages ({@link MetaCodec}, "The page list") stays valid only if every
+     * listed page holds what its commit wrote: else a power loss cut the commit short, before its one force
+     * returned, and the commit was never acknowledged.
+     */
+    private static MetaCodec.Candidate complete(
+        final Storage storage, final MetaCodec.Candidate candidate, final long length)
+    {
+        if (!candidate.valid() || candidate.listed() == 0)
+        {
+            return candidate;
+        }
+        final int pageSize = candidate.meta().pageSize();
+        if (candidate.offset() + pageSize > length)
+        {
+            return candidate.incomplete("the file ends inside its page list: its commit did not complete");
+        }
+        final ByteBuffer page = ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN);
+        storage.read(page, candidate.offset());
+        if (MetaCodec.listChecksum(page, candidate.listed()) != candidate.listChecksum())
+        {
+            return candidate.incomplete("its page list does not match its checksum: its commit did not complete");
+        }
+        final ByteBuffer data = ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < candidate.listed(); i++)
+        {
+            final int at = MetaCodec.LIST_OFFSET + i * MetaCodec.LIST_ENTRY_LENGTH;
+            final long id = page.getLong(at);
+            final int checksum = page.getInt(at + 8);
+            if (id < Meta.FIRST_DATA_PAGE || id > (length >>> Integer.numberOfTrailingZeros(pageSize)) - 1)
+            {
+                return candidate.incomplete("page " + id + " of its page list is not in the file (" + length +
+                    " bytes): its commit did not complete");
+            }
+            data.clear();
+            storage.read(data, id * pageSize);
+            if (PageChecksum.stored(data, 0) != checksum || PageChecksum.compute(data, 0, pageSize) != checksum)
+            {
+                return candidate.incomplete("page " + id + " does not hold what its commit wrote (checksum " +
+                    String.format("%08x", checksum) + "): the commit did not complete, or a later one reused the page");
+            }
+        }
+        return candidate;
     }
 
     /** When probing found nothing valid, report a probe that had the magic, if any, since it explains more. */

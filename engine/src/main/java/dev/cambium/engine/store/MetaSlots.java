@@ -23,6 +23,8 @@ final class MetaSlots
      */
     private int newestMetaSlot;
     private final ByteBuffer metaPage;
+    /** The end of the page list {@link #metaPage} holds from the last write; bytes from there on are zero. */
+    private int listEnd = MetaCodec.LIST_OFFSET;
     /** File offset of a newer revision's meta page to erase before the first write, or -1; see {@link #eraseNewer}. */
     private long discardMetaOffset;
     /**
@@ -111,9 +113,27 @@ final class MetaSlots
      */
     void write(final Meta meta)
     {
+        write(meta, null, null, 0);
+    }
+
+    /**
+     * As {@link #write(Meta)}, with a list of the pages written since the last completed force ({@link MetaCodec},
+     * "The page list").
+     *
+     * @param meta      the meta, checked by the caller.
+     * @param pageIds   the unforced pages, or null if {@code listed} is 0.
+     * @param checksums their checksums, parallel.
+     * @param listed    how many; at most {@link MetaCodec#listCapacity} of the page size.
+     * @throws dev.cambium.StorageException if the write fails; the slot's content is then unknown.
+     */
+    void write(final Meta meta, final long[] pageIds, final int[] checksums, final int listed)
+    {
         final int slot = 1 - newestMetaSlot;
-        // Bytes [256, pageSize) of metaPage were zeroed at allocation and are never written.
-        MetaCodec.encode(meta, metaPage);
+        // Bytes of metaPage past the record hold the list of the last meta written with one (zeroed here from the
+        // end of this list to the end of that one), then zeros from the allocation.
+        final int listChecksum = MetaCodec.encodeList(metaPage, pageIds, checksums, listed, listEnd);
+        listEnd = MetaCodec.LIST_OFFSET + listed * MetaCodec.LIST_ENTRY_LENGTH;
+        MetaCodec.encode(meta, metaPage, listed, listChecksum);
         // Counted before the write: if the write fails the slot's content is unknown, and writes are refused.
         slotHighWater[slot] = Math.max(slotHighWater[slot], meta.highWater());
         storage.write(metaPage.duplicate().limit(pageSize).position(0), (long)slot << pageShift);

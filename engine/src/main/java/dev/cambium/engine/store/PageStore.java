@@ -3,6 +3,7 @@ package dev.cambium.engine.store;
 import dev.cambium.CorruptDatabaseException;
 import dev.cambium.DatabaseClosedException;
 import dev.cambium.DatabaseOptions;
+import dev.cambium.Durability;
 import dev.cambium.NoSuchRevisionException;
 import dev.cambium.PageVerification;
 import dev.cambium.StorageException;
@@ -60,6 +61,8 @@ import java.nio.file.Path;
  */
 public final class PageStore implements AutoCloseable
 {
+    private static final long[] NONE_LEFT_OUT = new long[0];
+
     private final Storage storage;
     private final Path path;
     private final int pageSize;
@@ -101,6 +104,11 @@ public final class PageStore implements AutoCloseable
     private final MetaSlots metaSlots;
     /** Stamps and writes the commits' pages (writer thread only). */
     private final PageRuns runs;
+    /** The pages written since the last completed force, listed by a single-force commit's meta; null if none. */
+    private final UnforcedPages unforced;
+    /** The list of the meta being written. The group-commit leader only (one at a time). */
+    private final long[] listIds;
+    private final int[] listChecksums;
     /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
     private volatile boolean closed;
     private volatile boolean writesRefused;
@@ -138,6 +146,13 @@ public final class PageStore implements AutoCloseable
         final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
         this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
         this.runs = new PageRuns(storage, pageSize, !mappedWrites);
+        // Writes through a mapping reach the file when the kernel writes the mapping back, not in the order of the
+        // calls: they keep forcing their data before the meta.
+        final boolean listed = options.durability() == Durability.SYNC && !mappedWrites;
+        final int capacity = MetaCodec.listCapacity(pageSize);
+        this.unforced = listed ? new UnforcedPages(capacity) : null;
+        this.listIds = listed ? new long[capacity] : null;
+        this.listChecksums = listed ? new int[capacity] : null;
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
         this.mapping = MappedSegments.empty();
         this.verified = new long[0];
@@ -559,9 +574,19 @@ public final class PageStore implements AutoCloseable
                 for (; i < end; i++)
                 {
                     PageVerifier.markVerified(verified, pageIds[i]);
+                    if (unforced != null)
+                    {
+                        unforced.add(pageIds[i], PageChecksum.stored(pages[i], 0), revisionOf(pages[i]));
+                    }
                 }
             }
         }
+    }
+
+    private static long revisionOf(final ByteBuffer page)
+    {
+        final long raw = page.getLong(PageHeader.REVISION_OFFSET);
+        return page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
     }
 
     /**
@@ -591,6 +616,36 @@ public final class PageStore implements AutoCloseable
      */
     public void writeMeta(final Meta meta)
     {
+        writeMeta(meta, NONE_LEFT_OUT);
+    }
+
+    /**
+     * @return true if a durable commit needs no force of its data before {@link #writeMeta(Meta, long[])}: the meta
+     * then lists the unforced pages, or forces them first if they do not fit ({@link MetaCodec}, "The page list").
+     * Any thread.
+     */
+    public boolean listsUnforcedPages()
+    {
+        return unforced != null;
+    }
+
+    /**
+     * As {@link #writeMeta(Meta)}. If this store {@link #listsUnforcedPages() lists unforced pages}, the meta page
+     * lists every page of the meta's revision or an older one written since the last completed force, except
+     * {@code leftOut}; if some unforced write was not recorded (more than a meta page lists), it forces first and
+     * writes no list.
+     *
+     * <p>{@code leftOut} must name the pages the meta's own batch wrote and made obsolete: they become free as soon
+     * as the batch is durable, so a later batch may overwrite them while this meta is still the newest durable one,
+     * and a list naming them would then fail the check at open. Every other listed page is referenced by the meta
+     * and keeps its content until a newer meta is durable.
+     *
+     * @param meta    the meta to write.
+     * @param leftOut page ids not to list, ascending.
+     * @throws StorageException if a write or the force fails, or writes are refused.
+     */
+    public void writeMeta(final Meta meta, final long[] leftOut)
+    {
         checkWritable();
         if (meta.pageSize() != pageSize)
         {
@@ -604,7 +659,16 @@ public final class PageStore implements AutoCloseable
         }
         metaSlots.replaceNewerIfNext();
         discardNewerMeta();
-        metaSlots.write(meta);
+        final int listed = unforced == null ? 0 : unforced.copyTo(listIds, listChecksums, leftOut, meta.revision());
+        if (listed < 0)
+        {
+            force();
+            metaSlots.write(meta);
+        }
+        else
+        {
+            metaSlots.write(meta, listIds, listChecksums, listed);
+        }
     }
 
     /**
@@ -672,9 +736,15 @@ public final class PageStore implements AutoCloseable
         checkWritable();
         // Cleared before the force: a growth finished after this read sets it again for the next force.
         final boolean metadata = length.takeGrownSinceForce();
+        // Taken before the force: what is written after it may not be covered.
+        final long mark = unforced == null ? 0 : unforced.mark();
         try
         {
             storage.force(metadata);
+            if (unforced != null)
+            {
+                unforced.forced(mark);
+            }
         }
         catch (final StorageException | Error e)
         {

@@ -23,7 +23,8 @@ import static dev.cambium.btree.PageHeader.REVISION_OFFSET;
  * per commit, and every copy used to be written and forced, although only the last copy is referenced by the
  * batch's meta. A page written by revision r of a batch and made obsolete by a later revision of the same batch is
  * referenced by no meta that can become durable (only the newest revision of a batch gets a meta) and is seen by no
- * reader (readers pin only published, hence durable, revisions): it need never reach the file. A forced page costs
+ * reader (readers pin only the head of the revision list, and of a batch only the newest revision becomes the head:
+ * the others are staged behind it, {@code RevisionList.stage}): it need never reach the file. A forced page costs
  * the device about 16 µs here, so a batch is made durable sooner. The skipped page's id stays obsolete like any
  * other and reaches the cleaner with the revision that superseded it.
  *
@@ -34,8 +35,8 @@ import static dev.cambium.btree.PageHeader.REVISION_OFFSET;
  *
  * <p>Until the leader has written a page, the file holds nothing valid at its id, so the gate holder, whose base
  * may be a revision of a batch not yet written, reads such pages here ({@link #wrap}, through the writer's
- * {@link ReadPages}). Readers never do: they see only published revisions, whose pages were written before their
- * batch's forces.
+ * {@link ReadPages}). Readers never do: they see only the newest revision of a durable batch, whose pages were written
+ * before the batch's force.
  *
  * <p>Threads and ordering.
  * <ul>

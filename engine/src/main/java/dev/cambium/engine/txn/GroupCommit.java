@@ -57,27 +57,36 @@ public final class GroupCommit
          */
         void writeDeferred(DeferredPages.Revision[] deferred, ObsoletePages[] obsolete);
 
-        /** Forces the data pages written so far (a no-op without sync). */
+        /**
+         * Forces the data pages written so far: a no-op without sync, and where the meta page lists the unforced
+         * pages instead ({@code PageStore.writeMeta}).
+         */
         void forceData();
 
         /**
          * Writes the meta page of the batch's newest revision, to the slot that does not hold the newest durable meta.
          *
-         * @param meta the newest revision of the batch.
+         * @param meta     the newest revision of the batch.
+         * @param first    the batch's oldest revision.
+         * @param obsolete what each revision of the batch made obsolete, oldest first: the pages the batch wrote and
+         *                 made obsolete are never listed in the meta page ({@code PageStore.writeMeta}).
          */
-        void writeMeta(Meta meta);
+        void writeMeta(Meta meta, long first, ObsoletePages[] obsolete);
 
         /** Forces the meta page (a no-op without sync). */
         void forceMeta();
 
         /**
-         * Makes one revision of the batch visible to new readers, oldest first.
+         * Hands one revision of the batch to the revision list, oldest first. Only the newest becomes visible to
+         * new readers; the others are linked before it, never to be pinned (their pages need not all be written:
+         * {@link DeferredPages}).
          *
          * @param meta         the revision.
          * @param obsolete     the pages it made obsolete.
          * @param pagesWritten the pages it wrote (statistics).
+         * @param newest       true for the batch's newest revision, the one its meta page names.
          */
-        void publish(Meta meta, ObsoletePages obsolete, int pagesWritten);
+        void publish(Meta meta, ObsoletePages obsolete, int pagesWritten, boolean newest);
 
         /**
          * The batch failed: refuse writes until the database is reopened (the file may hold a meta that memory does
@@ -184,8 +193,9 @@ public final class GroupCommit
     }
 
     /**
-     * Makes every queued revision durable with one meta write and its forces, then publishes them in order. Called
-     * holding the lock with the queue not empty; releases it for the I/O.
+     * Makes every queued revision durable with one meta write and its force (two forces if the meta cannot list the
+     * unforced pages), then hands them to the revision list in order: the newest becomes visible, the others are
+     * staged behind it. Called holding the lock with the queue not empty; releases it for the I/O.
      */
     private void lead()
     {
@@ -199,11 +209,12 @@ public final class GroupCommit
         {
             writeDeferred(batch);
             device.forceData();
-            device.writeMeta(batch[batch.length - 1].meta());
+            device.writeMeta(batch[batch.length - 1].meta(), batch[0].meta().revision(), obsoleteOf(batch));
             device.forceMeta();
-            for (final Written w : batch)
+            for (int i = 0; i < batch.length; i++)
             {
-                device.publish(w.meta(), w.obsolete(), w.pages());
+                final Written w = batch[i];
+                device.publish(w.meta(), w.obsolete(), w.pages(), i == batch.length - 1);
                 published = w.meta().revision();
             }
         }
@@ -234,6 +245,16 @@ public final class GroupCommit
         }
     }
 
+    private static ObsoletePages[] obsoleteOf(final Written[] batch)
+    {
+        final ObsoletePages[] obsolete = new ObsoletePages[batch.length];
+        for (int i = 0; i < batch.length; i++)
+        {
+            obsolete[i] = batch[i].obsolete();
+        }
+        return obsolete;
+    }
+
     private void writeDeferred(final Written[] batch)
     {
         DeferredPages.Revision[] deferred = null;
@@ -250,12 +271,7 @@ public final class GroupCommit
         }
         if (deferred != null)
         {
-            final ObsoletePages[] obsolete = new ObsoletePages[batch.length];
-            for (int i = 0; i < batch.length; i++)
-            {
-                obsolete[i] = batch[i].obsolete();
-            }
-            device.writeDeferred(deferred, obsolete);
+            device.writeDeferred(deferred, obsoleteOf(batch));
         }
     }
 

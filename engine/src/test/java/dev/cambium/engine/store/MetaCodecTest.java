@@ -55,7 +55,10 @@ class MetaCodecTest
         assertEquals(0x1_2345_0001L, le.getLong(MetaCodec.CATALOG_ROOT_REVISION_OFFSET));
         assertEquals(88, MetaCodec.FREE_SPACE_ROOT_REVISION_OFFSET);
         assertEquals(0x1_2345_6789L, le.getLong(MetaCodec.FREE_SPACE_ROOT_REVISION_OFFSET));
-        assertEquals(96, MetaCodec.RESERVED_OFFSET);
+        assertEquals(96, MetaCodec.LIST_COUNT_OFFSET);
+        assertEquals(0, le.getInt(MetaCodec.LIST_COUNT_OFFSET), "no page list");
+        assertEquals(100, MetaCodec.LIST_CHECKSUM_OFFSET);
+        assertEquals(104, MetaCodec.RESERVED_OFFSET);
         assertEquals(MetaCodec.checksum(record), le.getInt(MetaCodec.CHECKSUM_OFFSET));
         for (int i = MetaCodec.RESERVED_OFFSET; i < MetaCodec.RECORD_LENGTH; i++)
         {

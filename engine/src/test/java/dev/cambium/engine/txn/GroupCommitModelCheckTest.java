@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a third thread drains as {@code check()} and {@code close()} do. A fake device asserts the protocol's promises
  * at each step: the meta written names only revisions whose pages were written before the data force began; a
  * revision is published only after the meta covering it was forced, once, in revision order; at most one leader at
- * a time. After {@code awaitDurable(r)} returns, r must be durable and published. Lincheck explores the
+ * a time; only the revision the durable meta names becomes visible to readers (the others of its batch are linked
+ * behind it). After {@code awaitDurable(r)} returns, r must be durable and published. Lincheck explores the
  * interleavings of the lock, the condition and the fields. A negative control queues a revision before its pages
  * are written and must be caught. Invocations: {@code -Dcambium.lincheck.invocations}.
  */
@@ -109,7 +110,7 @@ class GroupCommitModelCheckTest
         }
 
         @Override
-        public void writeMeta(final Meta meta)
+        public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
         {
             enter();
             if (meta.revision() > pagesForced)
@@ -130,7 +131,7 @@ class GroupCommitModelCheckTest
         }
 
         @Override
-        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten, final boolean newest)
         {
             enter();
             if (meta.revision() != published + 1)
@@ -141,6 +142,13 @@ class GroupCommitModelCheckTest
             {
                 violation.compareAndSet(null, "published " + meta.revision() + " before a durable meta covered it " +
                     "(durable meta " + metaDurable + ")");
+            }
+            // Readers may pin only a revision that a durable meta page names: the leader need not write the pages
+            // of the batch's other revisions (a later revision of the batch made them obsolete).
+            if (newest != (meta.revision() == metaDurable))
+            {
+                violation.compareAndSet(null, "revision " + meta.revision() + (newest ? " made" : " not made") +
+                    " visible to readers while the durable meta names " + metaDurable);
             }
             published = meta.revision();
             inLeader = false;

@@ -97,7 +97,7 @@ class TruncationModelCheckTest
         }
 
         @Override
-        public void writeMeta(final Meta meta)
+        public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
         {
             final int slot = 1 - newestSlot;
             slotMark[slot] = meta.highWater();
@@ -110,7 +110,7 @@ class TruncationModelCheckTest
         }
 
         @Override
-        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten)
+        public void publish(final Meta meta, final ObsoletePages obsolete, final int pagesWritten, final boolean newest)
         {
             published = meta.revision();
         }
