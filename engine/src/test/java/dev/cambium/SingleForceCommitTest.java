@@ -95,10 +95,18 @@ class SingleForceCommitTest
         }
     }
 
-    @Test
-    void shouldOpenAtThePreviousRevisionWhenAListedPageDidNotReachTheDevice() throws IOException
+    /** How a test damages the newest meta page (at {@code meta}, listing {@code listed} pages) or what it lists. */
+    private interface Damage
     {
-        final Path file = dir.resolve("lost.cambium");
+        void apply(RandomAccessFile f, long meta, int listed) throws IOException;
+    }
+
+    /**
+     * Makes two commits, damages the second as {@code damage} says, and expects the open at the first.
+     */
+    private void assertCutShortCommitIsNotOpened(final String name, final Damage damage) throws IOException
+    {
+        final Path file = dir.resolve(name);
         final long previous = twoCommits(file, PAGE);
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"))
         {
@@ -106,46 +114,46 @@ class SingleForceCommitTest
             assertEquals(previous + 1, revision(f, meta));
             final int listed = listed(f, meta);
             assertTrue(listed > 0, "the last commit's meta lists its pages");
+            damage.apply(f, meta, listed);
+        }
+        assertOpensAtPrevious(file, previous);
+    }
+
+    @Test
+    void shouldOpenAtThePreviousRevisionWhenAListedPageDidNotReachTheDevice() throws IOException
+    {
+        assertCutShortCommitIsNotOpened("lost.cambium", (f, meta, listed) ->
+        {
             // Every listed page as a power loss may leave it: one of them never written (zeros: a hole).
             f.seek(meta + MetaCodec.LIST_OFFSET + (long)(listed - 1) * MetaCodec.LIST_ENTRY_LENGTH);
             final long page = Long.reverseBytes(f.readLong());
             f.seek(page * PAGE);
             f.write(new byte[PAGE]);
-        }
-        assertOpensAtPrevious(file, previous);
+        });
     }
 
     @Test
     void shouldOpenAtThePreviousRevisionWhenTheListItselfIsTorn() throws IOException
     {
-        final Path file = dir.resolve("torn.cambium");
-        final long previous = twoCommits(file, PAGE);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"))
+        assertCutShortCommitIsNotOpened("torn.cambium", (f, meta, listed) ->
         {
-            final long meta = newestMetaOffset(f, PAGE);
-            assertTrue(listed(f, meta) > 0);
             // The record (its first sector) reached the device, the rest of the meta page did not.
             f.seek(meta + MetaCodec.LIST_OFFSET);
             f.write(new byte[PAGE - MetaCodec.LIST_OFFSET]);
-        }
-        assertOpensAtPrevious(file, previous);
+        });
     }
 
     @Test
     void shouldRejectAListLongerThanTheMetaPageHolds() throws IOException
     {
-        final Path file = dir.resolve("long.cambium");
-        final long previous = twoCommits(file, PAGE);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"))
+        assertCutShortCommitIsNotOpened("long.cambium", (f, meta, listed) ->
         {
-            final long meta = newestMetaOffset(f, PAGE);
             final ByteBuffer r = record(f, meta);
             r.putInt(MetaCodec.LIST_COUNT_OFFSET, MetaCodec.listCapacity(PAGE) + 1);
             r.putInt(MetaCodec.CHECKSUM_OFFSET, MetaCodec.checksum(r)); // a hostile file, not a torn one
             f.seek(meta);
             f.write(r.array());
-        }
-        assertOpensAtPrevious(file, previous);
+        });
     }
 
     @Test
