@@ -10,7 +10,6 @@ import dev.cambium.failpoint.Failpoint;
 import dev.cambium.revision.ObsoletePages;
 import dev.cambium.revision.RevisionList;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,11 +55,11 @@ final class GroupCommitDevice implements GroupCommit.Device
     }
 
     @Override
-    public void writeDeferred(final DeferredPages.Revision[] batch, final ObsoletePages[] obsolete)
+    public void writeDeferred(final DeferredPages.Revision[] batch, final long[] superseded)
     {
         metaStarted = false;
         deferredWritten = false;
-        notWritten += DeferredPages.pages(batch) - deferred.writeBatch(batch, obsolete, store);
+        notWritten += DeferredPages.pages(batch) - deferred.writeBatch(batch, superseded, store);
         deferredWritten = true;
     }
 
@@ -80,42 +79,12 @@ final class GroupCommitDevice implements GroupCommit.Device
     }
 
     @Override
-    public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
+    public void writeMeta(final Meta meta, final long[] superseded)
     {
         Failpoint.BEFORE_META_WRITE.hit();
         metaStarted = true;
-        store.writeMeta(meta, superseded(first, obsolete));
+        store.writeMeta(meta, superseded);
         Failpoint.AFTER_META_WRITE.hit();
-    }
-
-    /**
-     * @param first    the batch's oldest revision.
-     * @param obsolete what each revision of the batch made obsolete.
-     * @return the pages a revision of the batch wrote and a revision of the batch made obsolete, ascending. No meta
-     * page names them (the leader may not even have written them), so the batch's meta page must not list them.
-     */
-    static long[] superseded(final long first, final ObsoletePages[] obsolete)
-    {
-        int n = 0;
-        for (final ObsoletePages o : obsolete)
-        {
-            n += o.count();
-        }
-        final long[] pages = new long[n];
-        n = 0;
-        for (final ObsoletePages o : obsolete)
-        {
-            for (int i = 0; i < o.count(); i++)
-            {
-                if (o.writtenRevision(i) >= first)
-                {
-                    pages[n++] = o.page(i);
-                }
-            }
-        }
-        final long[] superseded = Arrays.copyOf(pages, n);
-        Arrays.sort(superseded);
-        return superseded;
     }
 
     @Override

@@ -553,8 +553,7 @@ public final class PageStore implements AutoCloseable
                 throw new IllegalArgumentException("page buffer for page " + id + " has limit " +
                     page.limit() + " < page size " + pageSize);
             }
-            final long raw = page.getLong(PageHeader.PAGE_ID_OFFSET);
-            final long headerId = page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
+            final long headerId = headerLong(page, PageHeader.PAGE_ID_OFFSET);
             if (headerId != id)
             {
                 throw new IllegalArgumentException("page buffer for page " + id + " names page " + headerId +
@@ -576,16 +575,18 @@ public final class PageStore implements AutoCloseable
                     PageVerifier.markVerified(verified, pageIds[i]);
                     if (unforced != null)
                     {
-                        unforced.add(pageIds[i], PageChecksum.stored(pages[i], 0), revisionOf(pages[i]));
+                        unforced.add(pageIds[i], PageChecksum.stored(pages[i], 0),
+                            headerLong(pages[i], PageHeader.REVISION_OFFSET));
                     }
                 }
             }
         }
     }
 
-    private static long revisionOf(final ByteBuffer page)
+    /** A little-endian u64 of a page's header, whatever the buffer's byte order. */
+    private static long headerLong(final ByteBuffer page, final int offset)
     {
-        final long raw = page.getLong(PageHeader.REVISION_OFFSET);
+        final long raw = page.getLong(offset);
         return page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
     }
 

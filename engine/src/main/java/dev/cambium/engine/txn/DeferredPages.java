@@ -3,7 +3,6 @@ package dev.cambium.engine.txn;
 import dev.cambium.engine.store.PageStore;
 import dev.cambium.revision.ObsoletePages;
 
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -189,27 +188,53 @@ public final class DeferredPages
     }
 
     /**
-     * Writes the pages of a batch that its newest revision still uses, in page order, and forgets the batch's pages
-     * once written. Leader only. A page written by one revision of the batch and made obsolete by a later one is not
-     * written. Revisions the gate holder wrote itself (null entries) only contribute what they made obsolete.
+     * The pages that a revision of a batch wrote and a later revision of the same batch made obsolete: no meta page
+     * names them, so the leader need not write them ({@link #writeBatch}) and the batch's meta page must not list
+     * them ({@code PageStore.writeMeta}). Page ids suffice: a page id is written at most once within a batch (a page
+     * becomes free only when the revision that made it obsolete is published, after its batch is durable), so an
+     * obsolete entry written at or after the batch's first revision names the batch's own copy of that page.
+     * Leader only.
      *
-     * @param batch    the batch's revisions, oldest first; an entry is null if its pages are already written.
-     * @param obsolete what each revision of the batch made obsolete, parallel to {@code batch}.
-     * @param store    the page store.
-     * @return the pages written.
+     * @param first    the batch's oldest revision.
+     * @param obsolete what each revision of the batch made obsolete, oldest first.
+     * @return the page ids, ascending.
      */
-    public int writeBatch(final Revision[] batch, final ObsoletePages[] obsolete, final PageStore store)
+    public static long[] superseded(final long first, final ObsoletePages[] obsolete)
     {
-        // Which page versions a later revision of the batch made obsolete: page id -> the revision that wrote it.
-        final Long2LongHashMap superseded = new Long2LongHashMap(-1);
-        for (int i = 1; i < obsolete.length; i++)
+        int n = 0;
+        for (final ObsoletePages o : obsolete)
         {
-            final ObsoletePages o = obsolete[i];
-            for (int j = 0; j < o.count(); j++)
+            n += o.count();
+        }
+        final long[] pages = new long[n];
+        n = 0;
+        for (final ObsoletePages o : obsolete)
+        {
+            for (int i = 0; i < o.count(); i++)
             {
-                superseded.put(o.page(j), o.writtenRevision(j));
+                if (o.writtenRevision(i) >= first)
+                {
+                    pages[n++] = o.page(i);
+                }
             }
         }
+        final long[] superseded = Arrays.copyOf(pages, n);
+        Arrays.sort(superseded);
+        return superseded;
+    }
+
+    /**
+     * Writes the pages of a batch that its newest revision still uses, in page order, and forgets the batch's pages
+     * once written. Leader only. A page written by one revision of the batch and made obsolete by a later one is not
+     * written.
+     *
+     * @param batch      the batch's revisions, oldest first; an entry is null if its pages are already written.
+     * @param superseded the pages the batch wrote and made obsolete ({@link #superseded}), ascending.
+     * @param store      the page store.
+     * @return the pages written.
+     */
+    public int writeBatch(final Revision[] batch, final long[] superseded, final PageStore store)
+    {
         final long[] ids = new long[pages(batch)];
         int n = 0;
         for (final Revision r : batch)
@@ -218,7 +243,7 @@ public final class DeferredPages
             {
                 for (final long id : r.ids)
                 {
-                    if (superseded.get(id) != r.revision)
+                    if (Arrays.binarySearch(superseded, id) < 0)
                     {
                         ids[n++] = id;
                     }

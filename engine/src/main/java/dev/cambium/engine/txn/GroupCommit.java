@@ -52,10 +52,10 @@ public final class GroupCommit
          * Writes the pages that the batch's revisions left in memory ({@link DeferredPages}), except those a later
          * revision of the batch made obsolete. Called first, before {@link #forceData}.
          *
-         * @param deferred the batch's revisions, oldest first; null where the gate holder wrote the pages itself.
-         * @param obsolete what each revision made obsolete, parallel.
+         * @param deferred   the batch's revisions, oldest first; null where the gate holder wrote the pages itself.
+         * @param superseded the pages the batch wrote and made obsolete ({@link DeferredPages#superseded}).
          */
-        void writeDeferred(DeferredPages.Revision[] deferred, ObsoletePages[] obsolete);
+        void writeDeferred(DeferredPages.Revision[] deferred, long[] superseded);
 
         /**
          * Forces the data pages written so far: a no-op without sync, and where the meta page lists the unforced
@@ -66,12 +66,11 @@ public final class GroupCommit
         /**
          * Writes the meta page of the batch's newest revision, to the slot that does not hold the newest durable meta.
          *
-         * @param meta     the newest revision of the batch.
-         * @param first    the batch's oldest revision.
-         * @param obsolete what each revision of the batch made obsolete, oldest first: the pages the batch wrote and
-         *                 made obsolete are never listed in the meta page ({@code PageStore.writeMeta}).
+         * @param meta       the newest revision of the batch.
+         * @param superseded the pages the batch wrote and made obsolete ({@link DeferredPages#superseded}): never
+         *                   listed in the meta page ({@code PageStore.writeMeta}).
          */
-        void writeMeta(Meta meta, long first, ObsoletePages[] obsolete);
+        void writeMeta(Meta meta, long[] superseded);
 
         /** Forces the meta page (a no-op without sync). */
         void forceMeta();
@@ -207,9 +206,10 @@ public final class GroupCommit
         Throwable failed = null;
         try
         {
-            writeDeferred(batch);
+            final long[] superseded = DeferredPages.superseded(batch[0].meta().revision(), obsoleteOf(batch));
+            writeDeferred(batch, superseded);
             device.forceData();
-            device.writeMeta(batch[batch.length - 1].meta(), batch[0].meta().revision(), obsoleteOf(batch));
+            device.writeMeta(batch[batch.length - 1].meta(), superseded);
             device.forceMeta();
             for (int i = 0; i < batch.length; i++)
             {
@@ -255,7 +255,7 @@ public final class GroupCommit
         return obsolete;
     }
 
-    private void writeDeferred(final Written[] batch)
+    private void writeDeferred(final Written[] batch, final long[] superseded)
     {
         DeferredPages.Revision[] deferred = null;
         for (int i = 0; i < batch.length; i++)
@@ -271,7 +271,7 @@ public final class GroupCommit
         }
         if (deferred != null)
         {
-            device.writeDeferred(deferred, obsoleteOf(batch));
+            device.writeDeferred(deferred, superseded);
         }
     }
 

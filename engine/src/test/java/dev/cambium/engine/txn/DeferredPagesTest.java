@@ -132,7 +132,8 @@ class DeferredPagesTest
             assertEquals(4, revisionInFile(file, 10), "nothing written yet");
 
             final int written = deferred.writeBatch(new DeferredPages.Revision[]{r5, r6},
-                new ObsoletePages[]{ObsoletePages.NONE, ObsoletePages.of(10, 5, 13, 4)}, store);
+                DeferredPages.superseded(5, new ObsoletePages[]{ObsoletePages.NONE, ObsoletePages.of(10, 5, 13, 4)}),
+                store);
 
             assertEquals(2, written);
             assertEquals(List.of(11L, 12L), storage.pagesWritten, "5's page 10 is obsolete at 6: never written");

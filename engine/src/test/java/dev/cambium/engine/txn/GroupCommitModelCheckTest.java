@@ -83,7 +83,7 @@ class GroupCommitModelCheckTest
         }
 
         @Override
-        public void writeDeferred(final DeferredPages.Revision[] deferred, final ObsoletePages[] obsolete)
+        public void writeDeferred(final DeferredPages.Revision[] deferred, final long[] superseded)
         {
             enter();
             for (final DeferredPages.Revision r : deferred)
@@ -110,7 +110,7 @@ class GroupCommitModelCheckTest
         }
 
         @Override
-        public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
+        public void writeMeta(final Meta meta, final long[] superseded)
         {
             enter();
             if (meta.revision() > pagesForced)

@@ -86,7 +86,7 @@ class TruncationModelCheckTest
         }
 
         @Override
-        public void writeDeferred(final DeferredPages.Revision[] deferred, final ObsoletePages[] obsolete)
+        public void writeDeferred(final DeferredPages.Revision[] deferred, final long[] superseded)
         {
             // every revision of the model wrote its pages itself (written(..., null))
         }
@@ -97,7 +97,7 @@ class TruncationModelCheckTest
         }
 
         @Override
-        public void writeMeta(final Meta meta, final long first, final ObsoletePages[] obsolete)
+        public void writeMeta(final Meta meta, final long[] superseded)
         {
             final int slot = 1 - newestSlot;
             slotMark[slot] = meta.highWater();
