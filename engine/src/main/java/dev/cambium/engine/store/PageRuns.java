@@ -1,6 +1,9 @@
 package dev.cambium.engine.store;
 
+import dev.cambium.btree.PageHeader;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -20,8 +23,9 @@ import java.util.zip.CRC32C;
  * <p>Under {@code mappedWrites} every page is written alone: the storage copies it into the mapping, and a run would
  * copy each page twice.
  *
- * <p>Threads: one at a time, under {@link PageStore#writePages}'s lock: the write-gate holder, or a group commit's
- * leader writing the pages left to it.
+ * <p>Threads: {@link #inRuns} and {@link #writeRun} one at a time, under {@link PageStore#writePages}'s lock: the
+ * write-gate holder, or a group commit's leader writing the pages left to it. The static {@link #check} and
+ * {@link #headerLong}, any thread.
  */
 final class PageRuns
 {
@@ -50,6 +54,71 @@ final class PageRuns
         this.pageSize = pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.runs = runs;
+    }
+
+    /**
+     * Checks the arguments of {@link PageStore#writePages} before any page is written, so that a bad argument writes
+     * nothing, and counts the runs of adjacent ids the pages form (for {@link #inRuns}; counted here rather than in a
+     * pass of their own). Reads the pages' headers; changes nothing.
+     *
+     * @param pageIds   ids, to be strictly ascending and at least 2.
+     * @param pages     the pages, parallel, each at index 0; each to have a limit of at least {@code pageSize} and its
+     *                  id in its header.
+     * @param count     how many entries of the arrays to check.
+     * @param pageSize  the page size.
+     * @param filePages the file's length in pages: every id must lie below it.
+     * @return how many runs of adjacent ids the pages form (a page with no neighbour is a run of one).
+     * @throws IllegalArgumentException if the ids are not ascending, a page is too small or names another id.
+     * @throws IllegalStateException    if a page lies beyond the file.
+     */
+    static int check(final long[] pageIds, final ByteBuffer[] pages, final int count, final int pageSize,
+        final long filePages)
+    {
+        long previous = Meta.FIRST_DATA_PAGE - 1;
+        int adjacentRuns = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long id = pageIds[i];
+            if (i == 0 || id != previous + 1)
+            {
+                adjacentRuns++;
+            }
+            if (id <= previous)
+            {
+                throw new IllegalArgumentException("page ids must be ascending and at least 2: " + id +
+                    " after " + previous);
+            }
+            if (id >= filePages)
+            {
+                throw new IllegalStateException("page " + id + " lies beyond the file (" + filePages +
+                    " pages): call ensureCapacity first");
+            }
+            final ByteBuffer page = pages[i];
+            if (page.limit() < pageSize)
+            {
+                throw new IllegalArgumentException("page buffer for page " + id + " has limit " +
+                    page.limit() + " < page size " + pageSize);
+            }
+            final long headerId = headerLong(page, PageHeader.PAGE_ID_OFFSET);
+            if (headerId != id)
+            {
+                throw new IllegalArgumentException("page buffer for page " + id + " names page " + headerId +
+                    " in its header");
+            }
+            previous = id;
+        }
+        return adjacentRuns;
+    }
+
+    /**
+     * @param page   a page at index 0.
+     * @param offset the offset of a u64 field of its header.
+     * @return the field, little-endian whatever the buffer's byte order.
+     */
+    static long headerLong(final ByteBuffer page, final int offset)
+    {
+        final long raw = page.getLong(offset);
+        return page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
     }
 
     /**

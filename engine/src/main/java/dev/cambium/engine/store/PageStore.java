@@ -526,41 +526,8 @@ public final class PageStore implements AutoCloseable
     public void writePages(final long[] pageIds, final ByteBuffer[] pages, final int count)
     {
         checkWritable();
-        final long filePages = length.size() >>> pageShift;
-        long previous = Meta.FIRST_DATA_PAGE - 1;
-        int adjacentRuns = 0; // runs of adjacent ids, counted here rather than in a pass of their own
-        // Check everything first, so a bad argument writes nothing.
-        for (int i = 0; i < count; i++)
-        {
-            final long id = pageIds[i];
-            if (i == 0 || id != previous + 1)
-            {
-                adjacentRuns++;
-            }
-            if (id <= previous)
-            {
-                throw new IllegalArgumentException("page ids must be ascending and at least 2: " + id +
-                    " after " + previous);
-            }
-            if (id >= filePages)
-            {
-                throw new IllegalStateException("page " + id + " lies beyond the file (" + filePages +
-                    " pages): call ensureCapacity first");
-            }
-            final ByteBuffer page = pages[i];
-            if (page.limit() < pageSize)
-            {
-                throw new IllegalArgumentException("page buffer for page " + id + " has limit " +
-                    page.limit() + " < page size " + pageSize);
-            }
-            final long headerId = headerLong(page, PageHeader.PAGE_ID_OFFSET);
-            if (headerId != id)
-            {
-                throw new IllegalArgumentException("page buffer for page " + id + " names page " + headerId +
-                    " in its header");
-            }
-            previous = id;
-        }
+        // Checked first, so a bad argument writes nothing.
+        final int adjacentRuns = PageRuns.check(pageIds, pages, count, pageSize, length.size() >>> pageShift);
         // One writer at a time: the gate holder, or with group commit also a batch's leader (DeferredPages).
         synchronized (runs)
         {
@@ -576,18 +543,11 @@ public final class PageStore implements AutoCloseable
                     if (unforced != null)
                     {
                         unforced.add(pageIds[i], PageChecksum.stored(pages[i], 0),
-                            headerLong(pages[i], PageHeader.REVISION_OFFSET));
+                            PageRuns.headerLong(pages[i], PageHeader.REVISION_OFFSET));
                     }
                 }
             }
         }
-    }
-
-    /** A little-endian u64 of a page's header, whatever the buffer's byte order. */
-    private static long headerLong(final ByteBuffer page, final int offset)
-    {
-        final long raw = page.getLong(offset);
-        return page.order() == ByteOrder.LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
     }
 
     /**
