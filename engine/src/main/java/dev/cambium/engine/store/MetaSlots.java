@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * The two meta page slots as this store knows them: which holds the newest meta (the next goes to the other), each
  * slot's high-water mark (the file is never truncated below either), and a newer revision's meta page still to be
- * erased when the file was opened at an older revision. {@link PageStore} checks that writes are allowed and forces;
- * this class only writes the slots and keeps their state.
+ * erased when the file was opened at an older revision. {@link CommitForces} checks that writes are allowed, forces
+ * and builds the meta's page list; this class only writes the slots and keeps their state.
  *
- * <p>Threads: the writer thread and the group-commit leader, one at a time as {@link PageStore} documents for its
+ * <p>Threads: the writer thread and the group-commit leader, one at a time as {@link CommitForces} documents for its
  * callers ({@code writeMeta} by the leader, the erase by the first page write or meta write).
  */
 final class MetaSlots
@@ -69,7 +69,7 @@ final class MetaSlots
 
     /**
      * Writes zeros over the newer revision's meta page, if one is still to be erased. The caller then forces and
-     * calls {@link #newerErased()} (see {@code PageStore.discardNewerMeta}).
+     * calls {@link #newerErased()} (see {@link CommitForces#discardNewerMeta}).
      *
      * @return true if it wrote, false if there was nothing to erase.
      * @throws dev.cambium.StorageException if the write fails.

@@ -38,8 +38,9 @@ import java.nio.file.Path;
  *     <li>{@link #ensureCapacity}(highWater): grow the file if needed (its new end page, or real zeros for writes
  *     through a mapping);</li>
  *     <li>{@link #writePages}: checksum and write the new pages;</li>
- *     <li>{@link #force()} (SYNC durability): the pages are durable before any meta points at them;</li>
- *     <li>{@link #writeMeta}, then {@link #force()} again;</li>
+ *     <li>{@link #force()} (SYNC durability, unless the store {@link #listsUnforcedPages() lists unforced pages}):
+ *     the pages are durable before any meta points at them;</li>
+ *     <li>{@link #writeMeta}, then {@link #force()} (again);</li>
  *     <li>{@link #mapUpTo}(highWater), then publish the revision to readers.</li>
  * </ol>
  *
@@ -54,8 +55,10 @@ import java.nio.file.Path;
  * <h2>Parts</h2>
  * {@link PageStoreOpener} opens the file. It is mapped read-only in segments of
  * {@link DatabaseOptions#mapSegmentSize()} bytes that are never unmapped while the store is open
- * ({@link MappedSegments} says why); {@link FileLength} grows and truncates the file, {@link MetaSlots} writes the
- * meta pages, and {@link PageVerifier} checks pages and keeps the bitmap of verified ones. The read path
+ * ({@link MappedSegments} says why); {@link FileLength} grows and truncates the file, {@link PageRuns} writes the
+ * pages, {@link CommitForces} forces the file, writes the meta pages between the forces (through {@link MetaSlots},
+ * listing the {@link UnforcedPages}) and refuses writes after a failed force, and {@link PageVerifier} checks pages
+ * and keeps the bitmap of verified ones. The read path
  * ({@link #wrap}) reads only this class's fields and calls only static methods, so that it stays as short as when
  * all of it lived here.
  */
@@ -100,20 +103,12 @@ public final class PageStore implements AutoCloseable
     private volatile long[] verified;
     /** The file's length (volatile inside: {@code Database.stats()} reads it from any thread). */
     private final FileLength length;
-    /** The meta slots. The writer, or the group-commit leader (see {@link #writeMeta}). */
-    private final MetaSlots metaSlots;
     /** Stamps and writes the commits' pages (writer thread only). */
     private final PageRuns runs;
-    /** The pages written since the last completed force, listed by a single-force commit's meta; null if none. */
-    private final UnforcedPages unforced;
-    /** The list of the meta being written. The group-commit leader only (one at a time). */
-    private final long[] listIds;
-    private final int[] listChecksums;
+    /** The forces, the meta writes and the refusal of writes (threads: see {@link CommitForces}). */
+    private final CommitForces forces;
     /** Set once by {@link #close}; read by every transaction call on any thread (see {@link #isClosed()}). */
     private volatile boolean closed;
-    private volatile boolean writesRefused;
-    private volatile String refusalReason = "a previous fsync failed";
-    private Throwable refusalCause;
 
     /** Called by {@link PageStoreOpener} only. */
     PageStore(
@@ -141,7 +136,6 @@ public final class PageStore implements AutoCloseable
         this.openedRevision = meta.revision();
         this.created = created;
         this.selection = selection;
-        this.metaSlots = new MetaSlots(storage, meta, selection);
         // Data pages only: the meta pages keep their positional writes. False where it cannot: all stay so.
         final boolean mappedWrites = options.mappedWrites() && storage.mapWrites(Meta.FIRST_DATA_PAGE << pageShift);
         this.length = new FileLength(storage, pageSize, options.minGrowth(), options.maxGrowth(), mappedWrites);
@@ -149,10 +143,7 @@ public final class PageStore implements AutoCloseable
         // Writes through a mapping reach the file when the kernel writes the mapping back, not in the order of the
         // calls: they keep forcing their data before the meta.
         final boolean listed = options.durability() == Durability.SYNC && !mappedWrites;
-        final int capacity = MetaCodec.listCapacity(pageSize);
-        this.unforced = listed ? new UnforcedPages(capacity) : null;
-        this.listIds = listed ? new long[capacity] : null;
-        this.listChecksums = listed ? new int[capacity] : null;
+        this.forces = new CommitForces(storage, length, new MetaSlots(storage, meta, selection), pageSize, listed);
         this.segments = new MappedSegments(storage, segmentSize, pageShift);
         this.mapping = MappedSegments.empty();
         this.verified = new long[0];
@@ -454,7 +445,7 @@ public final class PageStore implements AutoCloseable
      */
     public boolean writesRefused()
     {
-        return writesRefused;
+        return forces.refused();
     }
 
     // ------------------------------------------------------------------------------------------------- writer
@@ -531,7 +522,7 @@ public final class PageStore implements AutoCloseable
         // One writer at a time: the gate holder, or with group commit also a batch's leader (DeferredPages).
         synchronized (runs)
         {
-            discardNewerMeta();
+            forces.discardNewerMeta();
             final boolean inRuns = runs.inRuns(count, adjacentRuns);
             int i = 0;
             while (i < count)
@@ -540,29 +531,9 @@ public final class PageStore implements AutoCloseable
                 for (; i < end; i++)
                 {
                     PageVerifier.markVerified(verified, pageIds[i]);
-                    if (unforced != null)
-                    {
-                        unforced.add(pageIds[i], PageChecksum.stored(pages[i], 0),
-                            PageRuns.headerLong(pages[i], PageHeader.REVISION_OFFSET));
-                    }
+                    forces.written(pageIds[i], pages[i]);
                 }
             }
-        }
-    }
-
-    /**
-     * When the database was opened at a requested revision older than the other meta page's, the first commit
-     * erases that newer meta page and forces the erasure before writing anything else: the commit writes over
-     * pages the older revision does not use, which include the newer revision's pages, and a crash before the new
-     * meta is durable must not leave a valid meta pointing at them (the next open would choose it, as the newest).
-     * Forced whatever the durability mode, once per such open. Writer thread.
-     */
-    private void discardNewerMeta()
-    {
-        if (metaSlots.eraseNewer())
-        {
-            force();
-            metaSlots.newerErased();
         }
     }
 
@@ -587,19 +558,15 @@ public final class PageStore implements AutoCloseable
      */
     public boolean listsUnforcedPages()
     {
-        return unforced != null;
+        return forces.listsUnforcedPages();
     }
 
     /**
      * As {@link #writeMeta(Meta)}. If this store {@link #listsUnforcedPages() lists unforced pages}, the meta page
      * lists every page of the meta's revision or an older one written since the last completed force, except
      * {@code leftOut}; if some unforced write was not recorded (more than a meta page lists), it forces first and
-     * writes no list.
-     *
-     * <p>{@code leftOut} must name the pages the meta's own batch wrote and made obsolete: they become free as soon
-     * as the batch is durable, so a later batch may overwrite them while this meta is still the newest durable one,
-     * and a list naming them would then fail the check at open. Every other listed page is referenced by the meta
-     * and keeps its content until a newer meta is durable.
+     * writes no list. {@code leftOut} must name the pages the meta's own batch wrote and made obsolete
+     * ({@link CommitForces#writeMeta} says why). The meta is checked here; {@link CommitForces} writes it.
      *
      * @param meta    the meta to write.
      * @param leftOut page ids not to list, ascending.
@@ -618,18 +585,7 @@ public final class PageStore implements AutoCloseable
             throw new IllegalStateException("meta high-water mark " + meta.highWater() +
                 " exceeds the file (" + fileSize + " bytes); a reopen would reject it");
         }
-        metaSlots.replaceNewerIfNext();
-        discardNewerMeta();
-        final int listed = unforced == null ? 0 : unforced.copyTo(listIds, listChecksums, leftOut, meta.revision());
-        if (listed < 0)
-        {
-            force();
-            metaSlots.write(meta);
-        }
-        else
-        {
-            metaSlots.write(meta, listIds, listChecksums, listed);
-        }
+        forces.writeMeta(meta, leftOut);
     }
 
     /**
@@ -653,7 +609,7 @@ public final class PageStore implements AutoCloseable
     public long shrinkFile(final long highWater, final boolean exact)
     {
         checkWritable();
-        final long keep = requiredBytes(Math.max(highWater, metaSlots.highWater()));
+        final long keep = requiredBytes(Math.max(highWater, forces.slotsHighWater()));
         final long before = length.size();
         final long excess = before - keep;
         if (excess <= 0 || (!exact && excess <= length.growthStep(keep)))
@@ -694,29 +650,8 @@ public final class PageStore implements AutoCloseable
      */
     public void force()
     {
-        checkWritable();
-        // Cleared before the force: a growth finished after this read sets it again for the next force.
-        final boolean metadata = length.takeGrownSinceForce();
-        // Taken before the force: what is written after it may not be covered.
-        final long mark = unforced == null ? 0 : unforced.mark();
-        try
-        {
-            storage.force(metadata);
-            if (unforced != null)
-            {
-                unforced.forced(mark);
-            }
-        }
-        catch (final StorageException | Error e)
-        {
-            refuseWrites("a previous fsync failed", e);
-            throw e;
-        }
-        catch (final RuntimeException e)
-        {
-            refuseWrites("a previous fsync failed", e);
-            throw new StorageException("force of " + path + " failed: " + e, e);
-        }
+        checkOpen();
+        forces.force();
     }
 
     /**
@@ -732,13 +667,7 @@ public final class PageStore implements AutoCloseable
      */
     public void refuseWrites(final String reason, final Throwable cause)
     {
-        if (writesRefused)
-        {
-            return;
-        }
-        refusalCause = cause;
-        refusalReason = reason;
-        writesRefused = true;
+        forces.refuse(reason, cause);
     }
 
     /**
@@ -813,11 +742,7 @@ public final class PageStore implements AutoCloseable
     public void checkWritable()
     {
         checkOpen();
-        if (writesRefused)
-        {
-            throw new StorageException(path + ": " + refusalReason + "; the database refuses writes until reopened",
-                refusalCause);
-        }
+        forces.checkWritable();
     }
 
     /**
