@@ -460,11 +460,11 @@ class CrashPointTest
                     outcomeSeed + " (base seed " + BASE_SEED + "), pending writes " + run.storage.pendingWrites() +
                     " with fates " + chosen + ", image " + image.length + " bytes";
                 final String verdict = verify(crashed, s.options(), run, k, metaWriteIndex, total);
-                if (verdict.startsWith("previous"))
+                if (verdict.equals("previous"))
                 {
                     pointPrevious++;
                 }
-                else if (verdict.startsWith("new"))
+                else if (verdict.equals("new"))
                 {
                     pointNew++;
                 }
