@@ -1,6 +1,5 @@
 package dev.cambium.crash;
 
-import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.StorageException;
@@ -26,12 +25,9 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 import static dev.cambium.crash.CrashModel.key;
-import static dev.cambium.crash.CrashModel.read;
 import static dev.cambium.crash.CrashModel.value;
-import static dev.cambium.crash.CrashModel.writeAfterRecovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Simulated power loss at every write and every force of <b>batched</b> commits (group commit, docs/design.md
@@ -228,14 +224,7 @@ class BatchedCrashPointTest
         finally
         {
             run.storage.crashNow();
-            try
-            {
-                engine.close();
-            }
-            catch (final RuntimeException e)
-            {
-                // a dead process closes nothing cleanly; the crash image is all that matters
-            }
+            CrashPoints.closeQuietly(engine);
         }
         return run;
     }
@@ -293,17 +282,14 @@ class BatchedCrashPointTest
                 final long outcomeSeed = CrashModel.seed(BASE_SEED, 'G', k, seed);
                 final byte[] image = run.storage.crashImage(new Random(outcomeSeed), new ArrayList<>());
                 images++;
-                final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
-                Files.write(crashed, image);
-                final String where = "crash point " + k + "/" + total + " (" +
-                    (k < total ? "during " + events.get(k) : "after the last event") + "), outcome seed " +
-                    outcomeSeed + " (base seed " + BASE_SEED + "), acknowledged up to " + acknowledged;
-                final int verdict = verify(crashed, run, acknowledged, failures, where);
+                final String where = CrashPoints.where(k, events) + ", outcome seed " + outcomeSeed +
+                    " (base seed " + BASE_SEED + "), acknowledged up to " + acknowledged;
+                final int verdict = match(CrashPoints.recoverImage(dir, k, seed, image, options()), run,
+                    acknowledged, failures, where);
                 if (verdict >= 0)
                 {
                     opened[verdict]++;
                 }
-                Files.deleteIfExists(crashed);
             }
             Files.deleteIfExists(live);
         }
@@ -311,79 +297,38 @@ class BatchedCrashPointTest
             "%d crash points x %d seeds = %d images; opened at base %d, A %d, B %d, C %d; failed %d; " +
             "base seed %d; %.1f s%n", total, forces, metaWrites, total + 1, SEEDS, images, opened[0], opened[1],
             opened[2], opened[3], failures.size(), BASE_SEED, (System.nanoTime() - started) / 1e9);
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " crash images violate the oracle (base seed " + BASE_SEED + "):\n" +
-                String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
-        }
+        CrashPoints.assertNoFailures(failures, "crash images violate the oracle (base seed " + BASE_SEED + ")");
         assertTrue(opened[0] > 0 && opened[1] > 0 && opened[3] > 0, "crash points must reach base, A and C");
         assertEquals(0, opened[2], "B's meta is never written");
     }
 
-    /** @return which model the image opened at (0 base, 1..3 the committers), or -1 after recording a failure. */
-    private static int verify(final Path file, final Run run, final long acknowledged, final List<String> failures,
-        final String where)
+    /**
+     * The oracle: at or after every acknowledged revision, with the revision and content of one of the models.
+     *
+     * @return which model the image opened at (0 base, 1..3 the committers), or -1 after recording a failure.
+     */
+    private static int match(final CrashPoints.Recovered recovered, final Run run, final long acknowledged,
+        final List<String> failures, final String where)
     {
-        final Engine engine;
-        try
+        if (recovered.problem() != null)
         {
-            engine = Engine.open(file, options());
-        }
-        catch (final RuntimeException | Error e)
-        {
-            failures.add(where + ": open failed: " + e);
+            failures.add(where + ": " + recovered.problem());
             return -1;
         }
-        try
+        final Model actual = recovered.content();
+        if (actual.revision < acknowledged)
         {
-            final CheckReport report = engine.check();
-            if (!report.ok())
-            {
-                failures.add(where + ": check() found " + report.problems());
-                return -1;
-            }
-            final Model actual = read(engine);
-            if (actual.revision < acknowledged)
-            {
-                failures.add(where + ": LOST ACKNOWLEDGED COMMIT: opened at " + actual.revision);
-                return -1;
-            }
-            int match = -1;
-            for (int i = 0; i <= 3 && match < 0; i++)
-            {
-                if (run.models[i].revision == actual.revision && run.models[i].difference(actual) == null)
-                {
-                    match = i;
-                }
-            }
-            if (match < 0)
-            {
-                failures.add(where + ": opened at revision " + actual.revision + " with content matching no model");
-                return -1;
-            }
-            final String afterwards = writeAfterRecovery(engine);
-            if (afterwards != null)
-            {
-                failures.add(where + ": " + afterwards);
-                return -1;
-            }
-            return match;
-        }
-        catch (final RuntimeException | Error e)
-        {
-            failures.add(where + ": " + e);
+            failures.add(where + ": LOST ACKNOWLEDGED COMMIT: opened at " + actual.revision);
             return -1;
         }
-        finally
+        for (int i = 0; i <= 3; i++)
         {
-            try
+            if (run.models[i].revision == actual.revision && run.models[i].difference(actual) == null)
             {
-                engine.close();
-            }
-            catch (final RuntimeException e)
-            {
-                // reported above if it mattered
+                return i;
             }
         }
+        failures.add(where + ": opened at revision " + actual.revision + " with content matching no model");
+        return -1;
     }
 }

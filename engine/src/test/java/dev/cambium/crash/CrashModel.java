@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The model the crash tests compare recovered files with: the content of every tree at each acknowledged revision,
  * changed in step with a write transaction ({@link Tx}), the reading of a whole database into a model, and the
  * seeds of crash images.
- * Shared by {@link CrashPointTest}, {@link NoSyncPowerLossTest} and {@link CreationCrashTest}.
+ * Shared by the power-loss tests ({@link CrashPointTest}, {@link ShrinkCrashTest}, {@link BatchedCrashPointTest},
+ * {@link CreationCrashTest}, {@link NoSyncPowerLossTest}); their common harness is {@link CrashPoints}.
  */
 final class CrashModel
 {

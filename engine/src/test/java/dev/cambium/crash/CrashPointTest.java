@@ -1,9 +1,7 @@
 package dev.cambium.crash;
 
-import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
-import dev.cambium.StorageException;
 import dev.cambium.TestSeeds;
 import dev.cambium.btree.BTreeReader;
 import dev.cambium.btree.PageHeader;
@@ -20,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +31,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static dev.cambium.crash.CrashModel.key;
-import static dev.cambium.crash.CrashModel.read;
 import static dev.cambium.crash.CrashModel.value;
-import static dev.cambium.crash.CrashModel.writeAfterRecovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -319,83 +314,36 @@ class CrashPointTest
 
     // ------------------------------------------------------------------------------------------------- runs
 
-    /** One run of a scenario on a fresh storage. */
-    private static final class Run
+    /** One run of a scenario on a fresh storage, with the file's size before and after the final commit. */
+    private static final class Run extends CrashPoints.CommitRun
     {
-        PowerLossStorage storage;
-        Model previous;
-        Model next; // the final commit's model (whether or not it returned)
-        boolean returned;
-        long eventsBefore;
         long sizeBefore;
         long sizeAfter;
-        List<PowerLossStorage.Event> finalEvents;
     }
 
     private Run run(final Scenario s, final Path file, final long crashAtRelative, final long expectedEventsBefore)
     {
-        final Run run = new Run();
-        run.storage = new PowerLossStorage(file, s.options().pageSize());
-        final Engine engine = Engine.open(run.storage, s.options());
-        try
-        {
-            final Harness h = new Harness(engine);
-            s.prepare().accept(h);
-            run.previous = h.acknowledged;
-            run.eventsBefore = run.storage.events();
-            run.sizeBefore = run.storage.size();
-            if (expectedEventsBefore >= 0)
+        return CrashPoints.runFinalCommit(new Run(), file, s.options(), s.prepare(), s.last(), crashAtRelative,
+            (engine, run) ->
             {
-                assertEquals(expectedEventsBefore, run.eventsBefore, s + ": the scenario is not deterministic");
-            }
-            if (crashAtRelative >= 0)
-            {
-                run.storage.crashAtEvent(run.eventsBefore + crashAtRelative);
-            }
-            final Model[] holder = new Model[1];
-            try
-            {
-                h.commit(tx ->
+                run.sizeBefore = run.storage.size();
+                if (expectedEventsBefore >= 0)
                 {
-                    holder[0] = tx.model;
-                    s.last().accept(tx);
-                });
-                run.returned = true;
-            }
-            catch (final StorageException e)
-            {
-                if (!run.storage.crashed())
-                {
-                    throw e;
+                    assertEquals(expectedEventsBefore, run.eventsBefore, s + ": the scenario is not deterministic");
                 }
-                run.returned = false;
-            }
-            run.next = holder[0];
-            run.next.revision = run.previous.revision + 1;
-            if (run.returned)
+            },
+            (engine, run) ->
             {
-                assertEquals(run.next.revision, engine.revision());
-            }
-            run.sizeAfter = run.storage.size();
-            run.finalEvents = run.storage.log().subList((int)run.eventsBefore, (int)run.storage.events());
-            if (crashAtRelative < 0)
-            {
-                s.expectations().accept(new Check(run.sizeBefore, run.sizeAfter, run.finalEvents, engine));
-            }
-        }
-        finally
-        {
-            run.storage.crashNow();
-            try
-            {
-                engine.close();
-            }
-            catch (final RuntimeException e)
-            {
-                // a dead process closes nothing cleanly; the crash image is all that matters
-            }
-        }
-        return run;
+                if (run.returned)
+                {
+                    assertEquals(run.next.revision, engine.revision());
+                }
+                run.sizeAfter = run.storage.size();
+                if (crashAtRelative < 0)
+                {
+                    s.expectations().accept(new Check(run.sizeBefore, run.sizeAfter, run.finalEvents, engine));
+                }
+            });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -453,13 +401,11 @@ class CrashPointTest
                 final byte[] image = run.storage.crashImage(new Random(outcomeSeed), chosen);
                 chosen.forEach(f -> fates.merge(f, 1, Integer::sum));
                 images++;
-                final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
-                Files.write(crashed, image);
-                final String where = s + " crash point " + k + "/" + total + " (" +
-                    (k < total ? "during " + events.get(k) : "after the last event") + "), outcome seed " +
-                    outcomeSeed + " (base seed " + BASE_SEED + "), pending writes " + run.storage.pendingWrites() +
+                final String where = s + " " + CrashPoints.where(k, events) + ", outcome seed " + outcomeSeed +
+                    " (base seed " + BASE_SEED + "), pending writes " + run.storage.pendingWrites() +
                     " with fates " + chosen + ", image " + image.length + " bytes";
-                final String verdict = verify(crashed, s.options(), run, k, metaWriteIndex, total);
+                final String verdict = verdict(CrashPoints.recoverImage(dir, k, seed, image, s.options()), run, k,
+                    metaWriteIndex, total);
                 if (verdict.equals("previous"))
                 {
                     pointPrevious++;
@@ -472,7 +418,6 @@ class CrashPointTest
                 {
                     failures.add(where + ": " + verdict);
                 }
-                Files.deleteIfExists(crashed);
             }
             previousOutcomes += pointPrevious;
             newOutcomes += pointNew;
@@ -497,93 +442,44 @@ class CrashPointTest
             total + 1, seeds, images,
             previousOutcomes, newOutcomes, failures.size(), fates, counting.previous.entries(),
             counting.next.entries(), BASE_SEED, seconds, perPoint);
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " crash images violate the oracle in " + s + " (base seed " + BASE_SEED + "):\n" +
-                String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
-        }
+        CrashPoints.assertNoFailures(failures,
+            "crash images violate the oracle in " + s + " (base seed " + BASE_SEED + ")");
         assertTrue(previousOutcomes > 0);
         assertTrue(newOutcomes >= seeds, "the point after the meta force must open at the new revision");
     }
 
     /**
+     * The oracle: the previous revision up to the final commit's return, the new one from its meta write on, never
+     * a mix.
+     *
      * @return "previous" or "new" if the oracle holds, else a description of the violation.
      */
-    private static String verify(final Path file, final DatabaseOptions options, final Run run, final int k,
+    private static String verdict(final CrashPoints.Recovered recovered, final Run run, final int k,
         final int metaWriteIndex, final int total)
     {
+        if (recovered.problem() != null)
+        {
+            return recovered.problem();
+        }
         final boolean previousAllowed = k < total; // the commit did not return
         final boolean newAllowed = k >= metaWriteIndex; // the meta write was issued
-        final Engine engine;
-        try
+        final Model actual = recovered.content();
+        final String vsPrevious = run.previous.difference(actual);
+        final String vsNew = run.next.difference(actual);
+        if (actual.revision == run.previous.revision && vsPrevious == null)
         {
-            engine = Engine.open(file, options);
+            return previousAllowed
+                ? "previous"
+                : "LOST ACKNOWLEDGED COMMIT: opened at the previous revision " + actual.revision +
+                    " after commit() returned";
         }
-        catch (final RuntimeException | Error e)
+        if (actual.revision == run.next.revision && vsNew == null)
         {
-            return "open failed: " + e;
+            return newAllowed
+                ? "new"
+                : "opened at the new revision " + actual.revision + " although its meta write was never issued";
         }
-        try
-        {
-            final CheckReport report;
-            try
-            {
-                report = engine.check();
-            }
-            catch (final RuntimeException | Error e)
-            {
-                return "check() threw " + e;
-            }
-            if (!report.ok())
-            {
-                return "check() found problems at revision " + engine.revision() + ": " + report.problems();
-            }
-            final Model actual;
-            try
-            {
-                actual = read(engine);
-            }
-            catch (final RuntimeException | Error e)
-            {
-                return "reading the content threw " + e;
-            }
-            final String vsPrevious = run.previous.difference(actual);
-            final String vsNew = run.next.difference(actual);
-            final String verdict;
-            if (actual.revision == run.previous.revision && vsPrevious == null)
-            {
-                verdict = previousAllowed
-                    ? "previous"
-                    : "LOST ACKNOWLEDGED COMMIT: opened at the previous revision " +
-                        actual.revision + " after commit() returned";
-            }
-            else if (actual.revision == run.next.revision && vsNew == null)
-            {
-                verdict = newAllowed
-                    ? "new"
-                    : "opened at the new revision " + actual.revision +
-                        " although its meta write was never issued";
-            }
-            else
-            {
-                return "opened at revision " + actual.revision + " (previous " + run.previous.revision + ", new " +
-                    run.next.revision + ") with content matching neither: vs previous: " + vsPrevious +
-                    "; vs new: " + vsNew;
-            }
-            final String afterwards = writeAfterRecovery(engine);
-            return afterwards == null ? verdict : verdict + ", but " + afterwards;
-        }
-        finally
-        {
-            try
-            {
-                engine.close();
-            }
-            catch (final RuntimeException e)
-            {
-                // reported by the verdict if it mattered
-            }
-        }
+        return "opened at revision " + actual.revision + " (previous " + run.previous.revision + ", new " +
+            run.next.revision + ") with content matching neither: vs previous: " + vsPrevious + "; vs new: " + vsNew;
     }
-
 }

@@ -1,7 +1,5 @@
 package dev.cambium.crash;
 
-import dev.cambium.CambiumException;
-import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.StorageException;
@@ -26,9 +24,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static dev.cambium.crash.CrashModel.key;
-import static dev.cambium.crash.CrashModel.read;
 import static dev.cambium.crash.CrashModel.value;
-import static dev.cambium.crash.CrashModel.writeAfterRecovery;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -142,14 +138,7 @@ class CreationCrashTest
             run.clock.crashNow();
             if (engine != null)
             {
-                try
-                {
-                    engine.close();
-                }
-                catch (final RuntimeException e)
-                {
-                    // a dead process closes nothing cleanly
-                }
+                CrashPoints.closeQuietly(engine);
             }
             run.directory.closeAll();
         }
@@ -213,11 +202,7 @@ class CreationCrashTest
         System.out.printf("[crash] creation, start %s: %d events (%d to create and open, %d for the first commit), " +
             "%d crash points x %d seeds = %d images; outcomes %s; base seed %d; %.1f s%n", start, total, opened,
             total - opened, total + 1, SEEDS, images, outcomes, BASE_SEED, (System.nanoTime() - started) / 1e9);
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " images of a crashed creation break the promise:\n" +
-                String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
-        }
+        CrashPoints.assertNoFailures(failures, "images of a crashed creation break the promise");
         assertTrue(outcomes.keySet().stream().anyMatch(o -> o.startsWith("first commit")),
             "some crash points must keep the first commit");
         assertTrue(outcomes.keySet().stream().anyMatch(o -> o.startsWith("created again")),
@@ -244,70 +229,36 @@ class CreationCrashTest
             return "the open that created the database had returned, but the image has " +
                 (before == null ? "no database file" : "a database file of " + before.length + " bytes");
         }
-        final Engine engine;
-        try
+        final CrashPoints.Recovered recovered = CrashPoints.recover(at.resolve(NAME), OPTIONS);
+        if (Files.exists(DatabaseFile.creationPath(at.resolve(NAME))))
         {
-            engine = Engine.open(at.resolve(NAME), OPTIONS);
+            return "a temporary creation file is left after the open";
         }
-        catch (final RuntimeException | Error e)
+        if (recovered.problem() != null)
         {
-            return "open failed: " + e;
+            return recovered.problem();
         }
-        try
+        final Model actual = recovered.content();
+        if (actual.revision == 0 && empty.difference(actual) == null)
         {
-            if (Files.exists(DatabaseFile.creationPath(at.resolve(NAME))))
+            if (k == total)
             {
-                return "a temporary creation file is left after the open";
+                return "LOST ACKNOWLEDGED COMMIT: the first commit returned, the file opens empty";
             }
-            final CheckReport report = engine.check();
-            if (!report.ok())
-            {
-                return "check() found " + report.problems();
-            }
-            final Model actual = read(engine);
-            final String kind;
-            if (actual.revision == 0 && empty.difference(actual) == null)
-            {
-                if (k == total)
-                {
-                    return "LOST ACKNOWLEDGED COMMIT: the first commit returned, the file opens empty";
-                }
-                kind = complete
-                    ? "empty database"
-                    : "created again (" +
-                        (before == null ? "no file" : before.length + "-byte file") + ")";
-            }
-            else if (actual.revision == 1 && counting.first.difference(actual) == null)
-            {
-                if (k < metaWrite)
-                {
-                    return "opened at the first commit although its meta write was never issued";
-                }
-                kind = "first commit";
-            }
-            else
-            {
-                return "opened at revision " + actual.revision + " with content matching neither the empty " +
-                    "database nor the first commit: " + counting.first.difference(actual);
-            }
-            final String after = writeAfterRecovery(engine);
-            return after == null ? "ok:" + kind : after;
+            return "ok:" + (complete
+                ? "empty database"
+                : "created again (" + (before == null ? "no file" : before.length + "-byte file") + ")");
         }
-        catch (final CambiumException e)
+        if (actual.revision == 1 && counting.first.difference(actual) == null)
         {
-            return "reading or checking failed: " + e;
-        }
-        finally
-        {
-            try
+            if (k < metaWrite)
             {
-                engine.close();
+                return "opened at the first commit although its meta write was never issued";
             }
-            catch (final RuntimeException e)
-            {
-                // reported by the verdict if it mattered
-            }
+            return "ok:first commit";
         }
+        return "opened at revision " + actual.revision + " with content matching neither the empty " +
+            "database nor the first commit: " + counting.first.difference(actual);
     }
 
     private static void deleteTree(final Path root) throws IOException

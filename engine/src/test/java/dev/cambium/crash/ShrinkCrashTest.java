@@ -1,6 +1,5 @@
 package dev.cambium.crash;
 
-import dev.cambium.CheckReport;
 import dev.cambium.DatabaseOptions;
 import dev.cambium.Durability;
 import dev.cambium.StorageException;
@@ -27,9 +26,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static dev.cambium.crash.CrashModel.key;
-import static dev.cambium.crash.CrashModel.read;
 import static dev.cambium.crash.CrashModel.value;
-import static dev.cambium.crash.CrashModel.writeAfterRecovery;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -178,62 +175,18 @@ class ShrinkCrashTest
                 "the step must move pages")));
     }
 
-    private static final class Run
+    /** One run of a scenario, with the high-water mark before and after the final commit. */
+    private static final class Run extends CrashPoints.CommitRun
     {
-        PowerLossStorage storage;
-        Model previous;
-        Model next;
-        boolean returned;
-        long eventsBefore;
         long highWaterBefore;
         long highWaterAfter;
-        List<PowerLossStorage.Event> finalEvents;
     }
 
-    private Run run(final Scenario s, final Path file, final long crashAt)
+    private static Run run(final Scenario s, final Path file, final long crashAt)
     {
-        final Run run = new Run();
-        run.storage = new PowerLossStorage(file, s.options().pageSize());
-        final Engine engine = Engine.open(run.storage, s.options());
-        try
-        {
-            final Harness h = new Harness(engine);
-            s.prepare().accept(h);
-            run.previous = h.acknowledged;
-            run.eventsBefore = run.storage.events();
-            run.highWaterBefore = engine.revisions().head().state().highWater();
-            if (crashAt >= 0)
-            {
-                run.storage.crashAtEvent(run.eventsBefore + crashAt);
-            }
-            final Model[] holder = new Model[1];
-            try
-            {
-                h.commit(tx ->
-                {
-                    holder[0] = tx.model;
-                    s.last().accept(tx);
-                });
-                run.returned = true;
-            }
-            catch (final StorageException e)
-            {
-                if (!run.storage.crashed())
-                {
-                    throw e;
-                }
-            }
-            run.next = holder[0];
-            run.next.revision = run.previous.revision + 1;
-            run.finalEvents = run.storage.log().subList((int)run.eventsBefore, (int)run.storage.events());
-            run.highWaterAfter = engine.revisions().head().state().highWater();
-        }
-        finally
-        {
-            run.storage.crashNow();
-            closeQuietly(engine);
-        }
-        return run;
+        return CrashPoints.runFinalCommit(new Run(), file, s.options(), s.prepare(), s.last(), crashAt,
+            (engine, run) -> run.highWaterBefore = engine.revisions().head().state().highWater(),
+            (engine, run) -> run.highWaterAfter = engine.revisions().head().state().highWater());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -279,16 +232,13 @@ class ShrinkCrashTest
             {
                 final long outcomeSeed = CrashModel.seed(BASE_SEED, s.name().hashCode(), k, seed);
                 final byte[] image = run.storage.crashImage(new Random(outcomeSeed), null);
-                final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
-                Files.write(crashed, image);
-                final Model actual = new Model();
-                final String problem = openAndRead(crashed, s.options(), actual);
-                final String where = s + " crash point " + k + "/" + total + " (" +
-                    (k < total ? "during " + events.get(k) : "after the last event") + "), outcome seed " +
-                    outcomeSeed + " (base seed " + BASE_SEED + ")";
-                if (problem != null)
+                final CrashPoints.Recovered recovered = CrashPoints.recoverImage(dir, k, seed, image, s.options());
+                final Model actual = recovered.content();
+                final String where = s + " " + CrashPoints.where(k, events) + ", outcome seed " + outcomeSeed +
+                    " (base seed " + BASE_SEED + ")";
+                if (recovered.problem() != null)
                 {
-                    failures.add(where + ": " + problem);
+                    failures.add(where + ": " + recovered.problem());
                 }
                 else if (actual.revision == run.previous.revision && run.previous.difference(actual) == null &&
                     k <= metaForce)
@@ -306,7 +256,6 @@ class ShrinkCrashTest
                         run.previous.revision + ", new " + run.next.revision + "): vs previous " +
                         run.previous.difference(actual) + ", vs new " + run.next.difference(actual));
                 }
-                Files.deleteIfExists(crashed);
             }
             Files.deleteIfExists(live);
         }
@@ -317,11 +266,7 @@ class ShrinkCrashTest
                     ", last 4: " + events.subList(total - 4, total) + ")"
                 : events,
             previous, next, failures.size(), BASE_SEED);
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " crash images violate the oracle:\n" +
-                String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
-        }
+        CrashPoints.assertNoFailures(failures, "crash images violate the oracle");
         assertTrue(previous > 0 && next > 0);
     }
 
@@ -392,7 +337,7 @@ class ShrinkCrashTest
                 "the compaction must move pages and shrink the file: " + result + ", " + sizeBefore + " -> " +
                     storage.size());
             storage.crashNow();
-            closeQuietly(engine);
+            CrashPoints.closeQuietly(engine);
             Files.deleteIfExists(dir.resolve("count.cambium"));
         }
         final List<String> failures = new ArrayList<>();
@@ -424,7 +369,7 @@ class ShrinkCrashTest
             finally
             {
                 storage.crashNow();
-                closeQuietly(engine);
+                CrashPoints.closeQuietly(engine);
             }
             for (int seed = 0; seed < (processCrash ? 1 : SEEDS); seed++)
             {
@@ -433,15 +378,13 @@ class ShrinkCrashTest
                     ? storage.processCrashImage()
                     : storage.crashImage(new Random(outcomeSeed), null);
                 images++;
-                final Path crashed = dir.resolve("crash-" + k + "-" + seed + ".cambium");
-                Files.write(crashed, image);
-                final Model actual = new Model();
-                final String problem = openAndRead(crashed, options, actual);
+                final CrashPoints.Recovered recovered = CrashPoints.recoverImage(dir, k, seed, image, options);
+                final Model actual = recovered.content();
                 final String where = durability + " compaction crash at its event " + k + "/" + total +
                     ", outcome seed " + outcomeSeed + " (base seed " + BASE_SEED + ")";
-                if (problem != null)
+                if (recovered.problem() != null)
                 {
-                    failures.add(where + ": " + problem);
+                    failures.add(where + ": " + recovered.problem());
                 }
                 else if (actual.revision < published || actual.revision > published + 1)
                 {
@@ -451,63 +394,11 @@ class ShrinkCrashTest
                 {
                     failures.add(where + ": content changed: " + content.difference(actual));
                 }
-                Files.deleteIfExists(crashed);
             }
             Files.deleteIfExists(dir.resolve("live-" + k + ".cambium"));
         }
         System.out.printf("[shrink-crash] whole compaction, %s: %d events, %d images, %d failed; base seed %d%n",
             durability, total, images, failures.size(), BASE_SEED);
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " crash images violate the oracle:\n" +
-                String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
-        }
-    }
-
-    /** @return null if the image opens, checks clean, reads into {@code into} and accepts a commit; else why not. */
-    private static String openAndRead(final Path file, final DatabaseOptions options, final Model into)
-    {
-        final Engine engine;
-        try
-        {
-            engine = Engine.open(file, options);
-        }
-        catch (final RuntimeException | Error e)
-        {
-            return "open failed: " + e;
-        }
-        try
-        {
-            final CheckReport report = engine.check();
-            if (!report.ok())
-            {
-                return "check() found problems at revision " + engine.revision() + ": " + report.problems();
-            }
-            final Model m = read(engine);
-            into.revision = m.revision;
-            into.trees.putAll(m.trees);
-            into.trees.remove("after-recovery");
-            return writeAfterRecovery(engine);
-        }
-        catch (final RuntimeException | Error e)
-        {
-            return "reading threw " + e;
-        }
-        finally
-        {
-            closeQuietly(engine);
-        }
-    }
-
-    private static void closeQuietly(final Engine engine)
-    {
-        try
-        {
-            engine.close();
-        }
-        catch (final RuntimeException e)
-        {
-            // a dead process closes nothing cleanly
-        }
+        CrashPoints.assertNoFailures(failures, "crash images violate the oracle");
     }
 }
