@@ -3,6 +3,7 @@ package dev.cambium.stress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 
+import dev.cambium.revision.NaiveRevisionList;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -12,7 +13,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Negative control for {@link PinVersusRetire}: the same race on the naive protocol. The bad outcome is
+ * Negative control for {@link PinVersusRetire}: the same race on the naive protocol ({@link NaiveRevisionList}, from
+ * revision-manager's test-jar, which Lincheck's negative control also runs). The bad outcome is
  * marked ACCEPTABLE_INTERESTING rather than FORBIDDEN so that seeing it (which is the point) does not fail
  * the run; the run summary shows whether this run observed it.
  */
