@@ -228,6 +228,14 @@ class ShrinkCrashTest
         {
             final Path live = dir.resolve("live-" + k + ".cambium");
             final Run run = run(s, live, k < total ? k : -1);
+            if (k < total && run.returned)
+            {
+                fail(s + ": commit returned although the storage died during event " + k);
+            }
+            if (k == total && !run.returned)
+            {
+                fail(s + ": commit failed without a crash");
+            }
             for (int seed = 0; seed < SEEDS; seed++)
             {
                 final long outcomeSeed = CrashModel.seed(BASE_SEED, s.name().hashCode(), k, seed);

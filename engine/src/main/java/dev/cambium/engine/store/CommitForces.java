@@ -188,12 +188,15 @@ final class CommitForces
     }
 
     /**
-     * Makes every later write operation fail until the database is reopened; the first reason is kept.
+     * Makes every later write operation fail until the database is reopened; the first reason is kept. The writer and
+     * a group commit's leader may both fail at once (a commit failing while the leader's force fails): synchronized, so
+     * that the reason and the cause kept are those of one failure, the first. The volatile write of the flag comes last,
+     * so a thread that reads it set also reads that reason and cause.
      *
      * @param reason why, for the exception message.
      * @param cause  the failure.
      */
-    void refuse(final String reason, final Throwable cause)
+    synchronized void refuse(final String reason, final Throwable cause)
     {
         if (writesRefused)
         {

@@ -660,7 +660,7 @@ public final class PageStore implements AutoCloseable
      * hold a meta that the in-memory state does not know, and a further commit reusing the same
      * revision and page ids could overwrite pages that meta points at. The first reason is kept (a
      * failed meta force is reported as the failed fsync it was, not as the commit failure it
-     * caused). Writer thread.
+     * caused). The writer thread, or a group commit's leader (whose failed force refuses writes too).
      *
      * @param reason why, for the exception message.
      * @param cause  the failure.
