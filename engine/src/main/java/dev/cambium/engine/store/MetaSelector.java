@@ -50,6 +50,14 @@ public final class MetaSelector
         }
 
         /**
+         * @return the candidate of the chosen slot.
+         */
+        public MetaCodec.Candidate chosen()
+        {
+            return chosenSlot == 0 ? slot0 : slot1;
+        }
+
+        /**
          * @return the valid meta of the other slot if it is newer than the chosen one (possible only when the
          * revision was requested), else null. The first commit discards it.
          */
@@ -69,9 +77,25 @@ public final class MetaSelector
         }
     }
 
-    /** What both meta slots of a non-empty file hold; see {@link #inspect}. */
-    private record Slots(MetaCodec.Candidate slot0, MetaCodec.Candidate slot1, List<MetaCodec.Candidate> probes)
+    /**
+     * What both meta slots of a non-empty file hold; see {@link #inspect}. {@code listsChecked} has bit s set once
+     * slot s's candidate is the result of checking its page list ({@link #complete}), so no list is read twice.
+     */
+    private record Slots(
+        MetaCodec.Candidate slot0, MetaCodec.Candidate slot1, List<MetaCodec.Candidate> probes, int listsChecked)
     {
+        /** These slots with slot {@code slot}'s candidate replaced by the result of checking its page list. */
+        Slots listChecked(final int slot, final MetaCodec.Candidate result)
+        {
+            return new Slots(slot == 0 ? result : slot0, slot == 1 ? result : slot1, probes,
+                listsChecked | 1 << slot);
+        }
+
+        boolean isListChecked(final int slot)
+        {
+            return (listsChecked & 1 << slot) != 0;
+        }
+
         List<Meta> valid()
         {
             final List<Meta> metas = new ArrayList<>(2);
@@ -152,8 +176,10 @@ public final class MetaSelector
         final Selection selection = slots.at(revision, true);
         if (selection != null)
         {
-            final MetaCodec.Candidate chosen = selection.chosenSlot() == 0 ? selection.slot0() : selection.slot1();
-            final MetaCodec.Candidate verified = complete(storage, chosen, storage.size());
+            // The open checked the newest valid meta's list already (and the other one's if the newest failed).
+            final MetaCodec.Candidate verified = slots.isListChecked(selection.chosenSlot())
+                ? selection.chosen()
+                : complete(storage, selection.chosen(), storage.size());
             if (!verified.valid())
             {
                 throw new NoSuchRevisionException(storage.path() + ": the meta page of revision " + revision +
@@ -266,7 +292,7 @@ public final class MetaSelector
                 slot1 = mostTelling(probes);
             }
         }
-        return complete(storage, new Slots(slot0, slot1, probes), length);
+        return complete(storage, new Slots(slot0, slot1, probes, 0), length);
     }
 
     /**
@@ -284,15 +310,12 @@ public final class MetaSelector
                 return checked;
             }
             final Selection newest = checked.at(valid.get(0).revision(), false);
-            final MetaCodec.Candidate chosen = newest.chosenSlot() == 0 ? checked.slot0() : checked.slot1();
-            final MetaCodec.Candidate verified = complete(storage, chosen, length);
+            final MetaCodec.Candidate verified = complete(storage, newest.chosen(), length);
+            checked = checked.listChecked(newest.chosenSlot(), verified);
             if (verified.valid())
             {
                 return checked;
             }
-            checked = newest.chosenSlot() == 0
-                ? new Slots(verified, checked.slot1(), checked.probes())
-                : new Slots(checked.slot0(), verified, checked.probes());
         }
         return checked;
     }

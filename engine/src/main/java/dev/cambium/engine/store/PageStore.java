@@ -538,13 +538,15 @@ public final class PageStore implements AutoCloseable
     }
 
     /**
-     * Writes the whole meta page (the 256-byte record, then zeros to the page size) to the slot that does not hold
-     * the newest meta written or opened (so never over the newest durable meta; with one commit per meta write this is
-     * slot {@code revision & 1}). The group-commit leader (one thread at a time, possibly while the writer writes
-     * pages); force the data pages first so the meta never points at pages that are not durable.
+     * Writes the whole meta page (the 256-byte record, the list of unforced pages if this store
+     * {@link #listsUnforcedPages() lists them}, then zeros to the page size) to the slot that does not hold the newest
+     * meta written or opened (so never over the newest durable meta; with one commit per meta write this is slot
+     * {@code revision & 1}). As {@link #writeMeta(Meta, long[])} with no page left out. The group-commit leader (one
+     * thread at a time, possibly while the writer writes pages); a store that lists nothing needs its data pages forced
+     * first, so that the meta never points at pages that are not durable.
      *
      * @param meta the meta to write; its high-water mark must fit in the file.
-     * @throws StorageException if the write fails or writes are refused.
+     * @throws StorageException if a write or a force fails, or writes are refused.
      */
     public void writeMeta(final Meta meta)
     {
