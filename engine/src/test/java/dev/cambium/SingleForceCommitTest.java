@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -154,6 +155,41 @@ class SingleForceCommitTest
             f.seek(meta);
             f.write(r.array());
         });
+    }
+
+    @Test
+    void shouldRefuseARequestedRevisionWhoseListedPageNoLongerHoldsWhatItsCommitWrote() throws IOException
+    {
+        final Path file = dir.resolve("requested.cambium");
+        final long previous = twoCommits(file, PAGE);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long older = newestMetaOffset(f, PAGE) == 0 ? PAGE : 0;
+            assertEquals(previous, revision(f, older));
+            assertTrue(listed(f, older) > 0, "the older commit's meta lists its pages");
+            // The leaf the older commit wrote, which the newer one copied elsewhere: damaged, the older revision
+            // is no longer whole, while the newest (whose own list and pages are intact) still is.
+            f.seek(older + MetaCodec.LIST_OFFSET);
+            final long page = Long.reverseBytes(f.readLong());
+            f.seek(page * PAGE + PAGE - 1);
+            f.write(f.read() ^ 0xFF);
+        }
+        final DatabaseOptions atPrevious = DatabaseOptions.builder().pageSize(PAGE).durability(Durability.SYNC)
+            .backgroundCleaner(false).openRevision(previous).build();
+        final NoSuchRevisionException e = assertThrows(NoSuchRevisionException.class,
+            () -> Database.open(file, atPrevious).close());
+        assertTrue(e.getMessage().contains("the meta page of revision " + previous + " is not usable"), e::getMessage);
+        // The newest revision, named or not, opens: its list was checked once, at the open's selection.
+        final DatabaseOptions atNewest = DatabaseOptions.builder().pageSize(PAGE).durability(Durability.SYNC)
+            .backgroundCleaner(false).openRevision(previous + 1).build();
+        try (Database db = Database.open(file, atNewest))
+        {
+            assertEquals(previous + 1, db.revision());
+        }
+        try (Database db = Database.open(file, options(PAGE)))
+        {
+            assertEquals(previous + 1, db.revision());
+        }
     }
 
     @Test
