@@ -53,6 +53,9 @@ import static dev.cambium.btree.PageHeader.REVISION_OFFSET;
  */
 public final class DeferredPages
 {
+    /** What {@link #superseded} returns when a batch superseded nothing; never written. */
+    private static final long[] NONE_SUPERSEDED = new long[0];
+
     /**
      * A revision's private pages, copied, in ascending page order. Immutable once registered.
      *
@@ -201,12 +204,21 @@ public final class DeferredPages
      */
     public static long[] superseded(final long first, final ObsoletePages[] obsolete)
     {
+        // Counted first: a batch usually supersedes few of the pages it makes obsolete (a lone commit none), so the
+        // array is sized for those rather than for every obsolete page.
         int n = 0;
         for (final ObsoletePages o : obsolete)
         {
-            n += o.count();
+            for (int i = 0; i < o.count(); i++)
+            {
+                n += o.writtenRevision(i) >= first ? 1 : 0;
+            }
         }
-        final long[] pages = new long[n];
+        if (n == 0)
+        {
+            return NONE_SUPERSEDED;
+        }
+        final long[] superseded = new long[n];
         n = 0;
         for (final ObsoletePages o : obsolete)
         {
@@ -214,11 +226,10 @@ public final class DeferredPages
             {
                 if (o.writtenRevision(i) >= first)
                 {
-                    pages[n++] = o.page(i);
+                    superseded[n++] = o.page(i);
                 }
             }
         }
-        final long[] superseded = Arrays.copyOf(pages, n);
         Arrays.sort(superseded);
         return superseded;
     }
