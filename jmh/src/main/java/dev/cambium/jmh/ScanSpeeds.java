@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Whether a scan's speed changes over time, and whether both directions change together (issue 12): alternates a
  * forward and a backward scan of one tree in one JVM and prints, per block of scans, the mean milliseconds of each
  * direction. The benchmarks' scan iterations come in two speeds (about 30 and about 40 ms at 1M entries on the
- * measuring machine); if both directions switch at the same time, the cause lies outside the scan code
+ * measuring machine); if both directions switch at the same time, the cause is in neither direction's own code
  * (docs/design.md, section 7, "Two speeds of the scans"). Each entry is read as the peer benchmarks read it: the
  * key's and value's lengths and first bytes. A measurement, not a test. Run:
  * <pre>{@code
